@@ -1,0 +1,26 @@
+"""Root test configuration.
+
+Environment variables are set here, before any test module imports the app, so that
+`facility.settings.get_settings()` reads the test values (see ARCHITECTURE.md, convention 9).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# ../shared/data sits beside the checkout (DEVELOPERS.md); tests may read it, the app may not.
+SHARED_DATA = Path(os.environ.get("MDSREADY_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+
+os.environ.setdefault("MDSREADY_ENV", "test")
+os.environ.setdefault("MDSREADY_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Path to ../shared/data (CMS reference tables)."""
+    assert SHARED_DATA.is_dir(), f"shared data not found at {SHARED_DATA}"
+    return SHARED_DATA
