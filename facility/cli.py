@@ -11,7 +11,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-DOMAIN_COMMAND_MODULES = ("facility.commands", "mds.commands", "careplans.commands", "surveys.commands")
+DOMAIN_COMMAND_MODULES = (
+    "facility.commands",
+    "mds.commands",
+    "mds.pdpm_commands",
+    "careplans.commands",
+    "surveys.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
