@@ -1,0 +1,93 @@
+"""`mdsready pdpm FILE.xml` end to end on an MDS submission XML file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("mds.xmlio")
+
+from mds import pdpm_commands  # noqa: E402
+
+ANSWERS = {
+    "A0310A": "01",
+    "A0310B": "01",
+    "I0020B": "S72.001A",
+    "GG0130A1": "06",
+    "GG0130B1": "05",
+    "GG0130C1": "04",
+    "GG0170B1": "06",
+    "GG0170C1": "04",
+    "GG0170D1": "06",
+    "GG0170E1": "06",
+    "GG0170F1": "04",
+    "GG0170J1": "03",
+    "GG0170K1": "02",
+    "C0500": "15",
+    "O0110H1B": "1",
+    "I2900": "1",
+    "O0110M1B": "1",
+    "I2500": "1",
+}
+
+
+def _xml(values: dict[str, str]) -> bytes:
+    body = "".join(f"<{k}>{v}</{k}>" for k, v in values.items())
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<ASSESSMENT>{body}</ASSESSMENT>\n'.encode()
+
+
+def _run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="mdsready")
+    pdpm_commands.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "asmt.xml"
+    path.write_bytes(_xml(ANSWERS))
+    assert _run(["pdpm", str(path), "--format", "json", "--category", "Medical Management"]) == 0
+    out = capsys.readouterr().out.strip()
+    # function 20 -> TK; SLP SA; isolation -> ES1; NTA 5+2+1+2 = 10 -> NB; 5-day -> 1
+    assert json.loads(out) == {
+        "pt_ot": "TK",
+        "slp": "SA",
+        "nursing": "ES1",
+        "nta": "NB",
+        "nta_score": 10,
+        "function_score": 20,
+        "hipps": "KACB1",
+    }
+    assert out.startswith('{"pt_ot":"TK","slp":"SA","nursing":"ES1","nta":"NB","nta_score":10')
+
+
+def test_text_output_and_missing_category(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "asmt.xml"
+    path.write_bytes(_xml(ANSWERS))
+    assert _run(["pdpm", str(path), "--format", "text"]) == 0
+    captured = capsys.readouterr()
+    assert "nta: NB" in captured.out and "hipps: -" in captured.out
+    assert "I0020B" in captured.err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not xml", b"<ASSESSMENT><A0310A>01</A0310A>", b""],
+)
+def test_unreadable_xml_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_bytes(content)
+    assert _run(["pdpm", str(path)]) == 2
+    assert "not a readable MDS assessment XML" in capsys.readouterr().err
+
+
+def test_missing_file_and_unclassifiable_record_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(["pdpm", str(tmp_path / "nope.xml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    path = tmp_path / "quarterly.xml"
+    path.write_bytes(_xml({**ANSWERS, "A0310A": "02", "A0310B": "07"}))
+    assert _run(["pdpm", str(path)]) == 2
+    assert "A0310B" in capsys.readouterr().err
