@@ -49,8 +49,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "La fecha de finalización de {tag} ({date}) es anterior a la fecha de salida de la inspección ({exit}).",
     },
     "poc_not_required": {
-        "en": "No plan of correction is required for {tag} at level {code}{pnc}.",
-        "es": "No se requiere plan de corrección para {tag} en el nivel {code}{pnc}.",
+        "en": "No plan of correction is required for {tag} at level {level}{pnc}.",
+        "es": "No se requiere plan de corrección para {tag} en el nivel {level}{pnc}.",
     },
     "signoff_out_of_order": {
         "en": "The {role} cannot sign yet: the {expected} signs first.",
@@ -136,7 +136,7 @@ def validate(poc: PlanOfCorrection, survey_exit: date | None = None) -> list[Iss
     tag = ftags.resolve(poc.tag).display
     if not poc_required(poc.scope_severity, poc.past_noncompliance):
         pnc = " (past noncompliance)" if poc.past_noncompliance else ""
-        return [_issue("poc_not_required", tag=tag, code=poc.scope_severity, pnc=pnc)]
+        return [_issue("poc_not_required", tag=tag, level=poc.scope_severity, pnc=pnc)]
     issues: list[Issue] = []
     for element in ("affected_residents", "others_at_risk", "systemic_changes", "monitoring"):
         text = " ".join(str(getattr(poc, element)).split())

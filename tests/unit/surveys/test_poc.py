@@ -179,3 +179,22 @@ def test_mock_survey_checklist_covers_every_group() -> None:
     everything = poc.mock_survey_checklist()
     assert [i.cfr for i in everything][:2] == ["483.5", "483.10"]
     assert any("F0880" in i.tags for i in poc.mock_survey_checklist("Infection Control"))
+
+
+@pytest.mark.parametrize(
+    ("code", "pnc", "needle"), [("A", False, "level A."), ("J", True, "level J (past noncompliance)")]
+)
+def test_validate_notes_when_no_poc_is_needed(code: str, pnc: bool, needle: str) -> None:
+    from dataclasses import replace
+
+    issues = poc.validate(replace(COMPLETE, scope_severity=code, past_noncompliance=pnc, monitoring=""))
+    assert [i.code for i in issues] == ["poc_not_required"]
+    assert needle in issues[0].messages["en"] and "nivel" in issues[0].messages["es"]
+    # and such a plan can still be signed: nothing is missing from it
+    assert poc.sign(
+        (),
+        "don",
+        "D. Nurse",
+        date(2025, 3, 12),
+        replace(COMPLETE, scope_severity=code, past_noncompliance=pnc),
+    )
