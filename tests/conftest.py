@@ -15,7 +15,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # ../shared/data sits beside the checkout (DEVELOPERS.md); tests may read it, the app may not.
 SHARED_DATA = Path(os.environ.get("MDSREADY_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
+import tempfile
+
 os.environ.setdefault("MDSREADY_ENV", "test")
+# The migrated template database for this test session (copied per test); PostgreSQL when asked.
+os.environ["MDSREADY_DB_PATH"] = str(Path(tempfile.mkdtemp(prefix="mdsready-test-")) / "template.sqlite")
+if os.environ.get("TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+else:
+    os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("MDSREADY_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 
 

@@ -1,0 +1,124 @@
+"""Users, login throttling and the session → CurrentUser lookup."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+
+from facility import audit
+from facility.auth.passwords import hash_password, password_problem, verify_password
+from facility.db import write_transaction
+from facility.settings import get_settings
+from facility.tables import ROLES, Facility, LoginFailure, User, UserFacility
+from facility.web.core import CurrentUser
+
+
+class UserError(ValueError):
+    """A user cannot be created as asked (message id in args[0])."""
+
+
+async def create_user(
+    username: str,
+    password: str,
+    role: str,
+    facility_codes: list[str],
+    *,
+    display_name: str = "",
+    title: str = "",
+    chain_wide: bool = False,
+    language: str = "",
+) -> int:
+    username = username.strip()
+    if not username or len(username) > 80:
+        raise UserError("username_invalid")
+    if role not in ROLES:
+        raise UserError("role_invalid")
+    if chain_wide and role != "admin":
+        raise UserError("chain_wide_admin_only")
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem)
+    facilities = await Facility.select(Facility.id, Facility.ccn).where(Facility.ccn.is_in(facility_codes)) if facility_codes else []
+    missing = set(facility_codes) - {f["ccn"] for f in facilities}
+    if missing:
+        raise UserError("facility_unknown:" + ",".join(sorted(missing)))
+    if not facilities and not chain_wide:
+        raise UserError("facility_required")
+    password_hash = await hash_password(password)
+    async with write_transaction():
+        if await User.exists().where(User.username_key == username.lower()):
+            raise UserError("username_taken")
+        user = User(
+            username=username, username_key=username.lower(), display_name=display_name or username, title=title,
+            password_hash=password_hash, role=role, chain_wide=chain_wide, language=language,
+        )
+        await user.save()
+        for facility in facilities:
+            await UserFacility(user=user.id, facility=facility["id"]).save()
+        await audit.record(audit.Actor(None, "system"), "create", "user", user.id, after={"username": username, "role": role})
+    return int(user.id)
+
+
+async def too_many_failures(username_key: str, address: str) -> bool:
+    s = get_settings()
+    since = datetime.now(UTC) - timedelta(seconds=s.login_window_seconds)
+    per_account = await LoginFailure.count().where((LoginFailure.username_key == username_key) & (LoginFailure.at >= since))
+    per_address = await LoginFailure.count().where((LoginFailure.address == address) & (LoginFailure.at >= since))
+    return per_account >= s.login_max_failures or per_address >= s.login_max_failures * 5
+
+
+async def authenticate(username: str, password: str, address: str) -> tuple[int | None, str]:
+    """(user id, "") on success; (None, reason) where reason is "invalid" or "throttled".
+
+    Unknown user and wrong password give the same reason, the same work (a dummy hash) and the
+    same failure count, so the response never tells which one it was.
+    """
+    key = username.strip().lower()[:80]
+    if await too_many_failures(key, address):
+        return None, "throttled"
+    row = await User.select(User.id, User.password_hash, User.active).where(User.username_key == key).first()
+    ok, new_hash = await verify_password(row["password_hash"] if row else None, password)
+    if not ok or row is None or not row["active"]:
+        async with write_transaction():
+            await LoginFailure.insert(LoginFailure(username_key=key, address=address))
+            await audit.record(audit.Actor(row["id"] if row else None, key or "?", address), "login", "user",
+                               row["id"] if row else "", outcome="failure")
+        return None, "invalid"
+    async with write_transaction():
+        if new_hash:
+            await User.update({User.password_hash: new_hash}).where(User.id == row["id"])
+        await audit.record(audit.Actor(row["id"], key, address), "login", "user", row["id"])
+    return int(row["id"]), ""
+
+
+async def facilities_of(user_row: dict[str, Any]) -> list[dict[str, Any]]:
+    query = Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.active == True)  # noqa: E712
+    if not user_row["chain_wide"]:
+        ids = await UserFacility.select(UserFacility.facility).where(UserFacility.user == user_row["id"])
+        query = query.where(Facility.id.is_in([r["facility"] for r in ids] or [-1]))
+    return list(await query.order_by(Facility.name))
+
+
+async def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> CurrentUser | None:
+    """SessionAuth's lookup: also enforces the 12-hour absolute lifetime (ASVS 5.0 7.3.2)."""
+    user_id = session.get("user_id")
+    started = session.get("started")
+    if not user_id or not isinstance(started, (int, float)):
+        return None
+    if time.time() - started > get_settings().session_absolute_seconds:
+        return None
+    row = await User.select().where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
+    if row is None:
+        return None
+    facilities = await facilities_of(row)
+    ids = tuple(f["id"] for f in facilities)
+    chosen = session.get("facility_id")
+    facility_id = chosen if chosen in ids else (ids[0] if ids else None)
+    return CurrentUser(
+        id=row["id"], username=row["username"], display_name=row["display_name"], title=row["title"],
+        role=row["role"], language=row["language"], chain_wide=row["chain_wide"], facility_ids=ids,
+        facility_id=facility_id, facilities=tuple(facilities),
+    )

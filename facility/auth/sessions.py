@@ -1,0 +1,132 @@
+"""Server-side sessions stored in the database, with the session id rotated at login.
+
+Litestar's `ServerSideSessionBackend` reuses whatever id the browser's cookie carries, even an
+unknown one, so an attacker-planted id would survive login (session fixation, ASVS 5.0 7.2.4 —
+SECURITY.md "Framework facts"). This backend mints a fresh id when the login handler asks for
+rotation (and whenever the cookie names no stored session) and deletes the old id.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.stores.base import Store
+from litestar.types import Message, ScopeSession
+
+from facility.tables import SessionRecord
+
+_ROTATE = "_mdsready_rotate_session"
+_UNKNOWN = "_mdsready_unknown_session"
+_NEW_ID = "_mdsready_new_session_id"
+
+
+def request_rotation(connection: ASGIConnection) -> None:
+    """Called by the login handler: the response will carry a brand-new session id."""
+    connection.scope.setdefault("state", {})[_ROTATE] = True
+
+
+def _state(connection: ASGIConnection) -> dict[str, Any]:
+    return connection.scope.setdefault("state", {})  # type: ignore[return-value]
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        session_id = connection.cookies.get(self.config.key)
+        if session_id and session_id != "null":
+            store = self.config.get_store_from_app(connection.scope["app"])
+            data = await self.get(session_id, store=store)
+            if data is not None:
+                return self.deserialize_data(data)
+            _state(connection)[_UNKNOWN] = True  # expired or planted: never adopt it
+        return {}
+
+    def get_session_id(self, connection: ASGIConnection) -> str:
+        state = _state(connection)
+        if state.get(_NEW_ID):
+            return str(state[_NEW_ID])
+        cookie_id = connection.cookies.get(self.config.key)
+        if state.get(_ROTATE) or state.get(_UNKNOWN) or not cookie_id or cookie_id == "null":
+            state[_NEW_ID] = self.generate_session_id()
+            return str(state[_NEW_ID])
+        return cookie_id
+
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        state = _state(connection)
+        old_id = connection.cookies.get(self.config.key)
+        if state.get(_ROTATE) and old_id and old_id != "null":
+            await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        if not scope_session and (state.get(_UNKNOWN) or not old_id or old_id == "null"):
+            return  # an anonymous visitor with nothing to keep gets no server-side session row
+        await super().store_in_message(scope_session, message, connection)
+
+
+@dataclass
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend  # type: ignore[assignment]
+
+
+def _expiry(expires_in: int | timedelta | None) -> datetime | None:
+    if expires_in is None:
+        return None
+    seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
+    return datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+class DatabaseSessionStore(Store):
+    """A Litestar Store on the `session_record` table, so sessions survive restarts and can be revoked."""
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        data = value.decode() if isinstance(value, bytes) else value
+        expires_at = _expiry(expires_in)
+        updated = await SessionRecord.update({SessionRecord.data: data, SessionRecord.expires_at: expires_at}).where(
+            SessionRecord.key == key
+        ).returning(SessionRecord.id)
+        if not updated:
+            await SessionRecord.insert(SessionRecord(key=key, data=data, expires_at=expires_at))
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        row = await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at).where(SessionRecord.key == key).first()
+        if row is None:
+            return None
+        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+            await self.delete(key)
+            return None
+        if renew_for is not None:
+            await SessionRecord.update({SessionRecord.expires_at: _expiry(renew_for)}).where(SessionRecord.key == key)
+        return str(row["data"]).encode()
+
+    async def delete(self, key: str) -> None:
+        await SessionRecord.delete().where(SessionRecord.key == key)
+
+    async def delete_all(self) -> None:
+        await SessionRecord.delete(force=True)
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        row = await SessionRecord.select(SessionRecord.expires_at).where(SessionRecord.key == key).first()
+        if row is None or row["expires_at"] is None:
+            return None
+        return int((row["expires_at"] - datetime.now(UTC)).total_seconds())
+
+    async def delete_for_user(self, user_id: int) -> int:
+        """Ends every session of a user (ASVS 7.4.2: disabling an account kills its sessions)."""
+        rows = await SessionRecord.select(SessionRecord.key, SessionRecord.data)
+        doomed = [r["key"] for r in rows if _session_user(r["data"]) == user_id]
+        for key in doomed:
+            await self.delete(key)
+        return len(doomed)
+
+
+def _session_user(data: str) -> int | None:
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    return value.get("user_id") if isinstance(value, dict) else None

@@ -1,0 +1,121 @@
+"""Database helpers shared by every domain.
+
+- `write_transaction()`: one request = one transaction; on SQLite it is BEGIN IMMEDIATE so a read that
+  turns into a write never fails with "database is locked" (SECURITY.md §4, verified 0/1,600 errors).
+- `update_versioned()`: optimistic locking — UPDATE … WHERE id=? AND version=?; an empty result is a
+  conflict the caller turns into a 409 with the user's values kept.
+- `never_delete_sql()` / `append_only_sql()`: triggers that make DELETE (and UPDATE for the audit
+  table) fail in the database itself, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+
+class StaleVersion(Exception):
+    """The row changed since the user loaded it (someone else saved first)."""
+
+    def __init__(self, current: dict[str, Any] | None) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+def engine() -> Engine:
+    from facility.tables import Facility
+
+    return Facility._meta.db
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def update_versioned(table: type[Table], row_id: int, expected_version: int, values: dict[Any, Any]) -> int:
+    """Apply `values` if the row still has `expected_version`; returns the new version or raises StaleVersion."""
+    version_col = table._meta.get_column_by_name("version")
+    new_version = expected_version + 1
+    updated = await (
+        table.update({**values, version_col: new_version})
+        .where((table._meta.primary_key == row_id) & (version_col == expected_version))
+        .returning(table._meta.primary_key)
+    )
+    if not updated:
+        current = await table.select().where(table._meta.primary_key == row_id).first()
+        raise StaleVersion(current)
+    return new_version
+
+
+def _is_sqlite(db: Engine) -> bool:
+    return isinstance(db, SQLiteEngine)
+
+
+def never_delete_sql(db: Engine, table_name: str) -> list[str]:
+    """DDL making DELETE on a clinical table fail (rows are inactivated instead)."""
+    message = f"{table_name}: clinical rows are never deleted; inactivate instead"
+    if _is_sqlite(db):
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_delete BEFORE DELETE ON {table_name} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table_name}_no_delete() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {table_name}_no_delete ON {table_name};",
+        f"CREATE TRIGGER {table_name}_no_delete BEFORE DELETE ON {table_name} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table_name}_no_delete();",
+    ]
+
+
+def append_only_sql(db: Engine, table_name: str) -> list[str]:
+    """DDL making UPDATE and DELETE fail (the audit log cannot be changed by the application)."""
+    message = f"{table_name} is append-only"
+    if _is_sqlite(db):
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_update BEFORE UPDATE ON {table_name} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_delete BEFORE DELETE ON {table_name} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table_name}_append_only() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {table_name}_append_only ON {table_name};",
+        f"CREATE TRIGGER {table_name}_append_only BEFORE UPDATE OR DELETE ON {table_name} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table_name}_append_only();",
+    ]
+
+
+async def run_ddl(statements: list[str]) -> None:
+    db = engine()
+    for statement in statements:
+        await db.run_ddl(statement)
+
+
+async def protect_tables(never_delete: list[str] = (), append_only: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Called from migrations: install the guard triggers for the given tables."""
+    db = engine()
+    for name in never_delete:
+        await run_ddl(never_delete_sql(db, name))
+    for name in append_only:
+        await run_ddl(append_only_sql(db, name))
+
+
+async def enable_wal() -> None:
+    """WAL lets readers run beside the one writer; it persists in the file once set."""
+    db = engine()
+    if _is_sqlite(db):
+        await db.run_ddl("PRAGMA journal_mode=WAL")

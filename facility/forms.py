@@ -1,0 +1,146 @@
+"""Form validation for the facility domain: plain dict in, (clean values, field errors) out.
+
+Error values are English message ids, translated when the form is rendered (en/es).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+Errors = dict[str, str]
+
+SEXES = {"M": "Male", "F": "Female"}
+RESIDENT_STATUSES = ("active", "discharged", "expired")
+STAY_EVENT_KINDS = (
+    "discharge_return_anticipated",
+    "discharge_return_not_anticipated",
+    "reentry",
+    "death",
+)
+# CMS Medicare Beneficiary Identifier: 11 characters, letters exclude S, L, O, I, B, Z.
+_MBI_LETTER = "[AC-HJKMNP-RT-Y]"
+_MBI = re.compile(
+    rf"^[1-9]{_MBI_LETTER}[0-9AC-HJKMNP-RT-Y][0-9]{_MBI_LETTER}[0-9AC-HJKMNP-RT-Y][0-9]{_MBI_LETTER}{{2}}[0-9]{{2}}$"
+)
+
+
+def _text(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name, "")
+    return str(value).strip() if value is not None else ""
+
+
+def parse_date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _required_text(data: Mapping[str, Any], name: str, max_length: int, errors: Errors) -> str:
+    value = _text(data, name)
+    if not value:
+        errors[name] = "This field is required."
+    elif len(value) > max_length:
+        errors[name] = "This value is too long."
+    return value
+
+
+def _date_field(data: Mapping[str, Any], name: str, errors: Errors, *, today: date, earliest: date | None = None) -> date | None:
+    raw = _text(data, name)
+    if not raw:
+        errors[name] = "This field is required."
+        return None
+    value = parse_date(raw)
+    if value is None:
+        errors[name] = "Enter a date as YYYY-MM-DD."
+    elif value > today:
+        errors[name] = "The date cannot be in the future."
+    elif earliest and value < earliest:
+        errors[name] = "The date is too early."
+    return value
+
+
+def validate_resident(data: Mapping[str, Any], unit_ids: set[int], today: date) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    clean: dict[str, Any] = {
+        "last_name": _required_text(data, "last_name", 100, errors),
+        "first_name": _required_text(data, "first_name", 100, errors),
+        "birth_date": _date_field(data, "birth_date", errors, today=today, earliest=date(1890, 1, 1)),
+    }
+    sex = _text(data, "sex").upper()
+    if sex not in SEXES:
+        errors["sex"] = "Choose a value from the list."
+    clean["sex"] = sex
+    mbi = _text(data, "medicare_number").upper().replace("-", "")
+    if mbi and not _MBI.match(mbi):
+        errors["medicare_number"] = "A Medicare number (MBI) has 11 characters, like 1EG4TE5MK73."
+    clean["medicare_number"] = mbi
+    medicaid = _text(data, "medicaid_number")
+    if medicaid and (len(medicaid) > 20 or not medicaid.replace("-", "").isalnum()):
+        errors["medicaid_number"] = "Use up to 20 letters and digits."
+    clean["medicaid_number"] = medicaid
+    room = _text(data, "room")
+    if len(room) > 20:
+        errors["room"] = "This value is too long."
+    clean["room"] = room
+    unit_raw = _text(data, "unit_id")
+    clean["unit_id"] = None
+    if unit_raw:
+        if not unit_raw.isdigit() or int(unit_raw) not in unit_ids:
+            errors["unit_id"] = "Choose a value from the list."
+        else:
+            clean["unit_id"] = int(unit_raw)
+    return clean, errors
+
+
+def parse_version(data: Mapping[str, Any]) -> int | None:
+    raw = _text(data, "version")
+    return int(raw) if raw.isdigit() else None
+
+
+def validate_stay(data: Mapping[str, Any], birth_date: date, today: date) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    admission = _date_field(data, "admission_date", errors, today=today, earliest=birth_date)
+    admitted_from = _text(data, "admitted_from")
+    payer = _text(data, "payer")
+    if len(admitted_from) > 40:
+        errors["admitted_from"] = "This value is too long."
+    if payer and payer not in PAYERS:
+        errors["payer"] = "Choose a value from the list."
+    return {"admission_date": admission, "admitted_from": admitted_from, "payer": payer}, errors
+
+
+PAYERS = ("medicare_a", "medicare_advantage", "medicaid", "private", "hospice", "other")
+
+# Which events may follow which stay status (a discharged-return-anticipated stay may re-enter).
+_EVENT_ALLOWED_FROM = {
+    "discharge_return_anticipated": {"in_facility"},
+    "discharge_return_not_anticipated": {"in_facility"},
+    "death": {"in_facility"},
+    "reentry": {"discharged_ra"},
+}
+EVENT_RESULT_STATUS = {
+    "discharge_return_anticipated": "discharged_ra",
+    "discharge_return_not_anticipated": "discharged_rna",
+    "death": "expired",
+    "reentry": "in_facility",
+}
+
+
+def validate_stay_event(
+    data: Mapping[str, Any], stay_status: str, last_event_date: date, today: date
+) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    kind = _text(data, "kind")
+    if kind not in STAY_EVENT_KINDS:
+        errors["kind"] = "Choose a value from the list."
+    elif stay_status not in _EVENT_ALLOWED_FROM[kind]:
+        errors["kind"] = "This event is not possible for the stay's current status."
+    event_date = _date_field(data, "event_date", errors, today=today, earliest=last_event_date)
+    note = _text(data, "note")
+    if len(note) > 2000:
+        errors["note"] = "This value is too long."
+    return {"kind": kind, "event_date": event_date, "note": note}, errors

@@ -1,0 +1,146 @@
+"""Facility-domain tables: facilities, units, residents, stays, users, sessions, audit.
+
+Clinical rows carry `version` (optimistic locking: a stale save is a 409, never a silent overwrite),
+`active` (rows are inactivated, never deleted — database triggers refuse DELETE) and the actors
+`created_by`/`updated_by` (HIPAA 164.312(a)(2)(i): every clinical row names a user).
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+ROLES = ("admin", "mds_coordinator", "nurse", "um_reviewer", "viewer")
+
+
+class Facility(Table):
+    name = Varchar(length=200)
+    ccn = Varchar(length=6, unique=True)  # CMS Certification Number (6 characters)
+    state = Varchar(length=2)
+    npi = Varchar(length=10, default="")
+    language = Varchar(length=5, default="en")  # facility language for printed documents
+    is_demo = Boolean(default=False)
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class User(Table, tablename="app_user"):
+    username = Varchar(length=80)
+    username_key = Varchar(length=80, unique=True)  # lower-cased: usernames are unique case-insensitively
+    display_name = Varchar(length=200)
+    title = Varchar(length=40, default="")  # e.g. RN, LPN — shown on attestations
+    password_hash = Text()
+    role = Varchar(length=20, choices=None)
+    language = Varchar(length=5, default="")  # "" = follow the browser
+    chain_wide = Boolean(default=False)  # an admin who sees every facility of the chain
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class UserFacility(Table):
+    user = ForeignKey(references=User)
+    facility = ForeignKey(references=Facility)
+
+
+class Unit(Table):
+    facility = ForeignKey(references=Facility)
+    name = Varchar(length=100)
+    active = Boolean(default=True)
+    version = Integer(default=1)
+
+
+class Resident(Table):
+    facility = ForeignKey(references=Facility)
+    unit = ForeignKey(references=Unit, null=True)
+    last_name = Varchar(length=100)
+    first_name = Varchar(length=100)
+    birth_date = Date()
+    sex = Varchar(length=1)  # A0800: 1 = male, 2 = female (stored as M/F here, mapped at export)
+    medicare_number = Varchar(length=12, default="")  # A0600B (MBI)
+    medicaid_number = Varchar(length=20, default="")  # A0700
+    room = Varchar(length=20, default="")
+    status = Varchar(length=20, default="active")  # active | discharged | expired
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Stay(Table):
+    """One episode from admission to discharge; re-entries after a return-anticipated discharge continue it."""
+
+    resident = ForeignKey(references=Resident)
+    facility = ForeignKey(references=Facility)
+    admission_date = Date()  # A1900: day 1 of the stay for the RAI schedule
+    admitted_from = Varchar(length=40, default="")
+    payer = Varchar(length=30, default="")
+    status = Varchar(length=30, default="in_facility")  # in_facility | discharged_ra | discharged_rna | expired
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class StayEvent(Table):
+    """Admission, discharge (return anticipated or not), re-entry and death events of a stay."""
+
+    stay = ForeignKey(references=Stay)
+    kind = Varchar(length=40)
+    event_date = Date()
+    note = Text(default="")
+    active = Boolean(default=True)
+    created_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SessionRecord(Table):
+    """Server-side session store (Litestar `Store` backed by the database)."""
+
+    key = Varchar(length=128, unique=True)
+    data = Text()
+    expires_at = Timestamptz(null=True, default=None)
+
+
+class LoginFailure(Table):
+    """Failed logins, counted per account name and per address for throttling."""
+
+    username_key = Varchar(length=80, index=True)
+    address = Varchar(length=64, index=True)
+    at = Timestamptz(default=TimestamptzNow())
+
+
+class AuditEvent(Table):
+    """Append-only, hash-chained audit trail (HIPAA 164.312(b); ONC 170.315(d)(2)).
+
+    Triggers refuse UPDATE and DELETE; `mdsready audit-verify` recomputes the chain.
+    """
+
+    at = Timestamptz(default=TimestamptzNow())
+    user_id = Integer(null=True, default=None)
+    actor = Varchar(length=80)  # username (also set for failed logins of unknown names)
+    facility_id = Integer(null=True, default=None)
+    resident_id = Integer(null=True, default=None)
+    object_type = Varchar(length=40)
+    object_id = Varchar(length=40, default="")
+    action = Varchar(length=20)  # create/update/inactivate/sign/export/login/logout/denied/view
+    outcome = Varchar(length=20, default="success")
+    before = JSON(default=None, null=True)
+    after = JSON(default=None, null=True)
+    address = Varchar(length=64, default="")
+    request_id = Varchar(length=40, default="")
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)

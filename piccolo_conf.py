@@ -1,0 +1,26 @@
+"""Piccolo configuration: embedded SQLite by default, PostgreSQL when DATABASE_URL starts with postgres."""
+
+from __future__ import annotations
+
+from piccolo.conf.apps import AppRegistry
+
+from facility.settings import get_settings
+
+_settings = get_settings()
+
+if _settings.is_postgres:
+    from piccolo.engine.postgres import PostgresEngine
+
+    DB = PostgresEngine(config={"dsn": _settings.database_url})
+else:
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    _settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    # timeout = SQLite busy timeout in seconds (SECURITY.md §4: >= 5 s with IMMEDIATE writers).
+    DB = SQLiteEngine(path=str(_settings.db_path), timeout=10)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "facility.piccolo_app",
+    ]
+)
