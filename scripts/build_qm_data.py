@@ -10,7 +10,6 @@ Usage:  python scripts/build_qm_data.py [--shared-data PATH] [--out PATH] [--che
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import re
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUT = REPO_ROOT / "surveys" / "data" / "qm_measures.json"
 
 
@@ -88,22 +86,10 @@ def render(data: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--shared-data", type=Path, default=DEFAULT_SHARED)
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--check", action="store_true", help="exit 1 if the shipped file is stale")
-    args = ap.parse_args(argv)
-    text = render(build(args.shared_data))
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is stale; rerun scripts/build_qm_data.py", file=sys.stderr)
-            return 1
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generated_file import run
+
+    return run(__doc__ or "", DEFAULT_OUT, lambda shared: render(build(shared)), argv)
 
 
 if __name__ == "__main__":
