@@ -28,6 +28,25 @@ NEGATION_WINDOW_WORDS = 3
 NEGATIONS = frozenset({"no", "not", "denies", "denied", "without", "negative", "niega", "nego", "sin", "ningun",
                        "ninguna", "nunca"})
 
+MESSAGES: dict[str, dict[str, str]] = {
+    "note_condition_not_in_plan": {
+        "en": "Note mentions {label} ({matched}) but the care plan has no problem for it",
+        "es": "La nota menciona {label} ({matched}) pero el plan no tiene un problema para ello",
+    },
+    "scsa_no": {
+        "en": "Fewer than 2 areas changed in the same direction",
+        "es": "Menos de 2 áreas cambiaron en la misma dirección",
+    },
+    "scsa_decline": {
+        "en": "Decline in 2+ areas ({areas}): IDT to consider a Significant Change in Status Assessment",
+        "es": "Deterioro en 2+ áreas ({areas}): el equipo debe considerar una evaluación por cambio significativo",
+    },
+    "scsa_improvement": {
+        "en": "Improvement in 2+ areas ({areas}): IDT to consider a Significant Change in Status Assessment",
+        "es": "Mejoría en 2+ áreas ({areas}): el equipo debe considerar una evaluación por cambio significativo",
+    },
+}
+
 SCSA_CITATION = (
     "RAI Manual v1.20.1 ch. 2, Significant Change in Status Assessment: a decline or an improvement "
     "in two or more areas that will not resolve itself generally warrants an SCSA"
@@ -142,13 +161,9 @@ class NoteMention:
     label_es: str
     matched: tuple[str, ...]  # the words/codes that matched, for the explanation
 
-    @property
-    def explanation_en(self) -> str:
-        return f"Note mentions {self.label_en.lower()} ({', '.join(self.matched)}) but the care plan has no problem for it"
-
-    @property
-    def explanation_es(self) -> str:
-        return f"La nota menciona {self.label_es.lower()} ({', '.join(self.matched)}) pero el plan no tiene un problema para ello"
+    def explanation(self, lang: str) -> str:
+        label = self.label_en if lang == "en" else self.label_es
+        return MESSAGES["note_condition_not_in_plan"][lang].format(label=label.lower(), matched=", ".join(self.matched))
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,20 +332,14 @@ class SignificantChangeScreen:
         return len(self.declines) >= 2 or len(self.improvements) >= 2
 
     @property
-    def message_en(self) -> str:
-        if not self.may_need_scsa:
-            return "Fewer than 2 areas changed in the same direction"
-        kind = "decline" if len(self.declines) >= 2 else "improvement"
-        areas = ", ".join(c.area for c in (self.declines if kind == "decline" else self.improvements))
-        return f"{kind.capitalize()} in 2+ areas ({areas}): IDT to consider a Significant Change in Status Assessment"
+    def message_id(self) -> str:
+        if len(self.declines) >= 2:
+            return "scsa_decline"
+        return "scsa_improvement" if len(self.improvements) >= 2 else "scsa_no"
 
-    @property
-    def message_es(self) -> str:
-        if not self.may_need_scsa:
-            return "Menos de 2 áreas cambiaron en la misma dirección"
-        kind = "Deterioro" if len(self.declines) >= 2 else "Mejoría"
-        areas = ", ".join(c.area for c in (self.declines if kind == "Deterioro" else self.improvements))
-        return f"{kind} en 2+ áreas ({areas}): el equipo debe considerar una evaluación por cambio significativo"
+    def message(self, lang: str) -> str:
+        changes = self.declines if self.message_id == "scsa_decline" else self.improvements
+        return MESSAGES[self.message_id][lang].format(areas=", ".join(c.area for c in changes))
 
 
 def significant_change_screen(before: Mapping[str, str], after: Mapping[str, str]) -> SignificantChangeScreen:

@@ -74,8 +74,8 @@ def test_note_flagged_only_when_plan_lacks_the_condition():
     pain_plan = CarePlanProblem("p9", "Chronic pain", caa=19, interventions=(IV1,))
     result = notes_missing_from_plan(notes, [SKIN, pain_plan])
     assert [(m.note_id, m.condition, m.matched) for m in result] == [("n1", "falls", ("found on the floor",))]
-    assert "found on the floor" in result[0].explanation_en
-    assert "caídas" in result[0].explanation_es
+    assert "found on the floor" in result[0].explanation("en")
+    assert "caídas" in result[0].explanation("es")
 
 
 def test_problem_focus_words_count_as_addressed():
@@ -111,7 +111,9 @@ def test_significant_change_screen(changes, declines, improvements, flag):
     assert sorted(c.area for c in screen.improvements) == improvements
     assert screen.may_need_scsa is flag
     if flag:
-        assert "2+" in screen.message_en and "2+" in screen.message_es
+        assert "2+" in screen.message("en") and "2+" in screen.message("es")
+    else:
+        assert screen.message_id == "scsa_no" and screen.message("es").startswith("Menos")
 
 
 def test_scsa_change_items_are_explained():
