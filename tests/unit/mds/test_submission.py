@@ -7,7 +7,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from mds import signing, submission as sub
+from mds import signing
+from mds import submission as sub
 from mds.submission import InvalidTransition
 
 RN = signing.Signer(1, "Ana Ruiz", "RN", "mds_coordinator")
