@@ -94,14 +94,18 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     from facility.db import enable_wal, engine
 
     db = engine()
-    if get_settings().is_postgres:
+    settings = get_settings()
+    # Tests run each case on its own event loop, where a pool from an earlier loop would be unusable:
+    # there Piccolo opens a connection per query instead.
+    use_pool = settings.is_postgres and settings.env != "test"
+    if use_pool:
         await db.start_connection_pool()  # type: ignore[attr-defined]
-    else:
+    elif not settings.is_postgres:
         await enable_wal()
     try:
         yield
     finally:
-        if get_settings().is_postgres:
+        if use_pool:
             await db.close_connection_pool()  # type: ignore[attr-defined]
 
 

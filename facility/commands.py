@@ -114,7 +114,7 @@ def cmd_i18n_compile(args: argparse.Namespace) -> int:
 
     locales = get_settings().locales_dir
     count = 0
-    for po_path in sorted(locales.glob("*/LC_MESSAGES/messages.po")):
+    for po_path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=po_path.parts[-3])
         with po_path.with_suffix(".mo").open("wb") as out:
@@ -159,7 +159,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=cmd_create_user)
 
-    p = subparsers.add_parser("i18n-compile", help="compile locales/*/LC_MESSAGES/messages.po to .mo")
+    p = subparsers.add_parser("i18n-compile", help="compile locales/*/LC_MESSAGES/*.po to .mo (the app also reads the .po directly)")
     p.set_defaults(func=cmd_i18n_compile)
 
     p = subparsers.add_parser("audit-verify", help="verify the audit hash chain; names the first tampered row")

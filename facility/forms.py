@@ -12,7 +12,15 @@ from typing import Any
 
 Errors = dict[str, str]
 
-SEXES = {"M": "Male", "F": "Female"}
+
+
+def N_(message: str) -> str:
+    """Marks a message id for extraction; it is translated when the form is rendered."""
+    return message
+
+
+SEXES = {"M": N_("Male"), "F": N_("Female")}
+STATUS_LABELS = (N_("Active"), N_("Discharged"), N_("Expired"))
 RESIDENT_STATUSES = ("active", "discharged", "expired")
 STAY_EVENT_KINDS = (
     "discharge_return_anticipated",
@@ -42,24 +50,24 @@ def parse_date(raw: str) -> date | None:
 def _required_text(data: Mapping[str, Any], name: str, max_length: int, errors: Errors) -> str:
     value = _text(data, name)
     if not value:
-        errors[name] = "This field is required."
+        errors[name] = N_("This field is required.")
     elif len(value) > max_length:
-        errors[name] = "This value is too long."
+        errors[name] = N_("This value is too long.")
     return value
 
 
 def _date_field(data: Mapping[str, Any], name: str, errors: Errors, *, today: date, earliest: date | None = None) -> date | None:
     raw = _text(data, name)
     if not raw:
-        errors[name] = "This field is required."
+        errors[name] = N_("This field is required.")
         return None
     value = parse_date(raw)
     if value is None:
-        errors[name] = "Enter a date as YYYY-MM-DD."
+        errors[name] = N_("Enter a date as YYYY-MM-DD.")
     elif value > today:
-        errors[name] = "The date cannot be in the future."
+        errors[name] = N_("The date cannot be in the future.")
     elif earliest and value < earliest:
-        errors[name] = "The date is too early."
+        errors[name] = N_("The date is too early.")
     return value
 
 
@@ -72,25 +80,25 @@ def validate_resident(data: Mapping[str, Any], unit_ids: set[int], today: date) 
     }
     sex = _text(data, "sex").upper()
     if sex not in SEXES:
-        errors["sex"] = "Choose a value from the list."
+        errors["sex"] = N_("Choose a value from the list.")
     clean["sex"] = sex
     mbi = _text(data, "medicare_number").upper().replace("-", "")
     if mbi and not _MBI.match(mbi):
-        errors["medicare_number"] = "A Medicare number (MBI) has 11 characters, like 1EG4TE5MK73."
+        errors["medicare_number"] = N_("A Medicare number (MBI) has 11 characters, like 1EG4TE5MK73.")
     clean["medicare_number"] = mbi
     medicaid = _text(data, "medicaid_number")
     if medicaid and (len(medicaid) > 20 or not medicaid.replace("-", "").isalnum()):
-        errors["medicaid_number"] = "Use up to 20 letters and digits."
+        errors["medicaid_number"] = N_("Use up to 20 letters and digits.")
     clean["medicaid_number"] = medicaid
     room = _text(data, "room")
     if len(room) > 20:
-        errors["room"] = "This value is too long."
+        errors["room"] = N_("This value is too long.")
     clean["room"] = room
     unit_raw = _text(data, "unit_id")
     clean["unit_id"] = None
     if unit_raw:
         if not unit_raw.isdigit() or int(unit_raw) not in unit_ids:
-            errors["unit_id"] = "Choose a value from the list."
+            errors["unit_id"] = N_("Choose a value from the list.")
         else:
             clean["unit_id"] = int(unit_raw)
     return clean, errors
@@ -107,9 +115,9 @@ def validate_stay(data: Mapping[str, Any], birth_date: date, today: date) -> tup
     admitted_from = _text(data, "admitted_from")
     payer = _text(data, "payer")
     if len(admitted_from) > 40:
-        errors["admitted_from"] = "This value is too long."
+        errors["admitted_from"] = N_("This value is too long.")
     if payer and payer not in PAYERS:
-        errors["payer"] = "Choose a value from the list."
+        errors["payer"] = N_("Choose a value from the list.")
     return {"admission_date": admission, "admitted_from": admitted_from, "payer": payer}, errors
 
 
@@ -136,11 +144,11 @@ def validate_stay_event(
     errors: Errors = {}
     kind = _text(data, "kind")
     if kind not in STAY_EVENT_KINDS:
-        errors["kind"] = "Choose a value from the list."
+        errors["kind"] = N_("Choose a value from the list.")
     elif stay_status not in _EVENT_ALLOWED_FROM[kind]:
-        errors["kind"] = "This event is not possible for the stay's current status."
+        errors["kind"] = N_("This event is not possible for the stay's current status.")
     event_date = _date_field(data, "event_date", errors, today=today, earliest=last_event_date)
     note = _text(data, "note")
     if len(note) > 2000:
-        errors["note"] = "This value is too long."
+        errors["note"] = N_("This value is too long.")
     return {"kind": kind, "event_date": event_date, "note": note}, errors

@@ -14,14 +14,16 @@ from facility.web.core import request_id
 
 log = logging.getLogger("mdsready")
 
+from facility.forms import N_
+
 _TITLES = {
-    400: "The request could not be understood",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    413: "The file is too large",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: N_("The request could not be understood"),
+    403: N_("You do not have access to this page"),
+    404: N_("Page not found"),
+    405: N_("This action is not allowed here"),
+    413: N_("The file is too large"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
 }
 
 

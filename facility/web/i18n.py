@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -79,18 +78,22 @@ def locale_for(connection: ASGIConnection) -> str:
 
 @cache
 def translations(language: str) -> NullTranslations:
-    """Catalogs are compiled in memory from the committed .po files, so they are never stale."""
+    """Catalogs are compiled in memory from the committed .po files, so they are never stale.
+
+    Each domain keeps its own file (facility.po, mds.po, …); they are merged into one catalog.
+    """
     if language == DEFAULT_LANGUAGE:
         return NullTranslations()
-    po_path: Path = get_settings().locales_dir / language / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
-        return NullTranslations()
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    merged: NullTranslations = NullTranslations()
+    for po_path in sorted((get_settings().locales_dir / language / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        loaded = Translations(fp=buffer)
+        merged = loaded if isinstance(merged, NullTranslations) and not isinstance(merged, Translations) else merged.merge(loaded)  # type: ignore[union-attr]
+    return merged
 
 
 def gettext(language: str, message: str, **variables: Any) -> str:

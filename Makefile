@@ -1,0 +1,41 @@
+# mdsready — the commands a new user needs. See README.md.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-sqlite test-postgres bench lint i18n screenshots
+
+install: $(BIN)/mdsready
+
+$(BIN)/mdsready: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(BIN)/mdsready
+
+# migrate, load the demo facility into an empty database only, then serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/mdsready migrate
+	$(BIN)/mdsready demo --if-empty
+	$(BIN)/mdsready serve --host 127.0.0.1 --port 8000
+
+# The whole suite on SQLite, then the database-backed tests again on PostgreSQL when it answers.
+test: install
+	bash scripts/run_tests.sh
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+lint: install
+	$(BIN)/ruff check facility mds careplans surveys tests scripts
+
+# Spanish catalogs: scripts/es_<domain>.py -> locales/es/LC_MESSAGES/<domain>.po (+ .mo); the
+# test tests/unit/test_i18n.py fails when a UI message has no Spanish translation.
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header .
+	$(BIN)/python scripts/write_po.py
+	$(BIN)/mdsready i18n-compile
+
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
