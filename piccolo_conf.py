@@ -22,5 +22,8 @@ else:
 APP_REGISTRY = AppRegistry(
     apps=[
         "facility.piccolo_app",
+        "mds.piccolo_app",
+        "careplans.piccolo_app",
+        "surveys.piccolo_app",
     ]
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,22 +27,16 @@ from facility.auth.sessions import DatabaseSessionStore, RotatingSessionBackend,
 from facility.settings import REPO_ROOT, Settings, get_settings
 from facility.web import errors
 from facility.web.core import CSP, CurrentUser, pop_flashes, role_guard
+from facility.web.extensions import DOMAIN_PACKAGES, domain_modules, nav_items
 from facility.web.i18n import install as install_i18n
 
-DOMAIN_PACKAGES = ("facility", "mds", "careplans", "surveys")
 HTMX_VERSION = "2.0.11"
 log = logging.getLogger("mdsready")
 
 
 def _domain_route_handlers() -> list[Any]:
     handlers: list[Any] = [AuthController]
-    for package in DOMAIN_PACKAGES:
-        try:
-            module = importlib.import_module(f"{package}.controllers")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{package}.controllers":
-                continue  # that domain has no pages yet
-            raise
+    for module in domain_modules("controllers"):
         handlers.extend(module.ROUTE_HANDLERS)
     return handlers
 
@@ -58,6 +51,7 @@ def _template_environment() -> jinja2.Environment:
     install_i18n(env)
     env.globals["flashes"] = pop_flashes
     env.globals["htmx_version"] = HTMX_VERSION
+    env.globals["nav_items"] = nav_items()
     env.globals["user_of"] = lambda request: request.scope.get("user") if isinstance(request.scope.get("user"), CurrentUser) else None
     return env
 

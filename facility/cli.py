@@ -1,36 +1,39 @@
 """The `mdsready` command line.
 
-Each domain package contributes its own subcommands through `<package>/commands.py`, which
-defines `register(subparsers)`; every subcommand sets `func(args) -> int` (the exit code).
+Each domain package contributes its own subcommands through `<package>/commands.py` (or any
+`<package>/*_commands.py`), which defines `register(subparsers)`; every subcommand sets `func(args) -> int` (the exit code).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
+import pkgutil
 import sys
 from collections.abc import Sequence
 
-DOMAIN_COMMAND_MODULES = (
-    "facility.commands",
-    "mds.commands",
-    "mds.pdpm_commands",
-    "careplans.commands",
-    "surveys.commands",
-)
+DOMAIN_PACKAGES = ("facility", "mds", "careplans", "surveys")
+
+
+def command_modules() -> list[str]:
+    """Every `<domain>/commands.py` and `<domain>/*_commands.py` module, so domains add commands on their own."""
+    names = []
+    for package in DOMAIN_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for info in sorted(pkgutil.iter_modules(spec.submodule_search_locations), key=lambda m: m.name):
+            if info.name == "commands" or info.name.endswith("_commands"):
+                names.append(f"{package}.{info.name}")
+    return names
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mdsready", description="MDS 3.0 compliance tool for nursing facilities")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in DOMAIN_COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # that domain has no commands yet
-            raise
-        module.register(subparsers)
+    for module_name in command_modules():
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 

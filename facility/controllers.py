@@ -16,10 +16,11 @@ from facility.db import StaleVersion, write_transaction
 from facility.forms import PAYERS, RESIDENT_STATUSES, SEXES, STAY_EVENT_KINDS, parse_version, validate_resident, validate_stay, validate_stay_event
 from facility.tables import AuditEvent, Facility, Unit
 from facility.web.core import ADMIN_ROLES, CLINICAL_WRITE_ROLES, READ_ROLES, actor_of, current_user, flash, is_partial, render
+from facility.web.extensions import resident_tab_providers
 from facility.web.i18n import gettext, locale_for
 
 # Tabs of the resident page; later capabilities (assessments, care plan, utilization) fill theirs.
-RESIDENT_TABS = ("overview", "assessments", "careplan", "utilization")
+TAB_NAMES = ("overview", "assessments", "careplan", "utilization")
 
 
 def _today() -> date:
@@ -107,13 +108,17 @@ class ResidentController(Controller):
     @get("/{resident_id:int}", name="resident", media_type=MediaType.HTML)
     async def resident_page(self, request: Request[Any, Any, Any], resident_id: int, tab: str = "overview") -> Template:
         resident = await _resident_or_404(request, resident_id)
-        tab = tab if tab in RESIDENT_TABS else "overview"
+        tab = tab if tab in TAB_NAMES else "overview"
         async with write_transaction():
             await audit.record(actor_of(request), "view", "resident", resident_id, facility_id=resident["facility"], resident_id=resident_id)
         context = {
-            "resident": resident, "tab": tab, "tabs": RESIDENT_TABS, "stays": await services.stays_of(resident_id),
+            "resident": resident, "tab": tab, "tabs": TAB_NAMES, "stays": await services.stays_of(resident_id),
             "event_kinds": STAY_EVENT_KINDS, "payers": PAYERS, "stay_errors": {}, "stay_values": {},
+            "tab_template": None, "tab_context": {},
         }
+        provider = resident_tab_providers().get(tab)
+        if provider is not None:
+            context["tab_template"], context["tab_context"] = await provider(request, resident)
         return render(request, "residents/detail.html", context, fragment="residents/_tab.html")
 
     @get("/{resident_id:int}/edit", media_type=MediaType.HTML, opt={"roles": CLINICAL_WRITE_ROLES})
@@ -168,7 +173,7 @@ class ResidentController(Controller):
         if any(s["status"] in ("in_facility", "discharged_ra") for s in stays):
             errors["admission_date"] = "This resident already has an open stay; record a discharge or re-entry on it."
         if errors:
-            context = {"resident": resident, "tab": "overview", "tabs": RESIDENT_TABS, "stays": stays,
+            context = {"resident": resident, "tab": "overview", "tabs": TAB_NAMES, "stays": stays,
                        "event_kinds": STAY_EVENT_KINDS, "payers": PAYERS, "stay_errors": errors, "stay_values": form}
             return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=422)
         await services.create_stay(actor_of(request), user, resident, values)
@@ -195,7 +200,7 @@ class StayController(Controller):
         if not errors and _int(form.get("version")) != stay["version"]:
             errors["kind"] = "Someone else changed this stay. Review it and try again."
         if errors:
-            context = {"resident": resident, "tab": "overview", "tabs": RESIDENT_TABS, "stays": await services.stays_of(resident["id"]),
+            context = {"resident": resident, "tab": "overview", "tabs": TAB_NAMES, "stays": await services.stays_of(resident["id"]),
                        "event_kinds": STAY_EVENT_KINDS, "payers": PAYERS, "stay_errors": {}, "stay_values": {},
                        "event_errors": {stay_id: errors}, "event_values": {stay_id: form}}
             return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=422)

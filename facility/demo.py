@@ -117,4 +117,8 @@ async def create_demo(today: date | None = None) -> bool:
             await StayEvent.insert(*[StayEvent(stay=stay.id, kind=k, event_date=d, created_by=actor_id) for k, d in plan["events"]])
         await audit.record(audit.Actor(None, "system"), "import", "demo", facility.id, facility_id=facility.id,
                            after={"residents": 120, "units": list(UNITS)})
+    from facility.web.extensions import demo_extensions
+
+    for extend in demo_extensions():  # assessments, care plans, surveys … from the other domains
+        await extend(facility.id, today)
     return True

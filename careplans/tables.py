@@ -1,0 +1,3 @@
+"""careplans tables."""
+
+from __future__ import annotations

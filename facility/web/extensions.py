@@ -1,0 +1,60 @@
+"""Extension points through which the domain packages plug into the app shell.
+
+A domain's `controllers.py` may define, beside `ROUTE_HANDLERS`:
+- `NAV`: list of `NavItem` shown in the header for the roles given;
+- `RESIDENT_TABS`: {tab name: async provider(request, resident) -> (template name, context)} filling a tab of
+  the resident page ("assessments", "careplan", "utilization").
+A domain's `demo.py` may define `async def extend_demo(facility_id: int, today: date) -> None`, called by
+`mdsready demo` after the facility, units, users and residents exist.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+DOMAIN_PACKAGES = ("facility", "mds", "careplans", "surveys")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str  # an English message id, translated in the template
+    roles: tuple[str, ...]
+    order: int = 50
+
+
+TabProvider = Callable[[Any, dict[str, Any]], Awaitable[tuple[str, dict[str, Any]]]]
+
+
+def _optional_module(name: str) -> Any | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def domain_modules(suffix: str) -> list[Any]:
+    return [m for m in (_optional_module(f"{p}.{suffix}") for p in DOMAIN_PACKAGES) if m is not None]
+
+
+def nav_items() -> list[NavItem]:
+    items: list[NavItem] = []
+    for module in domain_modules("controllers"):
+        items.extend(getattr(module, "NAV", []))
+    return sorted(items, key=lambda i: i.order)
+
+
+def resident_tab_providers() -> dict[str, TabProvider]:
+    providers: dict[str, TabProvider] = {}
+    for module in domain_modules("controllers"):
+        providers.update(getattr(module, "RESIDENT_TABS", {}))
+    return providers
+
+
+def demo_extensions() -> list[Callable[..., Awaitable[None]]]:
+    return [m.extend_demo for m in domain_modules("demo") if hasattr(m, "extend_demo")]

@@ -1,0 +1,3 @@
+"""surveys tables."""
+
+from __future__ import annotations
