@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -187,10 +186,7 @@ def test_facility_rollup_empty():
     assert facility_rollup([], datetime(2025, 10, 30)).percent_compliant == 100.0
 
 
-def test_120_residents_well_under_a_second():
-    residents = _facility(120)
-    start = time.perf_counter()
-    roll = facility_rollup(residents, datetime(2025, 10, 30))
-    elapsed = time.perf_counter() - start
-    assert roll.residents == 120
-    assert elapsed < 0.25, f"{elapsed:.3f}s"
+def test_120_residents_rollup():
+    # Speed is measured by scripts/bench_careplans.py (no timed assertions in tests).
+    roll = facility_rollup(_facility(120), datetime(2025, 10, 30))
+    assert roll.residents == 120 and roll.by_code["baseline_late"] == 30  # every 4th resident
