@@ -144,6 +144,7 @@ _FORMAT_EDIT = {"code": "-3676", "checklist": "-3676", "date": "-3677", "birthda
 # ---------------------------------------------------------------- rule machinery
 
 Check = Callable[["Ctx"], Iterable[Finding]]
+Iterator_F = Iterable[Finding]
 
 
 @dataclass(frozen=True)
@@ -206,9 +207,6 @@ def _must_not_be_caret(ctx: Ctx, edit_id: str, ids: Iterable[str], because_en: s
         if ctx.values[i] == CARET:
             yield _f(edit_id, i, f"{i} must be answered because {because_en}", f"{i} debe responderse porque {because_es}",
                      f"Answer {i}, or correct the gateway answer.", f"Responda {i}, o corrija la respuesta de entrada.")
-
-
-Iterator_F = Iterable[Finding]
 
 
 # ---------------------------------------------------------------- control items, ISC and RFA

@@ -185,7 +185,7 @@ def _structure(parsed: ParsedRecord, version: str) -> list[Finding]:
                                    f"Falta el elemento de control obligatorio {item_id}", None, item_id))
     known = [t for t in parsed.tags if t in catalog.items]
     position = _positions(version)
-    if any(position[a] > position[b] for a, b in zip(known, known[1:])):
+    if any(position[a] > position[b] for a, b in zip(known, known[1:], strict=False)):
         findings.append(_warning("MR-303", "Items are not in spec order (read in any order)",
                                  "Los ítems no están en el orden de las especificaciones (se leen en cualquier orden)"))
     if parsed.case_fixed:

@@ -104,6 +104,9 @@ def values_from_tree(root: etree._Element) -> ParsedRecord:
         raise XMLReadError(
             f"root element is <{root_name}>, expected <ASSESSMENT>", code="MR-205", line=root.sourceline,
             message_es=f"el elemento raíz es <{root_name}>, se esperaba <ASSESSMENT>")
+    if len(root) > MAX_ELEMENTS:
+        raise XMLReadError(f"{len(root):,} elements; the limit is {MAX_ELEMENTS:,}", code="MR-203",
+                           message_es=f"{len(root):,} elementos; el límite es {MAX_ELEMENTS:,}")
     record = ParsedRecord(values={}, lines={})
     count = 0
     for elem in root:
