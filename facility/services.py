@@ -107,6 +107,8 @@ async def stays_of(resident_id: int) -> list[dict[str, Any]]:
     events = await StayEvent.select().where(StayEvent.stay.is_in([s["id"] for s in stays]) & (StayEvent.active == True)).order_by(StayEvent.event_date).order_by(StayEvent.id)  # noqa: E712
     for stay in stays:
         stay["events"] = [e for e in events if e["stay"] == stay["id"]]
+        # RAI counting: the admission date is day 1 of the stay.
+        stay["stay_day"] = (date.today() - stay["admission_date"]).days + 1
     return stays
 
 

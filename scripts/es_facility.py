@@ -77,6 +77,8 @@ ES = {
     "No stay recorded yet.": "Todavía no hay estancias registradas.",
     "No utilization review has been recorded for this resident.": "No se ha registrado ninguna revisión de utilización para este residente.",
     "Note": "Nota",
+    "The current stay is open. Record discharges, re-entries and death on it below.": "La estancia actual está abierta. Registre en ella abajo las altas, los reingresos y el fallecimiento.",
+    "day %(n)d of the stay": "día %(n)d de la estancia",
     "none yet": "ninguna todavía",
     "Object": "Objeto",
     "Older events": "Eventos anteriores",
