@@ -8,25 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
-import pkgutil
 import sys
 from collections.abc import Sequence
 
-DOMAIN_PACKAGES = ("facility", "mds", "careplans", "surveys")
-
-
 def command_modules() -> list[str]:
     """Every `<domain>/commands.py` and `<domain>/*_commands.py` module, so domains add commands on their own."""
-    names = []
-    for package in DOMAIN_PACKAGES:
-        spec = importlib.util.find_spec(package)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for info in sorted(pkgutil.iter_modules(spec.submodule_search_locations), key=lambda m: m.name):
-            if info.name == "commands" or info.name.endswith("_commands"):
-                names.append(f"{package}.{info.name}")
-    return names
+    from facility.web.extensions import module_names
+
+    return module_names("commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

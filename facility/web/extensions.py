@@ -1,6 +1,6 @@
 """Extension points through which the domain packages plug into the app shell.
 
-A domain's `controllers.py` may define, beside `ROUTE_HANDLERS`:
+A domain's `controllers.py` (or any `*_controllers.py`) may define, beside `ROUTE_HANDLERS`:
 - `NAV`: list of `NavItem` shown in the header for the roles given;
 - `RESIDENT_TABS`: {tab name: async provider(request, resident) -> (template name, context)} filling a tab of
   the resident page ("assessments", "careplan", "utilization").
@@ -11,6 +11,8 @@ A domain's `demo.py` may define `async def extend_demo(facility_id: int, today: 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,8 +40,21 @@ def _optional_module(name: str) -> Any | None:
         raise
 
 
+def module_names(suffix: str) -> list[str]:
+    """`<domain>.<suffix>` and `<domain>.*_<suffix>` module names, e.g. mds.controllers, mds.upload_controllers."""
+    names = []
+    for package in DOMAIN_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for info in sorted(pkgutil.iter_modules(spec.submodule_search_locations), key=lambda m: m.name):
+            if info.name == suffix or info.name.endswith(f"_{suffix}"):
+                names.append(f"{package}.{info.name}")
+    return names
+
+
 def domain_modules(suffix: str) -> list[Any]:
-    return [m for m in (_optional_module(f"{p}.{suffix}") for p in DOMAIN_PACKAGES) if m is not None]
+    return [m for m in (_optional_module(name) for name in module_names(suffix)) if m is not None]
 
 
 def nav_items() -> list[NavItem]:
