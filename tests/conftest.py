@@ -32,3 +32,8 @@ def shared_data() -> Path:
     """Path to ../shared/data (CMS reference tables)."""
     assert SHARED_DATA.is_dir(), f"shared data not found at {SHARED_DATA}"
     return SHARED_DATA
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: sync Playwright keeps an event loop running in the main thread until the end."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.fspath))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -45,7 +46,10 @@ async def _prepare_template() -> None:
 def migrated_template() -> Path | None:
     global _TEMPLATE_READY
     if not _TEMPLATE_READY:
-        asyncio.run(_prepare_template())
+        # A thread of its own: an event loop may already be running in this one (sync Playwright).
+        worker = threading.Thread(target=lambda: asyncio.run(_prepare_template()))
+        worker.start()
+        worker.join()
         _TEMPLATE_READY = True
     return None if get_settings().is_postgres else get_settings().db_path
 
