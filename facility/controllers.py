@@ -7,13 +7,24 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, MediaType, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from facility import audit, services
 from facility.db import StaleVersion, write_transaction
-from facility.forms import PAYERS, RESIDENT_STATUSES, SEXES, STAY_EVENT_KINDS, parse_version, validate_resident, validate_stay, validate_stay_event
+from facility.forms import (
+    N_,
+    PAYERS,
+    RESIDENT_STATUSES,
+    SEXES,
+    STAY_EVENT_KINDS,
+    parse_version,
+    validate_facility,
+    validate_resident,
+    validate_stay,
+    validate_stay_event,
+)
 from facility.tables import AuditEvent, Facility, Unit
 from facility.web.core import ADMIN_ROLES, CLINICAL_WRITE_ROLES, READ_ROLES, actor_of, current_user, flash, is_partial, render
 from facility.web.extensions import resident_tab_providers
@@ -57,7 +68,9 @@ class HomeController(Controller):
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
         overview = await services.facility_overview(user.facility_id) if user.facility_id else None
-        return Template("home.html", context={"overview": overview})
+        residents, total = await services.search_residents(user.facility_id or -1, status="active")
+        return Template("home.html", context={"overview": overview, "residents": residents, "total": total, "q": "",
+                                              "unit": None, "status": "active", "page": 1, "page_size": services.PAGE_SIZE})
 
     @get("/health", opt={"exclude_from_auth": True}, media_type=MediaType.TEXT)
     async def health(self) -> str:
@@ -218,14 +231,37 @@ class AdminController(Controller):
     include_in_schema = False
     opt = {"roles": ADMIN_ROLES}
 
-    @get("/facilities", media_type=MediaType.HTML)
-    async def facilities(self, request: Request[Any, Any, Any]) -> Template:
-        user = current_user(request)
+    async def _facilities_context(self, user: Any) -> dict[str, Any]:
         rows = await Facility.select().where(Facility.id.is_in(list(user.facility_ids) or [-1])).order_by(Facility.name)
         units = await Unit.select().where(Unit.facility.is_in(list(user.facility_ids) or [-1])).order_by(Unit.name)
         for row in rows:
             row["units"] = [u for u in units if u["facility"] == row["id"]]
-        return Template("admin/facilities.html", context={"facilities": rows, "errors": {}, "values": {}})
+        return {"facilities": rows, "errors": {}, "values": {}, "chain_wide": user.chain_wide}
+
+    @get("/facilities", media_type=MediaType.HTML)
+    async def facilities(self, request: Request[Any, Any, Any]) -> Template:
+        return Template("admin/facilities.html", context=await self._facilities_context(current_user(request)))
+
+    @post("/facilities", status_code=303)
+    async def add_facility(self, request: Request[Any, Any, Any]) -> Template | Redirect | ClientRedirect:
+        user = current_user(request)
+        if not user.chain_wide:  # a facility administrator manages units, not the chain
+            async with write_transaction():
+                await audit.record(actor_of(request), "denied", "facility", "new", outcome="not_chain_wide")
+            raise PermissionDeniedException("only chain-wide administrators add facilities")
+        form = dict(await request.form())
+        values, errors = validate_facility(form)
+        if not errors and await Facility.exists().where(Facility.ccn == values["ccn"]):
+            errors["ccn"] = N_("A facility with this CCN already exists.")
+        if errors:
+            context = await self._facilities_context(user)
+            return Template("admin/facilities.html", context={**context, "errors": errors, "values": form}, status_code=422)
+        async with write_transaction():
+            facility = Facility(**values)
+            await facility.save()
+            await audit.record(actor_of(request), "create", "facility", facility.id, facility_id=facility.id, after=values)
+        flash(request, gettext(locale_for(request), "Facility added."), "success")
+        return _redirect(request, "/admin/facilities")
 
     @post("/facilities/{facility_id:int}/units", status_code=303)
     async def add_unit(self, request: Request[Any, Any, Any], facility_id: int) -> Template | Redirect | ClientRedirect:

@@ -152,3 +152,42 @@ def validate_stay_event(
     if len(note) > 2000:
         errors["note"] = N_("This value is too long.")
     return {"kind": kind, "event_date": event_date, "note": note}, errors
+
+
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
+)
+
+
+def npi_valid(npi: str) -> bool:
+    """NPI check digit: Luhn over the 80840 prefix + the first 9 digits (CMS NPI standard)."""
+    if len(npi) != 10 or not npi.isdigit():
+        return False
+    digits = [int(d) for d in "80840" + npi[:9]]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2 == 0:
+            digit *= 2
+            digit = digit - 9 if digit > 9 else digit
+        total += digit
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+def validate_facility(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    name = _required_text(data, "name", 200, errors)
+    ccn = _text(data, "ccn").upper()
+    # CMS Certification Number: 2-digit state code + 4 characters (nursing facilities use 5000-6499 etc.).
+    if not (len(ccn) == 6 and ccn.isalnum() and ccn[:2].isdigit()):
+        errors["ccn"] = N_("A CCN has 6 characters, starting with the 2-digit state code, like 365001.")
+    state = _text(data, "state").upper()
+    if state not in US_STATES:
+        errors["state"] = N_("Enter a 2-letter US state code.")
+    npi = _text(data, "npi")
+    if npi and not npi_valid(npi):
+        errors["npi"] = N_("This is not a valid 10-digit NPI.")
+    language = _text(data, "language") or "en"
+    if language not in ("en", "es"):
+        errors["language"] = N_("Choose a value from the list.")
+    return {"name": name, "ccn": ccn, "state": state, "npi": npi, "language": language}, errors
