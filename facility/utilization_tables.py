@@ -1,0 +1,3 @@
+"""Utilization review tables (payers, Medicare day counts, authorisations, denials/appeals, diagnoses)."""
+
+from __future__ import annotations
