@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+
 def command_modules() -> list[str]:
     """Every `<domain>/commands.py` and `<domain>/*_commands.py` module, so domains add commands on their own."""
     from facility.web.extensions import module_names

@@ -90,9 +90,9 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _ensure_conf_importable()
-    import uvicorn
-
     import os
+
+    import uvicorn
 
     # The allowed-hosts check needs the real port, so the flags become the settings the app reads.
     if args.host:

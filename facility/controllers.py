@@ -26,7 +26,16 @@ from facility.forms import (
     validate_stay_event,
 )
 from facility.tables import AuditEvent, Facility, Unit
-from facility.web.core import ADMIN_ROLES, CLINICAL_WRITE_ROLES, READ_ROLES, actor_of, current_user, flash, is_partial, render
+from facility.web.core import (
+    ADMIN_ROLES,
+    CLINICAL_WRITE_ROLES,
+    READ_ROLES,
+    actor_of,
+    current_user,
+    flash,
+    is_partial,
+    render,
+)
 from facility.web.extensions import resident_tab_providers
 from facility.web.i18n import gettext, locale_for
 

@@ -7,6 +7,7 @@ Environment variables are set here, before any test module imports the app, so t
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,6 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # ../shared/data sits beside the checkout (DEVELOPERS.md); tests may read it, the app may not.
 SHARED_DATA = Path(os.environ.get("MDSREADY_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-
-import tempfile
 
 os.environ.setdefault("MDSREADY_ENV", "test")
 # The migrated template database for this test session (copied per test); PostgreSQL when asked.

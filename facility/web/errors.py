@@ -10,11 +10,10 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from facility.forms import N_
 from facility.web.core import request_id
 
 log = logging.getLogger("mdsready")
-
-from facility.forms import N_
 
 _TITLES = {
     400: N_("The request could not be understood"),

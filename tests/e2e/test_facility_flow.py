@@ -22,7 +22,7 @@ def test_login_search_add_resident_switch_language(new_page: Any, js: bool) -> N
 
     page.fill("#q", "Garcia")
     if js:  # htmx searches as you type
-        page.wait_for_function("() => !document.querySelector('#resident-results').innerText.includes('%s')" % count_text)
+        page.wait_for_function(f"() => !document.querySelector('#resident-results').innerText.includes('{count_text}')")
     else:  # the same form submits normally
         page.click("form[role=search] button[type=submit]")
         page.wait_for_url("**q=Garcia*")

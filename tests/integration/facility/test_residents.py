@@ -164,7 +164,7 @@ ROLE_MATRIX = [
 async def test_role_matrix(make_client: Any, world: Any, username: str) -> None:
     browser = await make_client()
     assert (await browser.login(username)).status_code == 303
-    for path, method, allowed in ROLE_MATRIX:
+    for path, _method, allowed in ROLE_MATRIX:
         response = await browser.get(path)
         expected = 200 if username in allowed else 403
         assert response.status_code == expected, (username, path, response.status_code)
