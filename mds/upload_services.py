@@ -45,6 +45,7 @@ RECENT_LIMIT = 20
 CHUNK = 20  # records per worker-thread call: progress moves often, thread hops stay cheap
 SEVERITIES = ("fatal", "warning")
 ISSUE_DISPLAY_LIMIT = 500  # the page lists this many findings; the CSV always has all of them
+ITEM_DISPLAY_LIMIT = 25  # rows of the by-item summary (most fatal errors first)
 ACTIVE_STATUSES = ("queued", "running")
 
 INTERRUPTED = N_("Validation was interrupted (the server restarted). Upload the file again.")
@@ -335,12 +336,14 @@ def group_by_item(issues: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 async def report(submission: dict[str, Any], lang: str, severity: str = "") -> dict[str, Any]:
     severity = severity if severity in SEVERITIES else ""
     issues = await issues_of(submission["id"], lang, severity)
+    by_item = group_by_item(issues)
     return {
         "records": await records_of(submission["id"]),
         "issues": issues[:ISSUE_DISPLAY_LIMIT],
         "issue_total": len(issues),
         "by_edit": group_by_edit(issues),
-        "by_item": group_by_item(issues),
+        "by_item": by_item[:ITEM_DISPLAY_LIMIT],
+        "item_total": len(by_item),
         "severity": severity,
         "severities": SEVERITIES,
     }

@@ -11,6 +11,7 @@ ES = {
     "A rejected record has at least one fatal error; CMS would not accept it.": "Un registro rechazado tiene al menos un error fatal; CMS no lo aceptaría.",
     "Accepted": "Aceptados",
     "All findings": "Todos los hallazgos",
+    "All records": "Todos los registros",
     "By": "Por",
     "By edit": "Por regla de validación",
     "By item": "Por ítem",
@@ -51,6 +52,8 @@ ES = {
     "Some records could not be stored; they are missing from this report. Upload the file again.":
         "Algunos registros no se pudieron guardar y faltan en este informe. Cargue el archivo de nuevo.",
     "Status": "Estado",
+    "The %(shown)s items with the most fatal errors are listed, of %(total)s; the CSV has all of them.":
+        "Se muestran los %(shown)s ítems con más errores fatales, de %(total)s; el CSV los tiene todos.",
     "The first %(shown)s findings are listed; download the CSV for all of them.":
         "Se muestran los primeros %(shown)s hallazgos; descargue el CSV para verlos todos.",
     "This page updates by itself; without JavaScript, refresh it to see the progress.":
