@@ -1,0 +1,120 @@
+"""Monthly facility report (HTML, CSV, PDF), roles, the chain roll-up, and the pure pieces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from facility.tables import AuditEvent, Facility
+from surveys import qm_services, reports
+
+
+@pytest.fixture(autouse=True)
+def fresh() -> Iterator[None]:
+    reports.clear_cache()
+    qm_services.clear_cache()
+    yield
+    reports.clear_cache()
+    qm_services.clear_cache()
+
+
+def test_daily_census_counts_midnights() -> None:
+    ev = lambda i, k, d: {"id": i, "kind": k, "event_date": d}  # noqa: E731
+    stays = [{"events": [ev(1, "admission", date(2026, 3, 30)), ev(2, "discharge_return_anticipated", date(2026, 4, 3)),
+                         ev(3, "reentry", date(2026, 4, 5))]},
+             {"events": [ev(4, "admission", date(2026, 4, 2)), ev(5, "death", date(2026, 4, 4))]}]
+    counts = daily_census = reports.daily_census(stays, date(2026, 4, 1), date(2026, 4, 6))
+    assert daily_census == [1, 2, 1, 0, 1, 1] and len(counts) == 6
+
+
+def test_on_time_rule() -> None:
+    rows = [{"ard": date(2026, 4, 1), "status": "completed", "z0500b": date(2026, 4, 15)},  # ARD + 14: on time
+            {"ard": date(2026, 4, 1), "status": "completed", "z0500b": date(2026, 4, 16)},  # late
+            {"ard": date(2026, 4, 2), "status": "in_progress", "z0500b": None},  # unsigned past the deadline
+            {"ard": date(2026, 4, 29), "status": "in_progress", "z0500b": None},  # not yet due
+            {"ard": date(2026, 3, 31), "status": "completed", "z0500b": date(2026, 4, 1)}]  # other month
+    assert reports.on_time(rows, date(2026, 4, 1), date(2026, 4, 30), date(2026, 5, 1)) == {"due": 3, "on_time": 1, "late": 1, "open_late": 1}
+    assert reports.percent(1, 3) == 33.3 and reports.percent(0, 0) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2026-04", "2026-04"), ("2026-13", "2026-05"), ("2999-01", "2026-05"), ("x", "2026-05")])
+def test_parse_month(text: str, expected: str) -> None:
+    assert reports.parse_month(text, date(2026, 5, 20)) == expected
+
+
+async def test_monthly_report_html_csv_pdf(client: Any, world: Any) -> None:
+    await client.login("admin_a")
+    page = await client.get("/reports/monthly")
+    assert page.status_code == 200 and "Monthly facility report" in page.text
+    assert 'id="chart-census"' in page.text and "Alpha Nursing" in page.text
+    # no signed assessments: QM and case-mix say so instead of showing a number
+    assert "not available: no signed MDS assessments yet" in page.text
+    csv = await client.get("/reports/monthly.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    text = csv.content.decode("utf-8-sig")
+    assert text.startswith("facility,ccn,month,section,measure,value,note") and "Alpha Nursing,365001" in text
+    assert "Residents in the building today,1" in text
+    pdf = await client.get("/reports/monthly.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    exports = await AuditEvent.select(AuditEvent.after).where((AuditEvent.object_type == "monthly_report") & (AuditEvent.action == "export")).output(load_json=True)
+    assert sorted(e["after"]["format"] for e in exports) == ["csv", "pdf"]
+
+
+async def test_csv_cells_are_formula_safe(world: Any) -> None:
+    facility = {"id": world.facility_a, "name": "=HYPERLINK(\"x\")", "ccn": "365001", "state": "OH"}
+    report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 1), use_cache=False)
+    assert "'=HYPERLINK" in reports.report_csv(report).decode("utf-8-sig")
+
+
+async def test_missing_source_is_not_available(world: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(reports, "_optional", lambda module, name: None)
+    facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
+    report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 1), use_cache=False)
+    summary = report.summary()
+    assert summary["assessments_on_time_pct"] is None and summary["careplan_compliance_pct"] is None
+    assert summary["open_survey_findings"] is None and summary["rejected_records"] is None
+    assert summary["census"] == 1
+    assert "not available" in reports.report_csv(report).decode("utf-8-sig")
+
+
+async def test_assessments_on_time_from_mds_services(world: Any, monkeypatch: Any) -> None:
+    from mds import services as mds_services
+
+    async def fake(resident_id: int) -> list[dict[str, Any]]:
+        if resident_id != world.resident_a:
+            return []
+        return [{"id": 1, "stay_id": world.stay_a, "ard": date(2026, 1, 12), "status": "completed", "z0500b": date(2026, 1, 20), "a0310b": "99"},
+                {"id": 2, "stay_id": world.stay_a, "ard": date(2026, 1, 14), "status": "in_progress", "z0500b": None, "a0310b": "99"}]
+
+    async def answers(assessment_id: int) -> dict[str, str]:
+        return {"A0310A": "02", "A0310B": "99", "A0310F": "99", "A2300": "20260112"}
+
+    monkeypatch.setattr(mds_services, "assessments_for_resident", fake)
+    monkeypatch.setattr(mds_services, "assessment_answers", answers)
+    facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
+    report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 15), use_cache=False)
+    assert report.assessments == {"due": 2, "on_time": 1, "late": 0, "open_late": 1, "percent": 50.0}
+
+
+@pytest.mark.parametrize("user", ["nurse_a", "um_a", "viewer_a"])
+async def test_report_roles(client: Any, world: Any, user: str) -> None:
+    await client.login(user)
+    for url in ("/reports/monthly", "/reports/monthly.csv", "/reports/monthly.pdf", "/reports/chain"):
+        assert (await client.get(url)).status_code == 403
+
+
+async def test_chain_rollup_only_for_chain_wide_admins(client: Any, world: Any, make_client: Any) -> None:
+    from facility.auth.service import create_user
+
+    await client.login("admin_a")  # a facility administrator, not chain-wide
+    assert (await client.get("/reports/chain")).status_code == 403
+    await create_user("chief", "correct horse battery", "admin", ["365001", "365002"], display_name="Chief", chain_wide=True)
+    chief = await make_client()
+    await chief.login("chief")
+    page = await chief.get("/reports/chain")
+    assert page.status_code == 200 and "Alpha Nursing" in page.text and "Beta Care" in page.text
+    csv = (await chief.get("/reports/chain.csv")).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("facility,ccn,state,month,census") and len(csv.splitlines()) == 3

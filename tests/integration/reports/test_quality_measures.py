@@ -1,0 +1,100 @@
+"""Quality measures page with monkeypatched MDS assessments: flags with items, rates, CMS averages,
+the no-assessment state, and the htmx cut-point simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from surveys import qm_services
+
+HX = {"HX-Request": "true"}
+
+
+def _ymd(d: date) -> str:
+    return d.strftime("%Y%m%d")
+
+
+def _falls_history(today: date, fell: bool) -> list[dict[str, str]]:
+    """A long-stay resident: admitted 200 days ago, quarterly assessment this quarter with J1800/J1900C."""
+    entry = today - timedelta(days=200)
+    quarter_start = qm_services.qm.Period.quarter(qm_services.quarter_of(today)).start
+    ard = max(quarter_start, today - timedelta(days=1))
+    return [
+        {"A0310A": "99", "A0310B": "99", "A0310F": "01", "A1700": "1", "A1600": _ymd(entry)},
+        {"A0310A": "01", "A0310B": "99", "A0310F": "99", "A2300": _ymd(entry + timedelta(days=5)), "J1800": "0"},
+        {"A0310A": "02", "A0310B": "99", "A0310F": "99", "A2300": _ymd(ard), "J1800": "1" if fell else "0",
+         "J1900C": "1" if fell else "0", "I2300": "0", "H0100A": "0", "N0415A1": "0", "I6000": "0", "I5350": "0", "I5250": "0"},
+    ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    qm_services.clear_cache()
+    yield
+    qm_services.clear_cache()
+
+
+@pytest.fixture
+def assessments(monkeypatch: Any, world: Any) -> dict[int, list[dict[str, str]]]:
+    from mds import services as mds_services
+
+    today = date.today()
+    data = {world.resident_a: _falls_history(today, fell=True), world.resident_b: _falls_history(today, fell=True)}
+    index = {}
+
+    async def fake_list(resident_id: int) -> list[dict[str, Any]]:
+        rows = []
+        for n, record in enumerate(data.get(resident_id, [])):
+            index[resident_id * 100 + n] = record
+            rows.append({"id": resident_id * 100 + n, "status": "completed"})
+        return rows
+
+    async def fake_answers(assessment_id: int) -> dict[str, str]:
+        return index[assessment_id]
+
+    monkeypatch.setattr(mds_services, "assessments_for_resident", fake_list)
+    monkeypatch.setattr(mds_services, "assessment_answers", fake_answers)
+    return data
+
+
+async def test_no_assessments_is_said_honestly(client: Any, world: Any) -> None:
+    await client.login("nurse_a")
+    page = await client.get("/quality-measures")
+    assert page.status_code == 200 and 'data-testid="qm-empty"' in page.text
+    assert "no residents" in page.text and "%</strong>" not in page.text  # no facility rate is made up
+
+
+async def test_rates_flags_and_links(client: Any, world: Any, assessments: Any) -> None:
+    await client.login("viewer_a")
+    page = await client.get("/quality-measures")
+    assert page.status_code == 200 and 'data-testid="qm-empty"' not in page.text
+    row = page.text.split('data-code="410"')[1].split("</tr>")[0]
+    assert "1 / 1" in row and "100.0%" in row  # facility A only: facility B's resident is not counted
+    assert 'href="/surveys/ftags?q=F689"' in row and "11. Falls" in row
+    assert "J1900C=1" in page.text and "Anders, Test" in page.text and "Bernal" not in page.text
+    assert "3.3%" in row  # national average of the shipped CMS rows (all AL); facility A is in OH: no state average
+    assert 'id="qm-trend"' in page.text and "chart-4.6.1.umd.min.js" in page.text
+
+
+async def test_simulator_htmx_and_without_js(client: Any, world: Any) -> None:
+    await client.login("um_a")
+    fragment = await client.get("/quality-measures/simulate?code=410&numerator=3&denominator=40", headers=HX)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "1 resident must change to reach 40 points" in fragment.text
+    full = await client.get("/quality-measures?code=410&numerator=3&denominator=40")
+    assert "<html" in full.text and "1 resident must change" in full.text
+    bad = await client.get("/quality-measures/simulate?code=410&numerator=9&denominator=4", headers=HX)
+    assert bad.status_code == 422 and "field-error" in bad.text
+    unknown = await client.get("/quality-measures/simulate?code=999&numerator=1&denominator=4")
+    assert unknown.status_code == 422 and "<html" in unknown.text
+
+
+async def test_quarter_parameter_is_validated(client: Any, world: Any, assessments: Any) -> None:
+    await client.login("coord_a")
+    assert (await client.get("/quality-measures?quarter=garbage")).status_code == 200
+    old = await client.get("/quality-measures?quarter=2025Q1")
+    assert old.status_code == 200 and 'value="2025Q1" selected' in old.text or "2025Q1" in old.text
