@@ -15,7 +15,6 @@ from typing import Any
 import anyio
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
-from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from careplans import forms, pdf, services
@@ -34,10 +33,6 @@ REVIEW_ROLES = ("admin", "mds_coordinator", "nurse")
 MAX_REVIEW_DAYS = 30
 
 STALE = N_("Someone else changed this record. Review it and try again.")
-
-
-def _redirect(request: Request[Any, Any, Any], path: str) -> Redirect | ClientRedirect:
-    return ClientRedirect(path) if is_partial(request) else Redirect(path, status_code=303)
 
 
 def _plan_url(resident_id: int, anchor: str = "") -> str:
@@ -107,7 +102,7 @@ async def plan_context(request: Request[Any, Any, Any], resident: dict[str, Any]
         "care_areas": CARE_AREAS, "area_by_number": CARE_AREA_BY_NUMBER,
         "can_write": user.can(CLINICAL_WRITE_ROLES), "can_decide": user.can(DECISION_ROLES),
         "now": services.now(), "today": services.today(),
-        "form_errors": {}, "form_values": {}, "conflict": {}, **extra,
+        "form_errors": {}, "form_values": {}, "conflict": {}, "notice": "", "focus": "", **extra,
     }
 
 
@@ -116,19 +111,26 @@ async def careplan_tab(request: Request[Any, Any, Any], resident: dict[str, Any]
 
 
 async def _tab_page(request: Request[Any, Any, Any], resident: dict[str, Any], status: int, form: str,
-                    values: dict[str, Any], errors: dict[str, str], conflict: dict[str, Any] | None = None) -> Template:
+                    values: dict[str, Any], errors: dict[str, str], conflict: dict[str, Any] | None = None,
+                    **extra: Any) -> Template:
     """The resident page on the care-plan tab with one form's errors and the user's values (422/409)."""
     from facility.controllers import TAB_NAMES
 
     ctx = await plan_context(request, resident, form_errors={form: errors}, form_values={form: values},
-                             conflict={form: conflict} if conflict is not None else {})
+                             conflict={form: conflict} if conflict is not None else {}, **extra)
     context = {"resident": resident, "tab": "careplan", "tabs": TAB_NAMES, "stays": [], "tab_template": "careplans/_tab.html",
                "tab_context": ctx}
     return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=status)
 
 
-def _saved(request: Request[Any, Any, Any], message: str) -> None:
-    flash(request, gettext(locale_for(request), message), "success")
+async def _done(request: Request[Any, Any, Any], resident: dict[str, Any], message: str, anchor: str = "") -> Template | Redirect:
+    """After a successful change: htmx gets the refreshed tab with the notice (a redirect to the same
+    page with only a new #fragment would not reload it); a plain form post is redirected (303)."""
+    notice = gettext(locale_for(request), message)
+    if is_partial(request):
+        return await _tab_page(request, resident, 200, "", {}, {}, notice=notice, focus=anchor)
+    flash(request, notice, "success")
+    return Redirect(_plan_url(resident["id"], anchor), status_code=303)
 
 
 class CarePlanController(Controller):
@@ -138,7 +140,7 @@ class CarePlanController(Controller):
 
     # ---- problems
     @post("/residents/{resident_id:int}/library", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def add_from_library(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_from_library(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
         """One click: the library entry with its goals and interventions, in the facility's language."""
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
@@ -154,11 +156,10 @@ class CarePlanController(Controller):
             picked["not_triggered_reason"] = values["not_triggered_reason"]
         problem_id = await services.add_problem(actor_of(request), current_user(request), resident, picked, trigger,
                                                 await _latest_id(resident_id) if trigger else None)
-        _saved(request, N_("Problem added to the care plan."))
-        return _redirect(request, _plan_url(resident_id, f"problem-{problem_id}"))
+        return await _done(request, resident, N_("Problem added to the care plan."), f"problem-{problem_id}")
 
     @post("/residents/{resident_id:int}/problems", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def add_problem(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_problem(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
         triggers = await _triggers(resident_id)
@@ -168,11 +169,10 @@ class CarePlanController(Controller):
         trigger = triggers.get(values["caa"]) if values["caa"] else None
         problem_id = await services.add_problem(actor_of(request), current_user(request), resident, values, trigger,
                                                 await _latest_id(resident_id) if trigger else None)
-        _saved(request, N_("Problem added to the care plan."))
-        return _redirect(request, _plan_url(resident_id, f"problem-{problem_id}"))
+        return await _done(request, resident, N_("Problem added to the care plan."), f"problem-{problem_id}")
 
     @post("/problems/{problem_id:int}", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def update_problem(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect | ClientRedirect:
+    async def update_problem(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect:
         problem = await _owned(request, await services.get_problem(problem_id), "problem", problem_id)
         resident = await _resident_or_404(request, problem["resident"])
         form = dict(await request.form())
@@ -187,11 +187,10 @@ class CarePlanController(Controller):
             await services.update_problem(actor_of(request), current_user(request), problem, version or 0, values)
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        _saved(request, N_("Changes saved."))
-        return _redirect(request, _plan_url(resident["id"], key))
+        return await _done(request, resident, N_("Changes saved."), key)
 
     @post("/problems/{problem_id:int}/changed", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def flag_change(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect | ClientRedirect:
+    async def flag_change(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect:
         problem = await _owned(request, await services.get_problem(problem_id), "problem", problem_id)
         resident = await _resident_or_404(request, problem["resident"])
         form = dict(await request.form())
@@ -200,12 +199,11 @@ class CarePlanController(Controller):
             await services.flag_change(actor_of(request), current_user(request), problem, parse_version(form) or 0)
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        _saved(request, N_("Change in condition recorded: revise this problem within 7 days."))
-        return _redirect(request, _plan_url(resident["id"], key))
+        return await _done(request, resident, N_("Change in condition recorded: revise this problem within 7 days."), key)
 
     # ---- goals
     @post("/problems/{problem_id:int}/goals", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def add_goal(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_goal(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect:
         problem = await _owned(request, await services.get_problem(problem_id), "problem", problem_id)
         resident = await _resident_or_404(request, problem["resident"])
         form = dict(await request.form())
@@ -213,11 +211,10 @@ class CarePlanController(Controller):
         if errors:
             return await _tab_page(request, resident, 422, f"goal-new-{problem_id}", form, errors)
         await services.add_goal(actor_of(request), current_user(request), problem, values)
-        _saved(request, N_("Goal added."))
-        return _redirect(request, _plan_url(resident["id"], f"problem-{problem_id}"))
+        return await _done(request, resident, N_("Goal added."), f"problem-{problem_id}")
 
     @post("/goals/{goal_id:int}", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def update_goal(self, request: Request[Any, Any, Any], goal_id: int) -> Template | Redirect | ClientRedirect:
+    async def update_goal(self, request: Request[Any, Any, Any], goal_id: int) -> Template | Redirect:
         goal = await _owned(request, await services.get_goal(goal_id), "goal", goal_id)
         resident = await _resident_or_404(request, goal["resident"])
         form = dict(await request.form())
@@ -232,12 +229,11 @@ class CarePlanController(Controller):
             await services.update_goal(actor_of(request), current_user(request), goal, version or 0, values)
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        _saved(request, N_("Changes saved."))
-        return _redirect(request, _plan_url(resident["id"], f"problem-{goal['problem']}"))
+        return await _done(request, resident, N_("Changes saved."), f"problem-{goal['problem']}")
 
     # ---- interventions
     @post("/problems/{problem_id:int}/interventions", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def add_intervention(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_intervention(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect:
         problem = await _owned(request, await services.get_problem(problem_id), "problem", problem_id)
         resident = await _resident_or_404(request, problem["resident"])
         form = dict(await request.form())
@@ -245,11 +241,10 @@ class CarePlanController(Controller):
         if errors:
             return await _tab_page(request, resident, 422, f"iv-new-{problem_id}", form, errors)
         await services.add_intervention(actor_of(request), current_user(request), problem, values)
-        _saved(request, N_("Intervention added."))
-        return _redirect(request, _plan_url(resident["id"], f"problem-{problem_id}"))
+        return await _done(request, resident, N_("Intervention added."), f"problem-{problem_id}")
 
     @post("/interventions/{intervention_id:int}", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def update_intervention(self, request: Request[Any, Any, Any], intervention_id: int) -> Template | Redirect | ClientRedirect:
+    async def update_intervention(self, request: Request[Any, Any, Any], intervention_id: int) -> Template | Redirect:
         iv = await _owned(request, await services.get_intervention(intervention_id), "intervention", intervention_id)
         resident = await _resident_or_404(request, iv["resident"])
         form = dict(await request.form())
@@ -264,11 +259,10 @@ class CarePlanController(Controller):
             await services.update_intervention(actor_of(request), current_user(request), iv, version or 0, values)
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        _saved(request, N_("Changes saved."))
-        return _redirect(request, _plan_url(resident["id"], f"problem-{iv['problem']}"))
+        return await _done(request, resident, N_("Changes saved."), f"problem-{iv['problem']}")
 
     @post("/interventions/{intervention_id:int}/records", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def document(self, request: Request[Any, Any, Any], intervention_id: int) -> Template | Redirect | ClientRedirect:
+    async def document(self, request: Request[Any, Any, Any], intervention_id: int) -> Template | Redirect:
         iv = await _owned(request, await services.get_intervention(intervention_id), "intervention", intervention_id)
         resident = await _resident_or_404(request, iv["resident"])
         form = dict(await request.form())
@@ -278,12 +272,11 @@ class CarePlanController(Controller):
         if errors:
             return await _tab_page(request, resident, 422, f"rec-{intervention_id}", form, errors)
         await services.document_intervention(actor_of(request), current_user(request), iv, values)
-        _saved(request, N_("Documentation saved."))
-        return _redirect(request, _plan_url(resident["id"], f"problem-{iv['problem']}"))
+        return await _done(request, resident, N_("Documentation saved."), f"problem-{iv['problem']}")
 
     # ---- whole plan: baseline, notes, conferences
     @post("/residents/{resident_id:int}/baseline", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def baseline(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect | ClientRedirect:
+    async def baseline(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
         stay = await services.current_stay(resident_id)
@@ -295,30 +288,27 @@ class CarePlanController(Controller):
                                              values["completed_at"])
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, "baseline", form, {"version": STALE}, stale.current or {})
-        _saved(request, N_("Baseline care plan recorded as completed."))
-        return _redirect(request, _plan_url(resident_id))
+        return await _done(request, resident, N_("Baseline care plan recorded as completed."))
 
     @post("/residents/{resident_id:int}/notes", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def add_note(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_note(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
         values, errors = forms.validate_note(form, services.now())
         if errors:
             return await _tab_page(request, resident, 422, "note", form, errors)
         await services.add_note(actor_of(request), current_user(request), resident, values)
-        _saved(request, N_("Progress note saved."))
-        return _redirect(request, _plan_url(resident_id, "notes"))
+        return await _done(request, resident, N_("Progress note saved."), "notes")
 
     @post("/residents/{resident_id:int}/conferences", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def add_conference(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_conference(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
         values, errors = forms.validate_conference(form, services.today())
         if errors:
             return await _tab_page(request, resident, 422, "conference", form, errors)
         await services.add_conference(actor_of(request), current_user(request), resident, values)
-        _saved(request, N_("Care-plan conference recorded."))
-        return _redirect(request, _plan_url(resident_id, "conferences"))
+        return await _done(request, resident, N_("Care-plan conference recorded."), "conferences")
 
     # ---- CAA worksheet
     @get("/residents/{resident_id:int}/assessments/{assessment_id:int}", media_type=MediaType.HTML)
@@ -330,7 +320,7 @@ class CarePlanController(Controller):
 
     @post("/residents/{resident_id:int}/assessments/{assessment_id:int}/caa/{caa:int}", opt={"roles": DECISION_ROLES},
           status_code=303)
-    async def decide(self, request: Request[Any, Any, Any], resident_id: int, assessment_id: int, caa: int) -> Template | Redirect | ClientRedirect:
+    async def decide(self, request: Request[Any, Any, Any], resident_id: int, assessment_id: int, caa: int) -> Template | Redirect:
         resident = await _resident_or_404(request, resident_id)
         assessment = await _assessment_or_404(request, resident_id, assessment_id)
         form = dict(await request.form())
@@ -343,8 +333,14 @@ class CarePlanController(Controller):
             try:
                 await services.save_decision(actor_of(request), current_user(request), resident, assessment_id, caa,
                                              parse_version(form), values)
-                _saved(request, N_("CAA decision saved."))
-                return _redirect(request, f"/careplans/residents/{resident_id}/assessments/{assessment_id}#caa-{caa}")
+                notice = gettext(locale_for(request), N_("CAA decision saved."))
+                if not is_partial(request):
+                    flash(request, notice, "success")
+                    return Redirect(f"/careplans/residents/{resident_id}/assessments/{assessment_id}#caa-{caa}", status_code=303)
+                ctx = await _worksheet_context(request, resident, assessment)
+                area = next(a for a in ctx["areas"] if a["area"].caa == caa)
+                return render(request, "careplans/worksheet.html", {**ctx, "item": area, "notice": notice},
+                              fragment="careplans/_area.html")
             except StaleVersion as stale:
                 errors, status = {"version": STALE}, 409
                 ctx["conflict"] = {caa: stale.current}

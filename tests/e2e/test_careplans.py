@@ -1,0 +1,70 @@
+"""A nurse opens the demo resident whose admission assessment triggered falls and pressure ulcer,
+sees why each triggered, adds the library problems with one click each, documents an
+intervention, and the facility compliance page updates. Saves the README screenshots."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from careplans.library import load_library
+from tests.e2e.conftest import DEMO, REPO, login
+
+SHOTS = REPO / "docs" / "screenshots"
+FALLS = load_library().for_caa(11)[0]
+ULCER = load_library().for_caa(16)[0]
+
+
+def _walkthrough_row(page: Any) -> Any:
+    rows = page.locator("[data-testid=compliance-row]").filter(has_text="CAA 11 triggered").filter(has_text="CAA 16 triggered")
+    assert rows.count() >= 1, "the demo has no resident with falls and pressure ulcer triggered"
+    return rows.first
+
+
+def test_nurse_plans_triggered_falls_and_pressure_ulcer(new_page: Any) -> None:
+    page = new_page(js=True)
+    login(page, "nurse", DEMO["nurse"])
+    page.goto("/careplans/compliance")
+    row = _walkthrough_row(page)
+    resident_id = row.get_attribute("data-resident")
+    row.locator("a").first.click()
+    page.wait_for_url(re.compile(rf".*/residents/{resident_id}\?tab=careplan"))
+
+    falls = page.locator("#caa-11")
+    ulcer = page.locator("#caa-16")
+    assert "J1800=1 (fall since admission or prior assessment)" in falls.inner_text()
+    assert "M0150=1 (at risk of pressure ulcers)" in ulcer.inner_text()
+
+    for count, entry in enumerate((FALLS, ULCER), start=1):  # one click each
+        page.click(f"button[data-library='{entry.id}']")
+        page.locator("[data-testid=problem]").nth(count - 1).wait_for()
+        assert page.locator(f"button[data-library='{entry.id}']").count() == 0  # now on the plan
+        assert "Problem added to the care plan." in page.locator("[data-testid=notice]").inner_text()
+    problems = page.locator("[data-testid=problem]")
+    assert problems.count() == 2
+    assert "From CAA 11" in problems.nth(0).inner_text() and "From CAA 16" in problems.nth(1).inner_text()
+
+    first = page.locator("[data-testid=intervention]").first
+    first.locator("button.cp-done").click()
+    page.wait_for_selector("[data-testid=notice]:has-text('Documentation saved.')")
+    assert page.locator("[data-testid=intervention]").first.locator("[data-testid=last-documented]").inner_text().startswith("Done")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#caa-11").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "careplan.png"), full_page=False)
+
+    page.goto("/careplans/compliance")
+    row = page.locator(f"[data-testid=compliance-row][data-resident='{resident_id}']")
+    text = row.inner_text() if row.count() else ""
+    assert "CAA 11 triggered" not in text and "CAA 16 triggered" not in text
+    page.screenshot(path=str(SHOTS / "careplan-compliance.png"), full_page=False)
+    assert page.csp_errors == []  # type: ignore[attr-defined]
+
+
+def test_care_plan_pdf_from_the_browser(new_page: Any) -> None:
+    page = new_page(js=False)
+    login(page, "nurse", DEMO["nurse"])
+    page.goto("/careplans/compliance")
+    resident_id = page.locator("[data-testid=compliance-row]").first.get_attribute("data-resident")
+    response = page.request.get(f"/careplans/residents/{resident_id}/kardex.pdf")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
