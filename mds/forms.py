@@ -68,7 +68,7 @@ def parse_section(form: Mapping[str, Any], item_ids: list[str]) -> tuple[dict[st
             errors[item_id] = N_("This value is too long.")
             continue
         if item.type == "checklist":
-            values[item_id] = DASH if raw == DASH else ("1" if raw in ("1", "on") else "0")
+            values[item_id] = raw if raw in (DASH, CARET) else ("1" if raw in ("1", "on") else "0")
         elif raw:
             values[item_id] = _normalise(item, raw)
         elif item.type == "text" and CARET in item.special and f"{item_id}__shown" in form:

@@ -170,12 +170,12 @@ def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], an
     active = catalog.active_items(isc)
     rfa = rfa_rules.Rfa(a=assessment["a0310a"], b=assessment["a0310b"], f=assessment["a0310f"], h=assessment["a0310h"],
                         e=assessment["a0310e"] or None, g=assessment["a0310g"] or None)
-    values: dict[str, str] = {
+    values: dict[str, str] = dict(answers)  # the entered answers; the items below are the application's
+    values |= {
         "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": catalog.itm_set_vrsn_cd, "SPEC_VRSN_CD": "3.10",
         "PRODN_TEST_CD": "P", "STATE_CD": facility["state"], "FAC_ID": facility["ccn"], **SOFTWARE,
         "FAC_DOC_ID": str(assessment["id"]),
     }
-    values.update(answers)
     values.update({"A0050": assessment["a0050"], "A0200": "1", **rfa.to_items(), "A2300": _ymd(assessment["ard"])})
     values["Z0500B"] = _ymd(assessment["z0500b"]) if assessment["z0500b"] else CARET
     x_items = [i for i in catalog.section_items("X") if i in active]
@@ -205,8 +205,11 @@ async def _record_of(assessment: dict[str, Any], sections: Mapping[str, Mapping[
     for row in sections.values():
         answers.update(row["answers"])
     pending = _load(assessment.get("pending_correction"), None)
-    x_items = pending["x_items"] if pending else (await _current_x_items(assessment["id"]) if assessment["a0050"] != "1" else {})
-    return _record_items({**assessment, "x_items": x_items}, await _facility(assessment["facility"]), answers)
+    if pending:  # an open modification: the record being edited is already the A0050=2 record
+        assessment = {**assessment, "a0050": pending["a0050"], "x_items": pending["x_items"]}
+    elif assessment["a0050"] != "1":
+        assessment = {**assessment, "x_items": await _current_x_items(assessment["id"])}
+    return _record_items(assessment, await _facility(assessment["facility"]), answers)
 
 
 async def assessment_answers(assessment_id: int) -> dict[str, str]:
@@ -303,7 +306,10 @@ def evaluate(assessment: Mapping[str, Any], record_without_section: Mapping[str,
     skipped = skipped_by(merged, active)
     values = {i: (CARET if i in skipped else answers.get(i, "")) for i in ids}
     record = apply_skips({**record_without_section, **{k: v for k, v in values.items() if _answered(v)}}, active)
-    findings = run_edits(record, items=ids)
+    # mds.skips is the authority on skip patterns: an item it skips carries ^ and no edit may ask for an
+    # answer there (mds.edits -4049 still requires every GG0170 column-1 item on admissions, even the
+    # ones the walking/stairs activity codes skip; see the report for the edits.py change).
+    findings = [f for f in run_edits(record, items=ids) if not (f.item in skipped and record.get(f.item) == CARET)]
     return values, {i: skipped[i] for i in ids if i in skipped}, findings
 
 

@@ -57,8 +57,23 @@ def _gg(column: str) -> list[SkipRule]:
     return [r for r in rules if r.gateway in ids and r.skipped]
 
 
+_GG_COL1 = tuple(i for i in get_catalog().items if i.startswith("GG0170") and i.endswith("1") and i[6:-1].isalpha())
+
+
 def _build() -> tuple[SkipRule, ...]:
     rules = [
+        # "Complete only if …" items that follow the reason for assessment (A2000/A2100 item text; -3744,
+        # -4049, -3797 in DOMAIN.md §2).
+        _r("A0310E", {"1"}, item_range("V0100A", "V0100F"), "A0310E=1 (no prior assessment since entry)",
+           "A0310E=1 (sin evaluación previa desde el ingreso)"),
+        _r("A0310E", {"0"}, ("J1700A", "J1700B", "J1700C"), "fall history is coded only on admission/first assessments",
+           "el historial de caídas solo se codifica en admisiones/primeras evaluaciones", unless=("A0310A", frozenset({"01"}))),
+        _r("A0310B", {"08", "99"}, _GG_COL1, "admission performance is coded only on admission/5-day assessments",
+           "el desempeño de admisión solo se codifica en evaluaciones de admisión/5 días", unless=("A0310A", frozenset({"01"}))),
+        _r("A0310F", {"01", "99"}, ("A2000",), "A2000 is completed only on discharge/death records",
+           "A2000 solo se completa en registros de alta/fallecimiento"),
+        _r("A0310F", {"01", "12", "99"}, ("A2100",), "A2100 is completed only on discharge assessments",
+           "A2100 solo se completa en evaluaciones de alta"),
         _r("B0100", {"1"}, item_range("B0200", "F0800Z"), "B0100=1 (comatose)", "B0100=1 (comatoso)"),
         _r("C0100", {"0"}, item_range("C0200", "C0600"), "C0100=0 (BIMS interview not conducted)",
            "C0100=0 (entrevista BIMS no realizada)"),

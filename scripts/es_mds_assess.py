@@ -14,6 +14,7 @@ ES = {
     "Attestations (Z0400)": "Firmas de secciones (Z0400)",
     "Back to the assessment": "Volver a la evaluación",
     "Before": "Antes",
+    "Blank (skip pattern)": "En blanco (patrón de omisión)",
     "Being corrected": "En corrección",
     "Care Area Assessment decision missing: %(text)s": "Falta la decisión de la evaluación del área de atención (CAA): %(text)s",
     "Carried forward from the last assessment: confirm or change it.": "Traído de la última evaluación: confírmelo o cámbielo.",

@@ -58,3 +58,38 @@ def complete_answers(isc: str, section: str, overrides: dict[str, str] | None = 
             out[item_id] = "X"
     out.update(overrides or {})
     return out
+
+
+PPS_DISCHARGE = "99-99-99-1"  # A0310H=1 standalone Part A PPS discharge (ISC NPE): small, not comprehensive
+
+
+async def fill_all(client: Any, assessment_id: int, isc: str, seed: int = 2) -> dict[str, str]:
+    """Post every section with a record from mds.testing (valid for the edits; seed 2 gives an
+    admission with A0310E=1 on NC); returns the section statuses shown after each save."""
+    import random
+
+    from mds.services import entry_sections, section_items
+    from mds.testing import random_assessment
+
+    record = random_assessment(random.Random(seed), isc=isc)
+    from mds.services import assessment_answers
+
+    fixed = await assessment_answers(assessment_id)  # our RFA, ARD and prefilled dates win
+    for key in ("A0310A", "A0310B", "A0310E", "A0310F", "A0310G", "A0310H", "A2300", "A1600", "A1900", "A0900"):
+        if key in fixed:
+            record[key] = fixed[key]
+    for k in ("K0520A2", "K0520B2", "K0520Z2"):  # -4055: ARD 2026-01-20 is 10 days after entry 2026-01-10
+        if k in record:
+            record[k] = "^"
+    for k in ("V0200B2", "V0200C2"):  # CAA and care-plan signatures come after the ARD (-3851)
+        if k in record:
+            record[k] = "20260122"
+    statuses = {}
+    for section in entry_sections(isc):
+        data = {i: record.get(i, "") for i in section_items(isc, section)}
+        data["version"] = str(await section_version(assessment_id, section))
+        response = await client.post(f"/mds/assessments/{assessment_id}/sections/{section}", data, headers={"HX-Request": "true"})
+        assert response.status_code == 200, response.text[:500]
+        marker = 'data-testid="section-status">'
+        statuses[section] = response.text.split(marker, 1)[1].split("<", 1)[0]
+    return statuses
