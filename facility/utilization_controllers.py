@@ -72,7 +72,7 @@ async def _stay_context(stay: dict[str, Any], **extra: Any) -> dict[str, Any]:
             "appeal_levels": forms.APPEAL_LEVEL_LABELS, "outcomes": forms.OUTCOME_LABELS, "diagnosis_items": forms.DIAGNOSIS_ITEMS,
             "manual_checks": forms.MANUAL_CHECKS, "triple_status": forms.TRIPLE_STATUS_LABELS,
             "assessments": await services.pps_assessments(stay["resident"], stay["id"]),
-            "errors": {}, "values": {}, "conflict": None, **extra}
+            "errors": {}, "values": {}, "conflict": None, "saved": False, **extra}
 
 
 async def _section(request: Request[Any, Any, Any], stay: dict[str, Any], section: str, status_code: int, **extra: Any) -> Template:
@@ -80,9 +80,13 @@ async def _section(request: Request[Any, Any, Any], stay: dict[str, Any], sectio
     return render(request, "utilization/stay.html", context, fragment=f"utilization/_{section}.html", status_code=status_code)
 
 
-def _saved(request: Request[Any, Any, Any], stay_id: int, anchor: str) -> Redirect | ClientRedirect:
+async def _saved(request: Request[Any, Any, Any], stay: dict[str, Any], section: str) -> Template | Redirect:
+    """htmx: the refreshed section with a confirmation (a redirect to the same page would only jump to the
+    anchor and not reload); without JavaScript: Post/Redirect/Get back to the section."""
+    if is_partial(request):
+        return await _section(request, stay, section, 200, saved=True)
     flash(request, gettext(locale_for(request), "Changes saved."), "success")
-    return _redirect(request, f"/utilization/stays/{stay_id}#{anchor}")
+    return Redirect(f"/utilization/stays/{stay['id']}#{section}", status_code=303)
 
 
 class UtilizationController(Controller):
@@ -136,7 +140,7 @@ class UtilizationController(Controller):
             await services.save_review(actor_of(request), user, stay, current, version, values)
         except StaleVersion as stale:
             return await _section(request, stay, "review", 409, values=form, conflict=stale.current)
-        return _saved(request, stay_id, "review")
+        return await _saved(request, stay, "review")
 
     @post("/stays/{stay_id:int}/authorizations", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_authorization(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
@@ -146,7 +150,7 @@ class UtilizationController(Controller):
         if errors:
             return await _section(request, stay, "authorizations", 422, errors={"new": errors}, values={"new": form})
         await services.add_for_stay(PriorAuthorization, "prior_authorization", actor_of(request), current_user(request), stay, values)
-        return _saved(request, stay_id, "authorizations")
+        return await _saved(request, stay, "authorizations")
 
     @post("/authorizations/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def update_authorization(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
@@ -164,7 +168,7 @@ class UtilizationController(Controller):
                                       version or 0, values, stay["resident"])
         except StaleVersion as stale:
             return await _section(request, stay, "authorizations", 409, values={row_id: form}, conflict=stale.current)
-        return _saved(request, stay["id"], "authorizations")
+        return await _saved(request, stay, "authorizations")
 
     @post("/stays/{stay_id:int}/denials", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_denial(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
@@ -174,7 +178,7 @@ class UtilizationController(Controller):
         if errors:
             return await _section(request, stay, "denials", 422, errors={"new": errors}, values={"new": form})
         await services.add_for_stay(Denial, "denial", actor_of(request), current_user(request), stay, values)
-        return _saved(request, stay_id, "denials")
+        return await _saved(request, stay, "denials")
 
     @post("/denials/{row_id:int}/appeals", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_appeal(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
@@ -185,7 +189,7 @@ class UtilizationController(Controller):
         if errors:
             return await _section(request, stay, "denials", 422, errors={f"d{row_id}": errors}, values={f"d{row_id}": form})
         await services.add_appeal(actor_of(request), current_user(request), denial, values)
-        return _saved(request, stay["id"], "denials")
+        return await _saved(request, stay, "denials")
 
     @post("/appeals/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def update_appeal(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
@@ -206,7 +210,7 @@ class UtilizationController(Controller):
                                       stay["resident"])
         except StaleVersion as stale:
             return await _section(request, stay, "denials", 409, values={f"a{row_id}": form}, conflict=stale.current)
-        return _saved(request, stay["id"], "denials")
+        return await _saved(request, stay, "denials")
 
     @post("/stays/{stay_id:int}/diagnoses", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_diagnosis(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
@@ -220,7 +224,7 @@ class UtilizationController(Controller):
         if errors:
             return await _section(request, stay, "diagnoses", 422, errors={"new": errors}, values={"new": form})
         await services.add_for_stay(StayDiagnosis, "stay_diagnosis", actor_of(request), current_user(request), stay, values)
-        return _saved(request, stay_id, "diagnoses")
+        return await _saved(request, stay, "diagnoses")
 
     @post("/diagnoses/{row_id:int}/inactivate", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def inactivate_diagnosis(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
@@ -232,7 +236,7 @@ class UtilizationController(Controller):
                                       parse_version(form) or 0, {"active": False}, stay["resident"], action="inactivate")
         except StaleVersion as stale:
             return await _section(request, stay, "diagnoses", 409, conflict=stale.current)
-        return _saved(request, stay["id"], "diagnoses")
+        return await _saved(request, stay, "diagnoses")
 
     @post("/stays/{stay_id:int}/triple-checks", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_triple_check(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
@@ -251,7 +255,7 @@ class UtilizationController(Controller):
         values["mds_hipps"] = hipps
         values["status"] = "open"
         await services.add_for_stay(TripleCheck, "triple_check", actor_of(request), current_user(request), stay, values)
-        return _saved(request, stay_id, "triple")
+        return await _saved(request, stay, "triple")
 
     @post("/triple-checks/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def update_triple_check(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
@@ -270,7 +274,7 @@ class UtilizationController(Controller):
                                       values, stay["resident"])
         except StaleVersion as stale:
             return await _section(request, stay, "triple", 409, values={row_id: form}, conflict=stale.current)
-        return _saved(request, stay["id"], "triple")
+        return await _saved(request, stay, "triple")
 
     @get("/stays/{stay_id:int}/medicaid-sheet.pdf")
     async def medicaid_sheet(self, request: Request[Any, Any, Any], stay_id: int, lang: str = "") -> Response[bytes]:

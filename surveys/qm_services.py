@@ -103,6 +103,18 @@ async def _signature(facility_id: int) -> tuple[Any, ...]:
     return (row or {}).get("n"), str((row or {}).get("last"))
 
 
+async def _residents_with_signed(facility_id: int) -> list[int]:
+    """Residents of the facility with at least one signed assessment (one query instead of one per resident)."""
+    try:
+        from mds.tables import Assessment
+    except ImportError:
+        return list(await resident_ids(facility_id))
+    rows = await Assessment.select(Assessment.resident).where(
+        (Assessment.facility == facility_id) & Assessment.status.is_in(list(SIGNED)) & (Assessment.active == True)).distinct()  # noqa: E712
+    active = await resident_ids(facility_id)
+    return sorted(r["resident"] for r in rows if r["resident"] in active)
+
+
 async def histories(facility_id: int) -> tuple[dict[str, list[dict[str, str]]], int]:
     """resident id -> answers of each signed assessment; and the number of assessments read."""
     mds = await _mds()
@@ -110,7 +122,7 @@ async def histories(facility_id: int) -> tuple[dict[str, list[dict[str, str]]], 
         return {}, 0
     out: dict[str, list[dict[str, str]]] = {}
     count = 0
-    for resident_id in await resident_ids(facility_id):
+    for resident_id in await _residents_with_signed(facility_id):
         records = []
         for a in await mds.assessments_for_resident(resident_id):
             if a.get("status") in SIGNED:

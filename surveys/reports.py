@@ -230,13 +230,28 @@ async def _resident_ids(facility_id: int) -> list[int]:
     return [r["id"] for r in await Resident.select(Resident.id).where((Resident.facility == facility_id) & (Resident.active == True))]  # noqa: E712
 
 
+async def _month_assessments(facility_id: int, first: date, last: date) -> list[dict[str, Any]] | None:
+    """The facility's assessments with an ARD in the month in one query (the fields the on-time rule and the
+    case-mix need, named as in mds.services.assessments_for_resident); None when the MDS tables are absent."""
+    try:
+        from mds.tables import Assessment
+    except ImportError:
+        return None
+    rows = await Assessment.select(Assessment.id, Assessment.stay.as_alias("stay_id"), Assessment.ard, Assessment.status,
+                                   Assessment.z0500b, Assessment.a0310b).where(
+        (Assessment.facility == facility_id) & (Assessment.active == True) & (Assessment.ard >= first) & (Assessment.ard <= last))  # noqa: E712
+    return list(rows)
+
+
 async def _assessments(facility_id: int, first: date, last: date, today: date) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     listing = _optional("mds.services", "assessments_for_resident")
     if listing is None:
         return None, None
-    rows: list[dict[str, Any]] = []
-    for resident_id in await _resident_ids(facility_id):
-        rows.extend(await listing(resident_id))
+    rows = await _month_assessments(facility_id, first, last)
+    if rows is None:  # no direct table access: one service call per resident
+        rows = []
+        for resident_id in await _resident_ids(facility_id):
+            rows.extend(await listing(resident_id))
     counts = on_time(rows, first, last, today)
     timing = {**counts, "percent": percent(counts["on_time"], counts["due"])}
     return timing, await _case_mix(facility_id, rows, first, last)

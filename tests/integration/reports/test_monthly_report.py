@@ -92,8 +92,12 @@ async def test_assessments_on_time_from_mds_services(world: Any, monkeypatch: An
     async def answers(assessment_id: int) -> dict[str, str]:
         return {"A0310A": "02", "A0310B": "99", "A0310F": "99", "A2300": "20260112"}
 
+    async def no_table(*args: Any) -> None:
+        return None
+
     monkeypatch.setattr(mds_services, "assessments_for_resident", fake)
     monkeypatch.setattr(mds_services, "assessment_answers", answers)
+    monkeypatch.setattr(reports, "_month_assessments", no_table)  # the per-resident service path
     facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
     report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 15), use_cache=False)
     assert report.assessments == {"due": 2, "on_time": 1, "late": 0, "open_late": 1, "percent": 50.0}
@@ -118,3 +122,20 @@ async def test_chain_rollup_only_for_chain_wide_admins(client: Any, world: Any, 
     assert page.status_code == 200 and "Alpha Nursing" in page.text and "Beta Care" in page.text
     csv = (await chief.get("/reports/chain.csv")).content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("facility,ccn,state,month,census") and len(csv.splitlines()) == 3
+
+
+async def test_assessments_on_time_from_the_mds_table(world: Any) -> None:
+    from facility.tables import User
+    from mds.tables import Assessment
+
+    actor = (await User.select(User.id).first())["id"]
+    common = {"facility": world.facility_a, "resident": world.resident_a, "stay": world.stay_a, "isc": "NQ", "kind": "quarterly",
+              "a0310a": "02", "created_by": actor, "updated_by": actor}
+    await Assessment(**common, ard=date(2026, 1, 12), status="completed", z0500b=date(2026, 1, 27)).save()  # ARD + 15: late
+    await Assessment(**common, ard=date(2026, 1, 20), status="completed", z0500b=date(2026, 1, 22)).save()
+    await Assessment(**common, ard=date(2026, 2, 2), status="completed", z0500b=date(2026, 2, 3)).save()  # other month
+    other = {**common, "facility": world.facility_b, "resident": world.resident_b, "stay": world.stay_b}
+    await Assessment(**other, ard=date(2026, 1, 12), status="in_progress").save()  # facility B: not counted
+    facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
+    report = await reports.monthly_report(facility, "2026-01", date(2026, 3, 1), use_cache=False)
+    assert report.assessments == {"due": 2, "on_time": 1, "late": 1, "open_late": 0, "percent": 50.0}

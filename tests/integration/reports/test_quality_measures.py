@@ -56,6 +56,10 @@ def assessments(monkeypatch: Any, world: Any) -> dict[int, list[dict[str, str]]]
     async def fake_answers(assessment_id: int) -> dict[str, str]:
         return index[assessment_id]
 
+    async def with_signed(facility_id: int) -> list[int]:  # no rows in the mds tables: every resident of the facility
+        return list(await qm_services.resident_ids(facility_id))
+
+    monkeypatch.setattr(qm_services, "_residents_with_signed", with_signed)
     monkeypatch.setattr(mds_services, "assessments_for_resident", fake_list)
     monkeypatch.setattr(mds_services, "assessment_answers", fake_answers)
     return data
