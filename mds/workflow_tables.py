@@ -1,0 +1,3 @@
+"""MDS workflow tables: export batches and submission tracking of assessment records."""
+
+from __future__ import annotations
