@@ -12,6 +12,7 @@ import importlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -65,20 +66,30 @@ def _load(value: Any, default: Any) -> Any:
 
 def entry_sections(isc: str) -> list[str]:
     """Sections with at least one item to enter on this item subset, in spec order."""
+    return list(_entry_sections(isc))
+
+
+@cache
+def _entry_sections(isc: str) -> tuple[str, ...]:
     catalog = get_catalog()
     active = catalog.active_items(isc)
     found: list[str] = []
     for item_id, item in catalog.items.items():
         if item_id in active and item.section not in NON_ENTRY_SECTIONS and item_id not in AUTO_ITEMS and item.section not in found:
             found.append(item.section)
-    return found
+    return tuple(found)
 
 
 def section_items(isc: str, section: str) -> list[str]:
     """Items of `section` entered by hand on this item subset, in spec order."""
+    return list(_section_items(isc, section))
+
+
+@cache
+def _section_items(isc: str, section: str) -> tuple[str, ...]:
     catalog = get_catalog()
     active = catalog.active_items(isc)
-    return [i for i in catalog.section_items(section) if i in active and i not in AUTO_ITEMS]
+    return tuple(i for i in catalog.section_items(section) if i in active and i not in AUTO_ITEMS)
 
 
 def _answered(value: str | None) -> bool:
