@@ -18,7 +18,7 @@ from facility import utilization_forms as forms
 from facility import utilization_services as services
 from facility.db import StaleVersion, write_transaction
 from facility.forms import N_, parse_version
-from facility.utilization_tables import Denial, PriorAuthorization, StayDiagnosis, TripleCheck
+from facility.utilization_tables import Appeal, Denial, PriorAuthorization, StayDiagnosis, TripleCheck
 from facility.web.core import ADMIN_ROLES, actor_of, current_user, flash, is_partial, render
 from facility.web.extensions import NavItem
 from facility.web.i18n import gettext, locale_for
@@ -87,6 +87,22 @@ async def _saved(request: Request[Any, Any, Any], stay: dict[str, Any], section:
         return await _section(request, stay, section, 200, saved=True)
     flash(request, gettext(locale_for(request), "Changes saved."), "success")
     return Redirect(f"/utilization/stays/{stay['id']}#{section}", status_code=303)
+
+
+async def _update(request: Request[Any, Any, Any], stay: dict[str, Any], section: str, key: Any, table: Any, object_type: str,
+                  row: dict[str, Any], form: dict[str, Any], values: dict[str, Any], errors: dict[str, str]) -> Template | Redirect:
+    """Save an edited row with optimistic locking: 422 with the user's values, 409 beside the saved row."""
+    version = parse_version(form)
+    if version is None:
+        errors["version"] = N_("The form is missing its version; reload the page.")
+    if errors:
+        return await _section(request, stay, section, 422, errors={key: errors}, values={key: form})
+    try:
+        await services.update_row(table, object_type, actor_of(request), current_user(request), row, version or 0, values,
+                                  stay["resident"])
+    except StaleVersion as stale:
+        return await _section(request, stay, section, 409, values={key: form}, conflict=stale.current)
+    return await _saved(request, stay, section)
 
 
 class UtilizationController(Controller):
@@ -158,17 +174,7 @@ class UtilizationController(Controller):
         stay = await _stay_or_404(request, row["stay"])
         form = dict(await request.form())
         values, errors = forms.validate_authorization(form)
-        version = parse_version(form)
-        if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
-        if errors:
-            return await _section(request, stay, "authorizations", 422, errors={row_id: errors}, values={row_id: form})
-        try:
-            await services.update_row(PriorAuthorization, "prior_authorization", actor_of(request), current_user(request), row,
-                                      version or 0, values, stay["resident"])
-        except StaleVersion as stale:
-            return await _section(request, stay, "authorizations", 409, values={row_id: form}, conflict=stale.current)
-        return await _saved(request, stay, "authorizations")
+        return await _update(request, stay, "authorizations", row_id, PriorAuthorization, "prior_authorization", row, form, values, errors)
 
     @post("/stays/{stay_id:int}/denials", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_denial(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
@@ -193,24 +199,12 @@ class UtilizationController(Controller):
 
     @post("/appeals/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def update_appeal(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
-        from facility.utilization_tables import Appeal
-
         appeal = await _row_or_404(request, services.get_appeal, "appeal", row_id)
         denial = await _row_or_404(request, services.get_denial, "denial", appeal["denial"])
         stay = await _stay_or_404(request, denial["stay"])
         form = dict(await request.form())
         values, errors = forms.validate_appeal(form, denial["notice_date"], _today())
-        version = parse_version(form)
-        if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
-        if errors:
-            return await _section(request, stay, "denials", 422, errors={f"a{row_id}": errors}, values={f"a{row_id}": form})
-        try:
-            await services.update_row(Appeal, "appeal", actor_of(request), current_user(request), appeal, version or 0, values,
-                                      stay["resident"])
-        except StaleVersion as stale:
-            return await _section(request, stay, "denials", 409, values={f"a{row_id}": form}, conflict=stale.current)
-        return await _saved(request, stay, "denials")
+        return await _update(request, stay, "denials", f"a{row_id}", Appeal, "appeal", appeal, form, values, errors)
 
     @post("/stays/{stay_id:int}/diagnoses", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_diagnosis(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
@@ -263,18 +257,8 @@ class UtilizationController(Controller):
         stay = await _stay_or_404(request, row["stay"])
         form = dict(await request.form())
         values, errors = forms.validate_triple_check(form)
-        version = parse_version(form)
-        if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
-        if errors:
-            return await _section(request, stay, "triple", 422, errors={row_id: errors}, values={row_id: form})
-        values.pop("assessment_id")
-        try:
-            await services.update_row(TripleCheck, "triple_check", actor_of(request), current_user(request), row, version or 0,
-                                      values, stay["resident"])
-        except StaleVersion as stale:
-            return await _section(request, stay, "triple", 409, values={row_id: form}, conflict=stale.current)
-        return await _saved(request, stay, "triple")
+        values.pop("assessment_id")  # the linked assessment and its HIPPS stay as recorded
+        return await _update(request, stay, "triple", row_id, TripleCheck, "triple_check", row, form, values, errors)
 
     @get("/stays/{stay_id:int}/medicaid-sheet.pdf")
     async def medicaid_sheet(self, request: Request[Any, Any, Any], stay_id: int, lang: str = "") -> Response[bytes]:

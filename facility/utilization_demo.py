@@ -9,7 +9,15 @@ from datetime import date, timedelta
 
 from facility.db import write_transaction
 from facility.tables import Stay, User
-from facility.utilization_tables import Appeal, Denial, PriorAuthorization, StayDiagnosis, TripleCheck, UrReview, UrTarget
+from facility.utilization_tables import (
+    Appeal,
+    Denial,
+    PriorAuthorization,
+    StayDiagnosis,
+    TripleCheck,
+    UrReview,
+    UrTarget,
+)
 
 TARGETS = {"medicare_a": 25, "medicare_advantage": 18, "medicaid": 3650, "private": 120, "hospice": 180}
 _DIAGNOSES = [("S72.001A", "Fracture of unspecified part of neck of right femur", "Non-Surgical Orthopedic/Musculoskeletal"),

@@ -13,7 +13,15 @@ from facility import audit
 from facility import utilization_forms as rules
 from facility.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent
-from facility.utilization_tables import Appeal, Denial, PriorAuthorization, StayDiagnosis, TripleCheck, UrReview, UrTarget
+from facility.utilization_tables import (
+    Appeal,
+    Denial,
+    PriorAuthorization,
+    StayDiagnosis,
+    TripleCheck,
+    UrReview,
+    UrTarget,
+)
 from facility.web.core import CurrentUser
 
 OPEN_STAY = ("in_facility", "discharged_ra")
@@ -148,7 +156,7 @@ async def board(user: CurrentUser, today: date, payer: str = "") -> list[dict[st
         if payer and row["payer"] != payer:
             continue
         open_denials = [d for d in denials if d["stay"] == stay["id"] and d["id"] not in appealed]
-        row["deadlines"] = sorted((d["appeal_deadline"] for d in open_denials if d["appeal_deadline"]))
+        row["deadlines"] = sorted(d["appeal_deadline"] for d in open_denials if d["appeal_deadline"])
         row["deadline_state"] = rules.deadline_state(row["deadlines"][0] if row["deadlines"] else None, today, False)
         row["open_denials"] = len(open_denials)
         current = [a for a in auths if a["stay"] == stay["id"] and a["status"] == "approved" and a["start_date"] <= today]
