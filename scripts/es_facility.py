@@ -77,6 +77,7 @@ ES = {
     "No stay recorded yet.": "Todavía no hay estancias registradas.",
     "No utilization review has been recorded for this resident.": "No se ha registrado ninguna revisión de utilización para este residente.",
     "Note": "Nota",
+    "Main": "Principal",
     "A CCN has 6 characters, starting with the 2-digit state code, like 365001.": "Un CCN tiene 6 caracteres y empieza con el código de estado de 2 dígitos, como 365001.",
     "Enter a 2-letter US state code.": "Ingrese un código de estado de EE. UU. de 2 letras.",
     "This is not a valid 10-digit NPI.": "Este no es un NPI válido de 10 dígitos.",
