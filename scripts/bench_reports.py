@@ -84,7 +84,10 @@ async def main(runs: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="5 requests per page (make bench --quick)")
+    args, _ = parser.parse_known_args()  # scripts/bench.py passes its arguments to every benchmark
+    if args.quick:
+        args.runs = 5
     with tempfile.TemporaryDirectory() as tmp:
         if not os.environ.get("DATABASE_URL"):
             os.environ["MDSREADY_DB_PATH"] = str(Path(tmp) / "bench.sqlite")
