@@ -183,7 +183,11 @@ async def make_client(app: Any) -> AsyncIterator[Any]:
     opened: list[AsyncTestClient] = []
 
     async def factory() -> Browserish:
-        c = AsyncTestClient(app=app, base_url="http://testserver.local")
+        from facility.app import create_app
+
+        # Each extra browser gets its own app instance (same database): sharing one app's lifespan between
+        # several open clients hung at teardown.
+        c = AsyncTestClient(app=create_app(), base_url="http://testserver.local")
         await c.__aenter__()
         opened.append(c)
         return Browserish(c)
