@@ -24,6 +24,8 @@ DEMO_USERS = (
     ("nurse", "nurse", "Nora Nurse", "LPN", "demo-nurse-pass"),
     ("um", "um_reviewer", "Uma Reviewer", "RN", "demo-um-pass"),
     ("viewer", "viewer", "Victor Viewer", "", "demo-viewer-pass"),
+    # Director of Nursing: role nurse with the DON title, who signs plans of correction before the administrator.
+    ("don", "nurse", "Dana Director", "DON", "demo-don-pass"),
 )
 UNITS = ("East Wing", "West Wing", "Memory Care")
 _LAST = ("Garcia Smith Johnson Williams Brown Jones Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson "
