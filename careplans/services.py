@@ -614,3 +614,11 @@ def area_name(caa: int | None, lang: str) -> str:
         return ""
     area = CARE_AREA_BY_NUMBER[caa]
     return area.name_es if lang == "es" else area.name_en
+
+
+async def compliance_summary(facility_id: int, today: date | None = None) -> dict[str, Any]:
+    """The survey-readiness signal (F655/F656/F657): timing gaps counted as on the compliance page."""
+    rollup = (await facility_compliance(facility_id))["rollup"]
+    gaps = sum(1 for f in rollup.findings if f.severity in cmp.NON_COMPLIANT)
+    return {"gaps": gaps, "residents": rollup.residents, "percent_compliant": rollup.percent_compliant,
+            "by_ftag": dict(rollup.by_ftag)}

@@ -396,6 +396,8 @@ async def test_dashboard_score_and_what_if_with_and_without_htmx(client: Any, wo
     empty = await client.get("/surveys/dashboard")
     assert "No survey data yet" in empty.text and 'data-testid="hi-score">—<' in empty.text
     assert "Not available: assessments are not recorded" in empty.text  # no MDS signal is faked
+    # care-plan timing comes from careplans.services: resident A has a stay and no baseline care plan (F655)
+    assert "care-plan timing gap" in empty.text
     # CMS history for the facility's CCN (cycle 2) + the facility's own standard survey (cycle 1)
     await CmsDeficiency.insert(CmsDeficiency(
         natural_key="365001|2024-05-02|F0880", ccn="365001", state="OH", survey_date=date(2024, 5, 2), tag="F0880",
