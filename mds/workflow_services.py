@@ -469,9 +469,9 @@ class ImportOutcome:
 
 def _record_key(record_id: str) -> int | None:
     """A result row names the record by FAC_DOC_ID (the assessment id) or by the zip member name."""
-    text = record_id.strip()
+    text = record_id.strip().replace(":", "/").rsplit("/", 1)[-1]
     if text.lower().endswith(".xml"):
-        text = text.rsplit("/", 1)[-1][4:12] if text.lower().startswith("mds_") else ""
+        text = text[4:12] if text.lower().startswith("mds_") else ""
     return int(text) if text.isdigit() else None
 
 
