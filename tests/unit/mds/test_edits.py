@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import assessments
+from tests.unit.mds.strategies import assessments
 
 from mds.catalog import get_catalog
 from mds.edits import FATAL, WARNING, implemented_edit_ids, run_edits, target_date

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import assessments
+from tests.unit.mds.strategies import assessments
 
 from mds.testing import random_assessment
 from mds.validate import validate_bytes, validate_paths, validate_record

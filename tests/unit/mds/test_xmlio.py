@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import assessments
+from tests.unit.mds.strategies import assessments
 
 from mds.testing import random_assessment
 from mds.xmlio import XMLReadError, export_assessment, export_batch, read_assessment, read_record
