@@ -104,8 +104,9 @@ def validate_start(form: Mapping[str, Any], today: date, admission: date | None,
 
 
 def _with_e_and_g(rfa: rfa_rules.Rfa, first: bool, discharge_type: str) -> rfa_rules.Rfa:
-    """A0310E is asked on assessments (not tracking records); A0310G only on discharges."""
-    e = None if rfa_rules.is_tracking(rfa) else ("1" if first and rfa.b != "08" else "0")
+    """A0310E: 1 on the first assessment since entry; entry and death tracking records carry 0 (a caret is
+    not an allowed value there: fatal -3676). A0310G only on discharges."""
+    e = "0" if rfa_rules.is_tracking(rfa) else ("1" if first and rfa.b != "08" else "0")
     g = (discharge_type if discharge_type in ("1", "2") else "1") if rfa_rules.is_discharge(rfa) else None
     return rfa_rules.Rfa(a=rfa.a, b=rfa.b, f=rfa.f, h=rfa.h, e=e, g=g)
 

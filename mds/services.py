@@ -595,3 +595,10 @@ __all__ = [
     "get_assessment", "integrity_ok", "integrity_problems", "save_draft", "save_section", "section_items", "section_state",
     "sign", "start_assessment", "start_correction", "version_diff", "versions_of", "DASH",
 ]
+
+
+async def schedule_summary(facility_id: int, today: date) -> dict[str, Any]:
+    """The RAI-schedule signal for survey readiness (F636/F638/F640): `mds.schedule.summarize` of the facility."""
+    from mds import schedule, workflow_services
+
+    return schedule.summarize(await workflow_services.due_for_facility(facility_id, today), today)
