@@ -28,6 +28,7 @@ from functools import cache
 
 from mds.catalog import CARET, DASH, DEFAULT_VERSION, Catalog, Item, get_catalog
 from mds.isc import derive_isc
+from mds.skips import skipped_by
 
 FATAL = "fatal"
 WARNING = "warning"
@@ -500,7 +501,10 @@ _GG_COL1 = tuple(i for i in get_catalog().items if re.fullmatch(r"GG0170[A-Q]1",
 def _gg_admission(ctx: Ctx) -> Iterator_F:
     a, b = ctx.get("A0310A"), ctx.get("A0310B")
     if a == "01" or b == "01":
-        yield from _must_not_be_caret(ctx, "-4049", _GG_COL1, "this is an admission or 5-day assessment",
+        # Items a walking/stairs gateway skipped (GG0170I1/M1 not attempted) legitimately carry "^".
+        skipped = skipped_by(ctx.values)
+        required = [i for i in _GG_COL1 if i not in skipped]
+        yield from _must_not_be_caret(ctx, "-4049", required, "this is an admission or 5-day assessment",
                                       "es una evaluación de admisión o de 5 días")
     elif a in ("02", "03", "04", "05", "06", "99") and b in ("08", "99"):
         yield from _must_be_caret(ctx, "-4049", _GG_COL1, "admission performance is only coded on admission/5-day assessments",
