@@ -24,7 +24,15 @@ from facility import audit
 from facility import services as facility_services
 from facility.db import StaleVersion, write_transaction
 from facility.forms import N_, parse_version
-from facility.web.core import CLINICAL_WRITE_ROLES, READ_ROLES, actor_of, current_user, flash, is_partial, render
+from facility.web.core import (
+    CLINICAL_WRITE_ROLES,
+    READ_ROLES,
+    actor_of,
+    current_user,
+    flash,
+    is_partial,
+    render,
+)
 from facility.web.extensions import NavItem
 from facility.web.i18n import gettext, locale_for
 

@@ -16,7 +16,15 @@ from typing import Any
 
 from careplans import services
 from careplans.library import load_library
-from careplans.tables import CarePlan, Conference, Goal, Intervention, InterventionRecord, Problem, ProgressNote
+from careplans.tables import (
+    CarePlan,
+    Conference,
+    Goal,
+    Intervention,
+    InterventionRecord,
+    Problem,
+    ProgressNote,
+)
 from facility import audit
 from facility.db import write_transaction
 from facility.tables import Resident, User
@@ -45,10 +53,9 @@ def _at(day: date, hour: int) -> datetime:
 async def _walkthrough_assessment(resident: dict[str, Any], stay: dict[str, Any], ard: date, user_id: int) -> bool:
     """Admission assessment with the falls/pressure-ulcer answers, through the MDS domain's services."""
     try:
+        from facility.web.core import CurrentUser
         from mds import rfa as rfa_rules
         from mds import services as mds_services
-
-        from facility.web.core import CurrentUser
 
         user = CurrentUser(user_id, "coordinator", "Maria Santos", "RN", "mds_coordinator", "en", False,
                            (resident["facility"],), resident["facility"])

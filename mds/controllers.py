@@ -18,7 +18,15 @@ from facility.auth.passwords import verify_password
 from facility.db import StaleVersion, write_transaction
 from facility.forms import N_, parse_date, parse_version
 from facility.tables import User
-from facility.web.core import CLINICAL_WRITE_ROLES, READ_ROLES, actor_of, current_user, flash, is_partial, render
+from facility.web.core import (
+    CLINICAL_WRITE_ROLES,
+    READ_ROLES,
+    actor_of,
+    current_user,
+    flash,
+    is_partial,
+    render,
+)
 from facility.web.i18n import gettext, locale_for
 from mds import forms, services, signing
 from mds import rfa as rfa_rules

@@ -18,7 +18,15 @@ from facility import audit
 from facility.db import StaleVersion, write_transaction
 from facility.forms import parse_version
 from facility.tables import Facility
-from facility.web.core import CLINICAL_WRITE_ROLES, READ_ROLES, actor_of, current_user, flash, is_partial, render
+from facility.web.core import (
+    CLINICAL_WRITE_ROLES,
+    READ_ROLES,
+    actor_of,
+    current_user,
+    flash,
+    is_partial,
+    render,
+)
 from facility.web.extensions import NavItem
 from facility.web.i18n import gettext, locale_for
 from surveys import forms, ftags, pdf, poc, services, severity

@@ -16,7 +16,16 @@ from facility import audit
 from facility.auth.service import create_user
 from facility.db import write_transaction
 from facility.tables import Facility, Resident, User
-from surveys.tables import CorrectiveTask, Finding, FindingResident, MonitoringAudit, MonitoringResult, Poc, Recommendation, Survey
+from surveys.tables import (
+    CorrectiveTask,
+    Finding,
+    FindingResident,
+    MonitoringAudit,
+    MonitoringResult,
+    Poc,
+    Recommendation,
+    Survey,
+)
 
 DON_USER = ("don", "nurse", "Dana Director", "DON", "demo-don-pass")
 

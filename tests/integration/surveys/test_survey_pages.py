@@ -341,7 +341,15 @@ async def _facility_b_objects(world: Any) -> dict[str, int]:
 
 async def test_facility_b_ids_are_refused_on_every_route(client: Any, world: Any) -> None:
     from facility.tables import AuditEvent
-    from surveys.tables import CorrectiveTask, Evidence, Finding, MonitoringResult, Poc, Recommendation, Survey
+    from surveys.tables import (
+        CorrectiveTask,
+        Evidence,
+        Finding,
+        MonitoringResult,
+        Poc,
+        Recommendation,
+        Survey,
+    )
 
     b = await _facility_b_objects(world)
     await client.login("admin_a")

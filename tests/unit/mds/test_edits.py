@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.unit.mds.strategies import assessments
 
 from mds.catalog import get_catalog
 from mds.edits import FATAL, WARNING, implemented_edit_ids, run_edits, target_date
 from mds.testing import random_assessment
+from tests.unit.mds.strategies import assessments
 
 Values = dict[str, str]
 

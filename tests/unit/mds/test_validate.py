@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.unit.mds.strategies import assessments
 
 from mds.testing import random_assessment
 from mds.validate import validate_bytes, validate_paths, validate_record
 from mds.xmlio import export_assessment, export_batch
+from tests.unit.mds.strategies import assessments
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

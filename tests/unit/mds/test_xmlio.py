@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.unit.mds.strategies import assessments
 
 from mds.testing import random_assessment
 from mds.xmlio import XMLReadError, export_assessment, export_batch, read_assessment, read_record
+from tests.unit.mds.strategies import assessments
 
 
 def test_layout() -> None:
