@@ -29,6 +29,7 @@ from facility.web.core import (
     READ_ROLES,
     actor_of,
     current_user,
+    denied_as_not_found,
     flash,
     is_partial,
     render,
@@ -48,9 +49,7 @@ def _plan_url(resident_id: int, anchor: str = "") -> str:
 
 
 async def _deny(request: Request[Any, Any, Any], object_type: str, object_id: int) -> None:
-    async with write_transaction():
-        await audit.record(actor_of(request), "denied", object_type, object_id, outcome="not_found")
-    raise NotFoundException()
+    raise await denied_as_not_found(request, object_type, object_id)
 
 
 async def _resident_or_404(request: Request[Any, Any, Any], resident_id: int) -> dict[str, Any]:

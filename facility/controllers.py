@@ -32,8 +32,9 @@ from facility.web.core import (
     READ_ROLES,
     actor_of,
     current_user,
+    denied_as_not_found,
     flash,
-    is_partial,
+    redirect_after_post,
     render,
 )
 from facility.web.extensions import resident_tab_providers
@@ -47,8 +48,7 @@ def _today() -> date:
     return date.today()
 
 
-def _redirect(request: Request[Any, Any, Any], path: str) -> Redirect | ClientRedirect:
-    return ClientRedirect(path) if is_partial(request) else Redirect(path, status_code=303)
+_redirect = redirect_after_post
 
 
 def _int(value: Any) -> int | None:
@@ -62,10 +62,7 @@ async def _resident_or_404(request: Request[Any, Any, Any], resident_id: int) ->
     user = current_user(request)
     resident = await services.get_resident(user, resident_id)
     if resident is None:
-        # Another facility's id looks exactly like a missing one; the attempt is audited.
-        async with write_transaction():
-            await audit.record(actor_of(request), "denied", "resident", resident_id, outcome="not_found")
-        raise NotFoundException()
+        raise await denied_as_not_found(request, "resident", resident_id)
     return resident
 
 
@@ -213,9 +210,7 @@ class StayController(Controller):
         user = current_user(request)
         stay = await services.get_stay(user, stay_id)
         if stay is None:
-            async with write_transaction():
-                await audit.record(actor_of(request), "denied", "stay", stay_id, outcome="not_found")
-            raise NotFoundException()
+            raise await denied_as_not_found(request, "stay", stay_id)
         resident = await _resident_or_404(request, stay["resident"])
         form = dict(await request.form())
         values, errors = validate_stay_event(form, stay["status"], stay["last_event_date"], _today())

@@ -9,7 +9,6 @@ from typing import Any
 
 import anyio
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
@@ -19,7 +18,16 @@ from facility import utilization_services as services
 from facility.db import StaleVersion, write_transaction
 from facility.forms import N_, parse_version
 from facility.utilization_tables import Appeal, Denial, PriorAuthorization, StayDiagnosis, TripleCheck
-from facility.web.core import ADMIN_ROLES, actor_of, current_user, flash, is_partial, render
+from facility.web.core import (
+    ADMIN_ROLES,
+    actor_of,
+    current_user,
+    denied_as_not_found,
+    flash,
+    is_partial,
+    redirect_after_post,
+    render,
+)
 from facility.web.extensions import NavItem
 from facility.web.i18n import gettext, locale_for
 
@@ -32,8 +40,7 @@ def _today() -> date:
     return date.today()
 
 
-def _redirect(request: Request[Any, Any, Any], path: str) -> Redirect | ClientRedirect:
-    return ClientRedirect(path) if is_partial(request) else Redirect(path, status_code=303)
+_redirect = redirect_after_post
 
 
 def _categories() -> list[str]:
@@ -44,11 +51,7 @@ def _categories() -> list[str]:
     return list(pdpm.CLINICAL_CATEGORIES)
 
 
-async def _denied(request: Request[Any, Any, Any], object_type: str, object_id: int) -> NotFoundException:
-    # Another facility's id looks exactly like a missing one; the attempt is audited.
-    async with write_transaction():
-        await audit.record(actor_of(request), "denied", object_type, object_id, outcome="not_found")
-    return NotFoundException()
+_denied = denied_as_not_found
 
 
 async def _stay_or_404(request: Request[Any, Any, Any], stay_id: int) -> dict[str, Any]:

@@ -23,8 +23,9 @@ from facility.web.core import (
     READ_ROLES,
     actor_of,
     current_user,
+    denied_as_not_found,
     flash,
-    is_partial,
+    redirect_after_post,
     render,
 )
 from facility.web.i18n import gettext, locale_for
@@ -47,15 +48,10 @@ def _today() -> date:
     return date.today()
 
 
-def _redirect(request: Request[Any, Any, Any], path: str) -> Redirect | ClientRedirect:
-    return ClientRedirect(path) if is_partial(request) else Redirect(path, status_code=303)
+_redirect = redirect_after_post
 
 
-async def _deny(request: Request[Any, Any, Any], object_type: str, object_id: Any) -> NotFoundException:
-    # Another facility's id looks exactly like a missing one; the attempt is audited.
-    async with write_transaction():
-        await audit.record(actor_of(request), "denied", object_type, object_id, outcome="not_found")
-    return NotFoundException()
+_deny = denied_as_not_found
 
 
 async def _assessment_or_404(request: Request[Any, Any, Any], assessment_id: int) -> dict[str, Any]:

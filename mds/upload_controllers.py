@@ -15,14 +15,19 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from facility import audit
 from facility.db import write_transaction
 from facility.forms import N_
-from facility.web.core import actor_of, current_user, is_partial, render
+from facility.web.core import (
+    actor_of,
+    current_user,
+    denied_as_not_found,
+    is_partial,
+    render,
+)
 from facility.web.extensions import NavItem
 from facility.web.i18n import gettext, locale_for
 from mds import upload_services as svc
@@ -33,10 +38,7 @@ HX_STOP_POLLING = 286  # htmx stops an `every` trigger on this status (and still
 async def _submission_or_404(request: Request[Any, Any, Any], submission_id: int) -> dict[str, Any]:
     submission = await svc.get_submission(current_user(request), submission_id)
     if submission is None:
-        # Another facility's id looks exactly like a missing one; the attempt is audited.
-        async with write_transaction():
-            await audit.record(actor_of(request), "denied", "submission", submission_id, outcome="not_found")
-        raise NotFoundException()
+        raise await denied_as_not_found(request, "submission", submission_id)
     return submission
 
 

@@ -16,7 +16,14 @@ from facility import audit
 from facility import services as facility_services
 from facility.db import write_transaction
 from facility.forms import N_, parse_date
-from facility.web.core import actor_of, current_user, flash, is_partial, render
+from facility.web.core import (
+    actor_of,
+    current_user,
+    denied_as_not_found,
+    flash,
+    redirect_after_post,
+    render,
+)
 from facility.web.extensions import NavItem
 from facility.web.i18n import gettext, locale_for
 from mds import rfa as rfa_rules
@@ -55,10 +62,7 @@ def _facility_id(request: Request[Any, Any, Any]) -> int:
     return user.facility_id
 
 
-async def _deny(request: Request[Any, Any, Any], object_type: str, object_id: Any) -> NotFoundException:
-    async with write_transaction():
-        await audit.record(actor_of(request), "denied", object_type, object_id, outcome="not_found")
-    return NotFoundException()
+_deny = denied_as_not_found
 
 
 def _labels() -> dict[str, Any]:
@@ -178,7 +182,7 @@ class WorkflowController(Controller):
                 "batch": batch, "records": await wf.batch_records(batch_id), "errors": errors, "lang": lang, **_labels()})
         flash(request, gettext(lang, "Batch marked as submitted to CMS."), "success")
         path = f"/mds/exports/{batch_id}"
-        return ClientRedirect(path) if is_partial(request) else Redirect(path, status_code=303)
+        return redirect_after_post(request, path)
 
     @post("/exports/results", media_type=MediaType.HTML, opt={"roles": EXPORT_ROLES}, status_code=200)
     async def import_results(self, request: Request[Any, Any, Any]) -> Template:

@@ -23,8 +23,10 @@ from facility.web.core import (
     READ_ROLES,
     actor_of,
     current_user,
+    denied_as_not_found,
     flash,
     is_partial,
+    redirect_after_post,
     render,
 )
 from facility.web.extensions import NavItem
@@ -47,17 +49,14 @@ def _today() -> date:
     return date.today()
 
 
-def _redirect(request: Req, path: str) -> Redirect | ClientRedirect:
-    return ClientRedirect(path) if is_partial(request) else Redirect(path, status_code=303)
+_redirect = redirect_after_post
 
 
 async def _or_404(request: Req, loader: Callable[..., Awaitable[dict[str, Any] | None]], kind: str, object_id: int) -> dict[str, Any]:
     """Another facility's id looks exactly like a missing one; the attempt is audited."""
     row = await loader(current_user(request), object_id)
     if row is None:
-        async with write_transaction():
-            await audit.record(actor_of(request), "denied", kind, object_id, outcome="not_found")
-        raise NotFoundException()
+        raise await denied_as_not_found(request, kind, object_id)
     return row
 
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.response import Template
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Template
 
 from facility.audit import Actor
 
@@ -98,6 +99,24 @@ def render(
 ) -> Template:
     template = fragment if (fragment and is_partial(request)) else page
     return Template(template_name=template, context=dict(context), status_code=status_code)
+
+
+def redirect_after_post(request: Request[Any, Any, Any], path: str) -> Redirect | ClientRedirect:
+    """After a successful POST: HX-Redirect for a targeted htmx request, 303 for a plain form."""
+    return ClientRedirect(path) if is_partial(request) else Redirect(path, status_code=303)
+
+
+async def denied_as_not_found(request: ASGIConnection, object_type: str, object_id: Any) -> NotFoundException:
+    """Another facility's id looks exactly like a missing one (404); the attempt is audited (ASVS 16.3.2).
+
+    Returns the exception for the caller to raise.
+    """
+    from facility import audit
+    from facility.db import write_transaction
+
+    async with write_transaction():
+        await audit.record(actor_of(request), "denied", object_type, object_id, outcome="not_found")
+    return NotFoundException()
 
 
 def flash(request: ASGIConnection, message: str, category: str = "info") -> None:
