@@ -13,11 +13,12 @@ if _settings.is_postgres:
 
     DB = PostgresEngine(config={"dsn": _settings.database_url})
 else:
-    from piccolo.engine.sqlite import SQLiteEngine
+    from facility.db import PooledSQLiteEngine
 
     _settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    # timeout = SQLite busy timeout in seconds (SECURITY.md §4: >= 5 s with IMMEDIATE writers).
-    DB = SQLiteEngine(path=str(_settings.db_path), timeout=10)
+    # timeout = SQLite busy timeout in seconds (SECURITY.md §4: >= 5 s with IMMEDIATE writers); connections reused
+    # for statements outside transactions (facility/db.py).
+    DB = PooledSQLiteEngine(path=str(_settings.db_path), timeout=10)
 
 APP_REGISTRY = AppRegistry(
     apps=[

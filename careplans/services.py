@@ -3,8 +3,9 @@ object loaded by id is returned with its facility so the controller can refuse o
 every write is one transaction with its audit row and a history (CarePlanEvent) row.
 
 Assessments belong to the MDS domain and are read only through its service contract
-(`mds.services.assessments_for_resident`, `mds.services.assessment_answers`), imported lazily so
-care plans keep working (plans "not from a trigger") before any assessment exists.
+(`mds.services.assessments_for_resident`, `mds.services.assessment_answers` and their bulk forms
+`assessments_for_residents`, `answers_for` for facility roll-ups), imported lazily so care plans keep
+working (plans "not from a trigger") before any assessment exists.
 
 Times: the server keeps UTC. A stay has an admission *date*; the 48-hour baseline clock starts at
 00:00 UTC of that day (the earliest the admission can have happened, so the deadline shown is
@@ -42,6 +43,10 @@ from facility.web.core import CurrentUser
 A0310A_OF_KIND = {"admission": "01", "quarterly": "02", "annual": "03", "significant_change": "04",
                   "significant_correction_comprehensive": "05", "significant_correction_quarterly": "06"}
 NOTES_REVIEW_DAYS = 30  # progress notes screened against the plan
+# Compliance looks back over one survey cycle: a standard survey comes no later than 15 months after the previous
+# one (SOM ch. 7 §7205), so older assessments are history a surveyor no longer cites (and a 5-year resident's
+# twenty records are not re-judged on every page).
+COMPLIANCE_LOOKBACK_DAYS = 456
 
 
 def now() -> datetime:
@@ -64,6 +69,28 @@ async def assessments_of(resident_id: int) -> list[dict[str, Any]]:
     except (ImportError, AttributeError):
         return []
     return list(await fetch(resident_id))
+
+
+async def assessments_by_resident(resident_ids: Sequence[int], ard_from: date | None = None) -> dict[int, list[dict[str, Any]]]:
+    """resident id -> assessments newest first (ARD from `ard_from`), for many residents in one read; {} without
+    the MDS domain."""
+    try:
+        from mds import services as mds_services
+
+        fetch = mds_services.assessments_for_residents
+    except (ImportError, AttributeError):
+        return {}
+    return dict(await fetch(resident_ids, ard_from=ard_from))
+
+
+async def answers_by_id(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    try:
+        from mds import services as mds_services
+
+        fetch = mds_services.answers_for
+    except (ImportError, AttributeError):
+        return {}
+    return dict(await fetch(assessment_ids))
 
 
 async def answers_of(assessment_id: int) -> dict[str, str]:
@@ -222,10 +249,16 @@ async def problems_for(resident_ids: Sequence[int]) -> dict[int, list[dict[str, 
     goals = await Goal.select().where(Goal.problem.is_in(ids) & (Goal.active == True)).order_by(Goal.id)  # noqa: E712
     interventions = await Intervention.select().where(Intervention.problem.is_in(ids) & (Intervention.active == True)).order_by(Intervention.id)  # noqa: E712
     last = await _last_records([i["id"] for i in interventions])
+    goals_of: dict[int, list[dict[str, Any]]] = {}
+    for g in goals:
+        goals_of.setdefault(g["problem"], []).append(g)
+    interventions_of: dict[int, list[dict[str, Any]]] = {}
+    for i in interventions:
+        interventions_of.setdefault(i["problem"], []).append({**i, "last": last.get(i["id"])})
     out: dict[int, list[dict[str, Any]]] = {}
-    for p in problems:
-        p["goals"] = [g for g in goals if g["problem"] == p["id"]]
-        p["interventions"] = [{**i, "last": last.get(i["id"])} for i in interventions if i["problem"] == p["id"]]
+    for p in problems:  # grouped once: a facility has hundreds of problems
+        p["goals"] = goals_of.get(p["id"], [])
+        p["interventions"] = interventions_of.get(p["id"], [])
         out.setdefault(p["resident"], []).append(p)
     return out
 
@@ -307,14 +340,14 @@ def compliance_assessment(a: dict[str, Any], triggered: tuple[int, ...] = ()) ->
                           v0200b2=as_date(a.get("v0200b2")), v0200c2=as_date(a.get("v0200c2")), triggered_caas=triggered)
 
 
-async def compliance_input(resident: dict[str, Any], stay: dict[str, Any], problems: list[dict[str, Any]],
-                           plan: dict[str, Any] | None, conferences: list[dict[str, Any]]) -> cmp.Resident:
-    assessments = await assessments_of(resident["id"])
+def compliance_input(resident: dict[str, Any], stay: dict[str, Any], problems: list[dict[str, Any]],
+                     plan: dict[str, Any] | None, conferences: list[dict[str, Any]], assessments: list[dict[str, Any]],
+                     latest_answers: dict[str, str], latest_decisions: list[dict[str, Any]]) -> cmp.Resident:
+    """Pure: the compliance rules' view of one resident. `latest_answers` and `latest_decisions` belong to the
+    latest comprehensive assessment (its triggers must be care-planned or have a "no care plan" rationale)."""
     latest = latest_comprehensive(assessments)
-    triggered = tuple(t.caa for t in await triggers_for(latest) if t.caa_process)
-    no_plan: dict[int, str] = {}
-    if latest is not None:
-        no_plan = {d["caa"]: d["rationale"] for d in await decisions_for([int(latest["id"])]) if d["care_plan"] == "no"}
+    triggered = tuple(t.caa for t in evaluate(latest_answers) if t.caa_process) if latest is not None else ()
+    no_plan = {d["caa"]: d["rationale"] for d in latest_decisions if d["care_plan"] == "no"} if latest is not None else {}
     converted = [compliance_assessment(a, triggered if latest is not None and a["id"] == latest["id"] else ())
                  for a in assessments]
     care_plan = cmp.CarePlan(
@@ -328,15 +361,36 @@ async def compliance_input(resident: dict[str, Any], stay: dict[str, Any], probl
                         tuple(a for a in converted if a is not None))
 
 
+async def compliance_inputs(residents: list[dict[str, Any]]) -> list[cmp.Resident]:
+    """compliance_input for residents in the building (each with its "stay"), in a fixed number of queries:
+    problems, plans, conferences, assessments, the latest comprehensive records and their CAA decisions."""
+    ids = [r["id"] for r in residents]
+    problems = await problems_for(ids)
+    plans = {p["resident"]: p for p in await CarePlan.select().where(CarePlan.resident.is_in(ids or [-1]))}
+    conferences: dict[int, list[dict[str, Any]]] = {}
+    for c in await conferences_for(ids):
+        conferences.setdefault(c["resident"], []).append(c)
+    assessments = await assessments_by_resident(ids, today() - timedelta(days=COMPLIANCE_LOOKBACK_DAYS))
+    latest = {rid: a for rid, rows in assessments.items() if (a := latest_comprehensive(rows)) is not None}
+    latest_ids = [int(a["id"]) for a in latest.values()]
+    answers = await answers_by_id(latest_ids)
+    decisions: dict[int, list[dict[str, Any]]] = {}
+    for d in await decisions_for(latest_ids):
+        decisions.setdefault(int(d["assessment_id"]), []).append(d)
+    out = []
+    for r in residents:
+        mine = latest.get(r["id"])
+        key = int(mine["id"]) if mine else -1
+        out.append(compliance_input(r, r["stay"], problems.get(r["id"], []), plans.get(r["id"]), conferences.get(r["id"], []),
+                                    assessments.get(r["id"], []), answers.get(key, {}), decisions.get(key, [])))
+    return out
+
+
 async def resident_findings(resident: dict[str, Any]) -> list[cmp.Finding]:
     stay = await current_stay(resident["id"])
     if stay is None or stay["status"] not in ("in_facility",):
         return []
-    return cmp.check_resident(
-        await compliance_input(resident, stay, await problems_of(resident["id"]), await plan_row(resident["id"]),
-                               await conferences_for([resident["id"]])),
-        now(),
-    )
+    return cmp.check_resident((await compliance_inputs([{**resident, "stay": stay}]))[0], now())
 
 
 async def census(facility_id: int) -> list[dict[str, Any]]:
@@ -357,17 +411,10 @@ async def census(facility_id: int) -> list[dict[str, Any]]:
 
 
 async def facility_compliance(facility_id: int) -> dict[str, Any]:
-    """Roll-up for the compliance page: per resident findings plus counts (one query per table,
-    plus the MDS domain's per-resident assessment reads)."""
+    """Roll-up for the compliance page: per resident findings plus counts (a fixed number of queries whatever
+    the census: see compliance_inputs)."""
     residents = await census(facility_id)
-    ids = [r["id"] for r in residents]
-    problems = await problems_for(ids)
-    plans = {p["resident"]: p for p in await CarePlan.select().where(CarePlan.resident.is_in(ids or [-1]))}
-    conferences: dict[int, list[dict[str, Any]]] = {}
-    for c in await conferences_for(ids):
-        conferences.setdefault(c["resident"], []).append(c)
-    inputs = [await compliance_input(r, r["stay"], problems.get(r["id"], []), plans.get(r["id"]), conferences.get(r["id"], []))
-              for r in residents]
+    inputs = await compliance_inputs(residents)
     rollup = cmp.facility_rollup(inputs, now())
     by_resident: dict[str, list[cmp.Finding]] = {}
     for f in rollup.findings:

@@ -51,14 +51,15 @@ def _mbi(rng: random.Random) -> str:
             f"{rng.randint(0, 9)}{pick(letters)}{pick(letters)}{rng.randint(0, 9)}{rng.randint(0, 9)}")
 
 
-def plan_residents(today: date, count: int = 120, seed: int = 20261125) -> list[dict[str, Any]]:
-    """Pure: a reproducible census with admissions over the past 18 months, discharges, re-entries, deaths."""
+def plan_residents(today: date, count: int = 120, seed: int = 20261125, history_days: int = 548) -> list[dict[str, Any]]:
+    """Pure: a reproducible census with admissions over the past `history_days` (18 months by default),
+    discharges, re-entries, deaths."""
     rng = random.Random(seed)
     residents = []
     for index in range(count):
         sex = rng.choice("FFM")  # nursing-home residents are mostly women
         first = rng.choice(_FIRST_F if sex == "F" else _FIRST_M)
-        admitted = today - timedelta(days=rng.randint(1, 548))
+        admitted = today - timedelta(days=rng.randint(1, history_days))
         born = date(today.year - rng.randint(66, 99), rng.randint(1, 12), rng.randint(1, 28))
         events: list[tuple[str, date]] = [("admission", admitted)]
         stay_status, status = "in_facility", "active"
@@ -87,8 +88,9 @@ def plan_residents(today: date, count: int = 120, seed: int = 20261125) -> list[
     return residents
 
 
-async def create_demo(today: date | None = None) -> bool:
-    """Creates the demo facility once; returns False when it already exists (idempotent)."""
+async def create_demo(today: date | None = None, *, residents: int = 120, history_days: int = 548) -> bool:
+    """Creates the demo facility once; returns False when it already exists (idempotent). The benchmark
+    (scripts/bench_chain.py) asks for a longer history to seed its chain."""
     if await demo_exists():
         return False
     today = today or date.today()
@@ -105,7 +107,7 @@ async def create_demo(today: date | None = None) -> bool:
     coordinator = await User.select(User.id).where(User.username_key == "coordinator").first()
     actor_id = coordinator["id"]
     async with write_transaction():
-        for plan in plan_residents(today):
+        for plan in plan_residents(today, residents, history_days=history_days):
             resident = Resident(
                 facility=facility.id, unit=units[plan["unit"]], last_name=plan["last_name"], first_name=plan["first_name"],
                 birth_date=plan["birth_date"], sex=plan["sex"], medicare_number=plan["medicare_number"],
@@ -118,7 +120,7 @@ async def create_demo(today: date | None = None) -> bool:
             await stay.save()
             await StayEvent.insert(*[StayEvent(stay=stay.id, kind=k, event_date=d, created_by=actor_id) for k, d in plan["events"]])
         await audit.record(audit.Actor(None, "system"), "import", "demo", facility.id, facility_id=facility.id,
-                           after={"residents": 120, "units": list(UNITS)})
+                           after={"residents": residents, "units": list(UNITS)})
     from facility.web.extensions import demo_extensions
 
     for extend in demo_extensions():  # assessments, care plans, surveys … from the other domains

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
+
+from piccolo.engine.sqlite import SQLiteEngine
 
 from facility import audit
 from facility.db import StaleVersion, update_versioned, write_transaction
@@ -132,22 +135,62 @@ async def get_assessment(user: CurrentUser, assessment_id: int) -> dict[str, Any
 async def assessments_for_resident(resident_id: int) -> list[dict[str, Any]]:
     """Newest first: id, stay_id, rfa items, kind, label (en/es), isc, ard, status, is_comprehensive,
     signed_at, z0500b, v0200b2/v0200c2 (when answered) and submission_state."""
-    rows = await Assessment.select().where((Assessment.resident == resident_id) & (Assessment.active == True)).order_by(  # noqa: E712
-        Assessment.ard, ascending=False).order_by(Assessment.id, ascending=False).output(load_json=True)
+    return (await assessments_for_residents([resident_id])).get(resident_id, [])
+
+
+# The columns a listing needs (never the JSON of an open correction): a facility holds thousands of rows.
+_LISTING = (Assessment.id, Assessment.resident, Assessment.stay, Assessment.a0310a, Assessment.a0310b, Assessment.a0310e,
+            Assessment.a0310f, Assessment.a0310g, Assessment.a0310h, Assessment.kind, Assessment.isc, Assessment.ard,
+            Assessment.status, Assessment.submission_state, Assessment.signed_at, Assessment.z0500b, Assessment.a0050,
+            Assessment.x0800)
+
+
+async def assessments_for_residents(resident_ids: Iterable[int], *, ard_from: date | None = None,
+                                    signed_only: bool = False) -> dict[int, list[dict[str, Any]]]:
+    """resident id -> listing rows (as `assessments_for_resident`, plus resident_id), newest first, in two
+    queries for any number of residents. `ard_from` leaves out older records; `signed_only` keeps the locked ones."""
+    ids = sorted(set(resident_ids))
+    if not ids:
+        return {}
+    where = Assessment.resident.is_in(ids) & (Assessment.active == True)  # noqa: E712
+    if ard_from is not None:
+        where &= Assessment.ard >= ard_from
+    if signed_only:
+        where &= Assessment.status == "completed"
+    return await _listing(where)
+
+
+async def assessments_for_facility(facility_id: int, *, ard_from: date | None = None, ard_to: date | None = None,
+                                   signed_only: bool = False) -> dict[int, list[dict[str, Any]]]:
+    """Every resident's listing rows of one facility (resident id -> rows, newest first) in two queries: the bulk
+    read behind the reports, the quality measures and care-plan compliance."""
+    where = (Assessment.facility == facility_id) & (Assessment.active == True)  # noqa: E712
+    if ard_from is not None:
+        where &= Assessment.ard >= ard_from
+    if ard_to is not None:
+        where &= Assessment.ard <= ard_to
+    if signed_only:
+        where &= Assessment.status == "completed"
+    return await _listing(where)
+
+
+async def _listing(where: Any) -> dict[int, list[dict[str, Any]]]:
+    rows = await Assessment.select(*_LISTING).where(where).order_by(Assessment.ard, ascending=False).order_by(
+        Assessment.id, ascending=False)
     v_sections = {}
     if rows:
         v_rows = await AssessmentSection.select(AssessmentSection.assessment, AssessmentSection.answers).where(
-            AssessmentSection.assessment.is_in([r["id"] for r in rows]) & (AssessmentSection.section == "V")).output(load_json=True)
+            AssessmentSection.assessment.is_in([r["id"] for r in rows]) & (AssessmentSection.section == "V"))
         v_sections = {v["assessment"]: _load(v["answers"], {}) for v in v_rows}
-    out = []
+    out: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         row = _row_public(row)
         v = v_sections.get(row["id"], {})
-        out.append({
-            "id": row["id"], "stay_id": row["stay"], "a0310a": row["a0310a"], "a0310b": row["a0310b"],
-            "a0310e": row["a0310e"], "a0310f": row["a0310f"], "a0310g": row["a0310g"], "a0310h": row["a0310h"],
-            "kind": row["kind"], "label": row["label"], "isc": row["isc"], "ard": row["ard"], "status": row["status"],
-            "submission_state": row["submission_state"], "is_comprehensive": row["is_comprehensive"],
+        out.setdefault(row["resident"], []).append({
+            "id": row["id"], "resident_id": row["resident"], "stay_id": row["stay"], "a0310a": row["a0310a"],
+            "a0310b": row["a0310b"], "a0310e": row["a0310e"], "a0310f": row["a0310f"], "a0310g": row["a0310g"],
+            "a0310h": row["a0310h"], "kind": row["kind"], "label": row["label"], "isc": row["isc"], "ard": row["ard"],
+            "status": row["status"], "submission_state": row["submission_state"], "is_comprehensive": row["is_comprehensive"],
             "signed_at": row["signed_at"], "z0500b": row["z0500b"], "a0050": row["a0050"], "x0800": row["x0800"],
             "v0200b2": _mds_date(v.get("V0200B2")), "v0200c2": _mds_date(v.get("V0200C2")),
         })
@@ -215,12 +258,15 @@ async def _record_of(assessment: dict[str, Any], sections: Mapping[str, Mapping[
     answers: dict[str, str] = {}
     for row in sections.values():
         answers.update(row["answers"])
-    pending = _load(assessment.get("pending_correction"), None)
-    if pending:  # an open modification: the record being edited is already the A0050=2 record
-        assessment = {**assessment, "a0050": pending["a0050"], "x_items": pending["x_items"]}
-    elif assessment["a0050"] != "1":
+    if not _load(assessment.get("pending_correction"), None) and assessment["a0050"] != "1":
         assessment = {**assessment, "x_items": await _current_x_items(assessment["id"])}
-    return _record_items(assessment, await _facility(assessment["facility"]), answers)
+    return _record_items(_with_pending(assessment), await _facility(assessment["facility"]), answers)
+
+
+def _with_pending(assessment: dict[str, Any]) -> dict[str, Any]:
+    """An open modification: the record being edited is already the A0050=2 record with its X items."""
+    pending = _load(assessment.get("pending_correction"), None)
+    return {**assessment, "a0050": pending["a0050"], "x_items": pending["x_items"]} if pending else assessment
 
 
 async def assessment_answers(assessment_id: int) -> dict[str, str]:
@@ -229,6 +275,76 @@ async def assessment_answers(assessment_id: int) -> dict[str, str]:
     if row is None:
         raise LookupError(f"assessment {assessment_id} not found")
     return await _record_of(row)
+
+
+async def answers_for(assessment_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """assessment id -> its record (as `assessment_answers`) for many assessments in a few queries.
+
+    A signed record is the answers of its latest signed version: what was locked, hashed and exported (the lock's
+    integrity check compares the two). Open records are built from their sections like `assessment_answers`."""
+    ids = sorted(set(assessment_ids))
+    if not ids:
+        return {}
+    rows = await Assessment.select().where(Assessment.id.is_in(ids)).output(load_json=True)
+    signed = [r["id"] for r in rows if r["status"] == "completed" and not r["pending_correction"]]
+    out: dict[int, dict[str, str]] = {}
+    if signed:
+        versions = await AssessmentVersion.select(AssessmentVersion.assessment, AssessmentVersion.number,
+                                                  AssessmentVersion.answers).where(
+            AssessmentVersion.assessment.is_in(signed) & (AssessmentVersion.active == True)).order_by(AssessmentVersion.number)  # noqa: E712
+        for v in versions:  # ascending: the latest version wins
+            out[v["assessment"]] = v["answers"]
+        out = {k: _load(v, {}) for k, v in out.items()}
+    rest = [r for r in rows if r["id"] not in out]
+    if rest:
+        sections = await AssessmentSection.select(AssessmentSection.assessment, AssessmentSection.answers).where(
+            AssessmentSection.assessment.is_in([r["id"] for r in rest]) & (AssessmentSection.active == True))  # noqa: E712
+        merged: dict[int, dict[str, str]] = {}
+        for section in sections:
+            merged.setdefault(section["assessment"], {}).update(_load(section["answers"], {}))
+        facilities = {f["id"]: f for f in await Facility.select(Facility.id, Facility.state, Facility.ccn).where(
+            Facility.id.is_in(sorted({r["facility"] for r in rest})))}
+        for row in rest:
+            if row["a0050"] != "1" and not row["pending_correction"]:
+                row = {**row, "x_items": await _current_x_items(row["id"])}  # rare: a corrected record being reopened
+            out[row["id"]] = _record_items(_with_pending(row), facilities[row["facility"]], merged.get(row["id"], {}))
+    return out
+
+
+_ITEM_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,20}$")
+
+
+async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, ard_from: date | None = None,
+                                    ard_to: date | None = None) -> dict[int, list[dict[str, str]]]:
+    """resident id -> the signed records (oldest first) of one facility, each reduced to `items`, in one query.
+
+    Analytics (quality measures over a year of quarters) read a few dozen items of thousands of records: the
+    database takes them out of each record's locked version (JSON) so the full record is never shipped or parsed.
+    Items absent from a record are left out, as in `assessment_answers`."""
+    wanted = sorted(set(items))
+    if not wanted or not all(_ITEM_ID.match(i) for i in wanted):  # ids become SQL text below: catalog-shaped only
+        raise ValueError("item ids must look like MDS item ids")
+    postgres = not isinstance(Assessment._meta.db, SQLiteEngine)
+    pick = (lambda i: f"v.answers->>'{i}'") if postgres else (lambda i: f"json_extract(v.answers, '$.{i}')")
+    columns = ", ".join(f'{pick(i)} AS "{i}"' for i in wanted)
+    where, args = ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"], [facility_id, True, True]
+    if ard_from is not None:
+        where.append("a.ard >= {}")
+        args.append(ard_from)
+    if ard_to is not None:
+        where.append("a.ard <= {}")
+        args.append(ard_to)
+    rows = await AssessmentVersion.raw(
+        f"SELECT a.id AS assessment_id, a.resident AS resident_id, v.number AS number, {columns} "
+        f"FROM assessment_version v JOIN assessment a ON a.id = v.assessment WHERE {' AND '.join(where)} "
+        "ORDER BY a.ard, a.id, v.number", *args)
+    latest: dict[int, dict[str, Any]] = {}
+    for row in rows:  # ascending version numbers: the latest signed version of each record wins
+        latest[row["assessment_id"]] = row
+    out: dict[int, list[dict[str, str]]] = {}
+    for row in latest.values():
+        out.setdefault(row["resident_id"], []).append({i: row[i] for i in wanted if row[i] is not None})
+    return out
 
 
 # ---------------------------------------------------------------- start
@@ -591,7 +707,8 @@ async def user_names(ids: Iterable[int]) -> dict[int, str]:
 
 
 __all__ = [
-    "Blocked", "Locked", "StaleVersion", "assessment_answers", "assessments_for_resident", "attest", "entry_sections",
+    "Blocked", "Locked", "StaleVersion", "answers_for", "assessment_answers", "assessments_for_facility",
+    "assessments_for_resident", "assessments_for_residents", "attest", "signed_items_for_facility", "entry_sections",
     "get_assessment", "integrity_ok", "integrity_problems", "save_draft", "save_section", "section_items", "section_state",
     "sign", "start_assessment", "start_correction", "version_diff", "versions_of", "DASH",
 ]

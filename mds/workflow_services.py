@@ -91,8 +91,10 @@ async def load_facility(facility_id: int) -> FacilityData:
     v_dates: dict[int, tuple[date | None, date | None]] = {}
     exports: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if ids:
+        # joined on the facility rather than an IN list of thousands of ids (a facility with years of history)
         for row in await AssessmentSection.select(AssessmentSection.assessment, AssessmentSection.answers).where(
-                (AssessmentSection.section == "V") & AssessmentSection.assessment.is_in(ids)).output(load_json=True):
+                (AssessmentSection.section == "V") & (AssessmentSection.assessment.facility == facility_id)
+                & (AssessmentSection.assessment.active == True)).output(load_json=True):  # noqa: E712
             answers = row["answers"] if isinstance(row["answers"], dict) else json.loads(row["answers"] or "{}")
             v_dates[row["assessment"]] = (_mds_date(answers.get("V0200B2")), _mds_date(answers.get("V0200C2")))
         for rec in await ExportRecord.select(

@@ -442,6 +442,15 @@ def evaluate_resident(resident_id: str, records: Iterable[Record | Mapping[str, 
     return ResidentQM(resident_id, ep, tuple(flags))
 
 
+# Every item the rules above read (a record reduced to these gives the same flags: tests/unit/surveys/test_qm.py
+# checks it on random records). Facility reads take only these out of each signed record.
+ITEMS_READ = tuple(sorted({
+    "A0310A", "A0310B", "A0310F", "A1600", "A1700", "A2000", "A2300", "H0100A", "I1550", "I1650", "I2300", "J1800",
+    "J1900C", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", *_ANTIPSYCHOTIC_EXCLUSIONS,
+    *(f"{item}{column}" for item in (*_LATE_LOSS, "GG0170I") for column in "135"),
+}))
+
+
 # ---------------------------------------------------------------- facility rates
 
 

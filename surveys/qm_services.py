@@ -79,7 +79,7 @@ async def _mds() -> Any | None:
         from mds import services as mds_services
     except ImportError:
         return None
-    return mds_services if hasattr(mds_services, "assessments_for_resident") and hasattr(mds_services, "assessment_answers") else None
+    return mds_services if hasattr(mds_services, "signed_items_for_facility") else None
 
 
 async def resident_ids(facility_id: int) -> dict[int, str]:
@@ -103,34 +103,26 @@ async def _signature(facility_id: int) -> tuple[Any, ...]:
     return (row or {}).get("n"), str((row or {}).get("last"))
 
 
-async def _residents_with_signed(facility_id: int) -> list[int]:
-    """Residents of the facility with at least one signed assessment (one query instead of one per resident)."""
-    try:
-        from mds.tables import Assessment
-    except ImportError:
-        return list(await resident_ids(facility_id))
-    rows = await Assessment.select(Assessment.resident).where(
-        (Assessment.facility == facility_id) & Assessment.status.is_in(list(SIGNED)) & (Assessment.active == True)).distinct()  # noqa: E712
-    active = await resident_ids(facility_id)
-    return sorted(r["resident"] for r in rows if r["resident"] in active)
+# Records older than this before the first period cannot change a flag: a target lies at most 120 days before the
+# episode's end (>= period start), its look-back scan and prior at most 275 days before the target, and an episode
+# reaching further back is long stay either way (CDIF > 100). qm.TARGET_WINDOW_DAYS + qm.LOOKBACK_DAYS + margin.
+HISTORY_DAYS = qm.TARGET_WINDOW_DAYS + qm.LOOKBACK_DAYS + 60
 
 
-async def histories(facility_id: int) -> tuple[dict[str, list[dict[str, str]]], int]:
-    """resident id -> answers of each signed assessment; and the number of assessments read."""
+def history_start(quarters: Sequence[str]) -> date:
+    return min(qm.Period.quarter(q).start for q in quarters) - timedelta(days=HISTORY_DAYS)
+
+
+async def histories(facility_id: int, since: date | None = None) -> tuple[dict[str, list[dict[str, str]]], int]:
+    """resident id -> each signed record with an ARD from `since` (oldest first), reduced to the items the measures
+    read (qm.ITEMS_READ); and the number of records. One query for the whole facility (mds.services)."""
     mds = await _mds()
     if mds is None:
         return {}, 0
-    out: dict[str, list[dict[str, str]]] = {}
-    count = 0
-    for resident_id in await _residents_with_signed(facility_id):
-        records = []
-        for a in await mds.assessments_for_resident(resident_id):
-            if a.get("status") in SIGNED:
-                records.append(await mds.assessment_answers(a["id"]))
-        if records:
-            out[str(resident_id)] = records
-            count += len(records)
-    return out, count
+    active = await resident_ids(facility_id)
+    records = await mds.signed_items_for_facility(facility_id, qm.ITEMS_READ, ard_from=since)
+    out = {str(rid): rows for rid, rows in sorted(records.items()) if rid in active and rows}
+    return out, sum(len(v) for v in out.values())
 
 
 @dataclass(frozen=True)
@@ -150,7 +142,7 @@ async def facility_qm(facility_id: int, quarters: Sequence[str]) -> FacilityQM:
     cached = _CACHE.get(key)
     if cached and cached[0] == signature:
         return cached[1]
-    history, count = await histories(facility_id)
+    history, count = await histories(facility_id, history_start(quarters))
     residents: dict[str, dict[str, qm.ResidentQM]] = {}
     rates: dict[str, dict[str, qm.MeasureRate]] = {}
     for label in quarters:

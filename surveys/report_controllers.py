@@ -84,7 +84,7 @@ class ReportController(Controller):
         pdf = await anyio.to_thread.run_sync(lambda: reports.report_pdf(report, lambda text: gettext(lang, text)))
         return _download(pdf, "application/pdf", f"monthly-report-{report.facility['ccn']}-{report.month}.pdf")
 
-    async def _chain(self, request: Req, month: str) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], str]:
+    async def _chain(self, request: Req, month: str, refresh: bool = False) -> reports.ChainRollup:
         user = current_user(request)
         if not user.chain_wide:
             async with write_transaction():
@@ -93,24 +93,23 @@ class ReportController(Controller):
         month = reports.parse_month(month, _today())
         facilities = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(
             Facility.id.is_in(list(user.facility_ids) or [-1]) & (Facility.active == True)).order_by(Facility.name)  # noqa: E712
-        rows = []
-        for facility in facilities:
-            report = await reports.monthly_report(facility, month, _today(), locale_for(request))
-            rows.append((facility, report.summary()))
-        return rows, month
+        return await reports.chain_rollup(list(facilities), month, _today(), refresh=refresh)
 
     @get("/chain", media_type=MediaType.HTML, opt={"roles": ("admin",)})
-    async def chain(self, request: Req, month: str = "") -> Template:
-        rows, month = await self._chain(request, month)
+    async def chain(self, request: Req, month: str = "", refresh: bool = False) -> Template:
+        rollup = await self._chain(request, month, refresh)
+        rows, month = rollup.rows, rollup.month
         keys = list(reports.SUMMARY_LABELS)
         totals = {k: (sum(s[k] for _, s in rows if s[k] is not None) if any(s[k] is not None for _, s in rows) else None)
                   for k in ("census", "admissions", "discharges", "rejected_records", "open_survey_findings")}
         return Template("reports/chain.html", context={"rows": rows, "month": month, "keys": keys, "labels": reports.SUMMARY_LABELS,
-                                                       "totals": totals, "months": reports.recent_months(_today())})
+                                                       "totals": totals, "months": reports.recent_months(_today()),
+                                                       "computed_at": rollup.computed_at, "refreshing": rollup.refreshing})
 
     @get("/chain.csv", opt={"roles": ("admin",)})
     async def chain_csv(self, request: Req, month: str = "") -> Response[bytes]:
-        rows, month = await self._chain(request, month)
+        rollup = await self._chain(request, month)
+        rows, month = rollup.rows, rollup.month
         async with write_transaction():
             await audit.record(actor_of(request), "export", "chain_report", month, after={"facilities": len(rows)})
         return _download(reports.chain_csv(rows, month), "text/csv; charset=utf-8", f"chain-report-{month}.csv")

@@ -3,20 +3,21 @@
 Each figure comes from the domain that owns it, read lazily so a missing domain shows "not available"
 (None here) and never a made-up number:
 * census, admissions, discharges, payer mix: facility tables (stays and their events);
-* assessments on time: ``mds.services.assessments_for_resident`` — a signed assessment is on time when
+* assessments on time: ``mds.services.assessments_for_facility`` (one read for the month) — a signed assessment is on time when
   Z0500B is no later than ARD + 14 days (RAI Manual ch. 2 completion rule, DOMAIN.md Part 1 §3);
   an unsigned one whose ARD + 14 has passed counts as late;
 * rejected submissions: ``mds.upload_services.recent_submissions`` (records rejected by the validator);
 * care-plan compliance: ``careplans.services.facility_compliance`` (today's snapshot);
 * open survey findings: ``surveys.services.list_surveys``;
 * QM rates vs state: ``surveys.qm_services`` for the quarter containing the month;
-* case-mix: ``mds.pdpm.classify`` on the signed PPS assessments with an ARD in the month.
+* case-mix: ``mds.pdpm.classify`` on the signed PPS assessments with an ARD in the month (``mds.services.answers_for``).
 
 Reports are cached per facility and month for CACHE_SECONDS (the page says when it was computed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import csv
 import io
@@ -31,7 +32,13 @@ from facility.forms import N_
 
 COMPLETION_DAYS = 14
 CACHE_SECONDS = 60
-_CACHE: dict[tuple[int, str], tuple[float, MonthlyReport]] = {}
+_CACHE: dict[tuple[int, str, str, date], tuple[float, MonthlyReport]] = {}
+# The chain roll-up (one summary per facility): served from memory while younger than CHAIN_FRESH_SECONDS;
+# up to CHAIN_STALE_SECONDS it is still served at once and recomputed in the background for the next view
+# (the page says when its figures were computed and offers "refresh now"); older, it is recomputed first.
+CHAIN_FRESH_SECONDS = 60
+CHAIN_STALE_SECONDS = 15 * 60
+CHAIN_CONCURRENCY = 4  # facilities computed side by side (database round trips overlap)
 
 
 def parse_month(text: str, today: date) -> str:
@@ -224,56 +231,35 @@ async def _census(facility_id: int, first: date, last: date) -> tuple[dict[str, 
     }, counts
 
 
-async def _resident_ids(facility_id: int) -> list[int]:
-    from facility.tables import Resident
-
-    return [r["id"] for r in await Resident.select(Resident.id).where((Resident.facility == facility_id) & (Resident.active == True))]  # noqa: E712
-
-
-async def _month_assessments(facility_id: int, first: date, last: date) -> list[dict[str, Any]] | None:
-    """The facility's assessments with an ARD in the month in one query (the fields the on-time rule and the
-    case-mix need, named as in mds.services.assessments_for_resident); None when the MDS tables are absent."""
-    try:
-        from mds.tables import Assessment
-    except ImportError:
-        return None
-    rows = await Assessment.select(Assessment.id, Assessment.stay.as_alias("stay_id"), Assessment.ard, Assessment.status,
-                                   Assessment.z0500b, Assessment.a0310b).where(
-        (Assessment.facility == facility_id) & (Assessment.active == True) & (Assessment.ard >= first) & (Assessment.ard <= last))  # noqa: E712
-    return list(rows)
-
-
 async def _assessments(facility_id: int, first: date, last: date, today: date) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    listing = _optional("mds.services", "assessments_for_resident")
+    listing = _optional("mds.services", "assessments_for_facility")
     if listing is None:
         return None, None
-    rows = await _month_assessments(facility_id, first, last)
-    if rows is None:  # no direct table access: one service call per resident
-        rows = []
-        for resident_id in await _resident_ids(facility_id):
-            rows.extend(await listing(resident_id))
+    by_resident = await listing(facility_id, ard_from=first, ard_to=last)
+    rows = [a for resident_rows in by_resident.values() for a in resident_rows]
     counts = on_time(rows, first, last, today)
     timing = {**counts, "percent": percent(counts["on_time"], counts["due"])}
     return timing, await _case_mix(facility_id, rows, first, last)
 
 
 async def _case_mix(facility_id: int, rows: list[dict[str, Any]], first: date, last: date) -> dict[str, Any] | None:
-    answers_of = _optional("mds.services", "assessment_answers")
+    answers_for = _optional("mds.services", "answers_for")
     classify = _optional("mds.pdpm", "classify")
-    if answers_of is None or classify is None:
+    if answers_for is None or classify is None:
         return None
     from facility.utilization_tables import UrReview
 
     categories = {r["stay"]: r["pdpm_category"] for r in await UrReview.select(UrReview.stay, UrReview.pdpm_category).where(UrReview.facility == facility_id)}
+    pps = [a for a in rows if a.get("status") == "completed" and a.get("a0310b") not in (None, "", "99")
+           and isinstance(a.get("ard"), date) and first <= a["ard"] <= last]
+    records = await answers_for([a["id"] for a in pps])
     nursing: Counter[str] = Counter()
     nta: Counter[str] = Counter()
     hipps: Counter[str] = Counter()
     count = 0
-    for a in rows:
-        if a.get("status") != "completed" or a.get("a0310b") in (None, "", "99") or not (isinstance(a.get("ard"), date) and first <= a["ard"] <= last):
-            continue
+    for a in pps:
         try:
-            result = classify(await answers_of(a["id"]), clinical_category=categories.get(a.get("stay_id")) or None)
+            result = classify(records[a["id"]], clinical_category=categories.get(a.get("stay_id")) or None)
         except (LookupError, ValueError):
             continue
         count += 1
@@ -332,7 +318,7 @@ async def _qm(facility_id: int, state: str, last: date, lang: str) -> list[dict[
 
 
 async def monthly_report(facility: dict[str, Any], month: str, today: date, lang: str = "en", *, use_cache: bool = True) -> MonthlyReport:
-    key = (int(facility["id"]), month)
+    key = (int(facility["id"]), month, lang, today)
     cached = _CACHE.get(key)
     if use_cache and cached and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
@@ -356,6 +342,55 @@ async def monthly_report(facility: dict[str, Any], month: str, today: date, lang
 
 def clear_cache() -> None:
     _CACHE.clear()
+    _CHAIN.clear()
+
+
+@dataclass
+class ChainRollup:
+    rows: list[tuple[dict[str, Any], dict[str, Any]]]
+    month: str
+    computed_at: datetime
+    refreshing: bool = False
+
+
+_CHAIN: dict[tuple[tuple[int, ...], str, date], tuple[float, ChainRollup]] = {}
+_REFRESHING: dict[tuple[tuple[int, ...], str, date], asyncio.Task[ChainRollup]] = {}
+
+
+async def _compute_chain(facilities: Sequence[dict[str, Any]], month: str, today: date) -> ChainRollup:
+    gate = asyncio.Semaphore(CHAIN_CONCURRENCY)
+
+    async def one(facility: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        async with gate:
+            return facility, (await monthly_report(facility, month, today, use_cache=False)).summary()
+
+    rows = list(await asyncio.gather(*(one(f) for f in facilities)))
+    return ChainRollup(rows, month, datetime.now(UTC))
+
+
+async def chain_rollup(facilities: Sequence[dict[str, Any]], month: str, today: date, *, refresh: bool = False) -> ChainRollup:
+    """Each facility's summary for `month` (facilities in the given order), cached for the chain as described
+    at CHAIN_FRESH_SECONDS; `refresh` recomputes now."""
+    key = (tuple(int(f["id"]) for f in facilities), month, today)
+    cached = _CHAIN.get(key)
+    age = time.monotonic() - cached[0] if cached else None
+    if cached and not refresh and age is not None and age < CHAIN_STALE_SECONDS:
+        if age >= CHAIN_FRESH_SECONDS and key not in _REFRESHING:
+            _REFRESHING[key] = asyncio.create_task(_refresh_chain(key, facilities, month, today))
+        return ChainRollup(cached[1].rows, month, cached[1].computed_at, refreshing=key in _REFRESHING)
+    return await _refresh_chain(key, facilities, month, today)
+
+
+async def _refresh_chain(key: tuple[tuple[int, ...], str, date], facilities: Sequence[dict[str, Any]], month: str,
+                         today: date) -> ChainRollup:
+    try:
+        rollup = await _compute_chain(facilities, month, today)
+        if len(_CHAIN) > 64:
+            _CHAIN.clear()
+        _CHAIN[key] = (time.monotonic(), rollup)
+        return rollup
+    finally:
+        _REFRESHING.pop(key, None)
 
 
 def charts(report: MonthlyReport, t: Any = str) -> dict[str, Any]:

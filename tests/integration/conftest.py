@@ -56,9 +56,7 @@ def migrated_template() -> Path | None:
 
 @pytest.fixture
 async def db(migrated_template: Path | None, tmp_path: Path) -> AsyncIterator[Any]:
-    from piccolo.engine.sqlite import SQLiteEngine
-
-    from facility.db import engine
+    from facility.db import PooledSQLiteEngine, engine
 
     tables = _all_tables()
     if migrated_template is None:  # PostgreSQL
@@ -69,7 +67,7 @@ async def db(migrated_template: Path | None, tmp_path: Path) -> AsyncIterator[An
         return
     path = tmp_path / "test.sqlite"
     shutil.copyfile(migrated_template, path)
-    sqlite = SQLiteEngine(path=str(path), timeout=10)
+    sqlite = PooledSQLiteEngine(path=str(path), timeout=10)  # the engine piccolo_conf.py gives the app
     previous = {t: t._meta.db for t in tables}
     for table in tables:
         table._meta.db = sqlite
@@ -78,6 +76,7 @@ async def db(migrated_template: Path | None, tmp_path: Path) -> AsyncIterator[An
     finally:
         for table, old in previous.items():
             table._meta.db = old
+        sqlite.close_pool()
 
 
 @dataclass

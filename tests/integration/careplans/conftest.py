@@ -39,6 +39,13 @@ class FakeMds:
             raise LookupError(assessment_id)
         return dict(self.answers[assessment_id])
 
+    async def assessments_for_residents(self, resident_ids: Any, ard_from: date | None = None) -> dict[int, list[dict[str, Any]]]:
+        return {rid: [a for a in self.by_resident[rid] if ard_from is None or a["ard"] >= ard_from]
+                for rid in resident_ids if rid in self.by_resident}
+
+    async def answers_for(self, assessment_ids: Any) -> dict[int, dict[str, str]]:
+        return {i: dict(self.answers[i]) for i in assessment_ids if i in self.answers}
+
 
 @pytest.fixture
 def mds(monkeypatch: pytest.MonkeyPatch) -> FakeMds:
@@ -47,6 +54,8 @@ def mds(monkeypatch: pytest.MonkeyPatch) -> FakeMds:
     fake = FakeMds()
     monkeypatch.setattr(mds.services, "assessments_for_resident", fake.assessments_for_resident, raising=False)
     monkeypatch.setattr(mds.services, "assessment_answers", fake.assessment_answers, raising=False)
+    monkeypatch.setattr(mds.services, "assessments_for_residents", fake.assessments_for_residents, raising=False)
+    monkeypatch.setattr(mds.services, "answers_for", fake.answers_for, raising=False)
     return fake
 
 

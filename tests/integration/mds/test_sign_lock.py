@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.integration.conftest import PASSWORD
 from tests.integration.mds.conftest import PPS_DISCHARGE, fill_all, section_version, start
 
@@ -207,3 +209,59 @@ async def test_comprehensive_needs_caa_decisions(client: Any, rn: Any) -> None:
         assert "Care Area Assessment decision missing" in blocked.text and row["status"] == "in_progress"
     else:  # no care area triggered by this record
         assert row["status"] == "completed"
+
+
+async def _same_as_single_reads(ids: list[int], resident_id: int, facility_id: int) -> None:
+    from mds.services import (
+        answers_for,
+        assessment_answers,
+        assessments_for_facility,
+        assessments_for_resident,
+        assessments_for_residents,
+    )
+
+    assert await answers_for(ids) == {i: await assessment_answers(i) for i in ids}
+    single = await assessments_for_resident(resident_id)
+    assert [{k: v for k, v in row.items() if k != "resident_id"} for row in (await assessments_for_residents([resident_id]))[resident_id]] == \
+        [{k: v for k, v in row.items() if k != "resident_id"} for row in single]
+    assert (await assessments_for_facility(facility_id))[resident_id] == (await assessments_for_residents([resident_id]))[resident_id]
+
+
+async def test_bulk_reads_match_single_reads(client: Any, rn: Any) -> None:
+    """The facility roll-ups (reports, QMs, care-plan compliance) read in bulk: the same records as one by one,
+    for an open record, a signed one (its locked version), one being corrected and one corrected and re-signed."""
+    from datetime import date
+
+    from mds.services import answers_for, assessments_for_facility
+
+    signed_id = await _signed(client, rn)
+    open_id = await start(client, rn, ard="2026-02-10")
+    ids = [signed_id, open_id]
+    await _same_as_single_reads(ids, rn.resident_a, rn.facility_a)
+    started = await client.post(f"/mds/assessments/{signed_id}/correct",
+                                {"kind": "modify", "reasons": ["X0900B"], "password": PASSWORD}, follow_redirects=False)
+    assert started.status_code == 303
+    await _same_as_single_reads(ids, rn.resident_a, rn.facility_a)  # the pending modification, not the locked version
+    assert (await answers_for([signed_id]))[signed_id]["A0050"] == "2"
+    signed = await client.post(f"/mds/assessments/{signed_id}/sign", {"z0500b": "2026-01-23", "password": PASSWORD},
+                               follow_redirects=False)
+    assert signed.status_code == 303, signed.text[-3000:]
+    await _same_as_single_reads(ids, rn.resident_a, rn.facility_a)
+    assert (await answers_for([signed_id]))[signed_id]["X0800"] == "01"
+    # filters: signed only, ARD window, another facility's records never appear
+    only_signed = await assessments_for_facility(rn.facility_a, signed_only=True)
+    assert [a["id"] for a in only_signed[rn.resident_a]] == [signed_id]
+    assert await assessments_for_facility(rn.facility_a, ard_from=date(2026, 2, 1)) == {
+        rn.resident_a: [a for a in (await assessments_for_facility(rn.facility_a))[rn.resident_a] if a["id"] == open_id]}
+    assert await assessments_for_facility(rn.facility_b) == {} and await answers_for([]) == {}
+    # analytics take a few items out of the locked versions in the database: the latest signed version only
+    from mds.services import assessment_answers, signed_items_for_facility
+
+    items = ["A0050", "A2300", "J1800", "X0800", "Z9999"]
+    record = await assessment_answers(signed_id)
+    assert await signed_items_for_facility(rn.facility_a, items) == {
+        rn.resident_a: [{k: record[k] for k in items if k in record}]}
+    assert await signed_items_for_facility(rn.facility_a, items, ard_from=date(2026, 2, 1)) == {}
+    assert await signed_items_for_facility(rn.facility_b, items) == {}
+    with pytest.raises(ValueError):
+        await signed_items_for_facility(rn.facility_a, ["J1800') --"])

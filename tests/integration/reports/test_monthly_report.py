@@ -83,21 +83,19 @@ async def test_missing_source_is_not_available(world: Any, monkeypatch: Any) -> 
 async def test_assessments_on_time_from_mds_services(world: Any, monkeypatch: Any) -> None:
     from mds import services as mds_services
 
-    async def fake(resident_id: int) -> list[dict[str, Any]]:
-        if resident_id != world.resident_a:
-            return []
-        return [{"id": 1, "stay_id": world.stay_a, "ard": date(2026, 1, 12), "status": "completed", "z0500b": date(2026, 1, 20), "a0310b": "99"},
-                {"id": 2, "stay_id": world.stay_a, "ard": date(2026, 1, 14), "status": "in_progress", "z0500b": None, "a0310b": "99"}]
+    rows = [{"id": 1, "stay_id": world.stay_a, "ard": date(2026, 1, 12), "status": "completed", "z0500b": date(2026, 1, 20), "a0310b": "99"},
+            {"id": 2, "stay_id": world.stay_a, "ard": date(2026, 1, 14), "status": "in_progress", "z0500b": None, "a0310b": "99"},
+            {"id": 3, "stay_id": world.stay_a, "ard": date(2025, 12, 30), "status": "in_progress", "z0500b": None, "a0310b": "99"}]
 
-    async def answers(assessment_id: int) -> dict[str, str]:
-        return {"A0310A": "02", "A0310B": "99", "A0310F": "99", "A2300": "20260112"}
+    async def fake(facility_id: int, *, ard_from: date | None = None, ard_to: date | None = None,
+                   signed_only: bool = False) -> dict[int, list[dict[str, Any]]]:
+        """The contract of mds.services.assessments_for_facility on three records of resident A."""
+        if facility_id != world.facility_a:
+            return {}
+        return {world.resident_a: [r for r in rows if (ard_from is None or r["ard"] >= ard_from) and (ard_to is None or r["ard"] <= ard_to)
+                                   and (not signed_only or r["status"] == "completed")]}
 
-    async def no_table(*args: Any) -> None:
-        return None
-
-    monkeypatch.setattr(mds_services, "assessments_for_resident", fake)
-    monkeypatch.setattr(mds_services, "assessment_answers", answers)
-    monkeypatch.setattr(reports, "_month_assessments", no_table)  # the per-resident service path
+    monkeypatch.setattr(mds_services, "assessments_for_facility", fake)
     facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
     report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 15), use_cache=False)
     assert report.assessments == {"due": 2, "on_time": 1, "late": 0, "open_late": 1, "percent": 50.0}
@@ -139,3 +137,48 @@ async def test_assessments_on_time_from_the_mds_table(world: Any) -> None:
     facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
     report = await reports.monthly_report(facility, "2026-01", date(2026, 3, 1), use_cache=False)
     assert report.assessments == {"due": 2, "on_time": 1, "late": 1, "open_late": 0, "percent": 50.0}
+
+
+async def test_chain_rollup_cache_fresh_stale_and_refresh(world: Any, monkeypatch: Any) -> None:
+    """The chain roll-up is served from memory while fresh; once stale it is served at once and recomputed in the
+    background for the next view; 'refresh' recomputes before answering; a new admission shows after a refresh."""
+    import asyncio
+
+    from facility.tables import Stay
+
+    facilities = list(await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).order_by(Facility.name))
+    today = date.today()
+    month = reports.parse_month("", today)
+    first = await reports.chain_rollup(facilities, month, today)
+    assert [f["id"] for f, _ in first.rows] == [f["id"] for f in facilities] and not first.refreshing
+    census = {f["id"]: s["admissions"] for f, s in first.rows}
+    stay = await Stay.select().where(Stay.facility == world.facility_a).first()
+    from facility.tables import StayEvent
+
+    await StayEvent.insert(StayEvent(stay=stay["id"], kind="admission", event_date=today, created_by=stay["created_by"]))
+    again = await reports.chain_rollup(facilities, month, today)
+    assert again.computed_at == first.computed_at and {f["id"]: s["admissions"] for f, s in again.rows} == census  # fresh: cached
+    monkeypatch.setattr(reports, "CHAIN_FRESH_SECONDS", 0)  # now stale: served as is, refreshed behind
+    stale = await reports.chain_rollup(facilities, month, today)
+    assert stale.computed_at == first.computed_at and stale.refreshing
+    for _ in range(200):
+        if not reports._REFRESHING:
+            break
+        await asyncio.sleep(0.01)
+    monkeypatch.setattr(reports, "CHAIN_FRESH_SECONDS", 60)
+    refreshed = await reports.chain_rollup(facilities, month, today)
+    assert refreshed.computed_at > first.computed_at
+    assert {f["id"]: s["admissions"] for f, s in refreshed.rows}[world.facility_a] == census[world.facility_a] + 1
+    forced = await reports.chain_rollup(facilities, month, today, refresh=True)
+    assert forced.computed_at > refreshed.computed_at
+
+
+async def test_chain_page_says_when_figures_were_computed(world: Any, make_client: Any) -> None:
+    from facility.auth.service import create_user
+
+    await create_user("chief", "correct horse battery", "admin", ["365001", "365002"], display_name="Chief", chain_wide=True)
+    chief = await make_client()
+    await chief.login("chief")
+    page = await chief.get("/reports/chain")
+    assert 'data-testid="computed-at"' in page.text and "refresh=true" in page.text
+    assert (await chief.get("/reports/chain?refresh=true")).status_code == 200

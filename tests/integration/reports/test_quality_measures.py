@@ -44,24 +44,15 @@ def assessments(monkeypatch: Any, world: Any) -> dict[int, list[dict[str, str]]]
 
     today = date.today()
     data = {world.resident_a: _falls_history(today, fell=True), world.resident_b: _falls_history(today, fell=True)}
-    index = {}
+    async def fake_signed(facility_id: int, items: Any, *, ard_from: date | None = None) -> dict[int, list[dict[str, str]]]:
+        assert ard_from is not None and set(items) == set(qm_services.qm.ITEMS_READ)  # a bounded, reduced read
+        from facility.tables import Resident
 
-    async def fake_list(resident_id: int) -> list[dict[str, Any]]:
-        rows = []
-        for n, record in enumerate(data.get(resident_id, [])):
-            index[resident_id * 100 + n] = record
-            rows.append({"id": resident_id * 100 + n, "status": "completed"})
-        return rows
+        mine = {r["id"] for r in await Resident.select(Resident.id).where(Resident.facility == facility_id)}
+        return {rid: [{k: v for k, v in record.items() if k in items} for record in records]
+                for rid, records in data.items() if rid in mine}
 
-    async def fake_answers(assessment_id: int) -> dict[str, str]:
-        return index[assessment_id]
-
-    async def with_signed(facility_id: int) -> list[int]:  # no rows in the mds tables: every resident of the facility
-        return list(await qm_services.resident_ids(facility_id))
-
-    monkeypatch.setattr(qm_services, "_residents_with_signed", with_signed)
-    monkeypatch.setattr(mds_services, "assessments_for_resident", fake_list)
-    monkeypatch.setattr(mds_services, "assessment_answers", fake_answers)
+    monkeypatch.setattr(mds_services, "signed_items_for_facility", fake_signed)
     return data
 
 

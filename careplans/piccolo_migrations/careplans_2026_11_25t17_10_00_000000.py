@@ -1,0 +1,39 @@
+"""Indexes on the columns facility pages filter by (facility, resident, parent rows): Piccolo creates an index
+for a foreign key only when asked, and these tables grow with every facility of a chain (scripts/bench_chain.py)."""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+ID = "2026-11-25T17:10:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "indexes for facility-scoped reads"
+
+INDEXES = [
+    ('caa_decision', ('facility',)),
+    ('caa_decision', ('resident',)),
+    ('care_plan', ('facility',)),
+    ('care_plan_event', ('facility',)),
+    ('care_plan_event', ('resident',)),
+    ('conference', ('facility',)),
+    ('conference', ('resident',)),
+    ('goal', ('problem',)),
+    ('intervention', ('problem',)),
+    ('intervention_record', ('intervention',)),
+    ('intervention_record', ('resident',)),
+    ('intervention_record', ('facility',)),
+    ('problem', ('facility',)),
+    ('problem', ('resident',)),
+    ('progress_note', ('facility',)),
+    ('progress_note', ('resident', 'written_at')),
+]
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="careplans", description=DESCRIPTION)
+
+    async def install():
+        from facility.db import create_indexes
+
+        await create_indexes(INDEXES)
+
+    manager.add_raw(install)
+    return manager

@@ -1,0 +1,48 @@
+"""Indexes on the columns facility pages filter by (facility, resident, parent rows): Piccolo creates an index
+for a foreign key only when asked, and these tables grow with every facility of a chain (scripts/bench_chain.py)."""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+ID = "2026-11-25T17:10:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "indexes for facility-scoped reads"
+
+INDEXES = [
+    ('resident', ('facility',)),
+    ('resident', ('unit',)),
+    ('stay', ('resident',)),
+    ('stay', ('facility',)),
+    ('stay_event', ('stay',)),
+    ('unit', ('facility',)),
+    ('user_facility', ('user',)),
+    ('user_facility', ('facility',)),
+    ('appeal', ('facility',)),
+    ('appeal', ('denial',)),
+    ('denial', ('facility',)),
+    ('denial', ('resident',)),
+    ('denial', ('stay',)),
+    ('prior_authorization', ('facility',)),
+    ('prior_authorization', ('resident',)),
+    ('prior_authorization', ('stay',)),
+    ('stay_diagnosis', ('facility',)),
+    ('stay_diagnosis', ('resident',)),
+    ('stay_diagnosis', ('stay',)),
+    ('triple_check', ('facility',)),
+    ('triple_check', ('resident',)),
+    ('triple_check', ('stay',)),
+    ('ur_review', ('facility',)),
+    ('ur_review', ('resident',)),
+    ('ur_target', ('facility',)),
+]
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="facility", description=DESCRIPTION)
+
+    async def install():
+        from facility.db import create_indexes
+
+        await create_indexes(INDEXES)
+
+    manager.add_raw(install)
+    return manager

@@ -1,0 +1,40 @@
+"""Indexes on the columns facility pages filter by (facility, resident, parent rows): Piccolo creates an index
+for a foreign key only when asked, and these tables grow with every facility of a chain (scripts/bench_chain.py)."""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+ID = "2026-11-25T17:10:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "indexes for facility-scoped reads"
+
+INDEXES = [
+    ('corrective_task', ('poc',)),
+    ('corrective_task', ('facility',)),
+    ('evidence', ('finding',)),
+    ('evidence', ('facility',)),
+    ('finding', ('survey',)),
+    ('finding', ('facility',)),
+    ('finding_resident', ('finding',)),
+    ('finding_resident', ('resident',)),
+    ('monitoring_audit', ('poc',)),
+    ('monitoring_audit', ('facility',)),
+    ('monitoring_result', ('audit',)),
+    ('monitoring_result', ('facility',)),
+    ('plan_of_correction', ('finding',)),
+    ('plan_of_correction', ('facility',)),
+    ('recommendation', ('facility',)),
+    ('recommendation', ('finding',)),
+    ('survey', ('facility',)),
+]
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="surveys", description=DESCRIPTION)
+
+    async def install():
+        from facility.db import create_indexes
+
+        await create_indexes(INDEXES)
+
+    manager.add_raw(install)
+    return manager
