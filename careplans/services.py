@@ -34,7 +34,7 @@ from careplans.tables import (
     ProgressNote,
 )
 from careplans.triggers import CARE_AREA_BY_NUMBER, TriggeredArea, evaluate
-from facility import audit
+from facility import audit, datacache
 from facility.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay
 from facility.web.core import CurrentUser
@@ -342,11 +342,12 @@ def compliance_assessment(a: dict[str, Any], triggered: tuple[int, ...] = ()) ->
 
 def compliance_input(resident: dict[str, Any], stay: dict[str, Any], problems: list[dict[str, Any]],
                      plan: dict[str, Any] | None, conferences: list[dict[str, Any]], assessments: list[dict[str, Any]],
-                     latest_answers: dict[str, str], latest_decisions: list[dict[str, Any]]) -> cmp.Resident:
-    """Pure: the compliance rules' view of one resident. `latest_answers` and `latest_decisions` belong to the
-    latest comprehensive assessment (its triggers must be care-planned or have a "no care plan" rationale)."""
+                     latest_triggered: tuple[int, ...], latest_decisions: list[dict[str, Any]]) -> cmp.Resident:
+    """Pure: the compliance rules' view of one resident. `latest_triggered` (care areas carrying the CAA process)
+    and `latest_decisions` belong to the latest comprehensive assessment (its triggers must be care-planned or have
+    a "no care plan" rationale)."""
     latest = latest_comprehensive(assessments)
-    triggered = tuple(t.caa for t in evaluate(latest_answers) if t.caa_process) if latest is not None else ()
+    triggered = latest_triggered if latest is not None else ()
     no_plan = {d["caa"]: d["rationale"] for d in latest_decisions if d["care_plan"] == "no"} if latest is not None else {}
     converted = [compliance_assessment(a, triggered if latest is not None and a["id"] == latest["id"] else ())
                  for a in assessments]
@@ -373,7 +374,8 @@ async def compliance_inputs(residents: list[dict[str, Any]]) -> list[cmp.Residen
     assessments = await assessments_by_resident(ids, today() - timedelta(days=COMPLIANCE_LOOKBACK_DAYS))
     latest = {rid: a for rid, rows in assessments.items() if (a := latest_comprehensive(rows)) is not None}
     latest_ids = [int(a["id"]) for a in latest.values()]
-    answers = await answers_by_id(latest_ids)
+    unsigned = [int(a["id"]) for a in latest.values() if not _SIGNED_TRIGGERS.get(a.get("content_hash") or "")]
+    answers = await answers_by_id(unsigned)  # a signed record's triggers are known by its content hash
     decisions: dict[int, list[dict[str, Any]]] = {}
     for d in await decisions_for(latest_ids):
         decisions.setdefault(int(d["assessment_id"]), []).append(d)
@@ -381,9 +383,27 @@ async def compliance_inputs(residents: list[dict[str, Any]]) -> list[cmp.Residen
     for r in residents:
         mine = latest.get(r["id"])
         key = int(mine["id"]) if mine else -1
+        triggered = _triggered(mine, answers.get(key, {})) if mine else ()
         out.append(compliance_input(r, r["stay"], problems.get(r["id"], []), plans.get(r["id"]), conferences.get(r["id"], []),
-                                    assessments.get(r["id"], []), answers.get(key, {}), decisions.get(key, [])))
+                                    assessments.get(r["id"], []), triggered, decisions.get(key, [])))
     return out
+
+
+# content hash of a signed record -> its care areas that carry the CAA process: a signed record never changes
+# (a correction is a new hash), so the triggers are computed once per record, whatever the facility or request.
+_SIGNED_TRIGGERS: dict[str, tuple[int, ...]] = {}
+
+
+def _triggered(assessment: dict[str, Any], answers: dict[str, str]) -> tuple[int, ...]:
+    content = str(assessment.get("content_hash") or "")
+    if content and content in _SIGNED_TRIGGERS:
+        return _SIGNED_TRIGGERS[content]
+    triggered = tuple(t.caa for t in evaluate(answers) if t.caa_process)
+    if content and answers:
+        if len(_SIGNED_TRIGGERS) > 50_000:
+            _SIGNED_TRIGGERS.clear()
+        _SIGNED_TRIGGERS[content] = triggered
+    return triggered
 
 
 async def resident_findings(resident: dict[str, Any]) -> list[cmp.Finding]:
@@ -412,7 +432,13 @@ async def census(facility_id: int) -> list[dict[str, Any]]:
 
 async def facility_compliance(facility_id: int) -> dict[str, Any]:
     """Roll-up for the compliance page: per resident findings plus counts (a fixed number of queries whatever
-    the census: see compliance_inputs)."""
+    the census: see compliance_inputs). Kept until the facility's next write (facility.datacache); keyed by the
+    hour because the deadlines are midnights (the 48-hour baseline clock starts at 00:00 UTC)."""
+    hour = now().replace(minute=0, second=0, microsecond=0)
+    return await datacache.cached(facility_id, "careplans.compliance", hour, lambda: _facility_compliance(facility_id))
+
+
+async def _facility_compliance(facility_id: int) -> dict[str, Any]:
     residents = await census(facility_id)
     inputs = await compliance_inputs(residents)
     rollup = cmp.facility_rollup(inputs, now())

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from facility import datacache
 from facility.db import engine
 from facility.tables import AuditEvent
 
 GENESIS = "0" * 64
 ACTIONS = ("create", "update", "inactivate", "sign", "export", "login", "logout", "denied", "view", "import")
+READ_ONLY_ACTIONS = ("export", "login", "logout", "denied", "view")  # audited, but no clinical data changed
 _HASHED_FIELDS = (
     "at", "user_id", "actor", "facility_id", "resident_id", "object_type", "object_id",
     "action", "outcome", "before", "after", "address", "request_id",
@@ -64,6 +66,8 @@ async def record(
     """Append one audit row. Call inside the same transaction as the change it records."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    if action not in READ_ONLY_ACTIONS:
+        datacache.note_write(facility_id)  # the write signal for cached page data (facility.datacache)
     db = engine()
     if not _is_sqlite(db):
         # Serialise appenders on PostgreSQL so two rows never chain to the same predecessor.

@@ -96,13 +96,21 @@ def engine() -> Engine:
 
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
+    from facility import datacache
+
     db = engine()
-    if isinstance(db, SQLiteEngine):
-        async with db.transaction(transaction_type=TransactionType.immediate):
-            yield
-    else:
-        async with db.transaction():
-            yield
+    token = datacache.begin()  # writes noted inside count once the transaction has committed
+    committed = False
+    try:
+        if isinstance(db, SQLiteEngine):
+            async with db.transaction(transaction_type=TransactionType.immediate):
+                yield
+        else:
+            async with db.transaction():
+                yield
+        committed = True
+    finally:
+        datacache.end(token, committed)
 
 
 async def update_versioned(table: type[Table], row_id: int, expected_version: int, values: dict[Any, Any]) -> int:

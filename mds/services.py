@@ -142,7 +142,7 @@ async def assessments_for_resident(resident_id: int) -> list[dict[str, Any]]:
 _LISTING = (Assessment.id, Assessment.resident, Assessment.stay, Assessment.a0310a, Assessment.a0310b, Assessment.a0310e,
             Assessment.a0310f, Assessment.a0310g, Assessment.a0310h, Assessment.kind, Assessment.isc, Assessment.ard,
             Assessment.status, Assessment.submission_state, Assessment.signed_at, Assessment.z0500b, Assessment.a0050,
-            Assessment.x0800)
+            Assessment.x0800, Assessment.content_hash)
 
 
 async def assessments_for_residents(resident_ids: Iterable[int], *, ard_from: date | None = None,
@@ -177,22 +177,20 @@ async def assessments_for_facility(facility_id: int, *, ard_from: date | None = 
 async def _listing(where: Any) -> dict[int, list[dict[str, Any]]]:
     rows = await Assessment.select(*_LISTING).where(where).order_by(Assessment.ard, ascending=False).order_by(
         Assessment.id, ascending=False)
-    v_sections = {}
-    if rows:
-        v_rows = await AssessmentSection.select(AssessmentSection.assessment, AssessmentSection.answers).where(
-            AssessmentSection.assessment.is_in([r["id"] for r in rows]) & (AssessmentSection.section == "V"))
-        v_sections = {v["assessment"]: _load(v["answers"], {}) for v in v_rows}
+    v_dates = await care_plan_dates(r["id"] for r in rows)
     out: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         row = _row_public(row)
-        v = v_sections.get(row["id"], {})
+        b2, c2 = v_dates.get(row["id"], (None, None))
         out.setdefault(row["resident"], []).append({
             "id": row["id"], "resident_id": row["resident"], "stay_id": row["stay"], "a0310a": row["a0310a"],
             "a0310b": row["a0310b"], "a0310e": row["a0310e"], "a0310f": row["a0310f"], "a0310g": row["a0310g"],
             "a0310h": row["a0310h"], "kind": row["kind"], "label": row["label"], "isc": row["isc"], "ard": row["ard"],
             "status": row["status"], "submission_state": row["submission_state"], "is_comprehensive": row["is_comprehensive"],
             "signed_at": row["signed_at"], "z0500b": row["z0500b"], "a0050": row["a0050"], "x0800": row["x0800"],
-            "v0200b2": _mds_date(v.get("V0200B2")), "v0200c2": _mds_date(v.get("V0200C2")),
+            "v0200b2": b2, "v0200c2": c2,
+            # SHA-256 of the signed record (signing.content_hash); "" while open. Same hash, same content.
+            "content_hash": row["content_hash"] if row["status"] == "completed" else "",
         })
     return out
 
@@ -314,6 +312,28 @@ async def answers_for(assessment_ids: Iterable[int]) -> dict[int, dict[str, str]
 _ITEM_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,20}$")
 
 
+def _json_item(column: str, item: str) -> str:
+    """SQL taking one item's answer out of a JSON answers column: the database parses the JSON, Python never does."""
+    if not _ITEM_ID.match(item):  # becomes SQL text: catalog-shaped ids only
+        raise ValueError("item ids must look like MDS item ids")
+    postgres = not isinstance(Assessment._meta.db, SQLiteEngine)
+    return f"{column}->>'{item}'" if postgres else f"json_extract({column}, '$.{item}')"
+
+
+async def care_plan_dates(assessment_ids: Iterable[int]) -> dict[int, tuple[date | None, date | None]]:
+    """assessment id -> (V0200B2 CAA completion, V0200C2 care plan completion) of each assessment with a section V,
+    in one query (ids written into the SQL as integers: Piccolo's per-value parameters are slow for thousands)."""
+    ids = sorted({int(i) for i in assessment_ids})
+    out: dict[int, tuple[date | None, date | None]] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ",".join(str(i) for i in ids[start:start + 5000])
+        rows = await AssessmentSection.raw(
+            f'SELECT assessment, {_json_item("answers", "V0200B2")} AS b2, {_json_item("answers", "V0200C2")} AS c2 '
+            f"FROM assessment_section WHERE section = 'V' AND assessment IN ({chunk})")
+        out.update({r["assessment"]: (_mds_date(r["b2"]), _mds_date(r["c2"])) for r in rows})
+    return out
+
+
 async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, ard_from: date | None = None,
                                     ard_to: date | None = None) -> dict[int, list[dict[str, str]]]:
     """resident id -> the signed records (oldest first) of one facility, each reduced to `items`, in one query.
@@ -324,9 +344,7 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
     wanted = sorted(set(items))
     if not wanted or not all(_ITEM_ID.match(i) for i in wanted):  # ids become SQL text below: catalog-shaped only
         raise ValueError("item ids must look like MDS item ids")
-    postgres = not isinstance(Assessment._meta.db, SQLiteEngine)
-    pick = (lambda i: f"v.answers->>'{i}'") if postgres else (lambda i: f"json_extract(v.answers, '$.{i}')")
-    columns = ", ".join(f'{pick(i)} AS "{i}"' for i in wanted)
+    columns = ", ".join(f'{_json_item("v.answers", i)} AS "{i}"' for i in wanted)
     where, args = ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"], [facility_id, True, True]
     if ard_from is not None:
         where.append("a.ard >= {}")
@@ -708,7 +726,7 @@ async def user_names(ids: Iterable[int]) -> dict[int, str]:
 
 __all__ = [
     "Blocked", "Locked", "StaleVersion", "answers_for", "assessment_answers", "assessments_for_facility",
-    "assessments_for_resident", "assessments_for_residents", "attest", "signed_items_for_facility", "entry_sections",
+    "assessments_for_resident", "assessments_for_residents", "attest", "care_plan_dates", "signed_items_for_facility", "entry_sections",
     "get_assessment", "integrity_ok", "integrity_problems", "save_draft", "save_section", "section_items", "section_state",
     "sign", "start_assessment", "start_correction", "version_diff", "versions_of", "DASH",
 ]

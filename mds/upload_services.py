@@ -27,7 +27,7 @@ from typing import Any
 
 import anyio
 
-from facility import audit
+from facility import audit, datacache
 from facility.db import write_transaction
 from facility.forms import N_
 from facility.web.core import CurrentUser
@@ -160,7 +160,10 @@ async def run_validation(submission_id: int, files: list[UploadedFile]) -> None:
 
 async def _set(submission_id: int, values: dict[Any, Any]) -> None:
     async with write_transaction():
-        await Submission.update(values).where(Submission.id == submission_id)
+        updated = await Submission.update(values).where(Submission.id == submission_id).returning(Submission.facility)
+        if any(column._meta.name == "status" for column in values):  # a run starts or ends: reports count its records
+            for row in updated:
+                datacache.note_write(row["facility"])
 
 
 Source = tuple[str, "bytes | FileRejected"]

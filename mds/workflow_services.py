@@ -11,7 +11,6 @@ facility the caller has checked; every write is one transaction with its audit r
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,13 +19,13 @@ from typing import Any
 
 import anyio
 
-from facility import audit
+from facility import audit, datacache
 from facility.db import write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from mds import rfa as rfa_rules
 from mds import schedule, submission
 from mds import services as assessment_services
-from mds.tables import Assessment, AssessmentSection
+from mds.tables import Assessment
 from mds.workflow_tables import ExportBatch, ExportRecord
 
 # facility.tables StayEvent kinds -> mds.schedule event kinds ("admission" is the stay's first entry).
@@ -67,9 +66,16 @@ class FacilityData:
     exports: dict[int, list[dict[str, Any]]]  # assessment id -> its export records, oldest first
     units: dict[int, str]
     users: dict[int, str] = field(default_factory=dict)
+    due_by_day: dict[date, list[schedule.DueItem]] = field(default_factory=dict, repr=False, compare=False)
 
 
 async def load_facility(facility_id: int) -> FacilityData:
+    """Kept until the facility's next write (facility.datacache): the dashboard, the missing report and the
+    readiness signal read the same rows; treat the result as read-only."""
+    return await datacache.cached(facility_id, "mds.facility_data", None, lambda: _load_facility(facility_id))
+
+
+async def _load_facility(facility_id: int) -> FacilityData:
     stays = await Stay.select(Stay.id, Stay.resident, Stay.admission_date, Stay.payer, Stay.status).where(
         (Stay.facility == facility_id) & (Stay.active == True)).order_by(Stay.id)  # noqa: E712
     stay_ids = [s["id"] for s in stays]
@@ -91,12 +97,7 @@ async def load_facility(facility_id: int) -> FacilityData:
     v_dates: dict[int, tuple[date | None, date | None]] = {}
     exports: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if ids:
-        # joined on the facility rather than an IN list of thousands of ids (a facility with years of history)
-        for row in await AssessmentSection.select(AssessmentSection.assessment, AssessmentSection.answers).where(
-                (AssessmentSection.section == "V") & (AssessmentSection.assessment.facility == facility_id)
-                & (AssessmentSection.assessment.active == True)).output(load_json=True):  # noqa: E712
-            answers = row["answers"] if isinstance(row["answers"], dict) else json.loads(row["answers"] or "{}")
-            v_dates[row["assessment"]] = (_mds_date(answers.get("V0200B2")), _mds_date(answers.get("V0200C2")))
+        v_dates = await assessment_services.care_plan_dates(ids)
         for rec in await ExportRecord.select(
                 ExportRecord.id, ExportRecord.assessment, ExportRecord.state, ExportRecord.error_ids, ExportRecord.x0800,
                 ExportRecord.batch, ExportRecord.batch.submitted_at.as_alias("submitted_at"), ExportRecord.result_at,
@@ -107,16 +108,6 @@ async def load_facility(facility_id: int) -> FacilityData:
     user_ids = {a["created_by"] for a in assessments}
     users = await assessment_services.user_names(user_ids)
     return FacilityData(list(stays), dict(events), residents, assessments, v_dates, dict(exports), units, users)
-
-
-def _mds_date(value: Any) -> date | None:
-    text = str(value or "")
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
 
 
 def _as_date(value: Any) -> date | None:
@@ -156,7 +147,14 @@ def schedule_assessment(row: dict[str, Any], v_dates: tuple[date | None, date | 
 
 def due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
     """The schedule of every stay of the facility (a stay whose events contradict each other is skipped
-    rather than failing the whole dashboard; the stay page shows its events)."""
+    rather than failing the whole dashboard; the stay page shows its events). Computed once per day per
+    loaded FacilityData."""
+    if today not in data.due_by_day:
+        data.due_by_day[today] = _due_items(data, today)
+    return list(data.due_by_day[today])
+
+
+def _due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
     by_stay: dict[int, list[schedule.Assessment]] = defaultdict(list)
     for row in data.assessments:
         by_stay[row["stay"]].append(schedule_assessment(row, data.v_dates.get(row["id"]), data.exports.get(row["id"], [])))

@@ -12,7 +12,8 @@ Each figure comes from the domain that owns it, read lazily so a missing domain 
 * QM rates vs state: ``surveys.qm_services`` for the quarter containing the month;
 * case-mix: ``mds.pdpm.classify`` on the signed PPS assessments with an ARD in the month (``mds.services.answers_for``).
 
-Reports are cached per facility and month for CACHE_SECONDS (the page says when it was computed).
+Reports are kept per facility, month, language and day until the facility's next write (facility.datacache;
+the page says when it was computed); the chain roll-up keeps its rows as described at CHAIN_FRESH_SECONDS.
 """
 
 from __future__ import annotations
@@ -28,11 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from facility import datacache
 from facility.forms import N_
 
 COMPLETION_DAYS = 14
-CACHE_SECONDS = 60
-_CACHE: dict[tuple[int, str, str, date], tuple[float, MonthlyReport]] = {}
 # The chain roll-up (one summary per facility): served from memory while younger than CHAIN_FRESH_SECONDS;
 # up to CHAIN_STALE_SECONDS it is still served at once and recomputed in the background for the next view
 # (the page says when its figures were computed and offers "refresh now"); older, it is recomputed first.
@@ -318,10 +318,14 @@ async def _qm(facility_id: int, state: str, last: date, lang: str) -> list[dict[
 
 
 async def monthly_report(facility: dict[str, Any], month: str, today: date, lang: str = "en", *, use_cache: bool = True) -> MonthlyReport:
-    key = (int(facility["id"]), month, lang, today)
-    cached = _CACHE.get(key)
-    if use_cache and cached and time.monotonic() - cached[0] < CACHE_SECONDS:
-        return cached[1]
+    """The report, kept until the facility's next write (facility.datacache) unless `use_cache` is False."""
+    if not use_cache:
+        return await _monthly_report(facility, month, today, lang)
+    return await datacache.cached(int(facility["id"]), "reports.monthly", (month, lang, today),
+                                  lambda: _monthly_report(facility, month, today, lang))
+
+
+async def _monthly_report(facility: dict[str, Any], month: str, today: date, lang: str) -> MonthlyReport:
     first, last = month_bounds(month)
     report = MonthlyReport(facility=facility, month=month, computed_at=datetime.now(UTC))
     census, daily = await _census(facility["id"], first, last)
@@ -334,14 +338,11 @@ async def monthly_report(facility: dict[str, Any], month: str, today: date, lang
     report.careplans = await _careplans(facility["id"])
     report.findings = await _findings(facility["id"])
     report.qm = await _qm(facility["id"], facility.get("state", ""), last, lang)
-    if len(_CACHE) > 512:
-        _CACHE.clear()
-    _CACHE[key] = (time.monotonic(), report)
     return report
 
 
 def clear_cache() -> None:
-    _CACHE.clear()
+    datacache.clear()
     _CHAIN.clear()
 
 
@@ -362,7 +363,7 @@ async def _compute_chain(facilities: Sequence[dict[str, Any]], month: str, today
 
     async def one(facility: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         async with gate:
-            return facility, (await monthly_report(facility, month, today, use_cache=False)).summary()
+            return facility, (await monthly_report(facility, month, today)).summary()  # unchanged facilities: cached
 
     rows = list(await asyncio.gather(*(one(f) for f in facilities)))
     return ChainRollup(rows, month, datetime.now(UTC))

@@ -36,3 +36,11 @@ def shared_data() -> Path:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests last: sync Playwright keeps an event loop running in the main thread until the end."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.fspath))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_datacache() -> None:
+    """Each test gets a new database with the same facility ids: no page data kept from another test."""
+    from facility import datacache
+
+    datacache.clear()

@@ -153,9 +153,13 @@ async def test_chain_rollup_cache_fresh_stale_and_refresh(world: Any, monkeypatc
     assert [f["id"] for f, _ in first.rows] == [f["id"] for f in facilities] and not first.refreshing
     census = {f["id"]: s["admissions"] for f, s in first.rows}
     stay = await Stay.select().where(Stay.facility == world.facility_a).first()
+    from facility import audit
+    from facility.db import write_transaction
     from facility.tables import StayEvent
 
-    await StayEvent.insert(StayEvent(stay=stay["id"], kind="admission", event_date=today, created_by=stay["created_by"]))
+    async with write_transaction():  # a write as the app makes it: with its audit row, the facility's write signal
+        await StayEvent.insert(StayEvent(stay=stay["id"], kind="admission", event_date=today, created_by=stay["created_by"]))
+        await audit.record(audit.Actor(None, "test"), "create", "stay_event", stay["id"], facility_id=world.facility_a)
     again = await reports.chain_rollup(facilities, month, today)
     assert again.computed_at == first.computed_at and {f["id"]: s["admissions"] for f, s in again.rows} == census  # fresh: cached
     monkeypatch.setattr(reports, "CHAIN_FRESH_SECONDS", 0)  # now stale: served as is, refreshed behind
