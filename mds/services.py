@@ -344,7 +344,6 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
     wanted = sorted(set(items))
     if not wanted or not all(_ITEM_ID.match(i) for i in wanted):  # ids become SQL text below: catalog-shaped only
         raise ValueError("item ids must look like MDS item ids")
-    columns = ", ".join(f'{_json_item("v.answers", i)} AS "{i}"' for i in wanted)
     where, args = ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"], [facility_id, True, True]
     if ard_from is not None:
         where.append("a.ard >= {}")
@@ -352,10 +351,20 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
     if ard_to is not None:
         where.append("a.ard <= {}")
         args.append(ard_to)
-    rows = await AssessmentVersion.raw(
-        f"SELECT a.id AS assessment_id, a.resident AS resident_id, v.number AS number, {columns} "
-        f"FROM assessment_version v JOIN assessment a ON a.id = v.assessment WHERE {' AND '.join(where)} "
-        "ORDER BY a.ard, a.id, v.number", *args)
+    picked = ("SELECT a.id AS assessment_id, a.resident AS resident_id, v.number AS number, a.ard AS ard, @PICK@ "
+              f"FROM assessment_version v JOIN assessment a ON a.id = v.assessment WHERE {' AND '.join(where)}")
+    if isinstance(Assessment._meta.db, SQLiteEngine):  # one parse of each record: json_extract with every path
+        paths = ", ".join(f"'$.{i}'" for i in wanted)
+        sql = picked.replace("@PICK@", f"json_extract(v.answers, {paths}) AS items") + " ORDER BY a.ard, a.id, v.number"
+    else:  # one parse of each record: to jsonb once, then cheap lookups
+        columns = ", ".join("s.j->>'" + i + "' AS \"" + i + "\"" for i in wanted)
+        sql = (f"SELECT s.assessment_id, s.resident_id, s.number, {columns} FROM ("
+               + picked.replace("@PICK@", "v.answers::jsonb AS j") + ") s ORDER BY s.ard, s.assessment_id, s.number")
+    rows = await AssessmentVersion.raw(sql, *args)
+    if rows and "items" in rows[0]:
+        for row in rows:
+            values = json.loads(row.pop("items")) if len(wanted) > 1 else [row.pop("items")]
+            row.update(zip(wanted, values, strict=True))
     latest: dict[int, dict[str, Any]] = {}
     for row in rows:  # ascending version numbers: the latest signed version of each record wins
         latest[row["assessment_id"]] = row
