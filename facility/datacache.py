@@ -4,9 +4,9 @@ Every clinical write records its audit row with the facility in the same transac
 the few writes without a facility — users, the CMS public file — count for every facility). That row is the
 write signal: when the transaction commits, the facility's generation goes up, and a value computed from older
 data is no longer served. The generation is read *before* computing, so a write that commits while a value is
-being computed makes the next read compute again. Values also expire after MAX_AGE_SECONDS, for writes this
-process did not make (a CLI command, another server on the same PostgreSQL), and callers put the date in the key
-when a value depends on today.
+being computed makes the next read compute again. Values also expire after MDSREADY_PAGE_CACHE_SECONDS (600 s;
+0 keeps nothing), for writes this process did not make (a CLI command, another server on the same PostgreSQL),
+and callers put the date in the key when a value depends on today.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-MAX_AGE_SECONDS = 600
+MAX_AGE_SECONDS: int | None = None  # None: the setting (tests set a number)
 MAX_ENTRIES = 2048
 ALL = -1  # the generation of writes without a facility
 
@@ -63,13 +63,21 @@ def end(token: Any, committed: bool) -> None:
         _bump(touched)
 
 
+def _max_age() -> float:
+    if MAX_AGE_SECONDS is not None:
+        return MAX_AGE_SECONDS
+    from facility.settings import get_settings
+
+    return get_settings().page_cache_seconds
+
+
 async def cached(facility_id: int, name: str, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
     """`compute()` or its value from an earlier call with the same name and key, when no write of the facility
-    has committed since and it is younger than MAX_AGE_SECONDS."""
+    has committed since and it is younger than the page-cache age."""
     slot = (facility_id, name, key)
     current = generation(facility_id)
     hit = _store.get(slot)
-    if hit is not None and hit[0] == current and time.monotonic() - hit[1] < MAX_AGE_SECONDS:
+    if hit is not None and hit[0] == current and time.monotonic() - hit[1] < _max_age():
         stats["hits"] += 1
         return hit[2]  # type: ignore[no-any-return]
     stats["misses"] += 1

@@ -32,6 +32,9 @@ class Settings:
     locales_dir: Path
     static_dir: Path
     upload_max_bytes: int
+    # facility.datacache: longest life of kept page data (writes of this process drop it at once). Lower it when
+    # several server processes share one PostgreSQL database; 0 keeps nothing.
+    page_cache_seconds: int
 
     @property
     def is_postgres(self) -> bool:
@@ -81,6 +84,7 @@ class Settings:
             locales_dir=REPO_ROOT / "locales",
             static_dir=REPO_ROOT / "static",
             upload_max_bytes=int(env.get("MDSREADY_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
+            page_cache_seconds=int(env.get("MDSREADY_PAGE_CACHE_SECONDS", "600")),
         )
 
 

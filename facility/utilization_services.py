@@ -9,7 +9,7 @@ from typing import Any
 
 from piccolo.table import Table
 
-from facility import audit
+from facility import audit, datacache
 from facility import utilization_forms as rules
 from facility.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent
@@ -135,8 +135,13 @@ def _summarise(stay: dict[str, Any], resident_stays: list[dict[str, Any]], revie
 
 
 async def board(user: CurrentUser, today: date, payer: str = "") -> list[dict[str, Any]]:
-    """One row per open stay of the user's current facility, with day counts and what needs action."""
+    """One row per open stay of the user's current facility, with day counts and what needs action; kept until
+    the facility's next write (facility.datacache; treat the rows as read-only)."""
     facility_id = user.facility_id or -1
+    return await datacache.cached(facility_id, "utilization.board", (today, payer), lambda: _board(facility_id, today, payer))
+
+
+async def _board(facility_id: int, today: date, payer: str) -> list[dict[str, Any]]:
     stays = await Stay.select(*Stay.all_columns(), Stay.resident.last_name.as_alias("last_name"), Stay.resident.first_name.as_alias("first_name"),
                               Stay.resident.room.as_alias("room")).where(
         (Stay.facility == facility_id) & (Stay.active == True) & Stay.status.is_in(list(OPEN_STAY)) & (Stay.resident.active == True))  # noqa: E712

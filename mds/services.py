@@ -351,15 +351,15 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
     if ard_to is not None:
         where.append("a.ard <= {}")
         args.append(ard_to)
-    picked = ("SELECT a.id AS assessment_id, a.resident AS resident_id, v.number AS number, a.ard AS ard, @PICK@ "
-              f"FROM assessment_version v JOIN assessment a ON a.id = v.assessment WHERE {' AND '.join(where)}")
+    head = "SELECT a.id AS assessment_id, a.resident AS resident_id, v.number AS number, a.ard AS ard"
+    source = "FROM assessment_version v JOIN assessment a ON a.id = v.assessment"
+    tail = f"WHERE {' AND '.join(where)} ORDER BY a.ard, a.id, v.number"
     if isinstance(Assessment._meta.db, SQLiteEngine):  # one parse of each record: json_extract with every path
         paths = ", ".join(f"'$.{i}'" for i in wanted)
-        sql = picked.replace("@PICK@", f"json_extract(v.answers, {paths}) AS items") + " ORDER BY a.ard, a.id, v.number"
-    else:  # one parse of each record: to jsonb once, then cheap lookups
-        columns = ", ".join("s.j->>'" + i + "' AS \"" + i + "\"" for i in wanted)
-        sql = (f"SELECT s.assessment_id, s.resident_id, s.number, {columns} FROM ("
-               + picked.replace("@PICK@", "v.answers::jsonb AS j") + ") s ORDER BY s.ard, s.assessment_id, s.number")
+        sql = f"{head}, json_extract(v.answers, {paths}) AS items {source} {tail}"
+    else:  # one parse of each record (json_to_record); ->> per item would parse the record once per item
+        columns = ", ".join(f'"{i}" text' for i in wanted)
+        sql = f"{head}, x.* {source} CROSS JOIN LATERAL json_to_record(v.answers) AS x({columns}) {tail}"
     rows = await AssessmentVersion.raw(sql, *args)
     if rows and "items" in rows[0]:
         for row in rows:
