@@ -60,47 +60,36 @@ def today() -> date:
 
 # --------------------------------------------------------------------------- assessments (MDS domain)
 
-async def assessments_of(resident_id: int) -> list[dict[str, Any]]:
-    """The resident's assessments, newest first; [] when the MDS domain has none yet."""
+def _mds_service(name: str) -> Any | None:
+    """A read of the MDS domain's service contract, looked up at call time; None before that domain exists."""
     try:
         from mds import services as mds_services
+    except ImportError:
+        return None
+    return getattr(mds_services, name, None)
 
-        fetch = mds_services.assessments_for_resident
-    except (ImportError, AttributeError):
-        return []
-    return list(await fetch(resident_id))
+
+async def assessments_of(resident_id: int) -> list[dict[str, Any]]:
+    """The resident's assessments, newest first; [] when the MDS domain has none yet."""
+    fetch = _mds_service("assessments_for_resident")
+    return list(await fetch(resident_id)) if fetch else []
 
 
 async def assessments_by_resident(resident_ids: Sequence[int], ard_from: date | None = None) -> dict[int, list[dict[str, Any]]]:
     """resident id -> assessments newest first (ARD from `ard_from`), for many residents in one read; {} without
     the MDS domain."""
-    try:
-        from mds import services as mds_services
-
-        fetch = mds_services.assessments_for_residents
-    except (ImportError, AttributeError):
-        return {}
-    return dict(await fetch(resident_ids, ard_from=ard_from))
+    fetch = _mds_service("assessments_for_residents")
+    return dict(await fetch(resident_ids, ard_from=ard_from)) if fetch else {}
 
 
 async def answers_by_id(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    try:
-        from mds import services as mds_services
-
-        fetch = mds_services.answers_for
-    except (ImportError, AttributeError):
-        return {}
-    return dict(await fetch(assessment_ids))
+    fetch = _mds_service("answers_for")
+    return dict(await fetch(assessment_ids)) if fetch else {}
 
 
 async def answers_of(assessment_id: int) -> dict[str, str]:
-    try:
-        from mds import services as mds_services
-
-        fetch = mds_services.assessment_answers
-    except (ImportError, AttributeError):
-        return {}
-    return dict(await fetch(assessment_id))
+    fetch = _mds_service("assessment_answers")
+    return dict(await fetch(assessment_id)) if fetch else {}
 
 
 def as_date(value: Any) -> date | None:
@@ -374,8 +363,8 @@ async def compliance_inputs(residents: list[dict[str, Any]]) -> list[cmp.Residen
     assessments = await assessments_by_resident(ids, today() - timedelta(days=COMPLIANCE_LOOKBACK_DAYS))
     latest = {rid: a for rid, rows in assessments.items() if (a := latest_comprehensive(rows)) is not None}
     latest_ids = [int(a["id"]) for a in latest.values()]
-    unsigned = [int(a["id"]) for a in latest.values() if not _SIGNED_TRIGGERS.get(a.get("content_hash") or "")]
-    answers = await answers_by_id(unsigned)  # a signed record's triggers are known by its content hash
+    unknown = [int(a["id"]) for a in latest.values() if _known_triggers(a) is None]
+    answers = await answers_by_id(unknown)  # a signed record's triggers are known by its content hash
     decisions: dict[int, list[dict[str, Any]]] = {}
     for d in await decisions_for(latest_ids):
         decisions.setdefault(int(d["assessment_id"]), []).append(d)
@@ -394,10 +383,16 @@ async def compliance_inputs(residents: list[dict[str, Any]]) -> list[cmp.Residen
 _SIGNED_TRIGGERS: dict[str, tuple[int, ...]] = {}
 
 
+def _known_triggers(assessment: dict[str, Any]) -> tuple[int, ...] | None:
+    """The triggers of a signed record computed before (an empty tuple is known too: nothing triggered)."""
+    return _SIGNED_TRIGGERS.get(str(assessment.get("content_hash") or ""))
+
+
 def _triggered(assessment: dict[str, Any], answers: dict[str, str]) -> tuple[int, ...]:
+    known = _known_triggers(assessment)
+    if known is not None:
+        return known
     content = str(assessment.get("content_hash") or "")
-    if content and content in _SIGNED_TRIGGERS:
-        return _SIGNED_TRIGGERS[content]
     triggered = tuple(t.caa for t in evaluate(answers) if t.caa_process)
     if content and answers:
         if len(_SIGNED_TRIGGERS) > 50_000:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from facility import datacache
-from facility.db import engine
+from facility.db import engine, is_sqlite
 from facility.tables import AuditEvent
 
 GENESIS = "0" * 64
@@ -69,7 +69,7 @@ async def record(
     if action not in READ_ONLY_ACTIONS:
         datacache.note_write(facility_id)  # the write signal for cached page data (facility.datacache)
     db = engine()
-    if not _is_sqlite(db):
+    if not is_sqlite():
         # Serialise appenders on PostgreSQL so two rows never chain to the same predecessor.
         await db.run_ddl("SELECT pg_advisory_xact_lock(727001)")
     last = await AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id, ascending=False).first()
@@ -100,12 +100,6 @@ async def record(
             hash=digest,
         )
     )
-
-
-def _is_sqlite(db: Any) -> bool:
-    from piccolo.engine.sqlite import SQLiteEngine
-
-    return isinstance(db, SQLiteEngine)
 
 
 def first_broken_row(rows: Iterable[dict[str, Any]]) -> tuple[int, str] | None:

@@ -21,6 +21,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.table import Table
 
+from facility import datacache
+
 
 class PooledSQLiteEngine(SQLiteEngine):
     """SQLite with reused connections for statements outside a transaction.
@@ -96,8 +98,6 @@ def engine() -> Engine:
 
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
-    from facility import datacache
-
     db = engine()
     token = datacache.begin()  # writes noted inside count once the transaction has committed
     committed = False
@@ -130,6 +130,11 @@ async def update_versioned(table: type[Table], row_id: int, expected_version: in
 
 def _is_sqlite(db: Engine) -> bool:
     return isinstance(db, SQLiteEngine)
+
+
+def is_sqlite() -> bool:
+    """The application's database is SQLite (else PostgreSQL): for the few statements written per dialect."""
+    return _is_sqlite(engine())
 
 
 def never_delete_sql(db: Engine, table_name: str) -> list[str]:

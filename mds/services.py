@@ -17,10 +17,8 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from piccolo.engine.sqlite import SQLiteEngine
-
 from facility import audit
-from facility.db import StaleVersion, update_versioned, write_transaction
+from facility.db import StaleVersion, is_sqlite, update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
 from mds import rfa as rfa_rules
@@ -152,29 +150,25 @@ async def assessments_for_residents(resident_ids: Iterable[int], *, ard_from: da
     ids = sorted(set(resident_ids))
     if not ids:
         return {}
-    where = Assessment.resident.is_in(ids) & (Assessment.active == True)  # noqa: E712
-    if ard_from is not None:
-        where &= Assessment.ard >= ard_from
-    if signed_only:
-        where &= Assessment.status == "completed"
-    return await _listing(where)
+    return await _listing(Assessment.resident.is_in(ids), ard_from=ard_from, signed_only=signed_only)
 
 
 async def assessments_for_facility(facility_id: int, *, ard_from: date | None = None, ard_to: date | None = None,
                                    signed_only: bool = False) -> dict[int, list[dict[str, Any]]]:
     """Every resident's listing rows of one facility (resident id -> rows, newest first) in two queries: the bulk
     read behind the reports, the quality measures and care-plan compliance."""
-    where = (Assessment.facility == facility_id) & (Assessment.active == True)  # noqa: E712
+    return await _listing(Assessment.facility == facility_id, ard_from=ard_from, ard_to=ard_to, signed_only=signed_only)
+
+
+async def _listing(where: Any, *, ard_from: date | None = None, ard_to: date | None = None,
+                   signed_only: bool = False) -> dict[int, list[dict[str, Any]]]:
+    where &= Assessment.active == True  # noqa: E712
     if ard_from is not None:
         where &= Assessment.ard >= ard_from
     if ard_to is not None:
         where &= Assessment.ard <= ard_to
     if signed_only:
         where &= Assessment.status == "completed"
-    return await _listing(where)
-
-
-async def _listing(where: Any) -> dict[int, list[dict[str, Any]]]:
     rows = await Assessment.select(*_LISTING).where(where).order_by(Assessment.ard, ascending=False).order_by(
         Assessment.id, ascending=False)
     v_dates = await care_plan_dates(r["id"] for r in rows)
@@ -256,15 +250,18 @@ async def _record_of(assessment: dict[str, Any], sections: Mapping[str, Mapping[
     answers: dict[str, str] = {}
     for row in sections.values():
         answers.update(row["answers"])
-    if not _load(assessment.get("pending_correction"), None) and assessment["a0050"] != "1":
-        assessment = {**assessment, "x_items": await _current_x_items(assessment["id"])}
-    return _record_items(_with_pending(assessment), await _facility(assessment["facility"]), answers)
+    return _record_items(await _with_x_items(assessment), await _facility(assessment["facility"]), answers)
 
 
-def _with_pending(assessment: dict[str, Any]) -> dict[str, Any]:
-    """An open modification: the record being edited is already the A0050=2 record with its X items."""
+async def _with_x_items(assessment: dict[str, Any]) -> dict[str, Any]:
+    """The record header with its X items: an open modification is already the A0050=2 record with the X items it
+    carries; a signed correction takes them from its latest version; an original record has none."""
     pending = _load(assessment.get("pending_correction"), None)
-    return {**assessment, "a0050": pending["a0050"], "x_items": pending["x_items"]} if pending else assessment
+    if pending:
+        return {**assessment, "a0050": pending["a0050"], "x_items": pending["x_items"]}
+    if assessment["a0050"] != "1":
+        return {**assessment, "x_items": await _current_x_items(assessment["id"])}
+    return assessment
 
 
 async def assessment_answers(assessment_id: int) -> dict[str, str]:
@@ -303,21 +300,25 @@ async def answers_for(assessment_ids: Iterable[int]) -> dict[int, dict[str, str]
         facilities = {f["id"]: f for f in await Facility.select(Facility.id, Facility.state, Facility.ccn).where(
             Facility.id.is_in(sorted({r["facility"] for r in rest})))}
         for row in rest:
-            if row["a0050"] != "1" and not row["pending_correction"]:
-                row = {**row, "x_items": await _current_x_items(row["id"])}  # rare: a corrected record being reopened
-            out[row["id"]] = _record_items(_with_pending(row), facilities[row["facility"]], merged.get(row["id"], {}))
+            out[row["id"]] = _record_items(await _with_x_items(row), facilities[row["facility"]], merged.get(row["id"], {}))
     return out
 
 
 _ITEM_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,20}$")
 
 
+def _sql_item_ids(items: Iterable[str]) -> list[str]:
+    """Item ids that become SQL text: catalog-shaped only (sorted, without repeats)."""
+    wanted = sorted(set(items))
+    if not wanted or not all(_ITEM_ID.match(i) for i in wanted):
+        raise ValueError("item ids must look like MDS item ids")
+    return wanted
+
+
 def _json_item(column: str, item: str) -> str:
     """SQL taking one item's answer out of a JSON answers column: the database parses the JSON, Python never does."""
-    if not _ITEM_ID.match(item):  # becomes SQL text: catalog-shaped ids only
-        raise ValueError("item ids must look like MDS item ids")
-    postgres = not isinstance(Assessment._meta.db, SQLiteEngine)
-    return f"{column}->>'{item}'" if postgres else f"json_extract({column}, '$.{item}')"
+    (item,) = _sql_item_ids([item])
+    return f"json_extract({column}, '$.{item}')" if is_sqlite() else f"{column}->>'{item}'"
 
 
 async def care_plan_dates(assessment_ids: Iterable[int]) -> dict[int, tuple[date | None, date | None]]:
@@ -341,9 +342,7 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
     Analytics (quality measures over a year of quarters) read a few dozen items of thousands of records: the
     database takes them out of each record's locked version (JSON) so the full record is never shipped or parsed.
     Items absent from a record are left out, as in `assessment_answers`."""
-    wanted = sorted(set(items))
-    if not wanted or not all(_ITEM_ID.match(i) for i in wanted):  # ids become SQL text below: catalog-shaped only
-        raise ValueError("item ids must look like MDS item ids")
+    wanted = _sql_item_ids(items)
     where, args = ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"], [facility_id, True, True]
     if ard_from is not None:
         where.append("a.ard >= {}")
@@ -354,7 +353,7 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
     head = "SELECT a.id AS assessment_id, a.resident AS resident_id, v.number AS number, a.ard AS ard"
     source = "FROM assessment_version v JOIN assessment a ON a.id = v.assessment"
     tail = f"WHERE {' AND '.join(where)} ORDER BY a.ard, a.id, v.number"
-    if isinstance(Assessment._meta.db, SQLiteEngine):  # one parse of each record: json_extract with every path
+    if is_sqlite():  # one parse of each record: json_extract with every path
         paths = ", ".join(f"'$.{i}'" for i in wanted)
         sql = f"{head}, json_extract(v.answers, {paths}) AS items {source} {tail}"
     else:  # one parse of each record (json_to_record); ->> per item would parse the record once per item

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import anyio
@@ -161,7 +162,7 @@ def _due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
     items: list[schedule.DueItem] = []
     for stay in data.stays:
         try:
-            items += _compute_due(schedule_stay(stay, data.events.get(stay["id"], [])), tuple(by_stay.get(stay["id"], [])), today)
+            items += _due_of_stay(schedule_stay(stay, data.events.get(stay["id"], [])), tuple(by_stay.get(stay["id"], [])), today)
         except ValueError:
             continue
     return items
@@ -169,18 +170,9 @@ def _due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
 
 # schedule.compute_due is pure and its inputs are frozen: after a write only the stays whose records changed are
 # scheduled again (a facility with years of history has ~100 stays of ~20 records each).
-_DUE_OF_STAY: dict[tuple[schedule.Stay, tuple[schedule.Assessment, ...], date], tuple[schedule.DueItem, ...]] = {}
-
-
-def _compute_due(stay: schedule.Stay, records: tuple[schedule.Assessment, ...], today: date) -> list[schedule.DueItem]:
-    key = (stay, records, today)
-    due = _DUE_OF_STAY.get(key)
-    if due is None:
-        due = tuple(schedule.compute_due(stay, list(records), today))
-        if len(_DUE_OF_STAY) > 50_000:
-            _DUE_OF_STAY.clear()
-        _DUE_OF_STAY[key] = due
-    return list(due)
+@lru_cache(maxsize=50_000)
+def _due_of_stay(stay: schedule.Stay, records: tuple[schedule.Assessment, ...], today: date) -> tuple[schedule.DueItem, ...]:
+    return tuple(schedule.compute_due(stay, list(records), today))
 
 
 async def due_for_facility(facility_id: int, today: date) -> list[schedule.DueItem]:

@@ -155,9 +155,9 @@ async def _multiply_history(facility_id: int, target: int) -> int:
 
 
 def _is_postgres() -> bool:
-    from facility.settings import get_settings
+    from facility.db import is_sqlite
 
-    return get_settings().is_postgres
+    return not is_sqlite()
 
 
 def _date_minus(expr: str, days: int) -> str:
