@@ -318,6 +318,8 @@ def pressure_ulcer_479(ep: Episode) -> MeasureFlag:
     present = {i: target.get(i) for i in _PU_ITEMS if target.get(i) in set("123456789")}
     if present:
         return _flag("479", True, present)
+    if target.get("M0210") == "0":  # no unhealed ulcers: M0300 is skipped (^), the resident is not triggered
+        return _flag("479", False, {"M0210": "0"})
     missing = [i for i in _PU_ITEMS if _missing(target.get(i))]
     if missing:
         return _excluded("479", "missing_item", {missing[0]: target.get(missing[0])}, item=missing[0])
@@ -469,7 +471,7 @@ def evaluate_resident(resident_id: str, records: Iterable[Record | Mapping[str, 
 # checks it on random records). Facility reads take only these out of each signed record.
 ITEMS_READ = tuple(sorted({
     "A0310A", "A0310B", "A0310F", "A1600", "A1700", "A2000", "A2300", "H0100A", "I1550", "I1650", "I2300", "J1800",
-    "J1900C", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", "N0410A",
+    "J1900C", "M0210", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", "N0410A",
     "ITM_SET_VRSN_CD", *_ANTIPSYCHOTIC_EXCLUSIONS,
     *(f"{item}{column}" for item in (*_LATE_LOSS, "GG0170I") for column in "135"),
 }))
