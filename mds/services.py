@@ -218,7 +218,7 @@ def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], an
                         e=assessment["a0310e"] or None, g=assessment["a0310g"] or None)
     values: dict[str, str] = dict(answers)  # the entered answers; the items below are the application's
     values |= {
-        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": catalog.itm_set_vrsn_cd, "SPEC_VRSN_CD": "3.10",
+        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": catalog.itm_set_vrsn_cd, "SPEC_VRSN_CD": catalog.spec_vrsn_cd,
         "PRODN_TEST_CD": "P", "STATE_CD": facility["state"], "FAC_ID": facility["ccn"], **SOFTWARE,
         "FAC_DOC_ID": str(assessment["id"]),
     }
