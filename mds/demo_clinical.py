@@ -33,26 +33,27 @@ class Primary:
     diagnoses: tuple[str, ...]  # active-diagnosis items that go with it
     surgery: tuple[str, ...] = ()  # J2300-J5000 items checked (J2100=1) for a surgical admission
     weight: int = 1
+    text: str = ""  # ICD-10-CM description (shown on the utilization board)
 
 
 # Primary reasons for a SNF stay, weighted roughly as they are seen (all map to a PDPM clinical
 # category in the shipped CMS mapping except the last, a Return to Provider code some coders use).
 PRIMARY: tuple[Primary, ...] = (
-    Primary("S72.001D", "10", ("I3900",), ("J2500",), 9),  # hip fracture, surgically repaired -> Other Orthopedic
-    Primary("Z47.1", "09", ("I3700",), ("J2310",), 5),  # aftercare after joint replacement -> Major Joint
-    Primary("I69.351", "01", ("I4500", "I4900"), (), 9),  # hemiplegia after stroke -> Acute Neurologic
-    Primary("J18.9", "13", ("I2000",), (), 7),  # pneumonia -> Pulmonary
-    Primary("J44.1", "12", ("I6200",), (), 7),  # COPD exacerbation -> Pulmonary
-    Primary("I50.9", "12", ("I0600",), (), 9),  # heart failure -> Cardiovascular
-    Primary("A41.9", "13", ("I2100",), (), 5),  # sepsis -> Acute Infections
-    Primary("N39.0", "13", ("I2300",), (), 4),  # UTI -> Acute Infections
-    Primary("G30.1", "02", ("I4200",), (), 8),  # Alzheimer's disease -> Medical Management
-    Primary("G20", "06", ("I5300",), (), 4),  # Parkinson's disease -> Acute Neurologic
-    Primary("E11.649", "13", ("I2900",), (), 5),  # diabetes with hypoglycemia -> Medical Management
-    Primary("N17.9", "13", ("I1500",), (), 4),  # acute kidney failure -> Medical Management
-    Primary("C34.90", "13", ("I0100",), (), 2),  # lung cancer -> Cancer
-    Primary("M17.11", "11", ("I3700",), (), 3),  # knee osteoarthritis -> Non-Surgical Orthopedic
-    Primary("M62.81", "12", (), (), 1),  # muscle weakness: Return to Provider (the page explains it)
+    Primary("S72.001D", "10", ("I3900",), ("J2500",), 9, text="Fracture of unspecified part of neck of right femur, subsequent encounter for closed fracture with routine healing"),  # hip fracture, surgically repaired -> Other Orthopedic
+    Primary("Z47.1", "09", ("I3700",), ("J2310",), 5, text="Aftercare following joint replacement surgery"),  # aftercare after joint replacement -> Major Joint
+    Primary("I69.351", "01", ("I4500", "I4900"), (), 9, text="Hemiplegia and hemiparesis following cerebral infarction affecting right dominant side"),  # hemiplegia after stroke -> Acute Neurologic
+    Primary("J18.9", "13", ("I2000",), (), 7, text="Pneumonia, unspecified organism"),  # pneumonia -> Pulmonary
+    Primary("J44.1", "12", ("I6200",), (), 7, text="Chronic obstructive pulmonary disease with (acute) exacerbation"),  # COPD exacerbation -> Pulmonary
+    Primary("I50.9", "12", ("I0600",), (), 9, text="Heart failure, unspecified"),  # heart failure -> Cardiovascular
+    Primary("A41.9", "13", ("I2100",), (), 5, text="Sepsis, unspecified organism"),  # sepsis -> Acute Infections
+    Primary("N39.0", "13", ("I2300",), (), 4, text="Urinary tract infection, site not specified"),  # UTI -> Acute Infections
+    Primary("G30.1", "02", ("I4200",), (), 8, text="Alzheimer's disease with late onset"),  # Alzheimer's disease -> Medical Management
+    Primary("G20", "06", ("I5300",), (), 4, text="Parkinson's disease"),  # Parkinson's disease -> Acute Neurologic
+    Primary("E11.649", "13", ("I2900",), (), 5, text="Type 2 diabetes mellitus with hypoglycemia without coma"),  # diabetes with hypoglycemia -> Medical Management
+    Primary("N17.9", "13", ("I1500",), (), 4, text="Acute kidney failure, unspecified"),  # acute kidney failure -> Medical Management
+    Primary("C34.90", "13", ("I0100",), (), 2, text="Malignant neoplasm of unspecified part of unspecified bronchus or lung"),  # lung cancer -> Cancer
+    Primary("M17.11", "11", ("I3700",), (), 3, text="Unilateral primary osteoarthritis, right knee"),  # knee osteoarthritis -> Non-Surgical Orthopedic
+    Primary("M62.81", "12", (), (), 1, text="Muscle weakness (generalized)"),  # muscle weakness: Return to Provider (the page explains it)
 )
 
 # Chronic conditions and their prevalence among nursing-home residents (rounded, commonly cited).
