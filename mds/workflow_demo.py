@@ -54,10 +54,10 @@ class Planned:
     rfa: rfa_rules.Rfa
     ard: date
     fate: str                        # in_progress | completed | exported | submitted | accepted | rejected
-    version: str = DEFAULT_VERSION   # the item set in effect on the target date (kept for life)
     record: dict[str, str] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)  # the resident's coherent answers (mds.demo_clinical)
     z0500b: date | None = None
+    item_set: str = DEFAULT_VERSION  # the item set in effect on the target date (mds.catalog.version_for_date), for life
     assessment_id: int | None = None
 
 
@@ -112,7 +112,7 @@ def _entry_before(stay: dict[str, Any], events: list[dict[str, Any]], day: date)
 def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: dict[str, Any], facility: dict[str, Any],
                   entry: date, signed: bool, coherent: bool = True) -> dict[str, str]:
     """The template re-dated onto the plan: same intervals around the ARD, this resident's identity."""
-    catalog = get_catalog(plan.version)
+    catalog = get_catalog(plan.item_set)
     record = dict(template)
     # the template's target date: ARD, else (tracking records carry no A2300) discharge or entry date
     t_ard = next((d for k in ("A2300", "A2000", "A1600") if (d := _parse(template.get(k, "")))), plan.ard)
@@ -266,14 +266,14 @@ async def extend_demo(facility_id: int, today: date) -> None:
             isc = derive_isc({"A0050": "1", "A0200": "1", **step.rfa.to_items()})
             if isc is None:
                 continue
-            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate, version_for_date(step.ard))
+            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate, item_set=version_for_date(step.ard))
             plan.answers = demo_clinical.next_answers(profile, clinical_rng, tracking=rfa_rules.is_tracking(step.rfa),
                                                       recent=(today - step.ard).days <= demo_clinical.RECENT_DAYS)
             for coherent in (True, False):  # the resident's own answers first; the plain template if they break an edit
                 for signed in ((True, False) if step.fate != "in_progress" else (False,)):
-                    for template in templates.get(step.rfa, isc, plan.version):
+                    for template in templates.get(step.rfa, isc, plan.item_set):
                         record = _build_record(template, plan, isc, resident, facility, step.entry, signed, coherent)
-                        if _record_ok(record, today, signed, plan.version):
+                        if _record_ok(record, today, signed, plan.item_set):
                             plan.record = record
                             break
                     if plan.record:
@@ -283,7 +283,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
                     incoherent += not coherent
                     break
             if not plan.record:  # an open record need not pass the edits yet
-                templates_left = templates.get(step.rfa, isc, plan.version)
+                templates_left = templates.get(step.rfa, isc, plan.item_set)
                 if templates_left:
                     plan.fate = "in_progress"
                     plan.record = _build_record(templates_left[0], plan, isc, resident, facility, step.entry, False)
