@@ -72,7 +72,7 @@ NAV_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("MDS"), ("/mds",)),
     (N_("Care plans"), ("/careplans",)),
     (N_("Survey and quality"), ("/surveys", "/quality-measures", "/reports")),
-    (N_("Utilization review"), ("/utilization",)),
+    (N_("Utilization"), ("/utilization",)),
     (N_("Administration"), ("/admin",)),
 )
 DEFAULT_GROUP = N_("Daily work")

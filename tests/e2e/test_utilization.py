@@ -7,13 +7,13 @@ import re
 from datetime import date
 from typing import Any
 
-from tests.e2e.conftest import DEMO, login
+from tests.e2e.conftest import DEMO, login, nav_to
 
 
 def test_um_reviewer_denial_appeal_and_spanish_medicaid_sheet(new_page: Any) -> None:
     page = new_page()
     login(page, "um", DEMO["um"])
-    page.click("header >> text=Utilization review")
+    nav_to(page, "Utilization review")
     page.wait_for_url("**/utilization")
     assert "open stays" in page.locator("[data-testid=board-count]").inner_text()
     page.click(".ur-board tbody tr td a >> nth=0")
@@ -52,7 +52,7 @@ def test_um_reviewer_denial_appeal_and_spanish_medicaid_sheet(new_page: Any) -> 
 def test_admin_opens_monthly_report_and_downloads_pdf(new_page: Any) -> None:
     page = new_page()
     login(page, "admin", DEMO["admin"])
-    page.click("header >> text=Monthly report")
+    nav_to(page, "Monthly report")
     page.wait_for_url("**/reports/monthly")
     assert page.locator("[data-testid=report-summary] article").count() == 6
     page.wait_for_function("() => document.querySelector('canvas[data-chart=chart-census]').dataset.drawn === '1'")
