@@ -61,6 +61,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no initial assessment different from the target",
         "es": "sin evaluación inicial distinta de la evaluación objetivo",
     },
+    "on_initial": {
+        "en": "already received an antipsychotic on the initial assessment (not newly)",
+        "es": "ya recibía un antipsicótico en la evaluación inicial (no es nuevo)",
+    },
     "falls_missing": {
         "en": "fall items missing on every look-back assessment",
         "es": "faltan los ítems de caídas en todas las evaluaciones del periodo retrospectivo",
@@ -365,7 +369,8 @@ def antipsychotic_481(ep: Episode) -> MeasureFlag:
 
 
 def new_antipsychotic_434(ep: Episode) -> MeasureFlag:
-    """Short stay: antipsychotic on any scan assessment other than the initial one."""
+    """Short stay: antipsychotic on any scan assessment other than the initial one; a resident already on
+    one at the initial assessment is excluded (the measure counts newly received ones, QM manual N011)."""
     target, initial = ep.target, ep.initial
     assert target is not None
     if initial is None or initial is target:
@@ -377,6 +382,8 @@ def new_antipsychotic_434(ep: Episode) -> MeasureFlag:
         for cond in _ANTIPSYCHOTIC_EXCLUSIONS:
             if rec.get(cond) == "1":
                 return _excluded("434", "condition", {cond: "1"}, item=cond)
+    if antipsychotic_received(initial):  # "newly received": not already on one at the start of the stay
+        return _excluded("434", "on_initial", {antipsychotic_item(initial): initial.get(antipsychotic_item(initial))})
     hits = [r for r in ep.scan if r is not initial and antipsychotic_received(r)]
     return _flag("434", bool(hits), {antipsychotic_item(hits[0]): hits[0].get(antipsychotic_item(hits[0]))} if hits else {item: target.get(item)})
 

@@ -247,7 +247,8 @@ SS_ADMIT = date(2025, 2, 1)
     [
         ({"N0415A1": "0"}, {"N0415A1": "1"}, "numerator", "numerator"),
         ({"N0415A1": "0"}, {"N0415A1": "0"}, "denominator", "denominator"),
-        ({"N0415A1": "1"}, {"N0415A1": "0"}, "denominator", "denominator"),  # initial is not scanned
+        ({"N0415A1": "1"}, {"N0415A1": "0"}, "excluded", "on_initial"),  # already on one: not newly received
+        ({"N0415A1": "1"}, {"N0415A1": "1"}, "excluded", "on_initial"),
         ({"N0415A1": "0"}, {"N0415A1": "1", "I5250": "1"}, "excluded", "condition"),
         ({"N0415A1": "0", "I6000": "1"}, {"N0415A1": "1"}, "excluded", "condition"),
         ({"N0415A1": "0"}, {"N0415A1": "-"}, "excluded", "missing_item"),
