@@ -97,6 +97,8 @@ class Profile:
     catheter: bool
     ulcer: bool
     major_fall: bool
+    oxygen: bool = False
+    altered_diet: bool = False
     decline: int = 0
     walk_decline: int = 0
     records: int = 0
@@ -123,6 +125,8 @@ def profile_for(key: int) -> Profile:
         catheter=rng.random() < 0.02,
         ulcer=rng.random() < 0.10,
         major_fall=rng.random() < MAJOR_INJURY_SHARE,
+        oxygen=bool(diagnoses & {"I6200", "I2000"}) or ("I0600" in diagnoses and rng.random() < 0.3),
+        altered_diet=bool(diagnoses & {"I4500", "I5300", "I4200"}) and rng.random() < 0.5,
     )
 
 
@@ -150,6 +154,7 @@ def next_answers(profile: Profile, rng: random.Random, *, tracking: bool, recent
     out.update(_falls(rng, ordinal, major))
     out.update(_ulcers(profile))
     out.update(_drugs(profile, ordinal))
+    out.update(_treatments(profile))
     out["H0100A"] = "1" if profile.catheter else "0"
     out["_level"] = str(max(1, profile.level - profile.decline))
     out["_walk"] = str(max(1, profile.level - 1 - profile.walk_decline)) if profile.walker else ""
@@ -209,6 +214,24 @@ def _drugs(profile: Profile, ordinal: int) -> dict[str, str]:
     return out
 
 
+def _treatments(profile: Profile) -> dict[str, str]:
+    """Special treatments (O0110) and nutrition (K0100, K0520): none unless the profile calls for them.
+    Ventilators, dialysis, parenteral feeding and the like are left to records entered by hand."""
+    out = {f"O0110{row}{n}{col}": "0" for row in "ABCDEFGHIJKMO" for n in ("1", "2", "3", "4", "10") for col in "ABC"}
+    if profile.oxygen:
+        out.update({"O0110C1A": "1", "O0110C1B": "1", "O0110C2A": "1"})
+    out.update({f"K0100{c}": "1" if profile.altered_diet and c == "C" else "0" for c in "ABCD"})
+    therapeutic = bool(profile.diagnoses & {"I2900", "I0600", "I1500"})
+    for col in "1234":
+        out.update({f"K0520A{col}": "0", f"K0520B{col}": "0", f"K0520C{col}": "1" if profile.altered_diet else "0",
+                    f"K0520D{col}": "1" if therapeutic else "0"})
+    return out
+
+
+_NONE_OF = {"O0110Z1C": tuple(f"O0110{r}{n}C" for r in "ABCDEFGHIJKMO" for n in ("1", "2", "3", "4", "10")),
+            **{f"K0520Z{col}": tuple(f"K0520{r}{col}" for r in "ABCD") for col in "1234"}}
+
+
 _GG_EASIER = {"GG0130A": 1, "GG0130B": 0}  # eating and oral hygiene are kept a step easier
 # Items no other GG item depends on: a not-attempted code there is replaced by the resident's level.
 # Walking, stairs and wheelchair items gate others (GG0170I/M/Q ...), so only their performance codes change.
@@ -228,6 +251,9 @@ def apply(record: dict[str, str], answers: Mapping[str, str]) -> dict[str, str]:
     if out.get("J1800") == "1" and not any(out[i] in ("1", "2") for i in falls):
         # the item set of this record has no J1900A (fall without injury): nothing to count, so no fall
         out.update({"J1800": "0", **dict.fromkeys(falls, CARET)})
+    for none, options in _NONE_OF.items():  # "none of the above" follows the options the record carries
+        if out.get(none) not in (None, CARET, "-"):
+            out[none] = "0" if any(out.get(o) == "1" for o in options) else "1"
     level, walk = int(answers.get("_level") or 0), int(answers.get("_walk") or 0)
     for item, value in record.items():
         if not item.startswith(("GG0130", "GG0170")) or item[-1] not in "135" or value in (CARET, "-", ""):
