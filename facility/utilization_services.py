@@ -304,16 +304,15 @@ async def mds_records_of_stay(resident_id: int, stay_id: int) -> list[dict[str, 
             for a in rows]
 
 
-async def mds_hipps(assessment_id: int, category: str) -> tuple[str, list[str]]:
-    """The HIPPS code mds.pdpm computes from the assessment's answers; ('', [reason]) when it cannot."""
-    if not category:
-        return "", ["no_category"]
+async def mds_hipps(assessment_id: int) -> tuple[str, list[str]]:
+    """The HIPPS code mds.pdpm computes from the assessment's answers alone (I0020B through the shipped
+    CMS ICD-10 mapping); ('', [reason]) when it cannot."""
     try:
         from mds import pdpm
         from mds import services as mds_services
 
         answers = await mds_services.assessment_answers(assessment_id)
-        result = pdpm.classify(answers, clinical_category=category)
+        result = pdpm.classify(answers)
     except (ImportError, LookupError):
         return "", ["no_assessment"]
     except ValueError as exc:  # pdpm.PdpmError
