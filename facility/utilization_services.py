@@ -217,7 +217,8 @@ async def _completed_part_a_los(facility_id: int, today: date) -> list[int]:
         for stay in stays:
             end = _stay_end(stay) if stay["id"] in ids else None
             if end is not None and since <= end <= today and reviews.get(stay["id"], stay["payer"]) == rules.MEDICARE_A:
-                out.append(rules.length_of_stay(stay["admission_date"], end, today))
+                # Part A days of the stay: a longer stay went on under another payer after day 100 (42 CFR 409.61(b)).
+                out.append(min(rules.length_of_stay(stay["admission_date"], end, today), rules.BENEFIT_DAYS))
     return out
 
 
