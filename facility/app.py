@@ -27,7 +27,7 @@ from facility.auth.sessions import DatabaseSessionStore, RotatingSessionBackend,
 from facility.settings import REPO_ROOT, Settings, get_settings
 from facility.web import errors
 from facility.web.core import CSP, CurrentUser, pop_flashes, role_guard
-from facility.web.extensions import DOMAIN_PACKAGES, domain_modules, nav_items
+from facility.web.extensions import DOMAIN_PACKAGES, domain_modules, grouped_nav, nav_items
 from facility.web.i18n import install as install_i18n
 
 HTMX_VERSION = "2.0.11"
@@ -52,6 +52,7 @@ def _template_environment() -> jinja2.Environment:
     env.globals["flashes"] = pop_flashes
     env.globals["htmx_version"] = HTMX_VERSION
     env.globals["nav_items"] = nav_items()
+    env.globals["nav_menu"] = lambda role, _items=env.globals["nav_items"]: grouped_nav(_items, role)
     env.globals["user_of"] = lambda request: request.scope.get("user") if isinstance(request.scope.get("user"), CurrentUser) else None
     return env
 

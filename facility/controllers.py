@@ -11,7 +11,9 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
-from facility import audit, services
+from facility import audit, services, stay_rules
+from facility.audit_view import OBJECT_TYPES as AUDIT_OBJECT_TYPES
+from facility.audit_view import changes as audit_changes
 from facility.db import StaleVersion, write_transaction
 from facility.forms import (
     N_,
@@ -77,6 +79,11 @@ class HomeController(Controller):
         residents, total = await services.search_residents(user.facility_id or -1, status="active")
         return Template("home.html", context={"overview": overview, "residents": residents, "total": total, "q": "",
                                               "unit": None, "status": "active", "page": 1, "page_size": services.PAGE_SIZE})
+
+    @get("/favicon.ico", opt={"exclude_from_auth": True})
+    async def favicon(self) -> Redirect:
+        # Browsers ask for /favicon.ico before reading the page's <link rel="icon">.
+        return Redirect("/static/favicon.svg", status_code=301)
 
     @get("/health", opt={"exclude_from_auth": True}, media_type=MediaType.TEXT)
     async def health(self) -> str:
@@ -189,15 +196,26 @@ class ResidentController(Controller):
         form = dict(await request.form())
         values, errors = validate_stay(form, resident["birth_date"], _today())
         stays = await services.stays_of(resident_id)
-        if any(s["status"] in ("in_facility", "discharged_ra") for s in stays):
-            errors["admission_date"] = "This resident already has an open stay; record a discharge or re-entry on it."
+        if not errors:
+            problem = stay_rules.overlap_error(values["admission_date"], stays)
+            if problem:
+                errors["admission_date"] = _message(request, *problem)
+        if not errors:
+            try:
+                await services.create_stay(actor_of(request), user, resident, values)
+            except services.StayOverlap as clash:  # another admission was saved meanwhile
+                errors["admission_date"] = _message(request, *clash.args)
         if errors:
             context = {"resident": resident, "tab": "overview", "tabs": TAB_NAMES, "stays": stays,
                        "event_kinds": STAY_EVENT_KINDS, "payers": PAYERS, "stay_errors": errors, "stay_values": form}
             return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=422)
-        await services.create_stay(actor_of(request), user, resident, values)
         flash(request, gettext(locale_for(request), "Admission recorded."), "success")
         return _redirect(request, f"/residents/{resident_id}")
+
+
+def _message(request: Request[Any, Any, Any], message_id: str, params: dict[str, str] | None = None) -> str:
+    text = gettext(locale_for(request), message_id)
+    return text % params if params else text
 
 
 class StayController(Controller):
@@ -227,6 +245,36 @@ class StayController(Controller):
             flash(request, gettext(locale_for(request), "Someone else changed this stay. Review it and try again."), "error")
             return _redirect(request, f"/residents/{resident['id']}")
         flash(request, gettext(locale_for(request), "Stay event recorded."), "success")
+        return _redirect(request, f"/residents/{resident['id']}")
+
+    @post("/{stay_id:int}/events/{event_id:int}/correct", status_code=303)
+    async def correct_event(self, request: Request[Any, Any, Any], stay_id: int, event_id: int) -> Template | Redirect | ClientRedirect:
+        """A wrong event date is corrected, never overwritten: the old event stays (inactive) and the reason is audited."""
+        user = current_user(request)
+        stay = await services.get_stay(user, stay_id)
+        event = await services.stay_event(stay_id, event_id) if stay else None
+        if stay is None or event is None:
+            raise await denied_as_not_found(request, "stay_event", event_id)
+        resident = await _resident_or_404(request, stay["resident"])
+        stays = await services.stays_of(resident["id"])
+        events = next((s["events"] for s in stays if s["id"] == stay_id), [])
+        form = dict(await request.form())
+        values, errors = stay_rules.validate_correction(form, event, events, _today(), resident["birth_date"])
+        if not errors and _int(form.get("version")) != stay["version"]:
+            errors["event_date"] = "Someone else changed this stay. Review it and try again."
+        if not errors:
+            try:
+                await services.correct_stay_event(actor_of(request), user, stay, event, values["event_date"], values["reason"])
+            except services.StayOverlap as clash:
+                errors["event_date"] = _message(request, *clash.args)
+            except StaleVersion:
+                errors["event_date"] = "Someone else changed this stay. Review it and try again."
+        if errors:
+            context = {"resident": resident, "tab": "overview", "tabs": TAB_NAMES, "stays": await services.stays_of(resident["id"]),
+                       "event_kinds": STAY_EVENT_KINDS, "payers": PAYERS, "stay_errors": {}, "stay_values": {},
+                       "correction_errors": {event_id: errors}}
+            return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=422)
+        flash(request, gettext(locale_for(request), "Event date corrected. The original entry stays in the audit log."), "success")
         return _redirect(request, f"/residents/{resident['id']}")
 
 
@@ -285,7 +333,8 @@ class AdminController(Controller):
         return _redirect(request, "/admin/facilities")
 
     @get("/audit", media_type=MediaType.HTML)
-    async def audit_log(self, request: Request[Any, Any, Any], action: str = "", actor: str = "", resident: str = "", page: int = 1) -> Template:
+    async def audit_log(self, request: Request[Any, Any, Any], action: str = "", actor: str = "", resident: str = "",
+                        object_type: str = "", object_id: str = "", page: int = 1) -> Template:
         user = current_user(request)
         where = AuditEvent.facility_id.is_in(list(user.facility_ids) or [-1]) | AuditEvent.facility_id.is_null()
         if action in audit.ACTIONS:
@@ -295,9 +344,16 @@ class AdminController(Controller):
         resident_id = _int(resident)
         if resident_id:
             where &= AuditEvent.resident_id == resident_id
+        if object_type:
+            where &= AuditEvent.object_type == object_type[:40]
+        if object_id:
+            where &= AuditEvent.object_id == object_id[:40]
         page = max(page, 1)
         rows = await AuditEvent.select().where(where).order_by(AuditEvent.id, ascending=False).limit(100).offset((page - 1) * 100).output(load_json=True)
-        context = {"events": rows, "actions": audit.ACTIONS, "action": action, "actor": actor, "resident": resident, "page": page}
+        for row in rows:
+            row["changes"] = audit_changes(row["before"], row["after"])
+        context = {"events": rows, "actions": audit.ACTIONS, "action": action, "actor": actor, "resident": resident, "page": page,
+                   "object_type": object_type[:40], "object_id": object_id[:40], "object_types": AUDIT_OBJECT_TYPES}
         return render(request, "admin/audit.html", context, fragment="admin/_audit_rows.html")
 
 

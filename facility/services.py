@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from facility import audit
+from facility import audit, stay_rules
 from facility.db import update_versioned, write_transaction
-from facility.forms import EVENT_RESULT_STATUS
+from facility.forms import EVENT_RESULT_STATUS, N_
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from facility.web.core import CurrentUser
 
@@ -112,8 +112,16 @@ async def stays_of(resident_id: int) -> list[dict[str, Any]]:
     return stays
 
 
+class StayOverlap(ValueError):
+    """The stay would overlap another stay of the resident: args = (message id, parameters)."""
+
+
 async def create_stay(actor: audit.Actor, user: CurrentUser, resident: dict[str, Any], values: dict[str, Any]) -> int:
     async with write_transaction():
+        # Checked inside the writing transaction, so two admissions saved at once cannot both pass.
+        problem = stay_rules.overlap_error(values["admission_date"], await stays_of(resident["id"]))
+        if problem:
+            raise StayOverlap(*problem)
         stay = Stay(resident=resident["id"], facility=resident["facility"], admission_date=values["admission_date"],
                     admitted_from=values["admitted_from"], payer=values["payer"], created_by=user.id, updated_by=user.id)
         await stay.save()
@@ -128,7 +136,8 @@ async def get_stay(user: CurrentUser, stay_id: int) -> dict[str, Any] | None:
     stay = await Stay.select().where((Stay.id == stay_id) & (Stay.active == True)).first()  # noqa: E712
     if stay is None or not user.may_access_facility(stay["facility"]):
         return None
-    last = await StayEvent.select(StayEvent.event_date).where(StayEvent.stay == stay_id).order_by(StayEvent.event_date, ascending=False).first()
+    last = await StayEvent.select(StayEvent.event_date).where((StayEvent.stay == stay_id) & (StayEvent.active == True)).order_by(  # noqa: E712
+        StayEvent.event_date, ascending=False).first()
     stay["last_event_date"] = last["event_date"] if last else stay["admission_date"]
     return stay
 
@@ -150,3 +159,32 @@ async def facility_overview(facility_id: int) -> dict[str, Any]:
     active = await Resident.count().where((Resident.facility == facility_id) & (Resident.active == True) & (Resident.status == "active"))  # noqa: E712
     units = await units_of(facility_id)
     return {"facility": facility, "active_residents": active, "units": units}
+
+
+async def correct_stay_event(actor: audit.Actor, user: CurrentUser, stay: dict[str, Any], event: dict[str, Any],
+                             new_date: date, reason: str) -> None:
+    """Replace an event's date: the old row is inactivated (kept), a new row carries the corrected date and the
+    reason; an admission event moves the stay's admission date too. Raises StayOverlap or StaleVersion."""
+    async with write_transaction():
+        stays = await stays_of(stay["resident"])
+        clash = stay_rules.first_overlap(stay_rules.with_corrected_event(stays, stay["id"], event["id"], new_date))
+        if clash:
+            earlier, later = clash
+            raise StayOverlap(N_("After this correction two stays would overlap (admitted %(first)s and %(second)s)."),
+                              {"first": earlier["admission_date"].isoformat(), "second": later["admission_date"].isoformat()})
+        changes: dict[Any, Any] = {Stay.updated_by: user.id}
+        if event["kind"] == "admission":
+            changes[Stay.admission_date] = new_date
+        await update_versioned(Stay, stay["id"], stay["version"], changes)
+        await StayEvent.update({StayEvent.active: False}).where(StayEvent.id == event["id"])
+        note = f"{event['note']} [{reason}]".strip() if event["note"] else f"[{reason}]"
+        replacement = StayEvent(stay=stay["id"], kind=event["kind"], event_date=new_date, note=note[:2000], created_by=user.id)
+        await replacement.save()
+        await audit.record(actor, "update", "stay_event", event["id"], facility_id=stay["facility"], resident_id=stay["resident"],
+                           before={"kind": event["kind"], "event_date": event["event_date"].isoformat()},
+                           after={"kind": event["kind"], "event_date": new_date.isoformat(), "reason": reason,
+                                  "replaced_by": replacement.id})
+
+
+async def stay_event(stay_id: int, event_id: int) -> dict[str, Any] | None:
+    return await StayEvent.select().where((StayEvent.id == event_id) & (StayEvent.stay == stay_id) & (StayEvent.active == True)).first()  # noqa: E712

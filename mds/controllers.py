@@ -25,6 +25,7 @@ from facility.web.core import (
     current_user,
     denied_as_not_found,
     flash,
+    record_view,
     redirect_after_post,
     render,
 )
@@ -145,6 +146,7 @@ class AssessmentController(Controller):
     @get("/assessments/{assessment_id:int}", media_type=MediaType.HTML)
     async def overview(self, request: Request[Any, Any, Any], assessment_id: int) -> Template:
         assessment = await _assessment_or_404(request, assessment_id)
+        await record_view(request, "mds_assessment", assessment_id, facility_id=assessment["facility"], resident_id=assessment["resident"])
         return Template("mds/assessment.html", context=await self._overview_context(request, assessment))
 
     async def _overview_context(self, request: Request[Any, Any, Any], assessment: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -192,6 +194,7 @@ class AssessmentController(Controller):
     @get("/assessments/{assessment_id:int}/sections/{section:str}", media_type=MediaType.HTML)
     async def section_page(self, request: Request[Any, Any, Any], assessment_id: int, section: str) -> Template:
         assessment = await self._section_or_404(request, assessment_id, section)
+        await record_view(request, "mds_assessment", assessment_id, facility_id=assessment["facility"], resident_id=assessment["resident"])
         rows = await services.sections_of(assessment_id)
         draft = rows[section].get("draft")
         values = None

@@ -119,6 +119,16 @@ async def denied_as_not_found(request: ASGIConnection, object_type: str, object_
     return NotFoundException()
 
 
+async def record_view(request: ASGIConnection, object_type: str, object_id: Any, *, facility_id: int | None,
+                      resident_id: int | None = None) -> None:
+    """Audit one opening of a clinical record (ONC 170.315(d)(2): reads are audited too)."""
+    from facility import audit
+    from facility.db import write_transaction
+
+    async with write_transaction():
+        await audit.record(actor_of(request), "view", object_type, object_id, facility_id=facility_id, resident_id=resident_id)
+
+
 def flash(request: ASGIConnection, message: str, category: str = "info") -> None:
     request.session.setdefault("_messages", []).append({"message": message, "category": category})
 

@@ -111,5 +111,13 @@ def login(page: Any, username: str, password: str) -> None:
     page.wait_for_url("**/")
 
 
+def nav_to(page: Any, label: str) -> None:
+    """Follow a header menu link: the links sit in grouped drop-downs (<details>), opened first."""
+    link = page.locator(f"nav.app-nav a:text-is('{label}')").first
+    if not link.is_visible():
+        page.locator("nav.app-nav details", has=page.locator(f"a:text-is('{label}')")).locator("summary").click()
+    link.click()
+
+
 DEMO = {"admin": "demo-admin-pass", "coordinator": "demo-coordinator-pass", "nurse": "demo-nurse-pass",
         "um": "demo-um-pass", "viewer": "demo-viewer-pass"}

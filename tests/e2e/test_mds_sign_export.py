@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import DEMO, REPO, login
+from tests.e2e.conftest import DEMO, REPO, login, nav_to
 from tests.e2e.test_mds_entry import _FILL_EMPTY
 
 CARET = "^"
@@ -134,7 +134,7 @@ def test_admission_signed_exported_accepted(new_page: Any, tmp_path: Path) -> No
     today = date.today().isoformat()
     page = new_page(js=True)
     login(page, "coordinator", DEMO["coordinator"])
-    page.click("nav.app-nav >> text=MDS dashboard")
+    nav_to(page, "MDS dashboard")
     page.wait_for_selector("[data-testid=dashboard-counts]")
     page.locator("[data-testid=start-admission]").first.click()
     page.wait_for_selector("[data-testid=start-form]")

@@ -13,7 +13,7 @@ import pytest
 
 from mds.testing import inject_error, random_assessment
 from mds.xmlio import export_batch
-from tests.e2e.conftest import DEMO, login
+from tests.e2e.conftest import DEMO, login, nav_to
 
 
 def _batch(path: Path) -> Path:
@@ -31,7 +31,7 @@ def _batch(path: Path) -> Path:
 def test_upload_zip_progress_report_csv(new_page: Any, tmp_path: Path, js: bool) -> None:
     page = new_page(js=js)
     login(page, "coordinator", DEMO["coordinator"])
-    page.click("header >> text=MDS files")
+    nav_to(page, "MDS files")
     page.wait_for_url("**/mds/uploads")
     page.set_input_files("input[name=files]", str(_batch(tmp_path / "batch.zip")))
     page.click("button:has-text('Upload and validate')")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import DEMO, REPO, login
+from tests.e2e.conftest import DEMO, REPO, login, nav_to
 
 SHOTS = Path(REPO) / "docs" / "screenshots"
 _FILL_EMPTY = """() => {
@@ -29,7 +29,7 @@ _FILL_EMPTY = """() => {
 def test_dashboard_start_section_export(new_page: Any, tmp_path: Path) -> None:
     page = new_page(js=True)
     login(page, "coordinator", DEMO["coordinator"])
-    page.click("nav.app-nav >> text=MDS dashboard")
+    nav_to(page, "MDS dashboard")
     page.wait_for_selector("[data-testid=dashboard-counts]")
     assert int(page.locator("[data-testid=count-late]").inner_text()) > 0
     assert int(page.locator("[data-testid=count-signed_not_exported]").inner_text()) > 0
