@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -59,6 +60,7 @@ class Catalog:
     sections: dict[str, dict[str, str]]
     items: dict[str, Item]  # in spec order (control items first)
     active: dict[str, frozenset[str]]  # ISC -> ids of items active on that subset
+    spec_vrsn_cd: str = "3.10"  # SPEC_VRSN_CD sent with this item set (unverified, ITEM-SETS.md §7)
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -117,3 +119,38 @@ def get_catalog(version: str = DEFAULT_VERSION) -> Catalog:
 
 def known_versions() -> tuple[str, ...]:
     return tuple(_FILES)
+
+
+# ---------------------------------------------------------------- item set by target date (issue 14)
+# The catalog helper owns this block (its version replaces this one on merge): the item set in effect on a
+# record's target date (ref/item_set_versions.csv; ITEM-SETS.md). A record keeps its set for life.
+ITEM_SET_VERSIONS = ("1.18.11", "1.19.1", "1.20.1")
+_EFFECTIVE = (("1.18.11", date(2023, 10, 1)), ("1.19.1", date(2024, 10, 1)), ("1.20.1", date(2025, 10, 1)))
+
+
+class UnsupportedTargetDate(ValueError):
+    """A target date before the oldest item set this tool carries (1.18.11, 2023-10-01)."""
+
+
+def version_for_date(d: date) -> str:
+    """The item-set version in effect on target date `d`."""
+    found = None
+    for version, start in _EFFECTIVE:
+        if d >= start:
+            found = version
+    if found is None:
+        raise UnsupportedTargetDate(f"target date {d.isoformat()} is before 2023-10-01, the start of item set 1.18.11, "
+                                    "the oldest item set this tool supports")
+    return found
+
+
+def catalog_for_date(d: date) -> Catalog:
+    return get_catalog(version_for_date(d))
+
+
+def version_for_code(itm_set_vrsn_cd: str) -> str:
+    """The item-set version whose ITM_SET_VRSN_CD is `itm_set_vrsn_cd` (ValueError when none is shipped)."""
+    for version in known_versions():
+        if get_catalog(version).itm_set_vrsn_cd == itm_set_vrsn_cd:
+            return version
+    raise ValueError(f"no shipped MDS item set has ITM_SET_VRSN_CD {itm_set_vrsn_cd!r}")

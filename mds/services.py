@@ -23,7 +23,15 @@ from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
 from mds import rfa as rfa_rules
 from mds import signing
-from mds.catalog import CARET, DASH, get_catalog
+from mds.catalog import (
+    CARET,
+    DASH,
+    DEFAULT_VERSION,
+    UnsupportedTargetDate,
+    get_catalog,
+    known_versions,
+    version_for_date,
+)
 from mds.edits import FATAL, Finding, run_edits
 from mds.skips import apply_skips, skipped_by
 from mds.tables import Assessment, AssessmentAttestation, AssessmentSection, AssessmentVersion
@@ -65,14 +73,14 @@ def _load(value: Any, default: Any) -> Any:
 # ---------------------------------------------------------------- catalog views (pure, cached by ISC)
 
 
-def entry_sections(isc: str) -> list[str]:
-    """Sections with at least one item to enter on this item subset, in spec order."""
-    return list(_entry_sections(isc))
+def entry_sections(isc: str, version: str = DEFAULT_VERSION) -> list[str]:
+    """Sections with at least one item to enter on this item subset of item set `version`, in spec order."""
+    return list(_entry_sections(isc, version))
 
 
 @cache
-def _entry_sections(isc: str) -> tuple[str, ...]:
-    catalog = get_catalog()
+def _entry_sections(isc: str, version: str) -> tuple[str, ...]:
+    catalog = get_catalog(version)
     active = catalog.active_items(isc)
     found: list[str] = []
     for item_id, item in catalog.items.items():
@@ -81,14 +89,14 @@ def _entry_sections(isc: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def section_items(isc: str, section: str) -> list[str]:
-    """Items of `section` entered by hand on this item subset, in spec order."""
-    return list(_section_items(isc, section))
+def section_items(isc: str, section: str, version: str = DEFAULT_VERSION) -> list[str]:
+    """Items of `section` entered by hand on this item subset of item set `version`, in spec order."""
+    return list(_section_items(isc, section, version))
 
 
 @cache
-def _section_items(isc: str, section: str) -> tuple[str, ...]:
-    catalog = get_catalog()
+def _section_items(isc: str, section: str, version: str) -> tuple[str, ...]:
+    catalog = get_catalog(version)
     active = catalog.active_items(isc)
     return tuple(i for i in catalog.section_items(section) if i in active and i not in AUTO_ITEMS)
 
@@ -98,12 +106,12 @@ def _answered(value: str | None) -> bool:
 
 
 def section_status(isc: str, section: str, answers: Mapping[str, str], all_values: Mapping[str, str],
-                   findings: Iterable[Finding]) -> str:
+                   findings: Iterable[Finding], version: str = DEFAULT_VERSION) -> str:
     """complete when every item not skipped has an answer and no fatal edit names an item of the section."""
-    items = section_items(isc, section)
+    items = section_items(isc, section, version)
     if not any(_answered(answers.get(i)) for i in items):
         return "not_started"
-    skipped = skipped_by(all_values, get_catalog().active_items(isc))
+    skipped = skipped_by(all_values, get_catalog(version).active_items(isc), version)
     missing = [i for i in items if i not in skipped and not _answered(answers.get(i))]
     fatal = [f for f in findings if f.severity == FATAL and f.item in items]
     return "in_progress" if missing or fatal else "complete"
@@ -140,7 +148,7 @@ async def assessments_for_resident(resident_id: int) -> list[dict[str, Any]]:
 _LISTING = (Assessment.id, Assessment.resident, Assessment.stay, Assessment.a0310a, Assessment.a0310b, Assessment.a0310e,
             Assessment.a0310f, Assessment.a0310g, Assessment.a0310h, Assessment.kind, Assessment.isc, Assessment.ard,
             Assessment.status, Assessment.submission_state, Assessment.signed_at, Assessment.z0500b, Assessment.a0050,
-            Assessment.x0800, Assessment.content_hash)
+            Assessment.x0800, Assessment.content_hash, Assessment.item_set)
 
 
 async def assessments_for_residents(resident_ids: Iterable[int], *, ard_from: date | None = None,
@@ -182,7 +190,7 @@ async def _listing(where: Any, *, ard_from: date | None = None, ard_to: date | N
             "a0310h": row["a0310h"], "kind": row["kind"], "label": row["label"], "isc": row["isc"], "ard": row["ard"],
             "status": row["status"], "submission_state": row["submission_state"], "is_comprehensive": row["is_comprehensive"],
             "signed_at": row["signed_at"], "z0500b": row["z0500b"], "a0050": row["a0050"], "x0800": row["x0800"],
-            "v0200b2": b2, "v0200c2": c2,
+            "v0200b2": b2, "v0200c2": c2, "item_set": row["item_set"],
             # SHA-256 of the signed record (signing.content_hash); "" while open. Same hash, same content.
             "content_hash": row["content_hash"] if row["status"] == "completed" else "",
         })
@@ -211,25 +219,34 @@ async def sections_of(assessment_id: int) -> dict[str, dict[str, Any]]:
 
 def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], answers: Mapping[str, str]) -> dict[str, str]:
     """The full record (item -> raw value) from the assessment row and the section answers."""
-    catalog = get_catalog()
+    version = assessment["item_set"]
+    catalog = get_catalog(version)
     isc = "XX" if assessment["a0050"] == "3" else assessment["isc"]
     active = catalog.active_items(isc)
     rfa = rfa_rules.Rfa(a=assessment["a0310a"], b=assessment["a0310b"], f=assessment["a0310f"], h=assessment["a0310h"],
                         e=assessment["a0310e"] or None, g=assessment["a0310g"] or None)
     values: dict[str, str] = dict(answers)  # the entered answers; the items below are the application's
     values |= {
-        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": catalog.itm_set_vrsn_cd, "SPEC_VRSN_CD": "3.10",
+        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": catalog.itm_set_vrsn_cd, "SPEC_VRSN_CD": catalog.spec_vrsn_cd,
         "PRODN_TEST_CD": "P", "STATE_CD": facility["state"], "FAC_ID": facility["ccn"], **SOFTWARE,
         "FAC_DOC_ID": str(assessment["id"]),
     }
     values.update({"A0050": assessment["a0050"], "A0200": "1", **rfa.to_items(), "A2300": _ymd(assessment["ard"])})
-    values["Z0500B"] = _ymd(assessment["z0500b"]) if assessment["z0500b"] else CARET
+    values |= _section_z(assessment)
     x_items = [i for i in catalog.section_items("X") if i in active]
     correction = _load(assessment.get("x_items"), {}) or {}
     for item_id in x_items:
         values[item_id] = correction.get(item_id, CARET) if assessment["a0050"] != "1" else CARET
-    values = apply_skips(values, active)
+    values = apply_skips(values, active, version)
     return {k: v for k, v in values.items() if k in active and v != ""}
+
+
+def _section_z(assessment: Mapping[str, Any]) -> dict[str, str]:
+    """Z0500A/B from the completion signature stored on the assessment row (^ until signed). Z0400 lines live in
+    AssessmentAttestation: CMS does not take them in the record. Only the items the item set carries are kept."""
+    signed = bool(assessment["z0500b"])
+    return {"Z0500A": (assessment.get("z0500a") or CARET) if signed else CARET,
+            "Z0500B": _ymd(assessment["z0500b"]) if signed else CARET}
 
 
 async def _facility(facility_id: int) -> dict[str, Any]:
@@ -399,6 +416,17 @@ async def _previous_answers(resident_id: int) -> tuple[int | None, dict[str, str
     return prior["id"], answers
 
 
+def item_set_for(target: date) -> str:
+    """The item set a new record takes: the one in effect on its target date. In this application the record's
+    `ard` column is its target date (-9017): the ARD of an assessment, the entry date of an entry record and the
+    discharge/death date of those records (A2000 = A2300, -3851). Raises UnsupportedTargetDate before 2023-10-01
+    or when the set in effect is not shipped."""
+    version = version_for_date(target)
+    if version not in known_versions():
+        raise UnsupportedTargetDate(f"item set {version} (target date {target.isoformat()}) is not shipped with this version")
+    return version
+
+
 async def start_assessment(actor: audit.Actor, user: CurrentUser, resident: Mapping[str, Any], stay: Mapping[str, Any],
                            rfa: rfa_rules.Rfa, ard: date, *, carry_forward: bool = False) -> int:
     """Create the assessment and its sections; the ISC follows from the RFA (mds.isc via the RFA items)."""
@@ -408,20 +436,23 @@ async def start_assessment(actor: audit.Actor, user: CurrentUser, resident: Mapp
     isc = derive_isc(items)
     if isc is None:
         raise rfa_rules.InvalidRfa([("no_reason", {})])
-    active = get_catalog().active_items(isc)
+    version = item_set_for(ard)
+    catalog = get_catalog(version)
+    active = catalog.active_items(isc)
     prefill = {k: v for k, v in _prefill(resident, stay).items() if k in active}
     carried_from, previous = (await _previous_answers(resident["id"])) if carry_forward else (None, {})
+    # Carried answers are kept only for items of this record's item set (an older record may hold retired ids).
     carried = {k: v for k, v in previous.items() if k in active and k not in AUTO_ITEMS and k not in NOT_CARRIED
-               and not get_catalog().items[k].control and k not in prefill}
+               and not catalog.items[k].control and k not in prefill}
     async with write_transaction():
         row = Assessment(
             facility=resident["facility"], resident=resident["id"], stay=stay["id"], a0310a=rfa.a, a0310b=rfa.b,
             a0310e=rfa.e or "", a0310f=rfa.f, a0310g=rfa.g or "", a0310h=rfa.h, isc=isc, kind=rfa_rules.kind_of(rfa),
-            ard=ard, carried_from=carried_from, created_by=user.id, updated_by=user.id,
+            ard=ard, item_set=version, carried_from=carried_from, created_by=user.id, updated_by=user.id,
         )
         await row.save()
-        for section in entry_sections(isc):
-            ids = section_items(isc, section)
+        for section in entry_sections(isc, version):
+            ids = section_items(isc, section, version)
             answers = {k: v for k, v in {**carried, **prefill}.items() if k in ids}
             section_carried = sorted(k for k in carried if k in ids)
             await AssessmentSection(
@@ -429,7 +460,7 @@ async def start_assessment(actor: audit.Actor, user: CurrentUser, resident: Mapp
                 status="in_progress" if answers else "not_started",
             ).save()
         await audit.record(actor, "create", "mds_assessment", row.id, facility_id=resident["facility"], resident_id=resident["id"],
-                           after={"rfa": rfa.code, "isc": isc, "ard": ard.isoformat(), "carried_from": carried_from,
+                           after={"rfa": rfa.code, "isc": isc, "ard": ard.isoformat(), "item_set": version, "carried_from": carried_from,
                                   "carried_items": len(carried)})
     return int(row.id)
 
@@ -452,17 +483,17 @@ class SectionState:
 def evaluate(assessment: Mapping[str, Any], record_without_section: Mapping[str, str], section: str,
              answers: Mapping[str, str]) -> tuple[dict[str, str], dict[str, Any], list[Finding]]:
     """Apply the skip patterns to the section's answers and run the edits that read its items (pure)."""
-    isc = assessment["isc"]
-    active = get_catalog().active_items(isc)
-    ids = section_items(isc, section)
+    isc, version = assessment["isc"], assessment["item_set"]
+    active = get_catalog(version).active_items(isc)
+    ids = section_items(isc, section, version)
     merged = {**record_without_section, **{k: v for k, v in answers.items() if _answered(v)}}
-    skipped = skipped_by(merged, active)
+    skipped = skipped_by(merged, active, version)
     values = {i: (CARET if i in skipped else answers.get(i, "")) for i in ids}
-    record = apply_skips({**record_without_section, **{k: v for k, v in values.items() if _answered(v)}}, active)
+    record = apply_skips({**record_without_section, **{k: v for k, v in values.items() if _answered(v)}}, active, version)
     # mds.skips is the authority on skip patterns: an item it skips carries ^ and no edit may ask for an
     # answer there (mds.edits -4049 still requires every GG0170 column-1 item on admissions, even the
     # ones the walking/stairs activity codes skip; see the report for the edits.py change).
-    findings = [f for f in run_edits(record, items=ids) if not (f.item in skipped and record.get(f.item) == CARET)]
+    findings = [f for f in run_edits(record, items=ids, version=version) if not (f.item in skipped and record.get(f.item) == CARET)]
     return values, {i: skipped[i] for i in ids if i in skipped}, findings
 
 
@@ -472,7 +503,7 @@ async def section_state(assessment: dict[str, Any], section: str, values: Mappin
     full = await _record_of(assessment, {k: v for k, v in sections.items() if k != section})
     answers = dict(values if values is not None else row["answers"])
     shown, skipped, findings = evaluate(assessment, full, section, answers)
-    return SectionState(row, section_items(assessment["isc"], section), shown, skipped, findings, full)
+    return SectionState(row, section_items(assessment["isc"], section, assessment["item_set"]), shown, skipped, findings, full)
 
 
 async def save_section(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any], section: str, version: int,
@@ -486,7 +517,7 @@ async def save_section(actor: audit.Actor, user: CurrentUser, assessment: dict[s
     others = await _record_of(assessment, {k: v for k, v in sections.items() if k != section})
     values, skipped, findings = evaluate(assessment, others, section, answers)
     stored = {k: v for k, v in values.items() if _answered(v)}
-    status = section_status(assessment["isc"], section, stored, {**others, **stored}, findings)
+    status = section_status(assessment["isc"], section, stored, {**others, **stored}, findings, assessment["item_set"])
     carried = [i for i in row["carried"] if i not in answers]  # saving the section confirms what it showed
     now = datetime.now(UTC)
     async with write_transaction():
@@ -504,7 +535,8 @@ async def save_section(actor: audit.Actor, user: CurrentUser, assessment: dict[s
                            after={**changed, "version": new_version, "status": status})
     row.update({"version": new_version, "status": status, "answers": stored, "carried": carried, "draft": None,
                 "entered_by": user.id, "entered_by_name": user.display_name, "entered_at": now})
-    return SectionState(row, section_items(assessment["isc"], section), values, skipped, findings, {**others, **stored})
+    return SectionState(row, section_items(assessment["isc"], section, assessment["item_set"]), values, skipped, findings,
+                        {**others, **stored})
 
 
 async def save_draft(user: CurrentUser, assessment: dict[str, Any], section: str, raw: Mapping[str, str]) -> datetime:
@@ -513,7 +545,7 @@ async def save_draft(user: CurrentUser, assessment: dict[str, Any], section: str
     are not audited (the save that makes them the record is)."""
     if assessment["locked"]:
         raise Locked()
-    ids = set(section_items(assessment["isc"], section))
+    ids = set(section_items(assessment["isc"], section, assessment["item_set"]))
     draft = {k: str(v)[:200] for k, v in raw.items() if k in ids}
     now = datetime.now(UTC)
     async with write_transaction():
@@ -597,7 +629,7 @@ async def sign(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any]
     # Z0400 lines of earlier versions stay valid for a modification (the sections they cover were signed).
     lines = [signing.Attestation(signing.Signer(a["user"], a["name"], a["title"], a["role"]), tuple(a["section_list"]), a["signed_on"])
              for a in await attestations_of(assessment["id"])]
-    signed = {**assessment, "z0500b": z0500b}
+    signed = {**assessment, "z0500b": z0500b, "z0500a": f"{user.display_name}, {user.title}"}
     record = await _record_of(signed, rows)
     if assessment["is_comprehensive"]:
         blockers = await _caa_check(assessment["id"], record)
@@ -650,7 +682,7 @@ async def start_correction(actor: audit.Actor, user: CurrentUser, assessment: di
     versions = await versions_of(assessment["id"])
     prior = [signing.Version(v["a0050"], v["x0800"] or "00", "accepted") for v in versions]
     record = signing.next_correction(prior, kind, reasons, _signer(user), today, today, other_text)
-    catalog = get_catalog()
+    catalog = get_catalog(assessment["item_set"])  # a correction keeps the item set of the record it corrects
     current = versions[-1]["answers"]
     x_items = {k: v for k, v in {**signing.locator_items(current), **record.section_x()}.items()
                if k in catalog.items and catalog.items[k].section == "X"}

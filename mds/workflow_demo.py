@@ -27,7 +27,7 @@ from facility.tables import Facility, Resident, User
 from mds import rfa as rfa_rules
 from mds import schedule, signing
 from mds import services as assessment_services
-from mds.catalog import CARET, get_catalog
+from mds.catalog import CARET, DEFAULT_VERSION, UnsupportedTargetDate, get_catalog, version_for_date
 from mds.edits import FATAL, run_edits
 from mds.isc import derive_isc
 from mds.tables import Assessment, AssessmentAttestation, AssessmentSection, AssessmentVersion
@@ -55,6 +55,7 @@ class Planned:
     fate: str                        # in_progress | completed | exported | submitted | accepted | rejected
     record: dict[str, str] = field(default_factory=dict)
     z0500b: date | None = None
+    item_set: str = DEFAULT_VERSION  # the item set in effect on the ARD (mds.catalog.version_for_date)
     assessment_id: int | None = None
 
 
@@ -77,17 +78,17 @@ class Templates:
     def __init__(self) -> None:
         self.cache: dict[tuple[str, ...], list[dict[str, str]]] = {}
 
-    def get(self, rfa: rfa_rules.Rfa, isc: str) -> list[dict[str, str]]:
+    def get(self, rfa: rfa_rules.Rfa, isc: str, version: str = DEFAULT_VERSION) -> list[dict[str, str]]:
         from mds.testing import random_assessment
 
         items = rfa.to_items()
-        key = (isc, items["A0310A"], items["A0310B"], items["A0310E"], items["A0310F"], items["A0310H"])
+        key = (version, isc, items["A0310A"], items["A0310B"], items["A0310E"], items["A0310F"], items["A0310H"])
         pool = self.cache.get(key)
         if pool is None:
             pool = self.cache[key] = []
             base = zlib.crc32("|".join(key).encode()) % 100_000
             for seed in range(base, base + 400):
-                candidate = random_assessment(random.Random(seed), isc=isc)
+                candidate = random_assessment(random.Random(seed), isc=isc, version=version)
                 # A0310B is not compared: 01 (5-day) and 99 ask the same items once A0310A = 01 (mds.testing
                 # only makes B = 99 on NC); A0310E only where it is asked.
                 wanted = {k: items[k] for k in ("A0310A", "A0310F", "A0310H")} | ({"A0310E": rfa.e} if rfa.e else {})
@@ -109,7 +110,7 @@ def _entry_before(stay: dict[str, Any], events: list[dict[str, Any]], day: date)
 def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: dict[str, Any], facility: dict[str, Any],
                   entry: date, signed: bool) -> dict[str, str]:
     """The template re-dated onto the plan: same intervals around the ARD, this resident's identity."""
-    catalog = get_catalog()
+    catalog = get_catalog(plan.item_set)
     record = dict(template)
     t_ard = _parse(template.get("A2300", "")) or plan.ard
     shift = plan.ard - t_ard
@@ -141,8 +142,8 @@ def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: d
     return {k: v for k, v in record.items() if k in catalog.items}
 
 
-def _record_ok(record: dict[str, str], today: date, signed: bool) -> bool:
-    if any(f.severity == FATAL for f in run_edits(record)):
+def _record_ok(record: dict[str, str], today: date, signed: bool, version: str = DEFAULT_VERSION) -> bool:
+    if any(f.severity == FATAL for f in run_edits(record, version=version)):
         return False
     if signed:
         last = max((d for k in ("Z0500B", "V0200B2", "V0200C2") if (d := _parse(record.get(k, "")))), default=None)
@@ -251,18 +252,22 @@ async def extend_demo(facility_id: int, today: date) -> None:
             isc = derive_isc({"A0050": "1", "A0200": "1", **step.rfa.to_items()})
             if isc is None:
                 continue
-            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate)
+            try:
+                item_set = version_for_date(step.ard)
+            except UnsupportedTargetDate:
+                continue  # older than the oldest item set carried: not part of the demo history
+            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate, item_set=item_set)
             for signed in ((True, False) if step.fate != "in_progress" else (False,)):
-                for template in templates.get(step.rfa, isc):
+                for template in templates.get(step.rfa, isc, item_set):
                     record = _build_record(template, plan, isc, resident, facility, step.entry, signed)
-                    if _record_ok(record, today, signed):
+                    if _record_ok(record, today, signed, item_set):
                         plan.record = record
                         break
                 if plan.record:
                     plan.fate = plan.fate if signed else "in_progress"  # no template fits the dates: keep it open
                     break
             if not plan.record:  # an open record need not pass the edits yet
-                templates_left = templates.get(step.rfa, isc)
+                templates_left = templates.get(step.rfa, isc, item_set)
                 if templates_left:
                     plan.fate = "in_progress"
                     plan.record = _build_record(templates_left[0], plan, isc, resident, facility, step.entry, False)
@@ -288,7 +293,7 @@ async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, 
             row = Assessment(
                 facility=facility_id, resident=plan.stay["resident"], stay=plan.stay["id"], a0310a=plan.rfa.a, a0310b=plan.rfa.b,
                 a0310e=plan.rfa.e or "", a0310f=plan.rfa.f, a0310g=plan.rfa.g or "", a0310h=plan.rfa.h, isc=isc,
-                kind=rfa_rules.kind_of(plan.rfa), ard=plan.ard, status="completed" if signed else "in_progress",
+                kind=rfa_rules.kind_of(plan.rfa), ard=plan.ard, item_set=plan.item_set, status="completed" if signed else "in_progress",
                 submission_state="completed" if signed else "in_progress", z0500b=plan.z0500b,
                 z0500a=f"{coordinator['display_name']}, {coordinator['title']}" if signed else "",
                 signed_at=datetime.combine(plan.z0500b, time(15), tzinfo=UTC) if signed and plan.z0500b else None,
@@ -296,11 +301,11 @@ async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, 
                 created_at=datetime.combine(plan.ard, time(9), tzinfo=UTC), updated_at=now)
             await row.save()
             plan.assessment_id = int(row.id)
-            sections = assessment_services.entry_sections(isc)
+            sections = assessment_services.entry_sections(isc, plan.item_set)
             filled = sections if signed else sections[: max(1, len(sections) // 2)]
             rows = []
             for section in sections:
-                ids = assessment_services.section_items(isc, section)
+                ids = assessment_services.section_items(isc, section, plan.item_set)
                 answers = {k: plan.record[k] for k in ids if k in plan.record} if section in filled else {}
                 status = ("signed" if signed else "complete") if answers else "not_started"
                 rows.append(AssessmentSection(assessment=row.id, section=section, answers=json.dumps(answers), carried="[]",

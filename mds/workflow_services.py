@@ -331,9 +331,10 @@ async def exportable(facility_id: int) -> list[dict[str, Any]]:
 
 def _validate(records: list[tuple[str, dict[str, str]]], lang: str) -> list[Any]:
     from mds.validate import validate_record
-    from mds.xmlio import export_assessment
+    from mds.xmlio import export_assessment, version_of
 
-    return [validate_record(name, export_assessment(values), lang) for name, values in records]
+    # Each record is exported and validated on its own item set (a 2024 record stays 1.18.11 for life).
+    return [validate_record(name, export_assessment(values), lang, version_of(values)) for name, values in records]
 
 
 async def export_assessments(actor: audit.Actor, user_id: int, facility_id: int, ids: Iterable[int],

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from mds.catalog import DEFAULT_VERSION, get_catalog
+from mds.catalog import DEFAULT_VERSION, get_catalog, version_for_code
 from mds.isc import derive_isc
 
 MAX_RECORD_BYTES = 2_000_000  # a full NC record is ~20 KB
@@ -152,9 +152,20 @@ def _export_value(item_type: str, item_id: str, value: str) -> str:
     return value
 
 
-def export_assessment(values: Mapping[str, str], *, version: str = DEFAULT_VERSION) -> bytes:
-    """One assessment in the CMS XML layout (see module docstring). Unknown item ids raise ValueError."""
-    catalog = get_catalog(version)
+def version_of(values: Mapping[str, str]) -> str:
+    """The item set a record was written on, from its ITM_SET_VRSN_CD. A record without a code, or with one no shipped
+    set carries (test files planting -3807), is laid out on the default set; the validator reports the code."""
+    code = values.get("ITM_SET_VRSN_CD")
+    try:
+        return DEFAULT_VERSION if code is None else version_for_code(code)
+    except ValueError:
+        return DEFAULT_VERSION
+
+
+def export_assessment(values: Mapping[str, str], *, version: str | None = None) -> bytes:
+    """One assessment in the CMS XML layout (see module docstring), on item set `version` (by default the record's
+    own, from ITM_SET_VRSN_CD). Unknown item ids raise ValueError."""
+    catalog = get_catalog(version or version_of(values))
     unknown = sorted(k for k in values if k not in catalog.items)
     if unknown:
         raise ValueError(f"unknown MDS item id(s): {', '.join(unknown[:10])}")
@@ -175,7 +186,7 @@ def export_assessment(values: Mapping[str, str], *, version: str = DEFAULT_VERSI
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.xml$")
 
 
-def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: str = DEFAULT_VERSION) -> bytes:
+def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: str | None = None) -> bytes:
     """A zip batch: one `<name>` member per (name, values) pair. Names must be plain `*.xml` file names."""
     buf = io.BytesIO()
     seen: set[str] = set()
