@@ -148,9 +148,9 @@ def catalog_for_date(d: date) -> Catalog:
     return get_catalog(version_for_date(d))
 
 
-def version_for_code(itm_set_vrsn_cd: str) -> str:
-    """The item-set version whose ITM_SET_VRSN_CD is `itm_set_vrsn_cd` (ValueError when none is shipped)."""
+def version_for_code(itm_set_vrsn_cd: str | None) -> str | None:
+    """The shipped item set whose ITM_SET_VRSN_CD is `itm_set_vrsn_cd` ('1.20' -> '1.20.1'), else None."""
     for version in known_versions():
-        if get_catalog(version).itm_set_vrsn_cd == itm_set_vrsn_cd:
+        if get_catalog(version).itm_set_vrsn_cd == (itm_set_vrsn_cd or "").strip():
             return version
-    raise ValueError(f"no shipped MDS item set has ITM_SET_VRSN_CD {itm_set_vrsn_cd!r}")
+    return None

@@ -27,7 +27,7 @@ from facility.tables import Facility, Resident, User
 from mds import rfa as rfa_rules
 from mds import schedule, signing
 from mds import services as assessment_services
-from mds.catalog import CARET, DEFAULT_VERSION, UnsupportedTargetDate, get_catalog, version_for_date
+from mds.catalog import CARET, DEFAULT_VERSION, UnsupportedTargetDate, get_catalog
 from mds.edits import FATAL, run_edits
 from mds.isc import derive_isc
 from mds.tables import Assessment, AssessmentAttestation, AssessmentSection, AssessmentVersion
@@ -253,9 +253,9 @@ async def extend_demo(facility_id: int, today: date) -> None:
             if isc is None:
                 continue
             try:
-                item_set = version_for_date(step.ard)
+                item_set = assessment_services.item_set_for(step.ard)
             except UnsupportedTargetDate:
-                continue  # older than the oldest item set carried: not part of the demo history
+                continue  # no item set carried for that date: not part of the demo history
             plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate, item_set=item_set)
             for signed in ((True, False) if step.fate != "in_progress" else (False,)):
                 for template in templates.get(step.rfa, isc, item_set):

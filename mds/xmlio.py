@@ -155,11 +155,7 @@ def _export_value(item_type: str, item_id: str, value: str) -> str:
 def version_of(values: Mapping[str, str]) -> str:
     """The item set a record was written on, from its ITM_SET_VRSN_CD. A record without a code, or with one no shipped
     set carries (test files planting -3807), is laid out on the default set; the validator reports the code."""
-    code = values.get("ITM_SET_VRSN_CD")
-    try:
-        return DEFAULT_VERSION if code is None else version_for_code(code)
-    except ValueError:
-        return DEFAULT_VERSION
+    return version_for_code(values.get("ITM_SET_VRSN_CD")) or DEFAULT_VERSION
 
 
 def export_assessment(values: Mapping[str, str], *, version: str | None = None) -> bytes:
