@@ -236,7 +236,8 @@ def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], an
     x_items = [i for i in catalog.section_items("X") if i in active]
     correction = _load(assessment.get("x_items"), {}) or {}
     for item_id in x_items:
-        values[item_id] = correction.get(item_id, CARET) if assessment["a0050"] != "1" else CARET
+        # An empty X value (e.g. no last name for X1100B) is not submitted: ^ both when signing and re-reading.
+        values[item_id] = (correction.get(item_id) or CARET) if assessment["a0050"] != "1" else CARET
     values = apply_skips(values, active, version)
     return {k: v for k, v in values.items() if k in active and v != ""}
 

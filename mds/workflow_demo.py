@@ -343,7 +343,7 @@ async def _exports(plans: list[Planned], facility_id: int, user_id: int, today: 
     for (week, pending), group in sorted(by_week.items()):
         day = min(week + timedelta(days=4), today)
         rows = [(member_name({"id": p.assessment_id, "x0800": ""}), p.record) for p in group]
-        data = export_batch(rows)
+        data = export_batch(rows, version=None)  # each record on its own item set
         at = datetime.combine(day, time(16), tzinfo=UTC)
         batch = ExportBatch(facility=facility_id, created_by=user_id, filename=f"mds_{ccn}_{day:%Y%m%d}_160000.zip",
                             record_count=len(group), zip_sha256=hashlib.sha256(data).hexdigest(), zip_data=data,

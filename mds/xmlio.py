@@ -158,10 +158,10 @@ def version_of(values: Mapping[str, str]) -> str:
     return version_for_code(values.get("ITM_SET_VRSN_CD")) or DEFAULT_VERSION
 
 
-def export_assessment(values: Mapping[str, str], *, version: str | None = None) -> bytes:
-    """One assessment in the CMS XML layout (see module docstring), on item set `version` (by default the record's
-    own, from ITM_SET_VRSN_CD). Unknown item ids raise ValueError."""
-    catalog = get_catalog(version or version_of(values))
+def export_assessment(values: Mapping[str, str], *, version: str = DEFAULT_VERSION) -> bytes:
+    """One assessment in the CMS XML layout (see module docstring), laid out on item set `version` (a stored record:
+    `version_of(values)`). Unknown item ids raise ValueError."""
+    catalog = get_catalog(version)
     unknown = sorted(k for k in values if k not in catalog.items)
     if unknown:
         raise ValueError(f"unknown MDS item id(s): {', '.join(unknown[:10])}")
@@ -182,8 +182,9 @@ def export_assessment(values: Mapping[str, str], *, version: str | None = None) 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.xml$")
 
 
-def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: str | None = None) -> bytes:
-    """A zip batch: one `<name>` member per (name, values) pair. Names must be plain `*.xml` file names."""
+def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: str | None = DEFAULT_VERSION) -> bytes:
+    """A zip batch: one `<name>` member per (name, values) pair. Names must be plain `*.xml` file names. `version=None`
+    lays each record out on its own item set (a facility's batch mixes records of several sets)."""
     buf = io.BytesIO()
     seen: set[str] = set()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -193,5 +194,5 @@ def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: s
             if name in seen:
                 raise ValueError(f"duplicate member name: {name!r}")
             seen.add(name)
-            zf.writestr(name, export_assessment(values, version=version))
+            zf.writestr(name, export_assessment(values, version=version or version_of(values)))
     return buf.getvalue()
