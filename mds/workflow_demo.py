@@ -24,12 +24,13 @@ from typing import Any
 from facility import audit
 from facility.db import write_transaction
 from facility.tables import Facility, Resident, User
+from mds import demo_clinical, schedule, signing
 from mds import rfa as rfa_rules
-from mds import schedule, signing
 from mds import services as assessment_services
-from mds.catalog import CARET, DEFAULT_VERSION, UnsupportedTargetDate, get_catalog
+from mds.catalog import CARET, DEFAULT_VERSION, get_catalog, version_for_date
 from mds.edits import FATAL, run_edits
 from mds.isc import derive_isc
+from mds.skips import skipped_by
 from mds.tables import Assessment, AssessmentAttestation, AssessmentSection, AssessmentVersion
 from mds.workflow_services import KIND_RFA, load_facility, member_name, schedule_stay
 from mds.workflow_tables import ExportBatch, ExportRecord
@@ -53,9 +54,10 @@ class Planned:
     rfa: rfa_rules.Rfa
     ard: date
     fate: str                        # in_progress | completed | exported | submitted | accepted | rejected
+    version: str = DEFAULT_VERSION   # the item set in effect on the target date (kept for life)
     record: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)  # the resident's coherent answers (mds.demo_clinical)
     z0500b: date | None = None
-    item_set: str = DEFAULT_VERSION  # the item set in effect on the ARD (mds.catalog.version_for_date)
     assessment_id: int | None = None
 
 
@@ -108,11 +110,12 @@ def _entry_before(stay: dict[str, Any], events: list[dict[str, Any]], day: date)
 
 
 def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: dict[str, Any], facility: dict[str, Any],
-                  entry: date, signed: bool) -> dict[str, str]:
+                  entry: date, signed: bool, coherent: bool = True) -> dict[str, str]:
     """The template re-dated onto the plan: same intervals around the ARD, this resident's identity."""
-    catalog = get_catalog(plan.item_set)
+    catalog = get_catalog(plan.version)
     record = dict(template)
-    t_ard = _parse(template.get("A2300", "")) or plan.ard
+    # the template's target date: ARD, else (tracking records carry no A2300) discharge or entry date
+    t_ard = next((d for k in ("A2300", "A2000", "A1600") if (d := _parse(template.get(k, "")))), plan.ard)
     shift = plan.ard - t_ard
     for item_id in ANSWER_DATES:
         value = _parse(record.get(item_id, ""))
@@ -139,6 +142,11 @@ def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: d
     plan.z0500b = plan.ard + ((t_z - t_ard) if t_z else timedelta(days=2)) if signed else None
     if "Z0500B" in record:
         record["Z0500B"] = _ymd(plan.z0500b) if plan.z0500b else CARET
+    if coherent and plan.answers:
+        record = demo_clinical.apply(record, plan.answers)
+        for item_id in skipped_by(record, catalog.active_items(isc)):  # gateways the answers closed
+            if item_id in record:
+                record[item_id] = CARET
     return {k: v for k, v in record.items() if k in catalog.items}
 
 
@@ -244,30 +252,36 @@ async def extend_demo(facility_id: int, today: date) -> None:
     rng = random.Random(SEED)
     templates = Templates()
     plans: list[Planned] = []
+    incoherent = 0
+    profiles: dict[int, tuple[demo_clinical.Profile, random.Random]] = {}
     for stay in data.stays:
         resident = residents[stay["resident"]]
+        profile, clinical_rng = profiles.setdefault(resident["id"], (demo_clinical.profile_for(resident["id"]),
+                                                                     random.Random(SEED + resident["id"])))
         for step in plan_stay(stay, data.events.get(stay["id"], []), today, rng):
             if step.fate == "missing" or step.rfa is None or step.ard is None or step.entry is None:
                 continue
             isc = derive_isc({"A0050": "1", "A0200": "1", **step.rfa.to_items()})
             if isc is None:
                 continue
-            try:
-                item_set = assessment_services.item_set_for(step.ard)
-            except UnsupportedTargetDate:
-                continue  # no item set carried for that date: not part of the demo history
-            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate, item_set=item_set)
-            for signed in ((True, False) if step.fate != "in_progress" else (False,)):
-                for template in templates.get(step.rfa, isc, item_set):
-                    record = _build_record(template, plan, isc, resident, facility, step.entry, signed)
-                    if _record_ok(record, today, signed, item_set):
-                        plan.record = record
+            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate, version_for_date(step.ard))
+            plan.answers = demo_clinical.next_answers(profile, clinical_rng, tracking=rfa_rules.is_tracking(step.rfa),
+                                                      recent=(today - step.ard).days <= demo_clinical.RECENT_DAYS)
+            for coherent in (True, False):  # the resident's own answers first; the plain template if they break an edit
+                for signed in ((True, False) if step.fate != "in_progress" else (False,)):
+                    for template in templates.get(step.rfa, isc, plan.version):
+                        record = _build_record(template, plan, isc, resident, facility, step.entry, signed, coherent)
+                        if _record_ok(record, today, signed, plan.version):
+                            plan.record = record
+                            break
+                    if plan.record:
+                        plan.fate = plan.fate if signed else "in_progress"  # no template fits the dates: keep it open
                         break
                 if plan.record:
-                    plan.fate = plan.fate if signed else "in_progress"  # no template fits the dates: keep it open
+                    incoherent += not coherent
                     break
             if not plan.record:  # an open record need not pass the edits yet
-                templates_left = templates.get(step.rfa, isc, item_set)
+                templates_left = templates.get(step.rfa, isc, plan.version)
                 if templates_left:
                     plan.fate = "in_progress"
                     plan.record = _build_record(templates_left[0], plan, isc, resident, facility, step.entry, False)
@@ -277,7 +291,8 @@ async def extend_demo(facility_id: int, today: date) -> None:
     async with write_transaction():
         await audit.record(audit.Actor(None, "system"), "import", "demo_mds", facility_id, facility_id=facility_id,
                            after={"assessments": len(plans), "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
-                                  "fates": {f: sum(1 for p in plans if p.fate == f) for f in {p.fate for p in plans}}})
+                                  "fates": {f: sum(1 for p in plans if p.fate == f) for f in {p.fate for p in plans}},
+                                  "records_without_profile_answers": incoherent})
 
 
 async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, Any], nurse: dict[str, Any], today: date,
@@ -293,7 +308,7 @@ async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, 
             row = Assessment(
                 facility=facility_id, resident=plan.stay["resident"], stay=plan.stay["id"], a0310a=plan.rfa.a, a0310b=plan.rfa.b,
                 a0310e=plan.rfa.e or "", a0310f=plan.rfa.f, a0310g=plan.rfa.g or "", a0310h=plan.rfa.h, isc=isc,
-                kind=rfa_rules.kind_of(plan.rfa), ard=plan.ard, item_set=plan.item_set, status="completed" if signed else "in_progress",
+                kind=rfa_rules.kind_of(plan.rfa), ard=plan.ard, item_set=plan.version, status="completed" if signed else "in_progress",
                 submission_state="completed" if signed else "in_progress", z0500b=plan.z0500b,
                 z0500a=f"{coordinator['display_name']}, {coordinator['title']}" if signed else "",
                 signed_at=datetime.combine(plan.z0500b, time(15), tzinfo=UTC) if signed and plan.z0500b else None,
@@ -301,11 +316,11 @@ async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, 
                 created_at=datetime.combine(plan.ard, time(9), tzinfo=UTC), updated_at=now)
             await row.save()
             plan.assessment_id = int(row.id)
-            sections = assessment_services.entry_sections(isc, plan.item_set)
+            sections = assessment_services.entry_sections(isc, plan.version)
             filled = sections if signed else sections[: max(1, len(sections) // 2)]
             rows = []
             for section in sections:
-                ids = assessment_services.section_items(isc, section, plan.item_set)
+                ids = assessment_services.section_items(isc, section, plan.version)
                 answers = {k: plan.record[k] for k in ids if k in plan.record} if section in filled else {}
                 status = ("signed" if signed else "complete") if answers else "not_started"
                 rows.append(AssessmentSection(assessment=row.id, section=section, answers=json.dumps(answers), carried="[]",
