@@ -41,7 +41,10 @@ SECTION_STATUSES = ("not_started", "in_progress", "complete", "signed")
 AUTO_ITEMS = frozenset({"A0050", "A0200", "A0310A", "A0310B", "A0310E", "A0310F", "A0310G", "A0310H", "A2300", "Z0500B"})
 NON_ENTRY_SECTIONS = ("CTRL", "X", "Z")
 # Answers that describe this assessment's own window are never carried forward from the previous one.
-NOT_CARRIED = frozenset({"A1600", "A1700", "A1800", "A1900", "A2000", "A2100", "A2200", "A2300", "A2400A", "A2400B", "A2400C"})
+NOT_CARRIED = frozenset({"A1600", "A1700", "A1805", "A1900", "A2000", "A2105", "A2200", "A2300", "A2400A", "A2400B", "A2400C"})
+# Section V CAA flags (care area triggered / addressed in the care plan): written at signing from the care-plan
+# worksheet (careplans.services.section_v_record), never typed.
+CAA_FLAG = re.compile(r"^V0200A\d{2}[AB]$")
 SOFTWARE = {"SFTWR_VNDR_ID": "000000000", "SFTWR_VNDR_NAME": "mdsready", "SFTWR_VNDR_EMAIL_ADR": "^",
             "SFTWR_PROD_NAME": "mdsready", "SFTWR_PROD_VRSN_CD": "1.0"}
 
@@ -98,7 +101,7 @@ def section_items(isc: str, section: str, version: str = DEFAULT_VERSION) -> lis
 def _section_items(isc: str, section: str, version: str) -> tuple[str, ...]:
     catalog = get_catalog(version)
     active = catalog.active_items(isc)
-    return tuple(i for i in catalog.section_items(section) if i in active and i not in AUTO_ITEMS)
+    return tuple(i for i in catalog.section_items(section) if i in active and i not in AUTO_ITEMS and not CAA_FLAG.match(i))
 
 
 def _answered(value: str | None) -> bool:
@@ -397,7 +400,9 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
 def _prefill(resident: Mapping[str, Any], stay: Mapping[str, Any]) -> dict[str, str]:
     """Section A answers known from the resident and stay records (editable on the form)."""
     values = {"A0500A": resident["first_name"][:12], "A0500C": resident["last_name"][:18],
-              "A0810": "1" if resident["sex"] == "M" else "2", "A0900": _ymd(resident["birth_date"]),
+              # A0800 gender (item sets 1.18.11/1.19.1) and A0810 sex (1.20.1): the record keeps its set's own item
+              "A0800": "1" if resident["sex"] == "M" else "2", "A0810": "1" if resident["sex"] == "M" else "2",
+              "A0900": _ymd(resident["birth_date"]),
               "A1600": _ymd(stay["admission_date"]), "A1900": _ymd(stay["admission_date"])}
     if resident.get("medicare_number"):
         values["A0600B"] = resident["medicare_number"]
@@ -602,18 +607,42 @@ async def attest(actor: audit.Actor, user: CurrentUser, assessment: dict[str, An
                                                                       "title": user.title, "date": today.isoformat()})
 
 
-async def _caa_check(assessment_id: int, record: Mapping[str, str]) -> list[str]:
+async def _careplans(name: str, assessment_id: int, record: Mapping[str, str]) -> Any:
+    """careplans.services.<name>(assessment_id, record), looked up lazily (careplans depends on mds, not the other way);
+    None when careplans or the function is not installed."""
     import inspect
 
     try:
         module = importlib.import_module("careplans.services")
     except ModuleNotFoundError:
-        return []
-    check = getattr(module, "caa_blockers", None)
-    if check is None:
-        return []
-    result = check(assessment_id, dict(record))
-    return list(await result) if inspect.isawaitable(result) else list(result)
+        return None
+    function = getattr(module, name, None)
+    if function is None:
+        return None
+    result = function(assessment_id, dict(record))
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _caa_check(assessment_id: int, record: Mapping[str, str]) -> list[str]:
+    return list(await _careplans("caa_blockers", assessment_id, record) or [])
+
+
+async def _section_v(assessment: Mapping[str, Any], record: Mapping[str, str]) -> dict[str, str]:
+    """The Section V items the care-plan worksheet gives this comprehensive record, kept to the items its item set
+    carries on its subset (so what is hashed is what `_record_of` rebuilds from the stored V section)."""
+    items = await _careplans("section_v_record", assessment["id"], record) or {}
+    active = get_catalog(assessment["item_set"]).active_items(assessment["isc"])
+    return {k: str(v) for k, v in items.items() if k in active and v not in (None, "")}
+
+
+async def _store_section_v(assessment_id: int, rows: Mapping[str, Mapping[str, Any]], items: Mapping[str, str]) -> None:
+    """Write the Section V items into the V section's answers (inside the signing transaction)."""
+    row = rows.get("V")
+    if row is None:
+        await AssessmentSection(assessment=assessment_id, section="V", answers=json.dumps(dict(items)), status="signed").save()
+        return
+    await AssessmentSection.update({AssessmentSection.answers: json.dumps({**row["answers"], **items})}).where(
+        AssessmentSection.id == row["id"])
 
 
 async def sign(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any], z0500b: date, today: date) -> str:
@@ -632,10 +661,14 @@ async def sign(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any]
              for a in await attestations_of(assessment["id"])]
     signed = {**assessment, "z0500b": z0500b, "z0500a": f"{user.display_name}, {user.title}"}
     record = await _record_of(signed, rows)
+    section_v: dict[str, str] = {}
     if assessment["is_comprehensive"]:
         blockers = await _caa_check(assessment["id"], record)
         if blockers:
             raise Blocked([("caa", {"text": b}) for b in blockers])
+        # CAA triggered / care-planned flags and dates: part of the signed (hashed, exported) record.
+        section_v = await _section_v(assessment, record)
+        record = {**record, **section_v}
     lock = signing.lock(record, _signer(user), z0500b, today, lines, list(rows))
     pending = _load(assessment.get("pending_correction"), None) or {}
     a0050 = pending.get("a0050", assessment["a0050"])
@@ -650,6 +683,8 @@ async def sign(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any]
         })
         await AssessmentSection.update({AssessmentSection.status: "signed", AssessmentSection.version: AssessmentSection.version + 1}).where(
             AssessmentSection.assessment == assessment["id"])
+        if section_v:
+            await _store_section_v(assessment["id"], rows, section_v)
         await AssessmentVersion(assessment=assessment["id"], number=number, a0050=a0050, x0800=x0800,
                                 reasons=",".join(pending.get("reasons", [])), other_text=pending.get("other_text", ""),
                                 answers=json.dumps(record), content_hash=lock.content_hash, signed_by=user.id,
