@@ -14,10 +14,12 @@ from litestar.response import Redirect, Template
 
 from facility import audit
 from facility import utilization_forms as forms
+from facility import utilization_rules as ur
 from facility import utilization_services as services
 from facility.db import StaleVersion, write_transaction
 from facility.forms import N_, parse_version
 from facility.utilization_tables import Appeal, Denial, PriorAuthorization, StayDiagnosis, TripleCheck
+from facility.utilization_transfers import transfers_of_stay
 from facility.web.core import (
     ADMIN_ROLES,
     actor_of,
@@ -33,7 +35,7 @@ from facility.web.i18n import gettext, locale_for
 
 UR_WRITE_ROLES = ("admin", "mds_coordinator", "um_reviewer")
 UR_READ_ROLES = ("admin", "mds_coordinator", "um_reviewer", "nurse", "viewer")
-SECTIONS = ("review", "authorizations", "denials", "diagnoses", "triple")
+SECTIONS = ("review", "skilled", "notices", "discharge", "authorizations", "denials", "diagnoses", "triple")
 
 
 def _today() -> date:
@@ -75,7 +77,8 @@ async def _stay_context(stay: dict[str, Any], **extra: Any) -> dict[str, Any]:
             "appeal_levels": forms.APPEAL_LEVEL_LABELS, "outcomes": forms.OUTCOME_LABELS, "diagnosis_items": forms.DIAGNOSIS_ITEMS,
             "manual_checks": forms.MANUAL_CHECKS, "triple_status": forms.TRIPLE_STATUS_LABELS,
             "assessments": await services.pps_assessments(stay["resident"], stay["id"]),
-            "errors": {}, "values": {}, "conflict": None, "saved": False, **extra}
+            "stay_transfers": await transfers_of_stay(stay["facility"], stay["id"], _today()),
+            "errors": {}, "values": {}, "conflict": None, "saved": False, **forms.casework_labels(), **extra}
 
 
 async def _section(request: Request[Any, Any, Any], stay: dict[str, Any], section: str, status_code: int, **extra: Any) -> Template:
@@ -108,6 +111,17 @@ async def _update(request: Request[Any, Any, Any], stay: dict[str, Any], section
     return await _saved(request, stay, section)
 
 
+async def _board_context(request: Request[Any, Any, Any], payer: str, **extra: Any) -> dict[str, Any]:
+    """The board: rows filtered by the payer of today, totals over every open stay."""
+    user = current_user(request)
+    every = await services.board(user, _today())
+    rows = [r for r in every if r["payer_today"] == payer] if payer else every
+    return {"rows": rows, "payer": payer, "payers": forms.UR_PAYERS, "payer_labels": forms.PAYER_LABELS,
+            "target_payers": ur.TARGET_PAYERS, "targets": await services.targets_of(user.facility_id or -1),
+            "totals": await services.board_totals(user, every, _today()), "errors": {}, "values": {}, "today": _today(),
+            **forms.casework_labels(), **extra}
+
+
 class UtilizationController(Controller):
     path = "/utilization"
     include_in_schema = False
@@ -115,11 +129,8 @@ class UtilizationController(Controller):
 
     @get("/", name="utilization_board", media_type=MediaType.HTML)
     async def board(self, request: Request[Any, Any, Any], payer: str = "") -> Template:
-        user = current_user(request)
-        payer = payer if payer in forms.UR_PAYERS else ""
-        rows = await services.board(user, _today(), payer)
-        context = {"rows": rows, "payer": payer, "payers": forms.UR_PAYERS, "payer_labels": forms.PAYER_LABELS,
-                   "targets": await services.targets_of(user.facility_id or -1), "errors": {}, "values": {}, "today": _today()}
+        payer = payer if payer in (*forms.UR_PAYERS, ur.PART_A_ENDED) else ""
+        context = await _board_context(request, payer)
         return render(request, "utilization/board.html", context, fragment="utilization/_board_rows.html")
 
     @post("/targets", opt={"roles": ADMIN_ROLES}, status_code=303)
@@ -128,10 +139,7 @@ class UtilizationController(Controller):
         form = dict(await request.form())
         values, errors = forms.validate_target(form)
         if errors or not user.facility_id:
-            rows = await services.board(user, _today())
-            context = {"rows": rows, "payer": "", "payers": forms.UR_PAYERS, "payer_labels": forms.PAYER_LABELS,
-                       "targets": await services.targets_of(user.facility_id or -1), "errors": errors, "values": form, "today": _today()}
-            return Template("utilization/board.html", context=context, status_code=422)
+            return Template("utilization/board.html", context=await _board_context(request, "", errors=errors, values=form), status_code=422)
         await services.save_target(actor_of(request), user, user.facility_id, values)
         flash(request, gettext(locale_for(request), "Changes saved."), "success")
         return _redirect(request, "/utilization")

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from facility import utilization_rules as ur
 from facility.forms import N_, Errors, parse_date
 
 MEDICARE_A = "medicare_a"
 UR_PAYERS = ("medicare_a", "medicare_advantage", "medicaid", "private", "hospice")
-PAYER_LABELS = {"medicare_a": N_("Medicare Part A"), "medicare_advantage": N_("Medicare Advantage"), "medicaid": N_("Medicaid"),
+PAYER_LABELS = {"part_a_ended": N_("Part A ended (non-covered)"), "medicare_a": N_("Medicare Part A"), "medicare_advantage": N_("Medicare Advantage"), "medicaid": N_("Medicaid"),
                 "private": N_("Private pay"), "hospice": N_("Hospice"), "": N_("Not set")}
 BENEFIT_DAYS = 100
 FULL_DAYS = 20  # days 1-20 without coinsurance
@@ -367,5 +368,160 @@ def validate_triple_check(data: Mapping[str, Any]) -> tuple[dict[str, Any], Erro
 
 def validate_target(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    return {"payer": _choice(data, "payer", UR_PAYERS, errors),
+    # Targets only for the payers that limit the stay themselves (utilization_rules.TARGET_PAYERS).
+    return {"payer": _choice(data, "payer", ur.TARGET_PAYERS, errors),
             "target_days": _int(data, "target_days", errors, 1, 3650)}, errors
+
+
+# ---------------------------------------------------------------- issue 19: casework forms
+
+SERVICE_DISCIPLINES = {"nursing": N_("Skilled nursing"), "pt": N_("Physical therapy"), "ot": N_("Occupational therapy"),
+                       "slp": N_("Speech-language pathology")}
+SERVICE_SOURCES = {"therapy_log": N_("Therapy log"), "nursing_note": N_("Skilled nursing note"), "order": N_("Physician order")}
+DELIVERED_TO = {"resident": N_("Resident"), "representative": N_("Representative"), "refused": N_("Refused to sign")}
+QIO_OUTCOMES = {"": N_("Pending"), "upheld": N_("Non-coverage upheld"), "overturned": N_("Overturned: coverage continues")}
+AVOIDABLE = {"": N_("Not reviewed"), "yes": N_("Avoidable"), "no": N_("Not avoidable")}
+
+
+def _bool(data: Mapping[str, Any], name: str) -> bool:
+    return str(data.get(name, "")) in ("1", "on", "true")
+
+
+def validate_certification(data: Mapping[str, Any], today: date, next_sequence: int) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    clean = {"sequence": next_sequence, "signed_date": _date(data, "signed_date", errors, today=today),
+             "signed_by": _text(data, "signed_by", 200, errors), "note": _text(data, "note", 2000, errors)}
+    if not clean["signed_by"] and "signed_by" not in errors:
+        errors["signed_by"] = N_("Enter the name of the physician or practitioner who signed.")
+    return clean, errors
+
+
+def validate_skilled_service(data: Mapping[str, Any], today: date, admission: date) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    discipline = _choice(data, "discipline", SERVICE_DISCIPLINES, errors)
+    clean = {"service_date": _date(data, "service_date", errors, today=today), "discipline": discipline,
+             "category": "nursing" if discipline == "nursing" else "rehab",
+             "minutes": _int(data, "minutes", errors, 0, 600, default=0),
+             "source": _choice(data, "source", SERVICE_SOURCES, errors),
+             "description": _text(data, "description", 2000, errors)}
+    if clean["service_date"] and clean["service_date"] < admission:
+        errors["service_date"] = N_("The date is before the admission.")
+    if discipline in ("pt", "ot", "slp") and not clean["minutes"] and "minutes" not in errors:
+        errors["minutes"] = N_("Enter the therapy minutes of the day.")
+    if not clean["description"] and "description" not in errors:
+        errors["description"] = N_("Describe the skilled service (what only a nurse or therapist could do).")
+    return clean, errors
+
+
+def validate_notice(data: Mapping[str, Any], today: date, admission: date) -> tuple[dict[str, Any], Errors]:
+    """A new notice: kind, payer, why coverage ends, the last covered day; the rules say whether it is required."""
+    errors: Errors = {}
+    clean = {"kind": _choice(data, "kind", ur.NOTICE_KINDS, errors), "payer": _choice(data, "payer", ur.MEDICARE_PAYERS, errors),
+             "end_reason": _choice(data, "end_reason", ur.END_REASONS, errors),
+             "last_covered_day": _date(data, "last_covered_day", errors), "note": _text(data, "note", 2000, errors)}
+    if clean["last_covered_day"] and clean["last_covered_day"] < admission:
+        errors["last_covered_day"] = N_("The last covered day is before the admission.")
+    if not errors and clean["kind"] == ur.NOMNC and not ur.nomnc_required(clean["payer"], clean["end_reason"]):
+        errors["end_reason"] = N_("No NOMNC is required when benefit days are exhausted or the resident ends care (CMS-10123 instructions).")
+    if not errors and clean["kind"] == ur.SNF_ABN and not ur.snf_abn_required(clean["payer"], clean["end_reason"], True):
+        errors["kind"] = N_("The SNF ABN is for Original Medicare residents who stay after skilled care ends (CMS-10055).")
+    return clean, errors
+
+
+def validate_notice_delivery(data: Mapping[str, Any], today: date, notice: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
+    """Delivery, signature and the expedited determination dates of a notice; the dates must follow each other."""
+    errors: Errors = {}
+    clean = {"delivered_date": _date(data, "delivered_date", errors, required=False, today=today),
+             "delivered_to": _choice(data, "delivered_to", DELIVERED_TO, errors, allow_blank=True),
+             "signer_name": _text(data, "signer_name", 200, errors),
+             "qio_requested": _date(data, "qio_requested", errors, required=False, today=today),
+             "qio_notified": _date(data, "qio_notified", errors, required=False, today=today),
+             "denc_delivered": _date(data, "denc_delivered", errors, required=False, today=today),
+             "qio_decided": _date(data, "qio_decided", errors, required=False, today=today),
+             "qio_outcome": _choice(data, "qio_outcome", QIO_OUTCOMES, errors, allow_blank=True),
+             "note": _text(data, "note", 2000, errors)}
+    if clean["delivered_date"] and not clean["delivered_to"] and "delivered_to" not in errors:
+        errors["delivered_to"] = N_("Say who received the notice (or that the resident refused to sign).")
+    if clean["delivered_to"] in ("resident", "representative") and not clean["signer_name"] and "signer_name" not in errors:
+        errors["signer_name"] = N_("Enter the name of the person who signed.")
+    order = [("delivered_date", "qio_requested"), ("qio_requested", "qio_notified"), ("qio_notified", "qio_decided")]
+    for first, second in order:
+        if clean[first] is None and clean[second] is not None and first == "delivered_date":
+            errors[second] = N_("Record the delivery of the notice first.")
+        elif clean[first] and clean[second] and clean[second] < clean[first] and second not in errors:
+            errors[second] = N_("This date is before the step it follows.")
+    if notice.get("kind") != "nomnc" and any(clean[k] for k in ("qio_requested", "qio_notified", "denc_delivered", "qio_decided")):
+        errors["qio_requested"] = N_("Only a NOMNC starts an expedited determination.")
+    if clean["qio_outcome"] and not clean["qio_decided"] and "qio_decided" not in errors:
+        errors["qio_decided"] = N_("Enter the date of the decision.")
+    return clean, errors
+
+
+def validate_discharge_plan(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
+    """The plan form: destination, date, one row per needed service (service_<key> checked, approval_<key>,
+    provider_<key>), goals, education, hand-off documents (doc_<key>)."""
+    errors: Errors = {}
+    services = []
+    for key in ur.SERVICES:
+        if _bool(data, f"service_{key}"):
+            approval = str(data.get(f"approval_{key}", "needed") or "needed")
+            if approval not in ur.APPROVALS:
+                errors[f"approval_{key}"] = N_("Choose a value from the list.")
+            services.append({"service": key, "approval": approval, "provider": _text(data, f"provider_{key}", 200, errors)})
+    clean = {"destination": _choice(data, "destination", ur.DESTINATIONS, errors),
+             "target_date": _date(data, "target_date", errors, required=False), "services": services,
+             "goals": _text(data, "goals", 4000, errors), "education": _text(data, "education", 4000, errors),
+             "education_done": _bool(data, "education_done"),
+             "handoff": {k: _bool(data, f"doc_{k}") for k in ur.HANDOFF_DOCUMENTS},
+             "follow_up": _text(data, "follow_up", 2000, errors)}
+    if clean["education_done"] and not clean["education"] and "education" not in errors:
+        errors["education"] = N_("Describe the education given.")
+    return clean, errors
+
+
+def validate_transfer_review(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    kind = str(data.get("kind", "discharge") or "discharge")
+    if kind not in ("discharge", "observation"):
+        errors["kind"] = N_("Choose a value from the list.")
+    clean = {"transfer_date": _date(data, "transfer_date", errors, today=today), "kind": kind,
+             "a2105": _choice(data, "a2105", ur.A2105_HOSPITAL, errors, allow_blank=True),
+             "reason": _choice(data, "reason", ur.TRANSFER_REASONS, errors, allow_blank=True),
+             "avoidable": _choice(data, "avoidable", AVOIDABLE, errors, allow_blank=True),
+             "returned_date": _date(data, "returned_date", errors, required=False, today=today),
+             "note": _text(data, "note", 2000, errors)}
+    if clean["avoidable"] and not clean["reason"] and "reason" not in errors:
+        errors["reason"] = N_("Give the reason before judging whether the transfer was avoidable.")
+    if clean["returned_date"] and clean["transfer_date"] and clean["returned_date"] < clean["transfer_date"]:
+        errors["returned_date"] = N_("The return is before the transfer.")
+    if kind == "discharge":
+        clean.pop("returned_date")  # a discharge returns through its stay events
+    return clean, errors
+
+
+WORK_KINDS = {
+    "certification": N_("Physician certification"), "recertification": N_("Recertification"),
+    "review": N_("Concurrent review"), "nomnc": N_("NOMNC (CMS-10123)"), "snf_abn": N_("SNF ABN (CMS-10055)"),
+    "expedited": N_("Expedited determination (BFCC-QIO)"), "denc": N_("Detailed explanation (DENC, CMS-10124)"),
+    "nomnc_expected": N_("Plan authorisation ends: NOMNC needed?"), "authorization": N_("Authorisation expired or missing"),
+}
+STATE_LABELS = {"overdue": N_("Overdue"), "late": N_("Delivered late"), "due": N_("Due"), "waiting": N_("Waiting"),
+                "on_time": N_("On time"), "upcoming": N_("Upcoming"), "signed": N_("Signed"), "signed_late": N_("Signed late")}
+
+
+AUTH_STATE_LABELS = {"expired": N_("Authorisation expired"), "expiring": N_("Authorisation ends within 2 days"),
+                     "missing": N_("No authorisation on file")}
+READINESS_LABELS = {"plan": N_("No plan yet"), "destination": N_("Destination"), "target_date": N_("Planned discharge date"),
+                    "services": N_("Service approvals"), "goals": N_("Goals"), "education": N_("Education"),
+                    "handoff": N_("Hand-off documents")}
+
+
+def casework_labels() -> dict[str, Any]:
+    return {"notice_kinds": ur.NOTICE_KINDS, "end_reasons": ur.END_REASONS, "delivered_to": DELIVERED_TO,
+            "qio_outcomes": QIO_OUTCOMES, "disciplines": SERVICE_DISCIPLINES, "service_sources": SERVICE_SOURCES,
+            "destinations": ur.DESTINATIONS, "plan_services": ur.SERVICES, "approvals": ur.APPROVALS,
+            "handoff_docs": ur.HANDOFF_DOCUMENTS, "q_goals": ur.Q0310A_GOALS, "q_sources": ur.Q_SOURCES,
+            "q_reasons": ur.Q0620_REASONS, "nursing_items": ur.SKILLED_NURSING_ITEMS, "state_labels": STATE_LABELS,
+            "medicare_payers": ur.MEDICARE_PAYERS, "a2105_labels": ur.A2105_HOSPITAL, "transfer_reasons": ur.TRANSFER_REASONS,
+            "avoidable_labels": AVOIDABLE, "work_kinds": WORK_KINDS, "readiness_labels": READINESS_LABELS,
+            "auth_state_labels": AUTH_STATE_LABELS}

@@ -10,7 +10,7 @@ sends families to the state Medicaid agency rather than printing numbers that ma
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from fpdf import FPDF
@@ -115,32 +115,22 @@ def _day(value: date, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "es" else value.strftime("%m/%d/%Y")
 
 
-def medicaid_sheet(facility: dict[str, Any], stay: dict[str, Any], detail: dict[str, Any], lang: str, today: date) -> bytes:
-    t = TEXT["es" if lang == "es" else "en"]
+def _sheet(title: str, lines: list[str], notes: list[str], sections: list[tuple[str, str]], contact: str, footer: str) -> bytes:
+    """One family sheet: title, the resident's facts, notes about this stay, plain-language sections."""
     pdf = FPDF(format="Letter")
-    pdf.set_title(_latin1(t["title"]))
+    pdf.set_title(_latin1(title))
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin1(t["title"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("Helvetica", "", 10)
-    lines = [
-        f"{t['for']}: {stay.get('first_name', '')} {stay.get('last_name', '')}",
-        f"{t['facility']}: {facility.get('name', '')}",
-        f"{t['date']}: {_day(today, lang)}",
-        f"{t['coverage']}: {t['payer'].get(detail.get('payer', ''), t['payer'][''])}",
-        f"{t['medicaid_number']}: {stay.get('medicaid_number') or t['none']}",
-    ]
     for line in lines:
         pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
-    medicare = detail.get("medicare")
-    if medicare is not None:
+    for note in notes:
         pdf.ln(1)
-        pdf.multi_cell(0, 5, _latin1(t["medicare_days"].format(used=medicare.days_used, left=medicare.days_left)), new_x="LMARGIN", new_y="NEXT")
-        if medicare.coinsurance_from:
-            pdf.multi_cell(0, 5, _latin1(t["coinsurance_from"].format(date=_day(medicare.coinsurance_from, lang))), new_x="LMARGIN", new_y="NEXT")
-    for heading, body in t["sections"]:
+        pdf.multi_cell(0, 5, _latin1(note), new_x="LMARGIN", new_y="NEXT")
+    for heading, body in sections:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 12)
         pdf.cell(0, 7, _latin1(heading), new_x="LMARGIN", new_y="NEXT")
@@ -148,8 +138,117 @@ def medicaid_sheet(facility: dict[str, Any], stay: dict[str, Any], detail: dict[
         pdf.multi_cell(0, 5.2, _latin1(body), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 10.5)
-    pdf.multi_cell(0, 5.5, _latin1(t["contact"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.5, _latin1(contact), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "I", 8.5)
     pdf.ln(2)
-    pdf.multi_cell(0, 4.5, _latin1(t["footer"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.5, _latin1(footer), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def medicaid_sheet(facility: dict[str, Any], stay: dict[str, Any], detail: dict[str, Any], lang: str, today: date) -> bytes:
+    t = TEXT["es" if lang == "es" else "en"]
+    lines = [
+        f"{t['for']}: {stay.get('first_name', '')} {stay.get('last_name', '')}",
+        f"{t['facility']}: {facility.get('name', '')}",
+        f"{t['date']}: {_day(today, lang)}",
+        f"{t['coverage']}: {t['payer'].get(detail.get('payer', ''), t['payer'][''])}",
+        f"{t['medicaid_number']}: {stay.get('medicaid_number') or t['none']}",
+    ]
+    notes = []
+    medicare = detail.get("medicare")
+    if medicare is not None:
+        notes.append(t["medicare_days"].format(used=medicare.days_used, left=medicare.days_left))
+        if medicare.coinsurance_from:
+            notes.append(t["coinsurance_from"].format(date=_day(medicare.coinsurance_from, lang)))
+    return _sheet(t["title"], lines, notes, t["sections"], t["contact"], t["footer"])
+
+
+# The family sheet on the Medicare notices (NOMNC CMS-10123, SNF ABN CMS-10055) and the fast appeal to the
+# BFCC-QIO (42 CFR 405.1202 / 422.626): plain words, the stay's own dates, no legal advice.
+NOTICES_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        "title": "Your Medicare notices, explained",
+        "for": "Prepared for", "facility": "Facility", "date": "Date",
+        "nomnc": "Notice of Medicare Non-Coverage (NOMNC): Medicare-covered care is planned to end after {last}. "
+                 "It was given on {delivered}.",
+        "nomnc_pending": "Notice of Medicare Non-Coverage (NOMNC): Medicare-covered care is planned to end after {last}. "
+                         "You should receive it by {due}.",
+        "appeal": "To ask for a fast appeal, call the Quality Improvement Organization (BFCC-QIO) on the notice by noon on {by}.",
+        "abn": "Skilled Nursing Facility Advance Beneficiary Notice (SNF ABN): from {first}, Medicare will probably not pay for "
+               "the care if the resident stays. The notice explains the cost and your choices.",
+        "none": "No Medicare notice has been given for this stay.",
+        "sections": [
+            ("Why you received a NOMNC",
+             "Medicare pays for a skilled nursing facility stay only while the resident needs skilled nursing or therapy "
+             "every day. When the team decides that this care is no longer needed, the facility must tell you in writing "
+             "at least two days before Medicare coverage ends. Signing the notice only shows that you received it."),
+            ("If you disagree: the fast appeal",
+             "You can ask an independent reviewer, the Quality Improvement Organization (BFCC-QIO), to look at the decision. "
+             "Call the phone number on the notice by noon of the day before coverage ends. The facility then gives you a "
+             "detailed explanation, and the reviewer usually decides within 3 days. While you appeal on time, you do not "
+             "pay for the days under review."),
+            ("Why you may receive a SNF ABN",
+             "If the resident stays after Medicare coverage ends, the SNF ABN tells you what the care will cost and lets you "
+             "choose: stay and pay (you may ask the facility to bill Medicare anyway), or leave. Medicare Advantage members "
+             "receive their plan's notices instead."),
+            ("What to do now",
+             "Read each notice, ask the social worker or the business office to explain anything unclear, and keep a copy. "
+             "If another insurance or Medicaid may pay, ask us to help you apply."),
+        ],
+        "contact": "Questions? Ask the social worker, the MDS coordinator or the business office of the facility.",
+        "footer": "General information, not legal advice. The notice itself gives the phone number and the deadlines that apply.",
+    },
+    "es": {
+        "title": "Sus avisos de Medicare, explicados",
+        "for": "Preparado para", "facility": "Centro", "date": "Fecha",
+        "nomnc": "Aviso de No Cobertura de Medicare (NOMNC): la atención cubierta por Medicare terminará después del {last}. "
+                 "Se entregó el {delivered}.",
+        "nomnc_pending": "Aviso de No Cobertura de Medicare (NOMNC): la atención cubierta por Medicare terminará después del "
+                         "{last}. Debe recibirlo a más tardar el {due}.",
+        "appeal": "Para pedir una apelación rápida, llame a la Organización para el Mejoramiento de la Calidad (BFCC-QIO) "
+                  "que figura en el aviso antes del mediodía del {by}.",
+        "abn": "Aviso Anticipado al Beneficiario del Centro de Enfermería Especializada (SNF ABN): a partir del {first}, "
+               "probablemente Medicare no pagará la atención si el residente se queda. El aviso explica el costo y sus opciones.",
+        "none": "No se ha entregado ningún aviso de Medicare en esta estancia.",
+        "sections": [
+            ("Por qué recibió un NOMNC",
+             "Medicare paga la estancia en un centro de enfermería especializada solo mientras el residente necesita "
+             "enfermería o terapia especializada todos los días. Cuando el equipo decide que ya no se necesita, el centro "
+             "debe avisarle por escrito al menos dos días antes de que termine la cobertura. Firmar el aviso solo indica "
+             "que lo recibió."),
+            ("Si no está de acuerdo: la apelación rápida",
+             "Puede pedir que un revisor independiente, la Organización para el Mejoramiento de la Calidad (BFCC-QIO), "
+             "revise la decisión. Llame al número que figura en el aviso antes del mediodía del día anterior al fin de la "
+             "cobertura. El centro le entregará una explicación detallada y el revisor suele decidir en 3 días. Si apela a "
+             "tiempo, no paga los días en revisión."),
+            ("Por qué puede recibir un SNF ABN",
+             "Si el residente se queda después de que termine la cobertura de Medicare, el SNF ABN le informa cuánto costará "
+             "la atención y le permite elegir: quedarse y pagar (puede pedir que el centro facture a Medicare de todos "
+             "modos) o irse. Los afiliados a Medicare Advantage reciben los avisos de su plan."),
+            ("Qué hacer ahora",
+             "Lea cada aviso, pida a la trabajadora social o a la oficina administrativa que le explique lo que no esté "
+             "claro y guarde una copia. Si otro seguro o Medicaid puede pagar, pídanos ayuda para solicitarlo."),
+        ],
+        "contact": "¿Preguntas? Consulte a la trabajadora social, al coordinador del MDS o a la oficina administrativa del centro.",
+        "footer": "Información general, no asesoría legal. El aviso indica el número de teléfono y los plazos que corresponden.",
+    },
+}
+
+
+def notices_sheet(facility: dict[str, Any], stay: dict[str, Any], detail: dict[str, Any], lang: str, today: date) -> bytes:
+    """The family sheet on the stay's Medicare notices and the fast appeal, with the stay's own dates."""
+    t = NOTICES_TEXT["es" if lang == "es" else "en"]
+    lines = [f"{t['for']}: {stay.get('first_name', '')} {stay.get('last_name', '')}",
+             f"{t['facility']}: {facility.get('name', '')}", f"{t['date']}: {_day(today, lang)}"]
+    notes = []
+    for n in detail.get("notices", []):
+        last = _day(n["last_covered_day"], lang)
+        if n["kind"] == "nomnc":
+            if n["delivered_date"]:
+                notes.append(t["nomnc"].format(last=last, delivered=_day(n["delivered_date"], lang)))
+            else:
+                notes.append(t["nomnc_pending"].format(last=last, due=_day(n["status"].due, lang)))
+            notes.append(t["appeal"].format(by=_day(n["clock"].request_by, lang)))
+        else:
+            notes.append(t["abn"].format(first=_day(n["last_covered_day"] + timedelta(days=1), lang)))
+    return _sheet(t["title"], lines, notes or [t["none"]], t["sections"], t["contact"], t["footer"])

@@ -4,13 +4,15 @@ transaction with its audit row; rows are versioned and never deleted."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from piccolo.table import Table
 
 from facility import audit, datacache
+from facility import utilization_casework as casework
 from facility import utilization_forms as rules
+from facility import utilization_rules as ur
 from facility.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent
 from facility.utilization_tables import (
@@ -19,8 +21,12 @@ from facility.utilization_tables import (
     PriorAuthorization,
     StayDiagnosis,
     TripleCheck,
+    UrCertification,
+    UrDischargePlan,
+    UrNotice,
     UrReview,
     UrTarget,
+    UrTransferReview,
 )
 from facility.web.core import CurrentUser
 
@@ -94,6 +100,24 @@ async def get_triple_check(user: CurrentUser, row_id: int) -> dict[str, Any] | N
     return await _scoped(TripleCheck, row_id, user)
 
 
+async def get_notice(user: CurrentUser, row_id: int) -> dict[str, Any] | None:
+    return await _scoped(UrNotice, row_id, user)
+
+
+async def certifications_of(stay_id: int) -> list[dict[str, Any]]:
+    return await UrCertification.select().where((UrCertification.stay == stay_id) & (UrCertification.active == True)).order_by(  # noqa: E712
+        UrCertification.sequence).order_by(UrCertification.id)
+
+
+async def discharge_plan_of(stay_id: int) -> dict[str, Any] | None:
+    return await UrDischargePlan.select().where(UrDischargePlan.stay == stay_id).output(load_json=True).first()
+
+
+async def transfer_review_of(stay_id: int, transfer_date: date, kind: str) -> dict[str, Any] | None:
+    return await UrTransferReview.select().where((UrTransferReview.stay == stay_id) & (UrTransferReview.transfer_date == transfer_date)
+                                                 & (UrTransferReview.kind == kind) & (UrTransferReview.active == True)).first()  # noqa: E712
+
+
 async def targets_of(facility_id: int) -> dict[str, dict[str, Any]]:
     rows = await UrTarget.select().where((UrTarget.facility == facility_id) & (UrTarget.active == True))  # noqa: E712
     return {r["payer"]: r for r in rows}
@@ -124,14 +148,16 @@ def _summarise(stay: dict[str, Any], resident_stays: list[dict[str, Any]], revie
     review = reviews.get(stay["id"])
     payer = review["payer"] if review else (stay["payer"] if stay["payer"] in rules.UR_PAYERS else "")
     payer_of = {s["id"]: (reviews[s["id"]]["payer"] if s["id"] in reviews else s["payer"]) for s in resident_stays}
-    days = None
+    days, spans = None, []
     if payer == rules.MEDICARE_A:
         spans = rules.spans_from_stays(resident_stays, payer_of)
         days = rules.medicare_a_days(spans, today, review["prior_days_used"] if review else 0)
     los = rules.length_of_stay(stay["admission_date"], _stay_end(stay), today)
-    target = targets.get(payer, {}).get("target_days")
+    # Targets only where a payer limits the stay (facility.utilization_rules.TARGET_PAYERS), never for long-term
+    # Medicaid or private-pay residents.
+    target = targets.get(payer, {}).get("target_days") if payer in ur.TARGET_PAYERS else None
     return {"stay": stay, "review": review, "payer": payer, "medicare": days, "los": los, "target": target,
-            "over_target": bool(target and los > target)}
+            "over_target": ur.over_target(payer, los, target), "spans": spans}
 
 
 async def board(user: CurrentUser, today: date, payer: str = "") -> list[dict[str, Any]]:
@@ -151,23 +177,49 @@ async def _board(facility_id: int, today: date, payer: str) -> list[dict[str, An
     targets = await targets_of(facility_id)
     denials = await Denial.select().where(Denial.stay.is_in(stay_ids) & (Denial.active == True))  # noqa: E712
     appeals = await Appeal.select(Appeal.denial, Appeal.outcome).where(Appeal.denial.is_in([d["id"] for d in denials] or [-1]) & (Appeal.active == True))  # noqa: E712
-    auths = await PriorAuthorization.select().where(PriorAuthorization.stay.is_in(stay_ids) & (PriorAuthorization.active == True))  # noqa: E712
+    work = await casework.casework_for(stay_ids)
     appealed = {a["denial"] for a in appeals}
     rows = []
     for stay in stays:
         mine = next(s for s in history[stay["resident"]] if s["id"] == stay["id"])
         mine.update({k: stay[k] for k in ("last_name", "first_name", "room")})
         row = _summarise(mine, history[stay["resident"]], reviews, targets, today)
-        if payer and row["payer"] != payer:
-            continue
         open_denials = [d for d in denials if d["stay"] == stay["id"] and d["id"] not in appealed]
         row["deadlines"] = sorted(d["appeal_deadline"] for d in open_denials if d["appeal_deadline"])
         row["deadline_state"] = rules.deadline_state(row["deadlines"][0] if row["deadlines"] else None, today, False)
         row["open_denials"] = len(open_denials)
-        current = [a for a in auths if a["stay"] == stay["id"] and a["status"] == "approved" and a["start_date"] <= today]
-        row["auth_end"] = max((a["end_date"] for a in current), default=None)
+        casework.casework_row(row, work, today)
+        if payer and row["payer_today"] != payer:
+            continue
         rows.append(row)
     return sorted(rows, key=lambda r: (r["stay"]["last_name"].lower(), r["stay"]["first_name"].lower()))
+
+
+ALOS_WINDOW = 90
+
+
+async def board_totals(user: CurrentUser, rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    """Part A census, ALOS of the Part A stays that ended in the last 90 days, reviews and notices due."""
+    facility_id = user.facility_id or -1
+    los = await datacache.cached(facility_id, "utilization.alos", (today,), lambda: _completed_part_a_los(facility_id, today))
+    return casework.totals(rows, los)
+
+
+async def _completed_part_a_los(facility_id: int, today: date) -> list[int]:
+    since = today - timedelta(days=ALOS_WINDOW)
+    ended = await Stay.select(Stay.id, Stay.resident).where(
+        (Stay.facility == facility_id) & (Stay.active == True) & Stay.status.not_in(list(OPEN_STAY)))  # noqa: E712
+    history = await _stays_with_events({s["resident"] for s in ended})
+    ids = {s["id"] for s in ended}
+    reviews = {r["stay"]: r["payer"] for r in await UrReview.select(UrReview.stay, UrReview.payer).where(UrReview.stay.is_in(sorted(ids) or [-1]))}
+    out = []
+    for stays in history.values():
+        for stay in stays:
+            end = _stay_end(stay) if stay["id"] in ids else None
+            if end is not None and since <= end <= today and reviews.get(stay["id"], stay["payer"]) == rules.MEDICARE_A:
+                # Part A days of the stay: a longer stay went on under another payer after day 100 (42 CFR 409.61(b)).
+                out.append(min(rules.length_of_stay(stay["admission_date"], end, today), rules.BENEFIT_DAYS))
+    return out
 
 
 async def stay_detail(stay: dict[str, Any], today: date) -> dict[str, Any]:
@@ -192,8 +244,16 @@ async def stay_detail(stay: dict[str, Any], today: date) -> dict[str, Any]:
                                          rules.covered_days_between(spans, c["claim_from"], c["claim_through"]),
                                          c["certification_date"], c["claim_through"], c["checks"] or {})
         c["covered_days"] = rules.covered_days_between(spans, c["claim_from"], c["claim_through"])
+    work = await casework.casework_for([stay["id"]])
+    casework.casework_row(summary, work, today)
+    records = await mds_records_of_stay(stay["resident"], stay["id"])
+    section_q = next((ur.section_q_goals(r["record"]) for r in records if ur.section_q_goals(r["record"])), {})
+    plans = work["plans"].get(stay["id"], [])
     return {
         **summary,
+        "skilled": casework.skilled_view(summary, work["services"].get(stay["id"], []),
+                                         [{**r, "evidence": ur.mds_skilled_evidence(r["record"])} for r in records], today),
+        "discharge": casework.plan_view(plans[0] if plans else None, section_q),
         "authorizations": await PriorAuthorization.select().where(_where(PriorAuthorization, active)).order_by(PriorAuthorization.start_date, ascending=False),
         "denials": denials,
         "diagnoses": await StayDiagnosis.select().where(_where(StayDiagnosis, active)).order_by(StayDiagnosis.item).order_by(StayDiagnosis.id),
@@ -230,6 +290,19 @@ async def pps_assessments(resident_id: int, stay_id: int) -> list[dict[str, Any]
         return []
     rows = await mds_services.assessments_for_resident(resident_id)
     return [a for a in rows if a.get("stay_id") == stay_id and a.get("a0310b", "99") not in ("99", "", None)]
+
+
+async def mds_records_of_stay(resident_id: int, stay_id: int) -> list[dict[str, Any]]:
+    """The stay's MDS records, newest first, each with its items by id ({id, ard, label, record}); [] when the
+    assessment domain is unavailable. Items are read by id from the record, not through the item catalog."""
+    try:
+        from mds import services as mds_services
+    except ImportError:
+        return []
+    rows = [a for a in await mds_services.assessments_for_resident(resident_id) if a.get("stay_id") == stay_id]
+    answers = await mds_services.answers_for(a["id"] for a in rows)
+    return [{"id": a["id"], "ard": a["ard"], "label": a["label"], "status": a["status"], "record": answers.get(a["id"], {})}
+            for a in rows]
 
 
 async def mds_hipps(assessment_id: int) -> tuple[str, list[str]]:

@@ -133,3 +133,113 @@ class TripleCheck(Table):
     created_by = ForeignKey(references=User)
     updated_by = ForeignKey(references=User)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class UrCertification(Table):
+    """A physician's (or NPP's) certification or recertification of a covered stay, 42 CFR 424.20; sequence 0 is
+    the certification, 1.. the recertifications. The due dates come from facility.utilization_rules."""
+
+    facility = ForeignKey(references=Facility)
+    resident = ForeignKey(references=Resident)
+    stay = ForeignKey(references=Stay)
+    sequence = Integer(default=0)
+    signed_date = Date()
+    signed_by = Varchar(length=200, default="")  # the certifying physician / NP / CNS / PA
+    note = Text(default="")
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class UrSkilledService(Table):
+    """One skilled service furnished on a day (therapy log, skilled nursing note, physician order) — the daily
+    evidence of 42 CFR 409.31(b)/409.34 next to what the MDS records show."""
+
+    facility = ForeignKey(references=Facility)
+    resident = ForeignKey(references=Resident)
+    stay = ForeignKey(references=Stay)
+    service_date = Date()
+    category = Varchar(length=10)  # nursing | rehab
+    discipline = Varchar(length=10)  # nursing | pt | ot | slp
+    minutes = Integer(default=0)
+    source = Varchar(length=20, default="therapy_log")  # therapy_log | nursing_note | order
+    description = Text(default="")
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class UrNotice(Table):
+    """A Medicare liability notice: NOMNC (CMS-10123) or SNF ABN (CMS-10055), with its delivery, signature and the
+    expedited determination that may follow (BFCC-QIO, 42 CFR 405.1202 / 422.626)."""
+
+    facility = ForeignKey(references=Facility)
+    resident = ForeignKey(references=Resident)
+    stay = ForeignKey(references=Stay)
+    kind = Varchar(length=10)  # nomnc | snf_abn
+    payer = Varchar(length=30)
+    end_reason = Varchar(length=30, default="skilled_ended")
+    last_covered_day = Date()
+    delivered_date = Date(null=True, default=None)
+    delivered_to = Varchar(length=20, default="")  # resident | representative | refused
+    signer_name = Varchar(length=200, default="")
+    qio_requested = Date(null=True, default=None)
+    qio_notified = Date(null=True, default=None)
+    denc_delivered = Date(null=True, default=None)
+    qio_decided = Date(null=True, default=None)
+    qio_outcome = Varchar(length=20, default="")  # '' | upheld | overturned
+    note = Text(default="")
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class UrDischargePlan(Table):
+    """The discharge plan of a stay, started at admission and revised: destination, services after discharge with
+    their approvals, the resident's goals (Section Q), education and the hand-off documents."""
+
+    facility = ForeignKey(references=Facility)
+    resident = ForeignKey(references=Resident)
+    stay = ForeignKey(references=Stay, unique=True)
+    destination = Varchar(length=30, default="undecided")
+    target_date = Date(null=True, default=None)
+    services = JSON(default=[])  # [{"service", "provider", "approval"}]
+    goals = Text(default="")
+    education = Text(default="")
+    education_done = Boolean(default=False)
+    handoff = JSON(default={})  # document key -> true when sent
+    follow_up = Text(default="")
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class UrTransferReview(Table):
+    """The review of one hospital transfer (the log itself is built from stay events and MDS discharge records):
+    reason, avoidable yes/no after review, and A2105 when no discharge record carries it. `kind` 'observation'
+    records an observation stay that was not an MDS discharge (measure 521 counts those too)."""
+
+    facility = ForeignKey(references=Facility)
+    resident = ForeignKey(references=Resident)
+    stay = ForeignKey(references=Stay)
+    transfer_date = Date()
+    kind = Varchar(length=20, default="discharge")  # discharge | observation
+    a2105 = Varchar(length=2, default="")
+    reason = Varchar(length=30, default="")
+    avoidable = Varchar(length=5, default="")  # '' (not reviewed) | yes | no
+    returned_date = Date(null=True, default=None)  # only for observation stays (discharges return by events)
+    note = Text(default="")
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -135,6 +135,11 @@ def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: d
         record["A0600B"] = resident["medicare_number"]
     if "A2000" in record:
         record["A2000"] = _ymd(plan.ard) if plan.rfa.f in ("10", "11", "12") else CARET
+    if record.get("A2105", CARET) != CARET and plan.rfa.f in ("10", "11"):
+        # The template's discharge status belonged to another resident: a return-anticipated discharge of the demo
+        # is a hospital transfer (04 acute hospital), a return-not-anticipated one goes home (01); the utilization
+        # transfer log and rates read A2105.
+        record["A2105"] = "04" if plan.rfa.f == "11" else "01"
     k_items = ("K0520A2", "K0520B2", "K0520Z2")
     if (plan.ard - entry).days <= 6 and record.get("K0520A2") == CARET:  # -4055: asked when the ARD is within 6 days of entry
         record.update(dict(zip(k_items, ("0", "0", "1"), strict=True)))

@@ -27,8 +27,11 @@ SHOTS = {
     "resident-page": ("coordinator", "FIRST_RESIDENT", None),
     "resident-page-es": ("coordinator", "FIRST_RESIDENT_ES", None),
     "audit-log": ("admin", "/admin/audit", None),
+    "utilization": ("um", "/utilization", None),
+    "ur-worklist": ("um", "/utilization/worklist", None),
+    "ur-transfers": ("um", "/utilization/transfers", None),
 }
-PASSWORDS = {"coordinator": "demo-coordinator-pass", "admin": "demo-admin-pass", "nurse": "demo-nurse-pass"}
+PASSWORDS = {"coordinator": "demo-coordinator-pass", "admin": "demo-admin-pass", "nurse": "demo-nurse-pass", "um": "demo-um-pass"}
 
 
 def _free_port() -> int:

@@ -19,6 +19,11 @@
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
+  // Print buttons (the utilization review summary): no inline handler under the CSP.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (button) { window.print(); }
+  });
   // Idle warning shortly before the 15-minute server-side logoff.
   var warning = document.getElementById("idle-warning");
   if (warning) {

@@ -38,8 +38,11 @@ async def test_board_lists_open_stays_and_counts_medicare_days(client: Any, worl
     assert f"{min(days, 100)} of 100" in page.text
     fragment = await client.get("/utilization?payer=medicaid", headers=HX)
     assert fragment.status_code == 200 and "<html" not in fragment.text and "Anders" not in fragment.text
+    # Day 100 passed long ago: the exhausted Part A stay is no longer listed as Part A (issue 19).
     nojs = await client.get("/utilization?payer=medicare_a")
-    assert "<html" in nojs.text and "Anders" in nojs.text
+    assert "<html" in nojs.text and "Anders" not in nojs.text
+    ended = await client.get("/utilization?payer=part_a_ended")
+    assert "Anders" in ended.text and "Part A ended (non-covered)" in ended.text
 
 
 @pytest.mark.parametrize("user", ["nurse_a", "viewer_a"])
