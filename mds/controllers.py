@@ -32,7 +32,7 @@ from facility.web.core import (
 from facility.web.i18n import gettext, locale_for
 from mds import forms, pdpm, pdpm_icd10, services, signing
 from mds import rfa as rfa_rules
-from mds.catalog import get_catalog
+from mds.catalog import UnsupportedTargetDate, get_catalog
 from mds.skips import gateways_in
 
 Z0400_ROLES = tuple(sorted(signing.Z0400_ROLES))
@@ -94,6 +94,12 @@ def _signing_messages(errors: list[tuple[str, dict[str, object]]], lang: str) ->
     return out
 
 
+def _section_ids(assessment: dict[str, Any], section: str) -> tuple[list[str], str]:
+    """(items of the section, item set) as forms.parse_section takes them: the record's own item set."""
+    version = assessment["item_set"]
+    return services.section_items(assessment["isc"], section, version), version
+
+
 # ---------------------------------------------------------------- resident tab
 
 
@@ -107,6 +113,16 @@ async def _start_context(request: Request[Any, Any, Any], resident: dict[str, An
 
 async def assessments_tab(request: Request[Any, Any, Any], resident: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return "mds/_resident_tab.html", await _start_context(request, resident)
+
+
+async def _start_refused(request: Request[Any, Any, Any], resident: dict[str, Any], form: dict[str, Any],
+                         errors: dict[str, str]) -> Template:
+    """The resident page again with the start form's errors (422): nothing was created."""
+    context = {"resident": resident, "tab": "assessments", "tabs": ("overview", "assessments", "careplan", "utilization"),
+               "tab_template": "mds/_resident_tab.html", "stays": [], "event_kinds": (), "payers": (),
+               "stay_errors": {}, "stay_values": {}}
+    context["tab_context"] = await _start_context(request, resident, form, errors)
+    return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=422)
 
 
 # ---------------------------------------------------------------- pages
@@ -133,13 +149,12 @@ class AssessmentController(Controller):
         if stay is None:
             errors["stay_id"] = N_("This resident has no open stay; record an admission first.")
         if errors:
-            context = {"resident": resident, "tab": "assessments", "tabs": ("overview", "assessments", "careplan", "utilization"),
-                       "tab_template": "mds/_resident_tab.html", "stays": [], "event_kinds": (), "payers": (),
-                       "stay_errors": {}, "stay_values": {}}
-            context["tab_context"] = await _start_context(request, resident, form, errors)
-            return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=422)
-        assessment_id = await services.start_assessment(actor_of(request), user, resident, stay, values["rfa"], values["ard"],
-                                                        carry_forward=values["carry_forward"])
+            return await _start_refused(request, resident, form, errors)
+        try:
+            assessment_id = await services.start_assessment(actor_of(request), user, resident, stay, values["rfa"], values["ard"],
+                                                            carry_forward=values["carry_forward"])
+        except UnsupportedTargetDate:
+            return await _start_refused(request, resident, form, {"ard": N_("The item set in effect on this target date is not available.")})
         flash(request, gettext(locale_for(request), "Assessment started."), "success")
         return _redirect(request, f"/mds/assessments/{assessment_id}")
 
@@ -152,8 +167,8 @@ class AssessmentController(Controller):
     async def _overview_context(self, request: Request[Any, Any, Any], assessment: dict[str, Any], **extra: Any) -> dict[str, Any]:
         lang = locale_for(request)
         sections = await services.sections_of(assessment["id"])
-        order = services.entry_sections(assessment["isc"])
-        catalog = get_catalog()
+        order = services.entry_sections(assessment["isc"], assessment["item_set"])
+        catalog = get_catalog(assessment["item_set"])
         return {
             "a": assessment, "lang": lang, "resident": await services.resident_of(assessment),
             "sections": [sections[s] for s in order if s in sections], "section_names": {s: catalog.section_name(s, lang) for s in order},
@@ -167,24 +182,24 @@ class AssessmentController(Controller):
 
     async def _section_or_404(self, request: Request[Any, Any, Any], assessment_id: int, section: str) -> dict[str, Any]:
         assessment = await _assessment_or_404(request, assessment_id)
-        if section not in services.entry_sections(assessment["isc"]):
+        if section not in services.entry_sections(assessment["isc"], assessment["item_set"]):
             raise NotFoundException()
         return assessment
 
     def _section_context(self, request: Request[Any, Any, Any], assessment: dict[str, Any], section: str,
                          state: services.SectionState, **extra: Any) -> dict[str, Any]:
         lang = locale_for(request)
-        catalog = get_catalog()
+        catalog = get_catalog(assessment["item_set"])
         by_item: dict[str, list[Any]] = {}
         other: list[Any] = []
         for finding in state.findings:
             (by_item.setdefault(finding.item, []) if finding.item in state.items else other).append(finding)
-        order = services.entry_sections(assessment["isc"])
+        order = services.entry_sections(assessment["isc"], assessment["item_set"])
         position = order.index(section)
         return {
             "a": assessment, "section": section, "section_name": catalog.section_name(section, lang), "lang": lang,
             "row": state.section, "items": [catalog.items[i] for i in state.items], "values": state.values,
-            "skipped": state.skipped, "findings": by_item, "other_findings": other, "gateways": gateways_in(state.items),
+            "skipped": state.skipped, "findings": by_item, "other_findings": other, "gateways": gateways_in(state.items, assessment["item_set"]),
             "controls": {i: forms.control_for(catalog.items[i]) for i in state.items}, "display": forms.display_value,
             "carried": set(state.section.get("carried") or []), "errors": {}, "conflict": None, "locked": assessment["locked"],
             "previous": order[position - 1] if position else None, "next": order[position + 1] if position + 1 < len(order) else None,
@@ -199,7 +214,7 @@ class AssessmentController(Controller):
         draft = rows[section].get("draft")
         values = None
         if draft and not assessment["locked"]:
-            values, _ = forms.parse_section(draft, services.section_items(assessment["isc"], section))
+            values, _ = forms.parse_section(draft, *_section_ids(assessment, section))
         state = await services.section_state(assessment, section, values)
         context = self._section_context(request, assessment, section, state, draft_restored=bool(values))
         return render(request, "mds/section.html", context, fragment="mds/_section_form.html")
@@ -209,8 +224,7 @@ class AssessmentController(Controller):
     async def save_section(self, request: Request[Any, Any, Any], assessment_id: int, section: str) -> Template:
         assessment = await self._section_or_404(request, assessment_id, section)
         form = await request.form()
-        ids = services.section_items(assessment["isc"], section)
-        values, errors = forms.parse_section(form, ids)
+        values, errors = forms.parse_section(form, *_section_ids(assessment, section))
         version = parse_version(form)
         if assessment["locked"]:
             state = await services.section_state(assessment, section, values)
@@ -257,7 +271,7 @@ class AssessmentController(Controller):
         """A gateway changed: keep the draft and re-render the section with the skip patterns applied."""
         assessment = await self._section_or_404(request, assessment_id, section)
         form = await request.form()
-        values, errors = forms.parse_section(form, services.section_items(assessment["isc"], section))
+        values, errors = forms.parse_section(form, *_section_ids(assessment, section))
         if not assessment["locked"]:
             await services.save_draft(current_user(request), assessment, section, dict(form))
         state = await services.section_state(assessment, section, values)
@@ -353,7 +367,7 @@ class AssessmentController(Controller):
         elif len(versions) >= 2:
             a, b = versions[-2]["number"], versions[-1]["number"]
             changes = await services.version_diff(assessment_id, a, b)
-        catalog = get_catalog()
+        catalog = get_catalog(assessment["item_set"])
         context = {"a": assessment, "lang": locale_for(request), "versions": versions, "changes": changes, "first": a, "second": b,
                    "catalog": catalog}
         return render(request, "mds/versions.html", context, fragment="mds/_diff.html")

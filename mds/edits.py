@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from mds.catalog import CARET, DASH, DEFAULT_VERSION, Catalog, Item, get_catalog
+from mds.catalog import CARET, DASH, DEFAULT_VERSION, Catalog, Item, get_catalog, known_versions
 from mds.isc import derive_isc
 from mds.skips import skipped_by
 
@@ -187,9 +187,14 @@ def rule(edit_id: str, reads: Iterable[str]) -> Callable[[Check], Check]:
 
 
 @cache
-def item_range(start: str, end: str, version: str = DEFAULT_VERSION) -> tuple[str, ...]:
-    """Catalog items from `start` to `end` inclusive in spec order (the specs' "items X through Y")."""
-    return tuple(i for i, it in get_catalog(version).items.items() if not it.control and start <= i <= end)
+def item_range(start: str, end: str, version: str | None = None) -> tuple[str, ...]:
+    """Catalog items from `start` to `end` inclusive in spec order (the specs' "items X through Y"). Without a version:
+    the items of every shipped item set (current set's order first), so a rule written once covers each set's own
+    ids (X0300 on 1.19.1, X0310 on 1.20.1); `Ctx.present` keeps only what the record's set has active."""
+    found: dict[str, None] = {}
+    for v in (version,) if version else (DEFAULT_VERSION, *known_versions()):
+        found.update((i, None) for i, it in get_catalog(v).items.items() if not it.control and start <= i <= end)
+    return tuple(found)
 
 
 def _f(edit_id: str, item: str | None, en: str, es: str, hint_en: str, hint_es: str, severity: str = FATAL) -> Finding:

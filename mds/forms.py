@@ -13,7 +13,15 @@ from typing import Any
 
 from facility.forms import N_, parse_date
 from mds import rfa as rfa_rules
-from mds.catalog import CARET, DASH, Item, get_catalog
+from mds.catalog import (
+    CARET,
+    DASH,
+    DEFAULT_VERSION,
+    Item,
+    UnsupportedTargetDate,
+    get_catalog,
+    version_for_date,
+)
 
 MAX_VALUE_LENGTH = 200
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -55,10 +63,11 @@ def _normalise(item: Item, raw: str) -> str:
     return raw
 
 
-def parse_section(form: Mapping[str, Any], item_ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(item -> raw MDS value, item -> error message id). Blank = unanswered (not stored); a blank
-    text item whose value list allows `^` is stored as `^` (CMS: blank text is sent as a caret)."""
-    catalog = get_catalog()
+def parse_section(form: Mapping[str, Any], item_ids: list[str],
+                  version: str = DEFAULT_VERSION) -> tuple[dict[str, str], dict[str, str]]:
+    """(item -> raw MDS value, item -> error message id) for items of item set `version`. Blank = unanswered (not
+    stored); a blank text item whose value list allows `^` is stored as `^` (CMS: blank text is sent as a caret)."""
+    catalog = get_catalog(version)
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     for item_id in item_ids:
@@ -99,8 +108,19 @@ def validate_start(form: Mapping[str, Any], today: date, admission: date | None,
         errors["ard"] = N_("The assessment reference date cannot be before the admission.")
     elif (ard - today).days > 30:
         errors["ard"] = N_("The assessment reference date is too far in the future.")
+    elif not _item_set_supported(ard):
+        errors["ard"] = N_("The target date is before 2023-10-01: records of item sets older than 1.18.11 cannot be "
+                           "entered here.")
     return {"rfa": rfa, "ard": ard, "carry_forward": str(form.get("carry_forward", "")) in ("1", "on"),
             "stay_id": str(form.get("stay_id", ""))}, errors
+
+
+def _item_set_supported(target: date) -> bool:
+    try:
+        version_for_date(target)
+    except UnsupportedTargetDate:
+        return False
+    return True
 
 
 def _with_e_and_g(rfa: rfa_rules.Rfa, first: bool, discharge_type: str) -> rfa_rules.Rfa:

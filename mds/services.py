@@ -23,7 +23,15 @@ from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
 from mds import rfa as rfa_rules
 from mds import signing
-from mds.catalog import CARET, DASH, get_catalog
+from mds.catalog import (
+    CARET,
+    DASH,
+    DEFAULT_VERSION,
+    UnsupportedTargetDate,
+    get_catalog,
+    known_versions,
+    version_for_date,
+)
 from mds.edits import FATAL, Finding, run_edits
 from mds.skips import apply_skips, skipped_by
 from mds.tables import Assessment, AssessmentAttestation, AssessmentSection, AssessmentVersion
@@ -33,7 +41,10 @@ SECTION_STATUSES = ("not_started", "in_progress", "complete", "signed")
 AUTO_ITEMS = frozenset({"A0050", "A0200", "A0310A", "A0310B", "A0310E", "A0310F", "A0310G", "A0310H", "A2300", "Z0500B"})
 NON_ENTRY_SECTIONS = ("CTRL", "X", "Z")
 # Answers that describe this assessment's own window are never carried forward from the previous one.
-NOT_CARRIED = frozenset({"A1600", "A1700", "A1800", "A1900", "A2000", "A2100", "A2200", "A2300", "A2400A", "A2400B", "A2400C"})
+NOT_CARRIED = frozenset({"A1600", "A1700", "A1805", "A1900", "A2000", "A2105", "A2200", "A2300", "A2400A", "A2400B", "A2400C"})
+# Section V CAA flags (care area triggered / addressed in the care plan): written at signing from the care-plan
+# worksheet (careplans.services.section_v_record), never typed.
+CAA_FLAG = re.compile(r"^V0200A\d{2}[AB]$")
 SOFTWARE = {"SFTWR_VNDR_ID": "000000000", "SFTWR_VNDR_NAME": "mdsready", "SFTWR_VNDR_EMAIL_ADR": "^",
             "SFTWR_PROD_NAME": "mdsready", "SFTWR_PROD_VRSN_CD": "1.0"}
 
@@ -65,14 +76,14 @@ def _load(value: Any, default: Any) -> Any:
 # ---------------------------------------------------------------- catalog views (pure, cached by ISC)
 
 
-def entry_sections(isc: str) -> list[str]:
-    """Sections with at least one item to enter on this item subset, in spec order."""
-    return list(_entry_sections(isc))
+def entry_sections(isc: str, version: str = DEFAULT_VERSION) -> list[str]:
+    """Sections with at least one item to enter on this item subset of item set `version`, in spec order."""
+    return list(_entry_sections(isc, version))
 
 
 @cache
-def _entry_sections(isc: str) -> tuple[str, ...]:
-    catalog = get_catalog()
+def _entry_sections(isc: str, version: str) -> tuple[str, ...]:
+    catalog = get_catalog(version)
     active = catalog.active_items(isc)
     found: list[str] = []
     for item_id, item in catalog.items.items():
@@ -81,16 +92,16 @@ def _entry_sections(isc: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def section_items(isc: str, section: str) -> list[str]:
-    """Items of `section` entered by hand on this item subset, in spec order."""
-    return list(_section_items(isc, section))
+def section_items(isc: str, section: str, version: str = DEFAULT_VERSION) -> list[str]:
+    """Items of `section` entered by hand on this item subset of item set `version`, in spec order."""
+    return list(_section_items(isc, section, version))
 
 
 @cache
-def _section_items(isc: str, section: str) -> tuple[str, ...]:
-    catalog = get_catalog()
+def _section_items(isc: str, section: str, version: str) -> tuple[str, ...]:
+    catalog = get_catalog(version)
     active = catalog.active_items(isc)
-    return tuple(i for i in catalog.section_items(section) if i in active and i not in AUTO_ITEMS)
+    return tuple(i for i in catalog.section_items(section) if i in active and i not in AUTO_ITEMS and not CAA_FLAG.match(i))
 
 
 def _answered(value: str | None) -> bool:
@@ -98,12 +109,12 @@ def _answered(value: str | None) -> bool:
 
 
 def section_status(isc: str, section: str, answers: Mapping[str, str], all_values: Mapping[str, str],
-                   findings: Iterable[Finding]) -> str:
+                   findings: Iterable[Finding], version: str = DEFAULT_VERSION) -> str:
     """complete when every item not skipped has an answer and no fatal edit names an item of the section."""
-    items = section_items(isc, section)
+    items = section_items(isc, section, version)
     if not any(_answered(answers.get(i)) for i in items):
         return "not_started"
-    skipped = skipped_by(all_values, get_catalog().active_items(isc))
+    skipped = skipped_by(all_values, get_catalog(version).active_items(isc), version)
     missing = [i for i in items if i not in skipped and not _answered(answers.get(i))]
     fatal = [f for f in findings if f.severity == FATAL and f.item in items]
     return "in_progress" if missing or fatal else "complete"
@@ -140,7 +151,7 @@ async def assessments_for_resident(resident_id: int) -> list[dict[str, Any]]:
 _LISTING = (Assessment.id, Assessment.resident, Assessment.stay, Assessment.a0310a, Assessment.a0310b, Assessment.a0310e,
             Assessment.a0310f, Assessment.a0310g, Assessment.a0310h, Assessment.kind, Assessment.isc, Assessment.ard,
             Assessment.status, Assessment.submission_state, Assessment.signed_at, Assessment.z0500b, Assessment.a0050,
-            Assessment.x0800, Assessment.content_hash)
+            Assessment.x0800, Assessment.content_hash, Assessment.item_set)
 
 
 async def assessments_for_residents(resident_ids: Iterable[int], *, ard_from: date | None = None,
@@ -182,7 +193,7 @@ async def _listing(where: Any, *, ard_from: date | None = None, ard_to: date | N
             "a0310h": row["a0310h"], "kind": row["kind"], "label": row["label"], "isc": row["isc"], "ard": row["ard"],
             "status": row["status"], "submission_state": row["submission_state"], "is_comprehensive": row["is_comprehensive"],
             "signed_at": row["signed_at"], "z0500b": row["z0500b"], "a0050": row["a0050"], "x0800": row["x0800"],
-            "v0200b2": b2, "v0200c2": c2,
+            "v0200b2": b2, "v0200c2": c2, "item_set": row["item_set"],
             # SHA-256 of the signed record (signing.content_hash); "" while open. Same hash, same content.
             "content_hash": row["content_hash"] if row["status"] == "completed" else "",
         })
@@ -211,7 +222,8 @@ async def sections_of(assessment_id: int) -> dict[str, dict[str, Any]]:
 
 def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], answers: Mapping[str, str]) -> dict[str, str]:
     """The full record (item -> raw value) from the assessment row and the section answers."""
-    catalog = get_catalog()
+    version = assessment["item_set"]
+    catalog = get_catalog(version)
     isc = "XX" if assessment["a0050"] == "3" else assessment["isc"]
     active = catalog.active_items(isc)
     rfa = rfa_rules.Rfa(a=assessment["a0310a"], b=assessment["a0310b"], f=assessment["a0310f"], h=assessment["a0310h"],
@@ -223,14 +235,22 @@ def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], an
         "FAC_DOC_ID": str(assessment["id"]),
     }
     values.update({"A0050": assessment["a0050"], "A0200": "1", **rfa.to_items(), "A2300": _ymd(assessment["ard"])})
-    values["Z0500B"] = _ymd(assessment["z0500b"]) if assessment["z0500b"] else CARET
+    values |= _section_z(assessment)
     x_items = [i for i in catalog.section_items("X") if i in active]
     correction = _load(assessment.get("x_items"), {}) or {}
     for item_id in x_items:
         # An empty X value (e.g. no last name for X1100B) is not submitted: ^ both when signing and re-reading.
         values[item_id] = (correction.get(item_id) or CARET) if assessment["a0050"] != "1" else CARET
-    values = apply_skips(values, active)
+    values = apply_skips(values, active, version)
     return {k: v for k, v in values.items() if k in active and v != ""}
+
+
+def _section_z(assessment: Mapping[str, Any]) -> dict[str, str]:
+    """Z0500A/B from the completion signature stored on the assessment row (^ until signed). Z0400 lines live in
+    AssessmentAttestation: CMS does not take them in the record. Only the items the item set carries are kept."""
+    signed = bool(assessment["z0500b"])
+    return {"Z0500A": (assessment.get("z0500a") or CARET) if signed else CARET,
+            "Z0500B": _ymd(assessment["z0500b"]) if signed else CARET}
 
 
 async def _facility(facility_id: int) -> dict[str, Any]:
@@ -380,7 +400,9 @@ async def signed_items_for_facility(facility_id: int, items: Sequence[str], *, a
 def _prefill(resident: Mapping[str, Any], stay: Mapping[str, Any]) -> dict[str, str]:
     """Section A answers known from the resident and stay records (editable on the form)."""
     values = {"A0500A": resident["first_name"][:12], "A0500C": resident["last_name"][:18],
-              "A0810": "1" if resident["sex"] == "M" else "2", "A0900": _ymd(resident["birth_date"]),
+              # A0800 gender (item sets 1.18.11/1.19.1) and A0810 sex (1.20.1): the record keeps its set's own item
+              "A0800": "1" if resident["sex"] == "M" else "2", "A0810": "1" if resident["sex"] == "M" else "2",
+              "A0900": _ymd(resident["birth_date"]),
               "A1600": _ymd(stay["admission_date"]), "A1900": _ymd(stay["admission_date"])}
     if resident.get("medicare_number"):
         values["A0600B"] = resident["medicare_number"]
@@ -400,6 +422,17 @@ async def _previous_answers(resident_id: int) -> tuple[int | None, dict[str, str
     return prior["id"], answers
 
 
+def item_set_for(target: date) -> str:
+    """The item set a new record takes: the one in effect on its target date. In this application the record's
+    `ard` column is its target date (-9017): the ARD of an assessment, the entry date of an entry record and the
+    discharge/death date of those records (A2000 = A2300, -3851). Raises UnsupportedTargetDate before 2023-10-01
+    or when the set in effect is not shipped."""
+    version = version_for_date(target)
+    if version not in known_versions():
+        raise UnsupportedTargetDate(f"item set {version} (target date {target.isoformat()}) is not shipped with this version")
+    return version
+
+
 async def start_assessment(actor: audit.Actor, user: CurrentUser, resident: Mapping[str, Any], stay: Mapping[str, Any],
                            rfa: rfa_rules.Rfa, ard: date, *, carry_forward: bool = False) -> int:
     """Create the assessment and its sections; the ISC follows from the RFA (mds.isc via the RFA items)."""
@@ -409,20 +442,23 @@ async def start_assessment(actor: audit.Actor, user: CurrentUser, resident: Mapp
     isc = derive_isc(items)
     if isc is None:
         raise rfa_rules.InvalidRfa([("no_reason", {})])
-    active = get_catalog().active_items(isc)
+    version = item_set_for(ard)
+    catalog = get_catalog(version)
+    active = catalog.active_items(isc)
     prefill = {k: v for k, v in _prefill(resident, stay).items() if k in active}
     carried_from, previous = (await _previous_answers(resident["id"])) if carry_forward else (None, {})
+    # Carried answers are kept only for items of this record's item set (an older record may hold retired ids).
     carried = {k: v for k, v in previous.items() if k in active and k not in AUTO_ITEMS and k not in NOT_CARRIED
-               and not get_catalog().items[k].control and k not in prefill}
+               and not catalog.items[k].control and k not in prefill}
     async with write_transaction():
         row = Assessment(
             facility=resident["facility"], resident=resident["id"], stay=stay["id"], a0310a=rfa.a, a0310b=rfa.b,
             a0310e=rfa.e or "", a0310f=rfa.f, a0310g=rfa.g or "", a0310h=rfa.h, isc=isc, kind=rfa_rules.kind_of(rfa),
-            ard=ard, carried_from=carried_from, created_by=user.id, updated_by=user.id,
+            ard=ard, item_set=version, carried_from=carried_from, created_by=user.id, updated_by=user.id,
         )
         await row.save()
-        for section in entry_sections(isc):
-            ids = section_items(isc, section)
+        for section in entry_sections(isc, version):
+            ids = section_items(isc, section, version)
             answers = {k: v for k, v in {**carried, **prefill}.items() if k in ids}
             section_carried = sorted(k for k in carried if k in ids)
             await AssessmentSection(
@@ -430,7 +466,7 @@ async def start_assessment(actor: audit.Actor, user: CurrentUser, resident: Mapp
                 status="in_progress" if answers else "not_started",
             ).save()
         await audit.record(actor, "create", "mds_assessment", row.id, facility_id=resident["facility"], resident_id=resident["id"],
-                           after={"rfa": rfa.code, "isc": isc, "ard": ard.isoformat(), "carried_from": carried_from,
+                           after={"rfa": rfa.code, "isc": isc, "ard": ard.isoformat(), "item_set": version, "carried_from": carried_from,
                                   "carried_items": len(carried)})
     return int(row.id)
 
@@ -453,17 +489,17 @@ class SectionState:
 def evaluate(assessment: Mapping[str, Any], record_without_section: Mapping[str, str], section: str,
              answers: Mapping[str, str]) -> tuple[dict[str, str], dict[str, Any], list[Finding]]:
     """Apply the skip patterns to the section's answers and run the edits that read its items (pure)."""
-    isc = assessment["isc"]
-    active = get_catalog().active_items(isc)
-    ids = section_items(isc, section)
+    isc, version = assessment["isc"], assessment["item_set"]
+    active = get_catalog(version).active_items(isc)
+    ids = section_items(isc, section, version)
     merged = {**record_without_section, **{k: v for k, v in answers.items() if _answered(v)}}
-    skipped = skipped_by(merged, active)
+    skipped = skipped_by(merged, active, version)
     values = {i: (CARET if i in skipped else answers.get(i, "")) for i in ids}
-    record = apply_skips({**record_without_section, **{k: v for k, v in values.items() if _answered(v)}}, active)
+    record = apply_skips({**record_without_section, **{k: v for k, v in values.items() if _answered(v)}}, active, version)
     # mds.skips is the authority on skip patterns: an item it skips carries ^ and no edit may ask for an
     # answer there (mds.edits -4049 still requires every GG0170 column-1 item on admissions, even the
     # ones the walking/stairs activity codes skip; see the report for the edits.py change).
-    findings = [f for f in run_edits(record, items=ids) if not (f.item in skipped and record.get(f.item) == CARET)]
+    findings = [f for f in run_edits(record, items=ids, version=version) if not (f.item in skipped and record.get(f.item) == CARET)]
     return values, {i: skipped[i] for i in ids if i in skipped}, findings
 
 
@@ -473,7 +509,7 @@ async def section_state(assessment: dict[str, Any], section: str, values: Mappin
     full = await _record_of(assessment, {k: v for k, v in sections.items() if k != section})
     answers = dict(values if values is not None else row["answers"])
     shown, skipped, findings = evaluate(assessment, full, section, answers)
-    return SectionState(row, section_items(assessment["isc"], section), shown, skipped, findings, full)
+    return SectionState(row, section_items(assessment["isc"], section, assessment["item_set"]), shown, skipped, findings, full)
 
 
 async def save_section(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any], section: str, version: int,
@@ -487,7 +523,7 @@ async def save_section(actor: audit.Actor, user: CurrentUser, assessment: dict[s
     others = await _record_of(assessment, {k: v for k, v in sections.items() if k != section})
     values, skipped, findings = evaluate(assessment, others, section, answers)
     stored = {k: v for k, v in values.items() if _answered(v)}
-    status = section_status(assessment["isc"], section, stored, {**others, **stored}, findings)
+    status = section_status(assessment["isc"], section, stored, {**others, **stored}, findings, assessment["item_set"])
     carried = [i for i in row["carried"] if i not in answers]  # saving the section confirms what it showed
     now = datetime.now(UTC)
     async with write_transaction():
@@ -505,7 +541,8 @@ async def save_section(actor: audit.Actor, user: CurrentUser, assessment: dict[s
                            after={**changed, "version": new_version, "status": status})
     row.update({"version": new_version, "status": status, "answers": stored, "carried": carried, "draft": None,
                 "entered_by": user.id, "entered_by_name": user.display_name, "entered_at": now})
-    return SectionState(row, section_items(assessment["isc"], section), values, skipped, findings, {**others, **stored})
+    return SectionState(row, section_items(assessment["isc"], section, assessment["item_set"]), values, skipped, findings,
+                        {**others, **stored})
 
 
 async def save_draft(user: CurrentUser, assessment: dict[str, Any], section: str, raw: Mapping[str, str]) -> datetime:
@@ -514,7 +551,7 @@ async def save_draft(user: CurrentUser, assessment: dict[str, Any], section: str
     are not audited (the save that makes them the record is)."""
     if assessment["locked"]:
         raise Locked()
-    ids = set(section_items(assessment["isc"], section))
+    ids = set(section_items(assessment["isc"], section, assessment["item_set"]))
     draft = {k: str(v)[:200] for k, v in raw.items() if k in ids}
     now = datetime.now(UTC)
     async with write_transaction():
@@ -570,18 +607,42 @@ async def attest(actor: audit.Actor, user: CurrentUser, assessment: dict[str, An
                                                                       "title": user.title, "date": today.isoformat()})
 
 
-async def _caa_check(assessment_id: int, record: Mapping[str, str]) -> list[str]:
+async def _careplans(name: str, assessment_id: int, record: Mapping[str, str]) -> Any:
+    """careplans.services.<name>(assessment_id, record), looked up lazily (careplans depends on mds, not the other way);
+    None when careplans or the function is not installed."""
     import inspect
 
     try:
         module = importlib.import_module("careplans.services")
     except ModuleNotFoundError:
-        return []
-    check = getattr(module, "caa_blockers", None)
-    if check is None:
-        return []
-    result = check(assessment_id, dict(record))
-    return list(await result) if inspect.isawaitable(result) else list(result)
+        return None
+    function = getattr(module, name, None)
+    if function is None:
+        return None
+    result = function(assessment_id, dict(record))
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _caa_check(assessment_id: int, record: Mapping[str, str]) -> list[str]:
+    return list(await _careplans("caa_blockers", assessment_id, record) or [])
+
+
+async def _section_v(assessment: Mapping[str, Any], record: Mapping[str, str]) -> dict[str, str]:
+    """The Section V items the care-plan worksheet gives this comprehensive record, kept to the items its item set
+    carries on its subset (so what is hashed is what `_record_of` rebuilds from the stored V section)."""
+    items = await _careplans("section_v_record", assessment["id"], record) or {}
+    active = get_catalog(assessment["item_set"]).active_items(assessment["isc"])
+    return {k: str(v) for k, v in items.items() if k in active and v not in (None, "")}
+
+
+async def _store_section_v(assessment_id: int, rows: Mapping[str, Mapping[str, Any]], items: Mapping[str, str]) -> None:
+    """Write the Section V items into the V section's answers (inside the signing transaction)."""
+    row = rows.get("V")
+    if row is None:
+        await AssessmentSection(assessment=assessment_id, section="V", answers=json.dumps(dict(items)), status="signed").save()
+        return
+    await AssessmentSection.update({AssessmentSection.answers: json.dumps({**row["answers"], **items})}).where(
+        AssessmentSection.id == row["id"])
 
 
 async def sign(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any], z0500b: date, today: date) -> str:
@@ -598,12 +659,16 @@ async def sign(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any]
     # Z0400 lines of earlier versions stay valid for a modification (the sections they cover were signed).
     lines = [signing.Attestation(signing.Signer(a["user"], a["name"], a["title"], a["role"]), tuple(a["section_list"]), a["signed_on"])
              for a in await attestations_of(assessment["id"])]
-    signed = {**assessment, "z0500b": z0500b}
+    signed = {**assessment, "z0500b": z0500b, "z0500a": f"{user.display_name}, {user.title}"}
     record = await _record_of(signed, rows)
+    section_v: dict[str, str] = {}
     if assessment["is_comprehensive"]:
         blockers = await _caa_check(assessment["id"], record)
         if blockers:
             raise Blocked([("caa", {"text": b}) for b in blockers])
+        # CAA triggered / care-planned flags and dates: part of the signed (hashed, exported) record.
+        section_v = await _section_v(assessment, record)
+        record = {**record, **section_v}
     lock = signing.lock(record, _signer(user), z0500b, today, lines, list(rows))
     pending = _load(assessment.get("pending_correction"), None) or {}
     a0050 = pending.get("a0050", assessment["a0050"])
@@ -618,6 +683,8 @@ async def sign(actor: audit.Actor, user: CurrentUser, assessment: dict[str, Any]
         })
         await AssessmentSection.update({AssessmentSection.status: "signed", AssessmentSection.version: AssessmentSection.version + 1}).where(
             AssessmentSection.assessment == assessment["id"])
+        if section_v:
+            await _store_section_v(assessment["id"], rows, section_v)
         await AssessmentVersion(assessment=assessment["id"], number=number, a0050=a0050, x0800=x0800,
                                 reasons=",".join(pending.get("reasons", [])), other_text=pending.get("other_text", ""),
                                 answers=json.dumps(record), content_hash=lock.content_hash, signed_by=user.id,
@@ -651,7 +718,7 @@ async def start_correction(actor: audit.Actor, user: CurrentUser, assessment: di
     versions = await versions_of(assessment["id"])
     prior = [signing.Version(v["a0050"], v["x0800"] or "00", "accepted") for v in versions]
     record = signing.next_correction(prior, kind, reasons, _signer(user), today, today, other_text)
-    catalog = get_catalog()
+    catalog = get_catalog(assessment["item_set"])  # a correction keeps the item set of the record it corrects
     current = versions[-1]["answers"]
     x_items = {k: v for k, v in {**signing.locator_items(current), **record.section_x()}.items()
                if k in catalog.items and catalog.items[k].section == "X"}

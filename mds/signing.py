@@ -42,7 +42,9 @@ A0050_FOR = {"modify": "2", "inactivate": "3"}
 
 # Locator items of a correction record, taken from the prior record's A items (-3977).
 LOCATOR_FROM = {
-    "X0150": "A0200", "X0200A": "A0500A", "X0200C": "A0500C", "X0300": "A0800", "X0400": "A0900",
+    # X0300 (gender) locates records of item sets 1.18.11/1.19.1 from A0800; 1.20.1 replaced both with X0310/A0810
+    # (sex). Each item set carries only its own pair, and the caller keeps the X items of the record's set.
+    "X0150": "A0200", "X0200A": "A0500A", "X0200C": "A0500C", "X0300": "A0800", "X0310": "A0810", "X0400": "A0900",
     "X0500": "A0600A", "X0600A": "A0310A", "X0600B": "A0310B", "X0600F": "A0310F", "X0600H": "A0310H",
     "X0700A": "A2300", "X0700B": "A2000", "X0700C": "A1600",
 }

@@ -86,6 +86,8 @@ class Assessment(Table):
     isc = Varchar(length=4)
     kind = Varchar(length=40)  # mds.rfa.kind_of
     ard = Date()  # A2300 (the target date -9017 for tracking records)
+    # MDS item-set version (mds.catalog.ITEM_SET_VERSIONS) in effect on the target date; kept for life, corrections too.
+    item_set = Varchar(length=10, default="1.20.1")
     # in_progress | correcting (a signed record reopened by a modification) | completed (signed, locked) | inactivated
     status = Varchar(length=20, default="in_progress")
     submission_state = Varchar(length=20, default="in_progress")  # mds.submission.STATES (part B advances it)

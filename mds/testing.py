@@ -70,7 +70,7 @@ def random_assessment(rng: random.Random, *, isc: str | None = None, version: st
     for fix in _FIXES:
         fix(values, rng)
     # Last, the skip patterns (mds.skips): skipped items are submitted as ^, as the entry form saves them.
-    values = apply_skips(values, active)
+    values = apply_skips(values, active, version)
     return {k: v for k, v in values.items() if k in active}
 
 

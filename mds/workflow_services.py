@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import anyio
@@ -331,9 +331,11 @@ async def exportable(facility_id: int) -> list[dict[str, Any]]:
 
 def _validate(records: list[tuple[str, dict[str, str]]], lang: str) -> list[Any]:
     from mds.validate import validate_record
-    from mds.xmlio import export_assessment
+    from mds.xmlio import export_assessment, version_of
 
-    return [validate_record(name, export_assessment(values), lang) for name, values in records]
+    # Each record is laid out on its own item set (a 2024 record stays 1.18.11 for life); the validator takes the
+    # set from the record and reports a code that does not match the target date (MR-310).
+    return [validate_record(name, export_assessment(values, version=version_of(values)), lang) for name, values in records]
 
 
 async def export_assessments(actor: audit.Actor, user_id: int, facility_id: int, ids: Iterable[int],
@@ -378,7 +380,7 @@ async def export_assessments(actor: audit.Actor, user_id: int, facility_id: int,
         return outcome
     from mds.xmlio import export_batch
 
-    data = await anyio.to_thread.run_sync(export_batch, [(name, values) for _, name, values in passed])
+    data = await anyio.to_thread.run_sync(partial(export_batch, version=None), [(name, values) for _, name, values in passed])
     now = datetime.now(UTC)
     ccn = (await Facility.select(Facility.ccn).where(Facility.id == facility_id).first() or {"ccn": "000000"})["ccn"]
     async with write_transaction():

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from mds.catalog import DEFAULT_VERSION, get_catalog
+from mds.catalog import DEFAULT_VERSION, get_catalog, version_for_code
 from mds.isc import derive_isc
 
 MAX_RECORD_BYTES = 2_000_000  # a full NC record is ~20 KB
@@ -152,8 +152,15 @@ def _export_value(item_type: str, item_id: str, value: str) -> str:
     return value
 
 
+def version_of(values: Mapping[str, str]) -> str:
+    """The item set a record was written on, from its ITM_SET_VRSN_CD. A record without a code, or with one no shipped
+    set carries (test files planting -3807), is laid out on the default set; the validator reports the code."""
+    return version_for_code(values.get("ITM_SET_VRSN_CD")) or DEFAULT_VERSION
+
+
 def export_assessment(values: Mapping[str, str], *, version: str = DEFAULT_VERSION) -> bytes:
-    """One assessment in the CMS XML layout (see module docstring). Unknown item ids raise ValueError."""
+    """One assessment in the CMS XML layout (see module docstring), laid out on item set `version` (a stored record:
+    `version_of(values)`). Unknown item ids raise ValueError."""
     catalog = get_catalog(version)
     unknown = sorted(k for k in values if k not in catalog.items)
     if unknown:
@@ -175,8 +182,9 @@ def export_assessment(values: Mapping[str, str], *, version: str = DEFAULT_VERSI
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.xml$")
 
 
-def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: str = DEFAULT_VERSION) -> bytes:
-    """A zip batch: one `<name>` member per (name, values) pair. Names must be plain `*.xml` file names."""
+def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: str | None = DEFAULT_VERSION) -> bytes:
+    """A zip batch: one `<name>` member per (name, values) pair. Names must be plain `*.xml` file names. `version=None`
+    lays each record out on its own item set (a facility's batch mixes records of several sets)."""
     buf = io.BytesIO()
     seen: set[str] = set()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -186,5 +194,5 @@ def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: s
             if name in seen:
                 raise ValueError(f"duplicate member name: {name!r}")
             seen.add(name)
-            zf.writestr(name, export_assessment(values, version=version))
+            zf.writestr(name, export_assessment(values, version=version or version_of(values)))
     return buf.getvalue()

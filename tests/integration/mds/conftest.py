@@ -63,15 +63,17 @@ def complete_answers(isc: str, section: str, overrides: dict[str, str] | None = 
 PPS_DISCHARGE = "99-99-99-1"  # A0310H=1 standalone Part A PPS discharge (ISC NPE): small, not comprehensive
 
 
-async def fill_all(client: Any, assessment_id: int, isc: str, seed: int = 2) -> dict[str, str]:
+async def fill_all(client: Any, assessment_id: int, isc: str, seed: int = 2, version: str = "1.20.1",
+                   signed_on: str = "20260122") -> dict[str, str]:
     """Post every section with a record from mds.testing (valid for the edits; seed 2 gives an
-    admission with A0310E=1 on NC); returns the section statuses shown after each save."""
+    admission with A0310E=1 on NC) on item set `version`, CAA/care-plan dates `signed_on`; returns the section
+    statuses shown after each save."""
     import random
 
     from mds.services import entry_sections, section_items
     from mds.testing import random_assessment
 
-    record = random_assessment(random.Random(seed), isc=isc)
+    record = random_assessment(random.Random(seed), isc=isc, version=version)
     from mds.services import assessment_answers
 
     fixed = await assessment_answers(assessment_id)  # our RFA, ARD and prefilled dates win
@@ -83,10 +85,10 @@ async def fill_all(client: Any, assessment_id: int, isc: str, seed: int = 2) -> 
             record[k] = "^"
     for k in ("V0200B2", "V0200C2"):  # CAA and care-plan signatures come after the ARD (-3851)
         if k in record:
-            record[k] = "20260122"
+            record[k] = signed_on
     statuses = {}
-    for section in entry_sections(isc):
-        data = {i: record.get(i, "") for i in section_items(isc, section)}
+    for section in entry_sections(isc, version):
+        data = {i: record.get(i, "") for i in section_items(isc, section, version)}
         data["version"] = str(await section_version(assessment_id, section))
         response = await client.post(f"/mds/assessments/{assessment_id}/sections/{section}", data, headers={"HX-Request": "true"})
         assert response.status_code == 200, response.text[:500]
