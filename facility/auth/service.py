@@ -30,6 +30,7 @@ async def create_user(
     title: str = "",
     chain_wide: bool = False,
     language: str = "",
+    demo: bool = False,
 ) -> int:
     username = username.strip()
     if not username or len(username) > 80:
@@ -38,7 +39,7 @@ async def create_user(
         raise UserError("role_invalid")
     if chain_wide and role != "admin":
         raise UserError("chain_wide_admin_only")
-    problem = password_problem(password)
+    problem = password_problem(password, username, demo=demo)
     if problem:
         raise UserError(problem)
     facilities = await Facility.select(Facility.id, Facility.ccn).where(Facility.ccn.is_in(facility_codes)) if facility_codes else []
