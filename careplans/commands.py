@@ -7,7 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from careplans.triggers import TriggeredArea, carries_caa_process, evaluate
+from careplans.triggers import (
+    TriggeredArea,
+    UnsupportedItemSet,
+    carries_caa_process,
+    evaluate,
+    item_set_of_record,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +50,12 @@ def run_triggers(args: argparse.Namespace) -> int:
     except XMLReadError as exc:
         print(f"triggers: {args.file} is not a readable MDS assessment XML: {exc}", file=sys.stderr)
         return 2
-    triggered = evaluate(answers)
+    try:
+        # The file's own item set (ITM_SET_VRSN_CD, else its target date A2300) picks the rules.
+        triggered = evaluate(answers, item_set=item_set_of_record(answers))
+    except UnsupportedItemSet as exc:
+        print(f"triggers: {args.file}: {exc}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps([t.as_dict() for t in triggered], ensure_ascii=False, separators=(",", ":")))
     else:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from careplans.compliance import CarePlanProblem
+from careplans.triggers import GG_COLUMNS, gg_column
 
 DEFAULT_UNDOCUMENTED_DAYS = 3
 NEGATION_WINDOW_WORDS = 3
@@ -251,16 +252,15 @@ def _changes(area: str, declines: list[str], improvements: list[str]) -> list[Ar
     return out
 
 
-_GG_ITEMS = ("GG0130A", "GG0130B", "GG0130C", "GG0130E", "GG0130F", "GG0130G", "GG0130H",
+_GG_ITEMS = ("GG0130A", "GG0130B", "GG0130C", "GG0130E", "GG0130F", "GG0130G", "GG0130H", "GG0130I",
              "GG0170B", "GG0170C", "GG0170D", "GG0170E", "GG0170F", "GG0170I", "GG0170J")
 
 
 def _gg_value(answers: Mapping[str, str], base: str) -> int | None:
-    for column in ("5", "1"):
-        value = _num(answers, base + column)
-        if value is not None and 1 <= value <= 6:
-            return value
-    return None
+    # Each record is read in the one performance column it carries (column 1 on the OBRA admission /
+    # 5-day PPS, else column 5, as the CAA triggers read it); activity-not-attempted codes are no score.
+    value = _num(answers, base + gg_column(answers))
+    return value if value is not None and 1 <= value <= 6 else None
 
 
 def _adl(before: Mapping[str, str], after: Mapping[str, str]) -> list[AreaChange]:
@@ -309,16 +309,24 @@ def _newly(area: str, item: str, values: frozenset[str]) -> Comparator:
     return compare
 
 
+_BEHAVIOUR_ITEMS = ("E0200A", "E0200B", "E0200C", "E0800", "E0900")
+_PRESSURE_ITEMS = ("M0300B1", "M0300C1", "M0300D1")
 SCSA_AREAS: tuple[Comparator, ...] = (
     _scale("decision_making", ("C1000",), True, (0, 3)),
     _adl,
     _scale("urinary_continence", ("H0300",), True, (0, 3)),
     _scale("bowel_continence", ("H0400",), True, (0, 3)),
-    _counted("behaviour", ("E0200A", "E0200B", "E0200C", "E0800", "E0900")),
-    _counted("pressure_ulcers", ("M0300B1", "M0300C1", "M0300D1")),
+    _counted("behaviour", _BEHAVIOUR_ITEMS),
+    _counted("pressure_ulcers", _PRESSURE_ITEMS),
     _newly("weight_loss", "K0300", frozenset({"2"})),
     _newly("restraint", "P0100E", frozenset({"1", "2"})),
+    # D0160 PHQ-2 to 9 total severity (item sets 1.18.11+); 99 = interview not completed is no score.
     _newly("mood", "D0160", frozenset(str(n) for n in range(10, 28)) | frozenset(f"{n:02d}" for n in range(10, 28))),
+)
+# Every MDS item the screen reads (for the test that no retired id is read); the same in 1.18.11-1.20.1.
+SCSA_ITEMS_READ: tuple[str, ...] = (
+    "A0310A", "A0310B", "C1000", "H0300", "H0400", *_BEHAVIOUR_ITEMS, *_PRESSURE_ITEMS, "K0300", "P0100E", "D0160",
+    *(base + column for base in _GG_ITEMS for column in GG_COLUMNS),
 )
 
 

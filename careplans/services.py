@@ -20,7 +20,7 @@ from typing import Any
 
 from careplans import compliance as cmp
 from careplans import notes_review
-from careplans.caa import AreaDecision, can_complete
+from careplans.caa import AreaDecision, can_complete, section_v_items
 from careplans.library import load_library
 from careplans.tables import (
     CaaDecision,
@@ -33,7 +33,14 @@ from careplans.tables import (
     Problem,
     ProgressNote,
 )
-from careplans.triggers import CARE_AREA_BY_NUMBER, TriggeredArea, evaluate
+from careplans.triggers import (
+    CARE_AREA_BY_NUMBER,
+    TriggeredArea,
+    UnsupportedItemSet,
+    carries_caa_process,
+    evaluate,
+    item_set_of_record,
+)
 from facility import audit, datacache
 from facility.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay
@@ -130,10 +137,26 @@ def latest_comprehensive(assessments: Sequence[dict[str, Any]]) -> dict[str, Any
     return next((a for a in assessments if a.get("is_comprehensive")), None)
 
 
+def _own_triggers(record: dict[str, str]) -> list[TriggeredArea] | UnsupportedItemSet:
+    """The record's triggers under the rules of its own item set (ITM_SET_VRSN_CD, else its target
+    date A2300), or why there are none (an item set without trigger rules, before 2023-10-01)."""
+    try:
+        return evaluate(record, item_set=item_set_of_record(record))
+    except UnsupportedItemSet as exc:
+        return exc
+
+
+def record_triggers(record: dict[str, str]) -> list[TriggeredArea]:
+    """As `_own_triggers`; a record of an unsupported item set triggers nothing on the pages (signing
+    such a comprehensive record is blocked by `caa_blockers` with the reason)."""
+    triggered = _own_triggers(record)
+    return [] if isinstance(triggered, UnsupportedItemSet) else triggered
+
+
 async def triggers_for(assessment: dict[str, Any] | None) -> list[TriggeredArea]:
     if assessment is None:
         return []
-    return evaluate(await answers_of(int(assessment["id"])))
+    return record_triggers(await answers_of(int(assessment["id"])))
 
 
 # --------------------------------------------------------------------------- CAA worksheet (Section V)
@@ -158,9 +181,33 @@ async def caa_blockers(assessment_id: int, answers: dict[str, str]) -> list[str]
     Called by the MDS domain before it completes an assessment. Non-comprehensive assessments
     (A0310A not 01/03/04/05) never block: their triggers are information only.
     """
-    triggered = evaluate(answers)
+    triggered = _own_triggers(answers)
+    if isinstance(triggered, UnsupportedItemSet):
+        return [str(triggered)] if carries_caa_process(answers) else []
     decisions = {r["caa"]: _area_decision(r) for r in await decisions_for([assessment_id])}
     return [p.message_en for p in can_complete(triggered, decisions)]
+
+
+
+
+async def section_v_record(assessment_id: int, record: dict[str, str]) -> dict[str, str]:
+    """The Section V CAA items of a comprehensive record, for `mds.services.sign()` to store and export:
+    V0200A01A..V0200A20A (care area triggered, from the record's own triggers), V0200A01B..V0200A20B
+    (addressed in the care plan: the worksheet decision "yes"), and the dates V0200B2 (CAA process
+    signed by the RN coordinator) and V0200C2 (care-plan decision signed) as the record carries them
+    (YYYYMMDD, only when the record has a valid one). The V0200B1/V0200C1 signatures are on paper, not
+    in the submission record. Records that carry no CAA process (not A0310A 01/03/04/05) and records of an item
+    set without trigger rules get {}: their V0200 items stay inactive."""
+    triggered = _own_triggers(record)
+    if isinstance(triggered, UnsupportedItemSet) or not carries_caa_process(record):
+        return {}
+    decisions = {r["caa"]: _area_decision(r) for r in await decisions_for([assessment_id])}
+    items = section_v_items(triggered, decisions)
+    for item in ("V0200B2", "V0200C2"):
+        day = as_date(record.get(item)) if (record.get(item) or "").strip() not in ("", "-", "^") else None
+        if day is not None:
+            items[item] = day.strftime("%Y%m%d")
+    return items
 
 
 async def worksheet(resident_id: int, assessment: dict[str, Any]) -> dict[str, Any]:
@@ -393,7 +440,7 @@ def _triggered(assessment: dict[str, Any], answers: dict[str, str]) -> tuple[int
     if known is not None:
         return known
     content = str(assessment.get("content_hash") or "")
-    triggered = tuple(t.caa for t in evaluate(answers) if t.caa_process)
+    triggered = tuple(t.caa for t in record_triggers(answers) if t.caa_process)
     if content and answers:
         if len(_SIGNED_TRIGGERS) > 50_000:
             _SIGNED_TRIGGERS.clear()

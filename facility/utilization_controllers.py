@@ -245,10 +245,9 @@ class UtilizationController(Controller):
             errors["assessment_id"] = N_("Choose a value from the list.")
         if errors:
             return await _section(request, stay, "triple", 422, errors={"new": errors}, values={"new": form})
-        review = await services.review_of(stay_id)
         hipps = ""
         if values["assessment_id"] is not None:
-            hipps, _ = await services.mds_hipps(values["assessment_id"], review["pdpm_category"] if review else "")
+            hipps, _ = await services.mds_hipps(values["assessment_id"])
         values["mds_hipps"] = hipps
         values["status"] = "open"
         await services.add_for_stay(TripleCheck, "triple_check", actor_of(request), current_user(request), stay, values)

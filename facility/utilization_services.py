@@ -232,16 +232,15 @@ async def pps_assessments(resident_id: int, stay_id: int) -> list[dict[str, Any]
     return [a for a in rows if a.get("stay_id") == stay_id and a.get("a0310b", "99") not in ("99", "", None)]
 
 
-async def mds_hipps(assessment_id: int, category: str) -> tuple[str, list[str]]:
-    """The HIPPS code mds.pdpm computes from the assessment's answers; ('', [reason]) when it cannot."""
-    if not category:
-        return "", ["no_category"]
+async def mds_hipps(assessment_id: int) -> tuple[str, list[str]]:
+    """The HIPPS code mds.pdpm computes from the assessment's answers alone (I0020B through the shipped
+    CMS ICD-10 mapping); ('', [reason]) when it cannot."""
     try:
         from mds import pdpm
         from mds import services as mds_services
 
         answers = await mds_services.assessment_answers(assessment_id)
-        result = pdpm.classify(answers, clinical_category=category)
+        result = pdpm.classify(answers)
     except (ImportError, LookupError):
         return "", ["no_assessment"]
     except ValueError as exc:  # pdpm.PdpmError

@@ -34,7 +34,7 @@ class UrReview(Table):
     payer = Varchar(length=30, default="")
     # SNF days already used in this benefit period before this facility's stays (from the CWF/HETS eligibility check).
     prior_days_used = Integer(default=0)
-    pdpm_category = Varchar(length=100, default="")  # PDPM clinical category of I0020B (no ICD-10 map is shipped)
+    pdpm_category = Varchar(length=100, default="")  # PDPM clinical category of I0020B (as the reviewer records it; the MDS HIPPS uses the shipped CMS ICD-10 mapping)
     medical_necessity = Text(default="")
     skilled_need = Text(default="")
     next_review = Date(null=True, default=None)

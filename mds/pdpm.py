@@ -16,8 +16,9 @@ Item changes since the 2019 grouper, and how they alter inputs here
   K0520 column 2, K0510 column 2 "while a resident" is now K0520 column 3 (K0520 column 1 = on
   admission, column 4 = at discharge). So parenteral feeding for NTA is K0520A3 (was K0510A2),
   feeding tube K0520B3 (was K0510B2), mechanically altered diet for SLP K0520C3 (was K0510C2).
-* **O0100 → O0110** (v1.18.11): "while a resident" column 2 became sub-column b, e.g. IV
-  medication O0110H1B (was O0100H2), tracheostomy O0110E1B (was O0100E2).
+* **O0100 → O0110** (v1.18.11): the "while a resident" column 2 became sub-column b, e.g. IV
+  medication O0110H1B (was O0100H2), tracheostomy O0110E1B (was O0100E2). Column a (on
+  admission) and c (at discharge) do not feed PDPM, as column 1 of O0100 did not.
 * **D0300 → D0160** (v1.18.11, PHQ-2 to 9): the resident mood total is D0160; D0600 unchanged.
 * **O0400 → O0390** (v1.20.1, Oct 2025): O0400 was revised and O0390 Therapy Services added. The
   2019 grouper read respiratory therapy days from O0400D2 (Special Care High needs 7 days). That
@@ -25,12 +26,16 @@ Item changes since the 2019 grouper, and how they alter inputs here
   criterion cannot fire — verify against the current CMS grouper JAR (DOMAIN.md §5 caveats).
 * **Section G retired** (Oct 2023): PDPM already used Section GG only, so nothing changes here;
   the GG column follows the V2.2001 rule for OBRA-only records (A0310B=99).
-Legacy ids are still accepted (``LEGACY_ALIASES``) so records from older item sets classify.
 
-ICD-10 mappings are not shipped (the FY mapping was not copied into ../shared/data; DOMAIN.md §5),
-so the caller supplies the PDPM clinical category of the primary diagnosis (I0020B) and,
-optionally, whether that diagnosis is surgery-eligible, plus NTA points and SLP comorbidities that
-come only from I8000 ICD-10 codes or the claim (e.g. HIV/AIDS 8, lung transplant 3).
+Which ids are read is chosen by the record's item set, never by trying one id and then another:
+records of item sets before 1.18 (ITM_SET_VRSN_CD below 1.18, or without it an ARD A2300 before
+2023-10-01) read the 2019 ids of ``PRE_2023_IDS``; every later record reads only the current ids.
+
+The clinical category of the primary diagnosis (I0020B) comes from the shipped CMS ICD-10 mapping
+(``mds.pdpm_icd10``: the FY2020 mapping, the newest found; see that module). A caller may still
+name the category (``clinical_category=``) for codes the FY2020 mapping lacks. NTA points and SLP
+comorbidities that come only from I8000 ICD-10 codes or the claim (e.g. HIV/AIDS 8, lung
+transplant 3) are passed in (``extra_nta``, ``icd10_slp_comorbidity``).
 
 Deliberate deviations from the 2019 C++ code, each a bug against RAI ch. 6:
 * comatose is ``B0100 == "1"`` (the C++ compares a 1-character item with "01", never true);
@@ -46,22 +51,28 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mds import pdpm_icd10
+
 DATA_FILE = Path(__file__).parent / "data" / "pdpm_tables.json"
 
-# current item id -> ids of the same answer in older item sets (see module docstring).
-LEGACY_ALIASES: dict[str, tuple[str, ...]] = {
-    "K0520A2": ("K0510A1",),
-    "K0520A3": ("K0510A2",),
-    "K0520B2": ("K0510B1",),
-    "K0520B3": ("K0510B2",),
-    "K0520C3": ("K0510C2",),
-    "D0160": ("D0300",),
-    **{f"O0110{x}1B": (f"O0100{x}2",) for x in "ABCDEFHIJM"},
+# Item sets 1.18 (2023-10-01) and later; before them PDPM read the 2019 ids of PRE_2023_IDS.
+CURRENT_ITEMS_FROM = date(2023, 10, 1)
+CURRENT_ITEMS_VERSION = (1, 18)
+# current item id -> the id of the same answer in the item sets before 1.18 (see module docstring).
+PRE_2023_IDS: dict[str, str] = {
+    "K0520A2": "K0510A1",
+    "K0520A3": "K0510A2",
+    "K0520B2": "K0510B1",
+    "K0520B3": "K0510B2",
+    "K0520C3": "K0510C2",
+    "D0160": "D0300",
+    **{f"O0110{x}1B": f"O0100{x}2" for x in "ABCDEFHIJM"},
 }
 
 # The 10 PDPM clinical categories (primary diagnosis I0020B) and the 4 PT/OT categories they
@@ -112,8 +123,20 @@ MESSAGES = {
         "es": "categoría clínica PDPM desconocida {value!r}",
     },
     "no_category": {
-        "en": "no clinical category for the primary diagnosis (I0020B): PT/OT, SLP and HIPPS not computed",
-        "es": "sin categoría clínica del diagnóstico principal (I0020B): no se calculan PT/OT, SLP ni HIPPS",
+        "en": "no primary diagnosis (I0020B): PT/OT, SLP and HIPPS not computed",
+        "es": "sin diagnóstico principal (I0020B): no se calculan PT/OT, SLP ni HIPPS",
+    },
+    "return_to_provider": {
+        "en": "I0020B {code} is a Return to Provider code in the CMS {year} PDPM mapping (not a valid primary diagnosis): "
+        "PT/OT, SLP and HIPPS not computed",
+        "es": "I0020B {code} es un código \u00abReturn to Provider\u00bb en el mapeo PDPM {year} de CMS (no es un diagnóstico "
+        "principal válido): no se calculan PT/OT, SLP ni HIPPS",
+    },
+    "not_in_mapping": {
+        "en": "I0020B {code} is not in the CMS {year} PDPM ICD-10 mapping shipped here (a newer or invalid code): "
+        "PT/OT, SLP and HIPPS not computed",
+        "es": "I0020B {code} no está en el mapeo PDPM ICD-10 {year} de CMS incluido aquí (código más nuevo o no válido): "
+        "no se calculan PT/OT, SLP ni HIPPS",
     },
 }
 
@@ -162,6 +185,7 @@ class PdpmResult:
             "nta_score": self.nta_score,
             "function_score": self.function_score,
             "hipps": self.hipps,
+            "clinical_category": self.clinical_category,
         }
 
 
@@ -178,19 +202,33 @@ def tables() -> dict[str, Any]:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
 
 
-class _Items:
-    """Read item answers by current id, falling back to legacy ids; records what was read."""
+def _version(text: str) -> tuple[int, ...] | None:
+    """'1.17' -> (1, 17); '1.20.1' -> (1, 20, 1); anything else None."""
+    parts = text.strip().split(".")
+    return tuple(int(p) for p in parts) if parts and all(p.isdigit() for p in parts) else None
 
-    def __init__(self, values: Mapping[str, str]) -> None:
+
+def pre_2023_item_set(values: Mapping[str, str], item_set: str | None = None) -> bool:
+    """True for a record of an item set before 1.18: by its version (``item_set`` or ITM_SET_VRSN_CD),
+    else by its ARD (A2300) before 2023-10-01. A record with neither is read as current."""
+    version = _version(item_set or str(values.get("ITM_SET_VRSN_CD") or ""))
+    if version is not None:
+        return version < CURRENT_ITEMS_VERSION
+    ard = str(values.get("A2300") or "").strip()
+    if len(ard) == 8 and ard.isdigit():
+        return date(int(ard[:4]), int(ard[4:6]), int(ard[6:])) < CURRENT_ITEMS_FROM
+    return False
+
+
+class _Items:
+    """Read item answers by current id, translated to the 2019 id for a pre-1.18 record only."""
+
+    def __init__(self, values: Mapping[str, str], pre_2023: bool = False) -> None:
         self._v = {str(k).upper(): ("" if v is None else str(v).strip()) for k, v in values.items()}
+        self._pre_2023 = pre_2023
 
     def key(self, item: str) -> str:
-        if item in self._v:
-            return item
-        for old in LEGACY_ALIASES.get(item, ()):
-            if old in self._v:
-                return old
-        return item
+        return PRE_2023_IDS.get(item, item) if self._pre_2023 else item
 
     def get(self, item: str) -> str:
         return self._v.get(self.key(item), "")
@@ -606,6 +644,19 @@ def nta_group(score: int) -> tuple[str, str]:
 # ---------------------------------------------------------------- top level
 
 
+def primary_category(
+    items: _Items, clinical_category: str | None, surgery_eligible: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """(category, surgery eligibility, warning key) of I0020B: the caller's category wins, else the mapping."""
+    if clinical_category is not None:
+        return normalise_category(clinical_category), surgery_eligible, None
+    found = pdpm_icd10.lookup(items.get("I0020B"))
+    if found.status == pdpm_icd10.MAPPED:
+        return found.clinical_category, found.surgery, None
+    warning = {pdpm_icd10.RTP: "return_to_provider", pdpm_icd10.NOT_IN_MAPPING: "not_in_mapping"}
+    return None, None, warning.get(found.status, "no_category")
+
+
 def classify(
     values: Mapping[str, str],
     *,
@@ -613,15 +664,19 @@ def classify(
     surgery_eligible: str | None = None,
     extra_nta: Mapping[str, int] | None = None,
     icd10_slp_comorbidity: bool = False,
+    item_set: str | None = None,
 ) -> PdpmResult:
     """Classify one assessment. Raises PdpmError for an unusable A0310A/A0310B or category name.
 
-    ``clinical_category``: one of ``CLINICAL_CATEGORIES`` for the primary diagnosis (I0020B);
-    without it PT/OT, SLP and the HIPPS code are None. ``extra_nta``: NTA conditions found in I8000
-    ICD-10 codes or on the claim, condition -> points. ``icd10_slp_comorbidity``: an SLP-related
-    comorbidity coded only in I8000 (e.g. dysphagia, ALS, oral cancers).
+    The clinical category of I0020B comes from the shipped CMS ICD-10 mapping (``mds.pdpm_icd10``);
+    ``clinical_category`` (one of ``CLINICAL_CATEGORIES``, with ``surgery_eligible``) overrides it
+    for a code that mapping lacks. With neither, PT/OT, SLP and the HIPPS code are None and
+    ``warnings`` says why. ``extra_nta``: NTA conditions found in I8000 ICD-10 codes or on the
+    claim, condition -> points. ``icd10_slp_comorbidity``: an SLP-related comorbidity coded only in
+    I8000 (e.g. dysphagia, ALS, oral cancers). ``item_set``: the record's item-set version when the
+    values carry no ITM_SET_VRSN_CD (chooses the 2019 or the current item ids).
     """
-    items = _Items(values)
+    items = _Items(values, pre_2023_item_set(values, item_set))
     column = gg_column(items.get("A0310A"), items.get("A0310B"))
     char5 = tables()["hipps_char5"][items.get("A0310B")]
     explain: list[Contribution] = []
@@ -631,11 +686,15 @@ def classify(
     nta_points = nta_score(items, extra_nta, explain)
     nta, nta_letter = nta_group(nta_points)
     pt_ot = slp = hipps = category = None
-    if clinical_category is None:
-        warnings.append(MESSAGES["no_category"]["en"])
+    mapped, surgery, warning = primary_category(items, clinical_category, surgery_eligible)
+    if mapped is None:
+        key = warning or "no_category"
+        code = pdpm_icd10.normalise(items.get("I0020B"))
+        warnings.append(MESSAGES[key]["en"].format(code=code, year=pdpm_icd10.MAPPING_YEAR))
     else:
-        category = surgical_category(normalise_category(clinical_category), items, surgery_eligible)
-        explain.append(Contribution("pt_ot", ("I0020B",), (items.get("I0020B"),), f"clinical category {category}"))
+        category = surgical_category(mapped, items, surgery)
+        source = "caller" if clinical_category is not None else f"CMS {pdpm_icd10.MAPPING_YEAR} ICD-10 mapping"
+        explain.append(Contribution("pt_ot", ("I0020B",), (items.get("I0020B"),), f"clinical category {category} ({source})"))
         pt_ot, pt_letter = ptot_group(CLINICAL_CATEGORIES[category], ptot_score)
         slp, slp_letter = slp_group(items, column, category, icd10_slp_comorbidity, explain)
         hipps = pt_letter + slp_letter + _nursing_row(nursing)["hipps"] + nta_letter + char5

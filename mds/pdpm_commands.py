@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from mds import pdpm
+from mds import pdpm, pdpm_icd10
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,8 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument(
         "--category",
         metavar="NAME",
-        help="PDPM clinical category of the primary diagnosis I0020B (ICD-10 mapping is not shipped); "
-        "one of: " + "; ".join(pdpm.CLINICAL_CATEGORIES),
+        help="override the PDPM clinical category that I0020B gets from the shipped CMS ICD-10 mapping "
+        f"({pdpm_icd10.MAPPING_YEAR}; for a code it lacks); one of: " + "; ".join(pdpm.CLINICAL_CATEGORIES),
     )
     p.set_defaults(func=run)
 

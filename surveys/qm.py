@@ -325,19 +325,41 @@ def pressure_ulcer_479(ep: Episode) -> MeasureFlag:
 
 
 _ANTIPSYCHOTIC_EXCLUSIONS = ("I6000", "I5350", "I5250")  # schizophrenia, Tourette's, Huntington's
+# Item set 1.18 (2023-10-01) replaced N0410A (antipsychotic days 0-7) by the N0415A1 checkbox.
+# A record reads the one of its own item set (ITM_SET_VRSN_CD, else its target date), never both.
+N0415_FROM = date(2023, 10, 1)
+
+
+def _pre_2023(rec: Record) -> bool:
+    version = rec.get("ITM_SET_VRSN_CD").split(".")
+    if len(version) >= 2 and all(p.isdigit() for p in version):
+        return (int(version[0]), int(version[1])) < (1, 18)
+    when = rec.target_date
+    return when is not None and when < N0415_FROM
+
+
+def antipsychotic_item(rec: Record) -> str:
+    return "N0410A" if _pre_2023(rec) else "N0415A1"
+
+
+def antipsychotic_received(rec: Record) -> bool:
+    """N0415A1=1 (antipsychotic taken in the look-back), or on a pre-1.18 record N0410A 1-7 days."""
+    item = antipsychotic_item(rec)
+    return rec.get(item) in ({"1", "2", "3", "4", "5", "6", "7"} if item == "N0410A" else {"1"})
 
 
 def antipsychotic_481(ep: Episode) -> MeasureFlag:
-    """Long-stay antipsychotic, MDS trigger only: N0415A1=1 on the target assessment."""
+    """Long-stay antipsychotic, MDS trigger only: N0415A1=1 (N0410A>0 before 1.18) on the target assessment."""
     target = ep.target
     assert target is not None
-    value = target.get("N0415A1")
+    item = antipsychotic_item(target)
+    value = target.get(item)
     if _missing(value):
-        return _excluded("481", "missing_item", {"N0415A1": value}, item="N0415A1")
+        return _excluded("481", "missing_item", {item: value}, item=item)
     for cond in _ANTIPSYCHOTIC_EXCLUSIONS:
         if target.get(cond) == "1":
             return _excluded("481", "condition", {cond: "1"}, item=cond)
-    return _flag("481", value == "1", {"N0415A1": value})
+    return _flag("481", antipsychotic_received(target), {item: value})
 
 
 def new_antipsychotic_434(ep: Episode) -> MeasureFlag:
@@ -346,14 +368,15 @@ def new_antipsychotic_434(ep: Episode) -> MeasureFlag:
     assert target is not None
     if initial is None or initial is target:
         return _excluded("434", "no_initial")
-    if _missing(target.get("N0415A1")):
-        return _excluded("434", "missing_item", {"N0415A1": target.get("N0415A1")}, item="N0415A1")
+    item = antipsychotic_item(target)
+    if _missing(target.get(item)):
+        return _excluded("434", "missing_item", {item: target.get(item)}, item=item)
     for rec in ep.scan:
         for cond in _ANTIPSYCHOTIC_EXCLUSIONS:
             if rec.get(cond) == "1":
                 return _excluded("434", "condition", {cond: "1"}, item=cond)
-    hits = [r for r in ep.scan if r is not initial and r.get("N0415A1") == "1"]
-    return _flag("434", bool(hits), {"N0415A1": "1" if hits else target.get("N0415A1")})
+    hits = [r for r in ep.scan if r is not initial and antipsychotic_received(r)]
+    return _flag("434", bool(hits), {antipsychotic_item(hits[0]): hits[0].get(antipsychotic_item(hits[0]))} if hits else {item: target.get(item)})
 
 
 def gg_column(rec: Record) -> str:
@@ -446,7 +469,8 @@ def evaluate_resident(resident_id: str, records: Iterable[Record | Mapping[str, 
 # checks it on random records). Facility reads take only these out of each signed record.
 ITEMS_READ = tuple(sorted({
     "A0310A", "A0310B", "A0310F", "A1600", "A1700", "A2000", "A2300", "H0100A", "I1550", "I1650", "I2300", "J1800",
-    "J1900C", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", *_ANTIPSYCHOTIC_EXCLUSIONS,
+    "J1900C", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", "N0410A",
+    "ITM_SET_VRSN_CD", *_ANTIPSYCHOTIC_EXCLUSIONS,
     *(f"{item}{column}" for item in (*_LATE_LOSS, "GG0170I") for column in "135"),
 }))
 

@@ -240,9 +240,6 @@ async def _case_mix(facility_id: int, rows: list[dict[str, Any]], first: date, l
     classify = _optional("mds.pdpm", "classify")
     if answers_for is None or classify is None:
         return None
-    from facility.utilization_tables import UrReview
-
-    categories = {r["stay"]: r["pdpm_category"] for r in await UrReview.select(UrReview.stay, UrReview.pdpm_category).where(UrReview.facility == facility_id)}
     pps = [a for a in rows if a.get("status") == "completed" and a.get("a0310b") not in (None, "", "99")
            and isinstance(a.get("ard"), date) and first <= a["ard"] <= last]
     records = await answers_for([a["id"] for a in pps])
@@ -252,7 +249,7 @@ async def _case_mix(facility_id: int, rows: list[dict[str, Any]], first: date, l
     count = 0
     for a in pps:
         try:
-            result = classify(records[a["id"]], clinical_category=categories.get(a.get("stay_id")) or None)
+            result = classify(records[a["id"]])  # I0020B's category from the shipped CMS ICD-10 mapping
         except (LookupError, ValueError):
             continue
         count += 1

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-# Admission assessment answers that trigger CAA 11 (J1700A, J1800) and CAA 16 (M0150) only.
-FALLS_AND_ULCER = {"A0310A": "01", "A0310B": "99", "A0310F": "99", "C0500": "14", "J1700A": "1", "J1800": "1",
+# Admission assessment answers that trigger CAA 11 (J1700A, J1800) and CAA 16 (M0150) only. The record
+# carries its item set (ITM_SET_VRSN_CD) as every MDS record does: the triggers use that set's rules.
+FALLS_AND_ULCER = {"ITM_SET_VRSN_CD": "1.20", "A2300": "20260114", "A0310A": "01", "A0310B": "99", "A0310F": "99", "C0500": "14", "J1700A": "1", "J1800": "1",
                    "M0150": "1"}
 
 

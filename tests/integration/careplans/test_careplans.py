@@ -221,6 +221,37 @@ async def test_caa_worksheet_decisions_and_blockers(client: Any, world: Any, tri
     assert "Every triggered care area has a documented decision." in sheet.text and "Signed by Coord_A" in sheet.text
 
 
+async def test_section_v_record_from_the_worksheet(client: Any, world: Any, triggered: Any) -> None:
+    from careplans.services import section_v_record
+
+    before = await section_v_record(9001, FALLS_AND_ULCER)
+    assert len(before) == 40 and set(before.values()) == {"0", "1"}  # no V0200B2/C2 on the record yet: not carried
+    assert [k for k, v in before.items() if v == "1"] == ["V0200A11A", "V0200A16A"]
+    await client.login("coord_a")
+    base = f"/careplans/residents/{world.resident_a}/assessments/9001"
+    for caa, choice, rationale in ((11, "yes", ""), (16, "no", "Independent in bed mobility")):
+        ok = await client.post(f"{base}/caa/{caa}", {"care_plan": choice, "analysis": "Reviewed with IDT", "rationale": rationale,
+                                                     "location": "CAA note in chart", "documented_on": "2026-01-15"},
+                               follow_redirects=False)
+        assert ok.status_code == 303
+    record = {**FALLS_AND_ULCER, "V0200B2": "20260116", "V0200C2": "20260120"}
+    items = await section_v_record(9001, record)
+    assert items == {**{f"V0200A{n:02d}{col}": "0" for n in range(1, 21) for col in "AB"},
+                     "V0200A11A": "1", "V0200A16A": "1", "V0200A11B": "1", "V0200B2": "20260116", "V0200C2": "20260120"}
+    # records without the CAA process, and records of an item set without trigger rules, carry no V0200 items
+    assert await section_v_record(9001, {**record, "A0310A": "02"}) == {}
+    assert await section_v_record(9001, {**record, "ITM_SET_VRSN_CD": "1.17"}) == {}
+
+
+async def test_record_of_an_unsupported_item_set_blocks_signing_with_the_reason(world: Any, triggered: Any) -> None:
+    from careplans.services import caa_blockers
+
+    old = {**FALLS_AND_ULCER, "ITM_SET_VRSN_CD": "1.17"}
+    (message,) = await caa_blockers(9001, old)
+    assert "item set 1.17 is not supported" in message and "1.18.11, 1.19.1, 1.20.1" in message
+    assert await caa_blockers(9001, {**old, "A0310A": "02"}) == []  # no CAA process on a quarterly
+
+
 async def test_roles(client: Any, world: Any, triggered: Any, make_client: Any) -> None:
     from careplans.tables import Problem
 

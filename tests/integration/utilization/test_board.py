@@ -121,8 +121,8 @@ async def test_triple_check_uses_mds_hipps(client: Any, world: Any, monkeypatch:
     async def fake_pps(resident_id: int, stay_id: int) -> list[dict[str, Any]]:
         return [{"id": 77, "stay_id": stay_id, "a0310b": "01", "label": {"en": "5-day", "es": "5 días"}, "ard": date(2026, 1, 16)}]
 
-    async def fake_hipps(assessment_id: int, category: str) -> tuple[str, list[str]]:
-        assert assessment_id == 77 and category == "Medical Management"
+    async def fake_hipps(assessment_id: int) -> tuple[str, list[str]]:
+        assert assessment_id == 77
         return "JBCF1", []
 
     monkeypatch.setattr(utilization_services, "pps_assessments", fake_pps)

@@ -24,7 +24,7 @@ def _full(caa: int, care_plan: bool = True, rationale: str = "") -> AreaDecision
 
 
 def test_triggered_area_without_decision_blocks_completion():
-    triggered = evaluate(ADMISSION_FALLS_PU)
+    triggered = evaluate(ADMISSION_FALLS_PU, item_set="1.20.1")
     assert [t.caa for t in triggered] == [11, 12, 16]
     problems = can_complete(triggered, {11: _full(11)})
     assert [(p.code, p.caa) for p in problems] == [("no_decision", 12), ("no_decision", 16)]
@@ -33,7 +33,7 @@ def test_triggered_area_without_decision_blocks_completion():
 
 
 def test_all_decided_may_complete():
-    triggered = evaluate(ADMISSION_FALLS_PU)
+    triggered = evaluate(ADMISSION_FALLS_PU, item_set="1.20.1")
     decisions = [_full(11), _full(12, False, "Ulcer healing; dietitian: intake adequate"), _full(16)]
     assert can_complete(triggered, decisions) == []
 
@@ -49,12 +49,12 @@ def test_all_decided_may_complete():
     ],
 )
 def test_decision_content_rules(decision, codes):
-    triggered = evaluate({"A0310A": "03", "J1800": "1"})
+    triggered = evaluate({"A0310A": "03", "J1800": "1"}, item_set="1.20.1")
     assert [p.code for p in can_complete(triggered, [decision])] == codes
 
 
 def test_quarterly_triggers_need_no_decision():
-    triggered = evaluate({"A0310A": "02", "J1800": "1"})
+    triggered = evaluate({"A0310A": "02", "J1800": "1"}, item_set="1.20.1")
     assert triggered and not triggered[0].caa_process
     assert can_complete(triggered, {}) == []
 
@@ -83,7 +83,7 @@ def test_care_plan_due_is_seven_days_after_v0200b2():
 
 
 def test_section_v_items():
-    triggered = evaluate(ADMISSION_FALLS_PU)
+    triggered = evaluate(ADMISSION_FALLS_PU, item_set="1.20.1")
     sig = SectionVSignatures(Signature("A", "RN", date(2025, 10, 3)), None)
     items = section_v_items(triggered, {11: _full(11), 12: _full(12, False, "r")}, sig)
     assert items["V0200A11A"] == "1" and items["V0200A11B"] == "1"

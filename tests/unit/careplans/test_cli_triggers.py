@@ -20,12 +20,13 @@ def main(argv: list[str]) -> int:
 
 XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <ASSESSMENT>
+  <ITM_SET_VRSN_CD>1.20</ITM_SET_VRSN_CD>
   <A0310A>01</A0310A>
   <C0500>08</C0500>
 </ASSESSMENT>
 """
 
-QUARTERLY_FALL = b"<ASSESSMENT><A0310A>02</A0310A><J1800>1</J1800><C0500>15</C0500></ASSESSMENT>"
+QUARTERLY_FALL = b"<ASSESSMENT><A2300>20241015</A2300><A0310A>02</A0310A><J1800>1</J1800><C0500>15</C0500></ASSESSMENT>"
 
 
 def test_json_output_is_exact(tmp_path, capsys):
@@ -57,6 +58,18 @@ def test_unreadable_xml_exits_2(tmp_path, capsys, content):
     assert main(["triggers", str(f)]) == 2
     err = capsys.readouterr().err
     assert "not a readable MDS assessment XML" in err
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"<ASSESSMENT><ITM_SET_VRSN_CD>1.17</ITM_SET_VRSN_CD><C0500>08</C0500></ASSESSMENT>", "item set 1.17 is not supported"),
+    (b"<ASSESSMENT><A2300>20230815</A2300><C0500>08</C0500></ASSESSMENT>", "in effect on 2023-08-15 is not supported"),
+    (b"<ASSESSMENT><C0500>08</C0500></ASSESSMENT>", "item set (none) is not supported"),
+])
+def test_record_of_an_unsupported_item_set_exits_2(tmp_path, capsys, content, message):
+    f = tmp_path / "old.xml"
+    f.write_bytes(content)
+    assert main(["triggers", str(f)]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_missing_file_exits_2(tmp_path, capsys):

@@ -351,10 +351,24 @@ def test_nta_worked_example_aapacn() -> None:
     assert {c.items[0] for c in result.explain if c.component == "nta"} == {"O0110H1B", "I2900", "O0110M1B", "I2500"}
 
 
-def test_legacy_2019_item_ids_still_classify() -> None:
-    legacy = classify({"K0510A2": "1", "K0710A2": "3", "O0100H2": "1", "D0300": "15", "I2000": "1"})
-    current = classify({"K0520A3": "1", "K0710A2": "3", "O0110H1B": "1", "D0160": "15", "I2000": "1"})
-    assert (legacy.nta_score, legacy.nursing) == (current.nta_score, current.nursing) == (12, "HDE2")
+def test_pre_2023_item_set_reads_the_2019_ids_chosen_by_version() -> None:
+    legacy_values = {"K0510A2": "1", "K0710A2": "3", "O0100H2": "1", "D0300": "15", "I2000": "1"}
+    current_values = {"K0520A3": "1", "K0710A2": "3", "O0110H1B": "1", "D0160": "15", "I2000": "1"}
+    legacy = classify({**legacy_values, "ITM_SET_VRSN_CD": "1.17"})
+    by_ard = classify({**legacy_values, "A2300": "20230915"})
+    current = classify({**current_values, "ITM_SET_VRSN_CD": "1.19"})
+    assert (legacy.nta_score, legacy.nursing) == (by_ard.nta_score, by_ard.nursing) == (current.nta_score, current.nursing) == (12, "HDE2")
+    assert pdpm.classify({**FIVE_DAY, **legacy_values}, item_set="1.17").nta_score == 12
+
+
+def test_retired_ids_are_not_read_on_a_current_record() -> None:
+    """No silent fallback: a 1.18+ record that carries O0100/D0300/K0510 gets nothing from them."""
+    retired = {"K0510A2": "1", "K0710A2": "3", "O0100H2": "1", "D0300": "15", "I2000": "1"}
+    for marker in ({"ITM_SET_VRSN_CD": "1.20"}, {"A2300": "20251015"}, {}):
+        result = classify({**retired, **marker})
+        assert (result.nta_score, result.nursing) == (0, "CDE1"), marker  # pneumonia only; not depressed
+    # and a pre-1.18 record does not read the current ids
+    assert classify({"O0110H1B": "1", "ITM_SET_VRSN_CD": "1.17"}).nta_score == 0
 
 
 # ---------------------------------------------------------------- HIPPS
@@ -396,16 +410,23 @@ def test_hipps_end_to_end_from_item_answers() -> None:
         "nta_score": 4,
         "function_score": 20,
         "hipps": "CAXD1",
+        "clinical_category": "Major Joint Replacement or Spinal Surgery",
     }
-    assert result.clinical_category == "Major Joint Replacement or Spinal Surgery"
     no_surgery = pdpm.classify(HIP_FRACTURE_5DAY, clinical_category="Non-Surgical Orthopedic/Musculoskeletal")
     assert no_surgery.hipps == "GAXD1"
 
 
-def test_without_category_only_category_free_components() -> None:
-    result = pdpm.classify(HIP_FRACTURE_5DAY)
+def test_hipps_from_the_record_alone() -> None:
+    """I0020B S72.001A maps (CMS ICD-10 mapping) to Non-Surgical Orthopedic, surgery-eligible (orthopedic)."""
+    assert pdpm.classify(HIP_FRACTURE_5DAY).hipps == "CAXD1"
+    assert pdpm.classify({**HIP_FRACTURE_5DAY, "J2100": "0"}).hipps == "GAXD1"
+
+
+@pytest.mark.parametrize(("code", "reason"), [("R26.2", "Return to Provider"), ("G20.A1", "not in the CMS FY2020"), ("", "no primary")])
+def test_unmapped_primary_diagnosis_only_category_free_components(code: str, reason: str) -> None:
+    result = pdpm.classify({**HIP_FRACTURE_5DAY, "I0020B": code})
     assert (result.pt_ot, result.slp, result.hipps) == (None, None, None)
-    assert (result.nursing, result.nta) == ("PBC1", "ND") and result.warnings
+    assert (result.nursing, result.nta) == ("PBC1", "ND") and reason in result.warnings[0]
 
 
 def test_diff_names_the_changed_components() -> None:

@@ -46,31 +46,41 @@ def _run(argv: list[str]) -> int:
     return int(args.func(args))
 
 
-def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_output_without_category(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """I0020B S72.001A (hip fracture) is Non-Surgical Orthopedic in the shipped CMS mapping: no --category needed."""
     path = tmp_path / "asmt.xml"
     path.write_bytes(_xml(ANSWERS))
-    assert _run(["pdpm", str(path), "--format", "json", "--category", "Medical Management"]) == 0
-    out = capsys.readouterr().out.strip()
-    # function 20 -> TK; SLP SA; isolation -> ES1; NTA 5+2+1+2 = 10 -> NB; 5-day -> 1
-    assert json.loads(out) == {
-        "pt_ot": "TK",
+    assert _run(["pdpm", str(path), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    # function 20 -> Other Orthopedic TG; SLP SA; isolation -> ES1; NTA 5+2+1+2 = 10 -> NB; 5-day -> 1
+    assert json.loads(captured.out) == {
+        "pt_ot": "TG",
         "slp": "SA",
         "nursing": "ES1",
         "nta": "NB",
         "nta_score": 10,
         "function_score": 20,
-        "hipps": "KACB1",
+        "hipps": "GACB1",
+        "clinical_category": "Non-Surgical Orthopedic/Musculoskeletal",
     }
-    assert out.startswith('{"pt_ot":"TK","slp":"SA","nursing":"ES1","nta":"NB","nta_score":10')
+    assert captured.out.startswith('{"pt_ot":"TG","slp":"SA","nursing":"ES1","nta":"NB","nta_score":10')
+    assert captured.err == ""
 
 
-def test_text_output_and_missing_category(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_category_option_overrides_the_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "asmt.xml"
     path.write_bytes(_xml(ANSWERS))
+    assert _run(["pdpm", str(path), "--category", "Medical Management"]) == 0
+    assert json.loads(capsys.readouterr().out)["hipps"] == "KACB1"
+
+
+def test_text_output_and_unmapped_primary_diagnosis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "asmt.xml"
+    path.write_bytes(_xml({**ANSWERS, "I0020B": "R26.2"}))  # difficulty walking: Return to Provider
     assert _run(["pdpm", str(path), "--format", "text"]) == 0
     captured = capsys.readouterr()
     assert "nta: NB" in captured.out and "hipps: -" in captured.out
-    assert "I0020B" in captured.err
+    assert "I0020B R262" in captured.err and "Return to Provider" in captured.err
 
 
 @pytest.mark.parametrize(

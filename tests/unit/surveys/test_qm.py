@@ -384,3 +384,25 @@ def test_items_read_are_all_the_rules_need() -> None:
         assert qm.evaluate_resident(str(resident), reduced, period).flags == full_flags, resident
         statuses |= {f.status for f in full_flags}
     assert {"numerator", "excluded"} <= statuses  # the records reach the rules, not only "not applicable"
+
+
+# ---------------------------------------------------------------- antipsychotic item by item set
+
+
+def test_481_reads_n0415a1_on_current_records_only() -> None:
+    """Since item set 1.18 (2023-10-01) the item is N0415A1; a stray retired N0410A is never read."""
+    f = flag(long_stay(asmt(QUARTERLY, N0415A1="0", N0410A="7")), "481")
+    assert (f.status, dict(f.items)) == ("denominator", {"N0415A1": "0"})
+    f = flag(long_stay(asmt(QUARTERLY, N0410A="7")), "481")
+    assert (f.status, f.reason, f.params["item"]) == ("excluded", "missing_item", "N0415A1")
+
+
+@pytest.mark.parametrize(("days", "status"), [("0", "denominator"), ("3", "numerator"), ("-", "excluded")])
+def test_481_on_a_pre_2023_record_reads_n0410a(days: str, status: str) -> None:
+    """A v1.17 record (target date before 2023-10-01) carries N0410A (days 0-7), chosen by its item set."""
+    period = qm.Period.quarter("2023Q3")
+    records = [entry(date(2022, 6, 1)), asmt(date(2022, 6, 5), "01", "01"), asmt(date(2023, 8, 1), N0410A=days, N0415A1="1")]
+    f = flag(records, "481", period)
+    assert f.status == status and ("N0410A" in f.items or f.params.get("item") == "N0410A")
+    by_version = [*records[:2], asmt(date(2023, 8, 1), N0415A1="1", ITM_SET_VRSN_CD="1.18")]
+    assert flag(by_version, "481", period).status == "numerator"
