@@ -17,6 +17,7 @@ from typing import Any
 from careplans import services
 from careplans.library import load_library
 from careplans.tables import (
+    CaaDecision,
     CarePlan,
     Conference,
     Goal,
@@ -44,6 +45,47 @@ NOTES_WITHOUT_PLAN = ("Resident found on the floor beside the bed at 03:10, no i
 NOTES_ROUTINE = ("Resident slept well, ate 100% of breakfast, participated in activities.",
                  "Family visited in the afternoon; resident in good spirits.",
                  "Vital signs stable, no complaints voiced this shift.")
+
+
+CAA_ANALYSIS = {"en": "Triggering items reviewed with the IDT, resident and family; causes, risk factors and "
+                       "complications documented in the CAA note.",
+                "es": "Ítems desencadenantes revisados con el equipo, el residente y la familia; causas, factores de "
+                       "riesgo y complicaciones documentados en la nota del CAA."}
+CAA_NO_PLAN = {"en": "Resident's choice after education; risk accepted and reviewed at the next care conference.",
+               "es": "Elección del residente tras la educación; riesgo aceptado y revisado en la próxima conferencia."}
+CAA_LOCATION = {"en": "CAA note in the clinical record, Assessments tab", "es": "Nota del CAA en la historia clínica, pestaña Evaluaciones"}
+
+
+def _ymd_date(text: str | None) -> date | None:
+    text = (text or "").strip()
+    if len(text) != 8 or not text.isdigit():
+        return None
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+async def _caa_decisions(facility_id: int, lang: str, user: dict[str, Any], rng: random.Random) -> int:
+    """Section V of every signed comprehensive assessment (discharged residents' too): a worksheet decision
+    per triggered care area, signed on the record's CAA date (V0200B2), as a coordinator completes them
+    before signing."""
+    residents = await Resident.select(Resident.id).where(Resident.facility == facility_id)
+    by_resident = await services.assessments_by_resident([r["id"] for r in residents])
+    signed = [(rid, a) for rid, rows in by_resident.items() for a in rows if a.get("is_comprehensive") and a.get("status") == "completed"]
+    records = await services.answers_by_id([int(a["id"]) for _, a in signed])
+    rows = []
+    for resident_id, a in signed:
+        record = records.get(int(a["id"]), {})
+        documented = _ymd_date(record.get("V0200B2")) or (a.get("z0500b") or a["ard"])
+        for area in services.record_triggers(record):
+            planned = rng.random() < 0.85
+            rows.append(CaaDecision(facility=facility_id, resident=resident_id,
+                                    assessment_id=int(a["id"]), caa=area.caa, care_plan="yes" if planned else "no",
+                                    analysis=CAA_ANALYSIS[lang], rationale="" if planned else CAA_NO_PLAN[lang],
+                                    location=CAA_LOCATION[lang], documented_on=documented, signed_by=user["id"],
+                                    signed_name=user["display_name"], signed_title=user["title"],
+                                    created_by=user["id"], updated_by=user["id"]))
+    for start in range(0, len(rows), 500):
+        await CaaDecision.insert(*rows[start:start + 500])
+    return len(rows)
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -76,7 +118,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
     rng = random.Random(SEED)
     lib = load_library()
     lang = await services.facility_language(facility_id)
-    coordinator = await User.select(User.id).where(User.username_key == "coordinator").first()
+    coordinator = await User.select(User.id, User.display_name, User.title).where(User.username_key == "coordinator").first()
     nurse = await User.select(User.id).where(User.username_key == "nurse").first()
     if coordinator is None or nurse is None:
         return
@@ -149,5 +191,6 @@ async def extend_demo(facility_id: int, today: date) -> None:
             note_text = NOTES_WITHOUT_PLAN[index % 3] if profile > 0.9 else rng.choice(NOTES_ROUTINE)
             await ProgressNote(facility=facility_id, resident=r["id"], written_at=now - timedelta(hours=rng.randint(2, 60)),
                                text=note_text, created_by=nid).save()
+        decisions = await _caa_decisions(facility_id, lang, coordinator, rng)
         await audit.record(audit.Actor(None, "system"), "import", "demo_careplans", facility_id, facility_id=facility_id,
-                           after={"residents": len(census)})
+                           after={"residents": len(census), "caa_decisions": decisions})

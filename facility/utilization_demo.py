@@ -22,9 +22,22 @@ from facility.utilization_tables import (
 TARGETS = {"medicare_a": 25, "medicare_advantage": 18, "medicaid": 3650, "private": 120, "hospice": 180}
 _DIAGNOSES = [("S72.001A", "Fracture of unspecified part of neck of right femur", "Non-Surgical Orthopedic/Musculoskeletal"),
               ("I63.9", "Cerebral infarction, unspecified", "Acute Neurologic"),
-              ("J18.9", "Pneumonia, unspecified organism", "Acute Infections"),
-              ("I50.9", "Heart failure, unspecified", "Medical Management"),
+              ("J18.9", "Pneumonia, unspecified organism", "Pulmonary"),
+              ("I50.9", "Heart failure, unspecified", "Cardiovascular and Coagulations"),
               ("Z47.1", "Aftercare following joint replacement surgery", "Major Joint Replacement or Spinal Surgery")]
+
+
+def _primary_diagnosis(resident_id: int, index: int) -> tuple[str, str, str]:
+    """The stay's I0020B: the one the resident's MDS records carry (mds.demo_clinical, the same seed) with its
+    category in the shipped CMS mapping; the fixed list when the MDS domain is not installed."""
+    try:
+        from mds import demo_clinical, pdpm_icd10
+    except ImportError:
+        return _DIAGNOSES[index % len(_DIAGNOSES)]
+    primary = demo_clinical.profile_for(resident_id).primary
+    return primary.icd10, primary.text, pdpm_icd10.lookup(primary.icd10).clinical_category or ""
+
+
 _EXTRA = [("E11.9", "Type 2 diabetes mellitus without complications"), ("I10", "Essential (primary) hypertension"),
           ("F03.90", "Unspecified dementia without behavioral disturbance"), ("J44.9", "Chronic obstructive pulmonary disease, unspecified")]
 
@@ -41,7 +54,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
         denial_done = appeal_done = check_done = False
         for index, stay in enumerate(stays):
             base = {"facility": facility_id, "resident": stay["resident"], "stay": stay["id"], **who}
-            dx, text, category = _DIAGNOSES[index % len(_DIAGNOSES)]
+            dx, text, category = _primary_diagnosis(stay["resident"], index)
             skilled = stay["payer"] in ("medicare_a", "medicare_advantage")
             await UrReview(**base, payer=stay["payer"], prior_days_used=rng.choice((0, 0, 0, 5, 12)) if stay["payer"] == "medicare_a" else 0,
                            pdpm_category=category if skilled else "",

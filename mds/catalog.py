@@ -1,18 +1,26 @@
-"""The MDS 3.0 item catalog: the single source of truth for items, value lists, special values and
-item subsets (ISC). Loaded from the shipped, generated file `mds/data/items_v<version>.json`
-(built by scripts/build_catalog.py; changes from the v1.17 skeleton in docs/catalog-changes-v1.20.1.md).
+"""The MDS 3.0 item catalogs: the single source of truth for items, value lists, special values and
+item subsets (ISC), one per item set. Loaded from the shipped, generated files
+`mds/data/items_v<version>.json` (built by scripts/build_catalog.py; versions, sources and what could not
+be verified: docs/item-sets.md; item x ISC table: docs/item-sets-isc.md).
+
+Which item set a record uses is decided by its target date (`version_for_date`, edit -9017 target date)
+and kept for the record's life; a submitted record names its set in ITM_SET_VRSN_CD (`version_for_code`).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
+ITEM_SET_VERSIONS = ("1.18.11", "1.19.1", "1.20.1")  # oldest first
 DEFAULT_VERSION = "1.20.1"
-_FILES = {"1.20.1": "items_v1_20_1.json"}
+_FILES = {v: f"items_v{v.replace('.', '_')}.json" for v in ITEM_SET_VERSIONS}
+# First target date of each item set (RAI manual / data specs effective dates, ref/item_set_versions.csv).
+_EFFECTIVE = (("1.20.1", date(2025, 10, 1)), ("1.19.1", date(2024, 10, 1)), ("1.18.11", date(2023, 10, 1)))
 
 CARET = "^"  # skipped by a skip pattern (special_values.csv)
 DASH = "-"  # not assessed / no information
@@ -36,7 +44,10 @@ class Item:
     subsets: frozenset[str] = frozenset()
     control: bool = False
     required: bool = False  # control item that every record must carry (XSD minOccurs=1)
-    change: str | None = None  # set on items added to reach v1.20.1
+    source: str = ""  # where the item comes from (CMS page, builder file, secondary source)
+    evidence: str = ""  # cms | builder | secondary | draft | inferred
+    verified: bool = True  # False: no CMS (or reference builder) source was seen for this item
+    note: str = ""
 
     def label(self, lang: str = "en") -> str:
         return self.label_es if lang == "es" else self.label_en
@@ -55,6 +66,9 @@ class Catalog:
     version: str
     itm_set_vrsn_cd: str
     effective: str
+    spec_vrsn_cd: str
+    until: str | None  # last target date of this item set (None: current)
+    evidence: dict[str, Any]  # per control value: {"value", "verified", "evidence"}
     iscs: tuple[str, ...]
     sections: dict[str, dict[str, str]]
     items: dict[str, Item]  # in spec order (control items first)
@@ -89,7 +103,8 @@ def _item(raw: dict[str, Any]) -> Item:
         values=tuple(raw.get("values", ())), value_labels=raw.get("value_labels", {}),
         special=tuple(raw.get("special", ())), min=raw.get("min"), max=raw.get("max"), width=raw.get("width"),
         max_length=raw.get("max_length"), subsets=frozenset(raw.get("subsets", ())),
-        control=bool(raw.get("control")), required=bool(raw.get("required")), change=raw.get("change"),
+        control=bool(raw.get("control")), required=bool(raw.get("required")),
+        source=raw.get("source", ""), evidence=raw.get("evidence", ""), verified=raw.get("verified", True), note=raw.get("note", ""),
     )
 
 
@@ -109,11 +124,42 @@ def get_catalog(version: str = DEFAULT_VERSION) -> Catalog:
     data = load_catalog_data(version)
     items = {raw["id"]: _item(raw) for raw in data["items"]}
     active = {isc: frozenset(i for i, it in items.items() if isc in it.subsets) for isc in data["iscs"]}
+    evidence = {key: {"value": data[key], "verified": data[f"{key}_verified"], "evidence": data[f"{key}_evidence"]}
+                for key in ("itm_set_vrsn_cd", "spec_vrsn_cd")}
     return Catalog(
         version=data["version"], itm_set_vrsn_cd=data["itm_set_vrsn_cd"], effective=data["effective"],
+        spec_vrsn_cd=data["spec_vrsn_cd"], until=data.get("until"), evidence=evidence,
         iscs=tuple(data["iscs"]), sections=data["sections"], items=items, active=active,
     )
 
 
 def known_versions() -> tuple[str, ...]:
-    return tuple(_FILES)
+    return ITEM_SET_VERSIONS
+
+
+class UnsupportedTargetDate(ValueError):
+    """A target date before the oldest shipped item set (1.18.11, 2023-10-01)."""
+
+
+def version_for_date(d: date) -> str:
+    """The item set in effect on target date `d` (A1600 entry, A2000 discharge or A2300 ARD, -9017)."""
+    for version, start in _EFFECTIVE:
+        if d >= start:
+            return version
+    raise UnsupportedTargetDate(
+        f"target date {d.isoformat()} is before {_EFFECTIVE[-1][1].isoformat()}: item sets older than "
+        f"{_EFFECTIVE[-1][0]} are not supported")
+
+
+def catalog_for_date(d: date) -> Catalog:
+    return get_catalog(version_for_date(d))
+
+
+def version_for_code(itm_set_vrsn_cd: str | None) -> str | None:
+    """The shipped item set whose ITM_SET_VRSN_CD is `itm_set_vrsn_cd` ('1.19' -> '1.19.1'), else None."""
+    return _BY_CODE().get((itm_set_vrsn_cd or "").strip())
+
+
+@cache
+def _BY_CODE() -> dict[str, str]:  # noqa: N802 - a cached constant
+    return {load_catalog_data(v)["itm_set_vrsn_cd"]: v for v in ITEM_SET_VERSIONS}

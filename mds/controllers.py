@@ -29,7 +29,7 @@ from facility.web.core import (
     render,
 )
 from facility.web.i18n import gettext, locale_for
-from mds import forms, services, signing
+from mds import forms, pdpm, pdpm_icd10, services, signing
 from mds import rfa as rfa_rules
 from mds.catalog import get_catalog
 from mds.skips import gateways_in
@@ -59,6 +59,19 @@ async def _assessment_or_404(request: Request[Any, Any, Any], assessment_id: int
     if assessment is None:
         raise await _deny(request, "mds_assessment", assessment_id)
     return assessment
+
+
+async def _pdpm_of(assessment: dict[str, Any]) -> dict[str, Any] | None:
+    """PDPM groups and HIPPS of a PPS or OBRA assessment from its answers alone (None for tracking/discharge
+    records, or when A0310A/A0310B cannot be classified yet)."""
+    if not pdpm.classifiable(assessment["a0310a"], assessment["a0310b"]):
+        return None
+    answers = await services.assessment_answers(assessment["id"])
+    try:
+        result = pdpm.classify(answers)
+    except pdpm.PdpmError:
+        return None
+    return {"result": result, "diagnosis": answers.get("I0020B", ""), "mapping_year": pdpm_icd10.MAPPING_YEAR}
 
 
 async def _password_ok(request: Request[Any, Any, Any], password: str) -> bool:
@@ -144,7 +157,8 @@ class AssessmentController(Controller):
             "sections": [sections[s] for s in order if s in sections], "section_names": {s: catalog.section_name(s, lang) for s in order},
             "attestations": await services.attestations_of(assessment["id"]), "versions": await services.versions_of(assessment["id"]),
             "integrity": await services.integrity_problems(assessment["id"]), "section_labels": SECTION_STATUS_LABELS,
-            "status_labels": STATUS_LABELS, "today": _today(), "sign_errors": [], "attest_errors": [], **extra,
+            "status_labels": STATUS_LABELS, "today": _today(), "sign_errors": [], "attest_errors": [],
+            "pdpm": await _pdpm_of(assessment), **extra,
         }
 
     # ------------------------------------------------------------ sections

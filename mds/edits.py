@@ -317,8 +317,8 @@ def _gateway(ctx: Ctx, edit_id: str, gate: str, skipped: tuple[str, ...], requir
 
 _C_SKIPPED = item_range("C0200", "C0500")
 _C_REQUIRED = item_range("C0200", "C0400C")
-_D_SKIPPED = item_range("D0200A1", "D0300")
-_D_REQUIRED = tuple(i for i in item_range("D0200A1", "D0200I1") if i.endswith("1"))
+_D_SKIPPED = item_range("D0150A1", "D0160")  # PHQ-2 to 9 (item sets 1.18.11 on)
+_D_REQUIRED = tuple(i for i in item_range("D0150A1", "D0150I1") if i.endswith("1"))
 _J_SKIPPED = item_range("J0300", "J0600B")
 
 

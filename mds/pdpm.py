@@ -174,6 +174,7 @@ class PdpmResult:
     gg_column: str
     explain: tuple[Contribution, ...] = ()
     warnings: tuple[str, ...] = ()
+    warning_messages: tuple[dict[str, str], ...] = ()  # the warnings in English and Spanish, for pages
 
     def as_dict(self) -> dict[str, Any]:
         """The CLI / API shape, keys in the documented order."""
@@ -687,10 +688,11 @@ def classify(
     nta, nta_letter = nta_group(nta_points)
     pt_ot = slp = hipps = category = None
     mapped, surgery, warning = primary_category(items, clinical_category, surgery_eligible)
+    messages: list[dict[str, str]] = []
     if mapped is None:
-        key = warning or "no_category"
         code = pdpm_icd10.normalise(items.get("I0020B"))
-        warnings.append(MESSAGES[key]["en"].format(code=code, year=pdpm_icd10.MAPPING_YEAR))
+        messages.append({lang: text.format(code=code, year=pdpm_icd10.MAPPING_YEAR) for lang, text in MESSAGES[warning or "no_category"].items()})
+        warnings.append(messages[-1]["en"])
     else:
         category = surgical_category(mapped, items, surgery)
         source = "caller" if clinical_category is not None else f"CMS {pdpm_icd10.MAPPING_YEAR} ICD-10 mapping"
@@ -711,7 +713,13 @@ def classify(
         gg_column=column,
         explain=tuple(explain),
         warnings=tuple(warnings),
+        warning_messages=tuple(messages),
     )
+
+
+def classifiable(a0310a: str, a0310b: str) -> bool:
+    """A PPS 5-day/IPA record, or an OBRA-only assessment (A0310A 01-06): the records with a HIPPS code."""
+    return a0310b in {"01", "08"} or (a0310b == "99" and a0310a in {"01", "02", "03", "04", "05", "06"})
 
 
 def diff(

@@ -218,7 +218,7 @@ def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], an
                         e=assessment["a0310e"] or None, g=assessment["a0310g"] or None)
     values: dict[str, str] = dict(answers)  # the entered answers; the items below are the application's
     values |= {
-        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": catalog.itm_set_vrsn_cd, "SPEC_VRSN_CD": "3.10",
+        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": catalog.itm_set_vrsn_cd, "SPEC_VRSN_CD": catalog.spec_vrsn_cd,
         "PRODN_TEST_CD": "P", "STATE_CD": facility["state"], "FAC_ID": facility["ccn"], **SOFTWARE,
         "FAC_DOC_ID": str(assessment["id"]),
     }
@@ -227,7 +227,8 @@ def _record_items(assessment: Mapping[str, Any], facility: Mapping[str, Any], an
     x_items = [i for i in catalog.section_items("X") if i in active]
     correction = _load(assessment.get("x_items"), {}) or {}
     for item_id in x_items:
-        values[item_id] = correction.get(item_id, CARET) if assessment["a0050"] != "1" else CARET
+        # An empty X value (e.g. no last name for X1100B) is not submitted: ^ both when signing and re-reading.
+        values[item_id] = (correction.get(item_id) or CARET) if assessment["a0050"] != "1" else CARET
     values = apply_skips(values, active)
     return {k: v for k, v in values.items() if k in active and v != ""}
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from mds.catalog import CARET, DEFAULT_VERSION, Item, get_catalog
 from mds.edits import _C_SKIPPED, _D_SKIPPED, _GG_COL1, _J_SKIPPED, item_range
 from mds.isc import EXAMPLE_RFA
+from mds.skips import apply_skips
 
 ASSESSMENT_ISCS = ("NC", "NQ", "NP", "NPE", "IPA", "ND", "NT", "SP", "SD", "ST")
 
@@ -53,7 +54,8 @@ def _rfa(isc: str, rng: random.Random) -> dict[str, str]:
 
 
 def random_assessment(rng: random.Random, *, isc: str | None = None, version: str = DEFAULT_VERSION) -> dict[str, str]:
-    """A valid record (item id -> value) for `isc` (random when None)."""
+    """A valid record (item id -> value) for `isc` (random when None) on item set `version`: its target
+    date falls inside that item set's effective period, so the validator picks the same set."""
     catalog = get_catalog(version)
     isc = isc or rng.choice(ASSESSMENT_ISCS)
     active = catalog.active_items(isc)
@@ -63,16 +65,18 @@ def random_assessment(rng: random.Random, *, isc: str | None = None, version: st
         if item_id in active:
             values[item_id] = _value_for(item, rng)
     values.update({k: v for k, v in rfa.items() if k in active})
-    values.update(_controls(catalog.itm_set_vrsn_cd, isc, rng))
+    values.update(_controls(catalog.itm_set_vrsn_cd, catalog.spec_vrsn_cd, isc, rng))
     _dates(values, rng, catalog)
     for fix in _FIXES:
         fix(values, rng)
+    # Last, the skip patterns (mds.skips): skipped items are submitted as ^, as the entry form saves them.
+    values = apply_skips(values, active)
     return {k: v for k, v in values.items() if k in active}
 
 
-def _controls(version_code: str, isc: str, rng: random.Random) -> dict[str, str]:
+def _controls(version_code: str, spec_code: str, isc: str, rng: random.Random) -> dict[str, str]:
     return {
-        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": version_code, "SPEC_VRSN_CD": "3.10",
+        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": version_code, "SPEC_VRSN_CD": spec_code,
         "PRODN_TEST_CD": "T", "STATE_CD": rng.choice(["CA", "TX", "NY", "FL", "PR"]),
         "FAC_ID": f"FAC{rng.randint(1000, 9999)}", "SFTWR_VNDR_ID": "123456789", "SFTWR_VNDR_NAME": "mdsready",
         "SFTWR_VNDR_EMAIL_ADR": "dev@example.org", "SFTWR_PROD_NAME": "mdsready", "SFTWR_PROD_VRSN_CD": "0.1",
@@ -82,7 +86,9 @@ def _controls(version_code: str, isc: str, rng: random.Random) -> dict[str, str]
 
 def _dates(values: dict[str, str], rng: random.Random, catalog) -> None:  # type: ignore[no-untyped-def]
     birth = date(1930, 1, 1) + timedelta(days=rng.randint(0, 11000))
-    admission = date(2025, 1, 1) + timedelta(days=rng.randint(0, 200))
+    # Admission, entry, ARD and discharge all fall within 60 days from the start of the item set's
+    # period (each period is a year), so every target date (-9017) picks this item set.
+    admission = date.fromisoformat(catalog.effective) + timedelta(days=rng.randint(0, 30))
     entry = admission + timedelta(days=rng.randint(0, 30))
     ard = entry + timedelta(days=rng.randint(0, 20))
     signed = ard + timedelta(days=rng.randint(0, 7))
@@ -100,7 +106,7 @@ def _dates(values: dict[str, str], rng: random.Random, catalog) -> None:  # type
         else:  # group-B and other dates: between entry and the ARD
             values[item_id] = _ymd(entry + timedelta(days=rng.randint(0, (ard - entry).days)))
     if "A2000" in values:
-        values["A2000"] = values["A2300"] if values.get("A0310F") in ("10", "11", "12") else CARET
+        values["A2000"] = _ymd(ard) if values.get("A0310F") in ("10", "11", "12") else CARET
     for start, end in (("O0400A5", "O0400A6"), ("O0400B5", "O0400B6"), ("O0400C5", "O0400C6")):
         if start in values and end in values and values[end] < values[start]:
             values[start], values[end] = values[end], values[start]

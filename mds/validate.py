@@ -11,9 +11,16 @@ target 21):
    validated, and each error is mapped to its CMS format edit with the item's source line;
 4. CMS edits (mds.edits.run_edits).
 
+Item set: each record is validated against the catalog, XSD and edits of its own item set. The record
+names it in ITM_SET_VRSN_CD (1.18 -> 1.18.11, 1.19 -> 1.19.1, 1.20 -> 1.20.1) and its target date (-9017:
+A1600 on entry, A2000 on discharge/death, else A2300) decides which set was in effect. `version=None`
+(the default everywhere) takes the set from the record; an explicit version forces that set.
+
 Own ids used here: MR-300 structure error reported by the XSD, MR-301 unknown element, MR-302 required
 control item missing, MR-303 elements not in spec order (warning: read in any order), MR-304 item tag not
-upper case (warning). XML-level ids MR-201..207 come from mds.xmlio, file-level ids from mds.safety.
+upper case (warning), MR-310 ITM_SET_VRSN_CD does not match the item set in effect on the target date
+(or the forced version), MR-311 target date before the oldest supported item set (1.18.11, 2023-10-01).
+XML-level ids MR-201..207 come from mds.xmlio, file-level ids from mds.safety.
 """
 
 from __future__ import annotations
@@ -23,14 +30,21 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import xmlschema
 
-from mds.catalog import DEFAULT_VERSION, get_catalog
-from mds.edits import FATAL, WARNING, Finding, format_finding, run_edits
+from mds.catalog import (
+    DEFAULT_VERSION,
+    UnsupportedTargetDate,
+    get_catalog,
+    version_for_code,
+    version_for_date,
+)
+from mds.edits import FATAL, WARNING, Finding, format_finding, run_edits, target_date, valid_date
 from mds.isc import derive_isc
 from mds.safety import DEFAULT_LIMITS, FileRejected, Limits, iter_members, open_zip, sniff_kind
 from mds.xmlio import ParsedRecord, XMLReadError, parse_tree, values_from_tree
@@ -105,37 +119,96 @@ def _fatal(code: str, en: str, es: str, line: int | None = None, item: str | Non
     return Finding(code, FATAL, item, line, {"en": en, "es": es}, hint)
 
 
-def warm_up(version: str = DEFAULT_VERSION) -> None:
+def warm_up(version: str | None = None) -> None:
     """Build the schemas and lookup tables once (app start-up / worker start): ~2 s the first time.
     The libxml2 schema is compiled first: compiled after the large xmlschema object graph it validated
-    about 2x slower for its first thousand records here (measured, cause not pinned down)."""
+    about 2x slower for its first thousand records here (measured, cause not pinned down).
+    None warms the current item set (older sets are built on their first record)."""
+    version = version or DEFAULT_VERSION
     get_lxml_schema(version)
     _xsd_elements(version)
     _positions(version)
     run_edits({}, version=version)
 
 
-def worker_init(version: str = DEFAULT_VERSION) -> None:
+def worker_init(version: str | None = None) -> None:
     """Process-pool initializer: a no-op when forked from a warmed parent, a full build under spawn."""
     warm_up(version)
 
 
-def validate_record(source: str, data: bytes, lang: str = "en", version: str = DEFAULT_VERSION,
+_PICK_TAGS = frozenset({"ITM_SET_VRSN_CD", "A0310F", "A1600", "A2000", "A2300"})
+
+
+def pick_version(values: dict[str, str], version: str | None = None) -> tuple[str, list[Finding]]:
+    """The item set to validate a record with, and the MR-310/MR-311 findings about its version.
+
+    The record's own ITM_SET_VRSN_CD wins when it names a shipped set (its items are laid out for it);
+    otherwise the set in effect on the target date; otherwise the current set. A forced `version` wins
+    over both. A disagreement between the record's code and the date's (or forced) set is MR-310."""
+    claimed = version_for_code(values.get("ITM_SET_VRSN_CD"))
+    findings: list[Finding] = []
+    by_date = None
+    target = target_date(values)
+    if target and valid_date(target):
+        d = date(int(target[:4]), int(target[4:6]), int(target[6:]))
+        try:
+            by_date = version_for_date(d)
+        except UnsupportedTargetDate as exc:
+            item = _target_item(values)
+            findings.append(_fatal("MR-311", f"{item}: {exc}", f"{item}: la fecha objetivo {d.isoformat()} es anterior al "
+                                   "2023-10-01: no se admiten conjuntos de ítems anteriores a 1.18.11", item=item))
+    expected = version or by_date
+    if claimed and expected and claimed != expected:
+        why_en = f"the forced item set {version}" if version else f"the target date {target} ({_target_item(values)})"
+        why_es = f"el conjunto de ítems forzado {version}" if version else f"la fecha objetivo {target} ({_target_item(values)})"
+        code = values.get("ITM_SET_VRSN_CD")
+        want = get_catalog(expected).itm_set_vrsn_cd
+        findings.append(Finding(
+            "MR-310", FATAL, "ITM_SET_VRSN_CD", None,
+            {"en": f"ITM_SET_VRSN_CD {code} (item set {claimed}) does not match {why_en}, which requires item set {expected} "
+                   f"(ITM_SET_VRSN_CD {want})",
+             "es": f"ITM_SET_VRSN_CD {code} (conjunto {claimed}) no coincide con {why_es}, que requiere el conjunto {expected} "
+                   f"(ITM_SET_VRSN_CD {want})"},
+            {"en": f"Rebuild the record on item set {expected}, or correct the target date.",
+             "es": f"Vuelva a generar el registro con el conjunto {expected}, o corrija la fecha objetivo."}))
+    return version or claimed or by_date or DEFAULT_VERSION, findings
+
+
+def _target_item(values: dict[str, str]) -> str:
+    f = values.get("A0310F")
+    return "A1600" if f == "01" else "A2000" if f in ("10", "11", "12") else "A2300"
+
+
+def _pick_values(root) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    out = {}
+    for e in root:
+        tag = e.tag.upper() if isinstance(e.tag, str) else ""
+        if tag in _PICK_TAGS and tag not in out:
+            out[tag] = (e.text or "").strip()
+    return out
+
+
+def validate_record(source: str, data: bytes, lang: str = "en", version: str | None = None,
                     *, thorough: bool = False) -> RecordResult:
     """Validate one XML record. Never raises for bad input: every problem becomes a finding.
 
+    `version=None` validates against the record's own item set (ITM_SET_VRSN_CD / target date).
     `thorough=True` also runs xmlschema over the whole (re-laid) record on the slow path: slower
     (~40 ms), same verdicts; the tests use it to prove the fast path and xmlschema agree."""
     try:
         root = parse_tree(data)
     except XMLReadError as exc:
         return _result(source, None, [_fatal(exc.code, str(exc), exc.message_es, exc.line)], lang)
+    version, version_findings = pick_version(_pick_values(root), version)
+    if version_findings:
+        lines = {e.tag: e.sourceline for e in root if isinstance(e.tag, str)}
+        version_findings = [_with_line(f, lines.get(f.item or "")) for f in version_findings]
     gate = get_lxml_schema(version)
     if gate.validate(root):
         # The XSD guarantees a flat, ordered, duplicate-free record of known upper-case item tags (the
         # parser dropped comments and PIs), so a plain comprehension is enough; lines only when needed.
         values = {e.tag: (e.text or "").strip() for e in root}
-        findings = run_edits(values, check_format=False, version=version)
+        findings = version_findings + run_edits(values, check_format=False, version=version)
         if findings:
             lines = {e.tag: e.sourceline for e in root}
             findings = [f if f.item is None else Finding(f.edit_id, f.severity, f.item, lines.get(f.item), f.message, f.hint)
@@ -146,13 +219,17 @@ def validate_record(source: str, data: bytes, lang: str = "en", version: str = D
         parsed = values_from_tree(root)
     except XMLReadError as exc:
         return _result(source, None, [_fatal(exc.code, str(exc), exc.message_es, exc.line)], lang)
-    findings = _structure(parsed, version)
+    findings = version_findings + _structure(parsed, version)
     findings += run_edits(parsed.values, lines=parsed.lines, version=version)
     findings += _xsd_value_findings(parsed, flagged, findings, version)
     if thorough:
         findings += _xsd_findings(parsed, version)
     isc = parsed.values.get("ITM_SBST_CD") or derive_isc(parsed.values)
     return _result(source, isc, _dedupe(findings), lang)
+
+
+def _with_line(f: Finding, line: int | None) -> Finding:
+    return Finding(f.edit_id, f.severity, f.item, line, f.message, f.hint)
 
 
 _ELEMENT_IN_ERROR = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
@@ -276,7 +353,7 @@ def _rejected_file(source: str, exc: FileRejected, lang: str) -> RecordResult:
     return _result(source, None, [_fatal(exc.code, exc.en, exc.es)], lang)
 
 
-def _one(args: tuple[str, bytes | FileRejected, str, str]) -> RecordResult:
+def _one(args: tuple[str, bytes | FileRejected, str, str | None]) -> RecordResult:
     source, payload, lang, version = args
     if isinstance(payload, FileRejected):
         return _rejected_file(source, payload, lang)
@@ -285,7 +362,7 @@ def _one(args: tuple[str, bytes | FileRejected, str, str]) -> RecordResult:
 
 def validate_sources(
     sources: Iterable[Source], lang: str = "en", *, on_record: ProgressHook | None = None,
-    workers: int = 1, version: str = DEFAULT_VERSION,
+    workers: int = 1, version: str | None = None,
 ) -> list[RecordResult]:
     """Validate already-split sources; `workers` > 1 spreads records over processes (both cores)."""
     items = [(s, p, lang, version) for s, p in sources]
@@ -307,7 +384,7 @@ def validate_sources(
 
 
 def validate_bytes(name: str, data: bytes, lang: str = "en", *, on_record: ProgressHook | None = None,
-                   workers: int = 1, limits: Limits = DEFAULT_LIMITS, version: str = DEFAULT_VERSION) -> Report:
+                   workers: int = 1, limits: Limits = DEFAULT_LIMITS, version: str | None = None) -> Report:
     """Validate one uploaded file (xml or zip) held in memory: the web layer's entry point."""
     start = time.perf_counter()
     records = validate_sources(iter_sources(name, data, limits), lang, on_record=on_record, workers=workers, version=version)
@@ -315,7 +392,7 @@ def validate_bytes(name: str, data: bytes, lang: str = "en", *, on_record: Progr
 
 
 def validate_paths(paths: Iterable[str | Path], lang: str = "en", *, on_record: ProgressHook | None = None,
-                   workers: int = 1, limits: Limits = DEFAULT_LIMITS, version: str = DEFAULT_VERSION) -> Report:
+                   workers: int = 1, limits: Limits = DEFAULT_LIMITS, version: str | None = None) -> Report:
     """Validate files on disk. Paths that cannot be read at all go to `Report.unreadable` (exit code 2)."""
     start = time.perf_counter()
     report = Report()

@@ -24,12 +24,13 @@ from typing import Any
 from facility import audit
 from facility.db import write_transaction
 from facility.tables import Facility, Resident, User
+from mds import demo_clinical, schedule, signing
 from mds import rfa as rfa_rules
-from mds import schedule, signing
 from mds import services as assessment_services
-from mds.catalog import CARET, get_catalog
+from mds.catalog import CARET, DEFAULT_VERSION, get_catalog, version_for_date
 from mds.edits import FATAL, run_edits
 from mds.isc import derive_isc
+from mds.skips import skipped_by
 from mds.tables import Assessment, AssessmentAttestation, AssessmentSection, AssessmentVersion
 from mds.workflow_services import KIND_RFA, load_facility, member_name, schedule_stay
 from mds.workflow_tables import ExportBatch, ExportRecord
@@ -53,7 +54,9 @@ class Planned:
     rfa: rfa_rules.Rfa
     ard: date
     fate: str                        # in_progress | completed | exported | submitted | accepted | rejected
+    version: str = DEFAULT_VERSION   # the item set in effect on the target date (kept for life)
     record: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)  # the resident's coherent answers (mds.demo_clinical)
     z0500b: date | None = None
     assessment_id: int | None = None
 
@@ -77,17 +80,17 @@ class Templates:
     def __init__(self) -> None:
         self.cache: dict[tuple[str, ...], list[dict[str, str]]] = {}
 
-    def get(self, rfa: rfa_rules.Rfa, isc: str) -> list[dict[str, str]]:
+    def get(self, rfa: rfa_rules.Rfa, isc: str, version: str = DEFAULT_VERSION) -> list[dict[str, str]]:
         from mds.testing import random_assessment
 
         items = rfa.to_items()
-        key = (isc, items["A0310A"], items["A0310B"], items["A0310E"], items["A0310F"], items["A0310H"])
+        key = (version, isc, items["A0310A"], items["A0310B"], items["A0310E"], items["A0310F"], items["A0310H"])
         pool = self.cache.get(key)
         if pool is None:
             pool = self.cache[key] = []
             base = zlib.crc32("|".join(key).encode()) % 100_000
             for seed in range(base, base + 400):
-                candidate = random_assessment(random.Random(seed), isc=isc)
+                candidate = random_assessment(random.Random(seed), isc=isc, version=version)
                 # A0310B is not compared: 01 (5-day) and 99 ask the same items once A0310A = 01 (mds.testing
                 # only makes B = 99 on NC); A0310E only where it is asked.
                 wanted = {k: items[k] for k in ("A0310A", "A0310F", "A0310H")} | ({"A0310E": rfa.e} if rfa.e else {})
@@ -107,11 +110,12 @@ def _entry_before(stay: dict[str, Any], events: list[dict[str, Any]], day: date)
 
 
 def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: dict[str, Any], facility: dict[str, Any],
-                  entry: date, signed: bool) -> dict[str, str]:
+                  entry: date, signed: bool, coherent: bool = True) -> dict[str, str]:
     """The template re-dated onto the plan: same intervals around the ARD, this resident's identity."""
-    catalog = get_catalog()
+    catalog = get_catalog(plan.version)
     record = dict(template)
-    t_ard = _parse(template.get("A2300", "")) or plan.ard
+    # the template's target date: ARD, else (tracking records carry no A2300) discharge or entry date
+    t_ard = next((d for k in ("A2300", "A2000", "A1600") if (d := _parse(template.get(k, "")))), plan.ard)
     shift = plan.ard - t_ard
     for item_id in ANSWER_DATES:
         value = _parse(record.get(item_id, ""))
@@ -138,11 +142,16 @@ def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: d
     plan.z0500b = plan.ard + ((t_z - t_ard) if t_z else timedelta(days=2)) if signed else None
     if "Z0500B" in record:
         record["Z0500B"] = _ymd(plan.z0500b) if plan.z0500b else CARET
+    if coherent and plan.answers:
+        record = demo_clinical.apply(record, plan.answers)
+        for item_id in skipped_by(record, catalog.active_items(isc)):  # gateways the answers closed
+            if item_id in record:
+                record[item_id] = CARET
     return {k: v for k, v in record.items() if k in catalog.items}
 
 
-def _record_ok(record: dict[str, str], today: date, signed: bool) -> bool:
-    if any(f.severity == FATAL for f in run_edits(record)):
+def _record_ok(record: dict[str, str], today: date, signed: bool, version: str = DEFAULT_VERSION) -> bool:
+    if any(f.severity == FATAL for f in run_edits(record, version=version)):
         return False
     if signed:
         last = max((d for k in ("Z0500B", "V0200B2", "V0200C2") if (d := _parse(record.get(k, "")))), default=None)
@@ -243,26 +252,36 @@ async def extend_demo(facility_id: int, today: date) -> None:
     rng = random.Random(SEED)
     templates = Templates()
     plans: list[Planned] = []
+    incoherent = 0
+    profiles: dict[int, tuple[demo_clinical.Profile, random.Random]] = {}
     for stay in data.stays:
         resident = residents[stay["resident"]]
+        profile, clinical_rng = profiles.setdefault(resident["id"], (demo_clinical.profile_for(resident["id"]),
+                                                                     random.Random(SEED + resident["id"])))
         for step in plan_stay(stay, data.events.get(stay["id"], []), today, rng):
             if step.fate == "missing" or step.rfa is None or step.ard is None or step.entry is None:
                 continue
             isc = derive_isc({"A0050": "1", "A0200": "1", **step.rfa.to_items()})
             if isc is None:
                 continue
-            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate)
-            for signed in ((True, False) if step.fate != "in_progress" else (False,)):
-                for template in templates.get(step.rfa, isc):
-                    record = _build_record(template, plan, isc, resident, facility, step.entry, signed)
-                    if _record_ok(record, today, signed):
-                        plan.record = record
+            plan = Planned(stay, step.item.kind, step.rfa, step.ard, step.fate, version_for_date(step.ard))
+            plan.answers = demo_clinical.next_answers(profile, clinical_rng, tracking=rfa_rules.is_tracking(step.rfa),
+                                                      recent=(today - step.ard).days <= demo_clinical.RECENT_DAYS)
+            for coherent in (True, False):  # the resident's own answers first; the plain template if they break an edit
+                for signed in ((True, False) if step.fate != "in_progress" else (False,)):
+                    for template in templates.get(step.rfa, isc, plan.version):
+                        record = _build_record(template, plan, isc, resident, facility, step.entry, signed, coherent)
+                        if _record_ok(record, today, signed, plan.version):
+                            plan.record = record
+                            break
+                    if plan.record:
+                        plan.fate = plan.fate if signed else "in_progress"  # no template fits the dates: keep it open
                         break
                 if plan.record:
-                    plan.fate = plan.fate if signed else "in_progress"  # no template fits the dates: keep it open
+                    incoherent += not coherent
                     break
             if not plan.record:  # an open record need not pass the edits yet
-                templates_left = templates.get(step.rfa, isc)
+                templates_left = templates.get(step.rfa, isc, plan.version)
                 if templates_left:
                     plan.fate = "in_progress"
                     plan.record = _build_record(templates_left[0], plan, isc, resident, facility, step.entry, False)
@@ -272,7 +291,8 @@ async def extend_demo(facility_id: int, today: date) -> None:
     async with write_transaction():
         await audit.record(audit.Actor(None, "system"), "import", "demo_mds", facility_id, facility_id=facility_id,
                            after={"assessments": len(plans), "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
-                                  "fates": {f: sum(1 for p in plans if p.fate == f) for f in {p.fate for p in plans}}})
+                                  "fates": {f: sum(1 for p in plans if p.fate == f) for f in {p.fate for p in plans}},
+                                  "records_without_profile_answers": incoherent})
 
 
 async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, Any], nurse: dict[str, Any], today: date,

@@ -1,11 +1,19 @@
-"""Build mds/data/items_v1_20_1.json, the shipped MDS 3.0 item catalog.
+"""Build the shipped MDS 3.0 item catalogs mds/data/items_v1_18_11.json, items_v1_19_1.json and
+items_v1_20_1.json (one per item set; mds.catalog loads them).
 
-Input: ../shared/data/mds (the MDS3Builder v1.17 item skeleton + the ref/ tables).
-Output: one JSON file the app loads at run time (mds.catalog). The changes from the v1.17 skeleton to
-item set v1.20.1 (effective 2025-10-01) are applied here, item by item, and each one is listed with its
-source in docs/catalog-changes-v1.20.1.md.
+Inputs (never edited here):
+- ../shared/data/mds/mds3builder_items_v1_18_11.csv: item ids, labels, value lists and record-type flags of
+  item set v1.18.11 as carried by the MDS3Builder test-file generator (see its SOURCES.md);
+- ../shared/data/mds/ref/item_set_changes.csv: what changed in 1.19.1 and 1.20.1 (added/removed/renamed);
+- scripts/catalog/supplement.csv: items CMS pages show that the builder lacks (ITEM-SETS.md §3b, §6) and
+  the items added in 1.19.1/1.20.1, each with its source and evidence level;
+- scripts/catalog/fixes.csv: value-list and subset fixes of builder items, each with its source.
+Every item in the output carries `source`, `evidence` (cms, builder, secondary, draft, inferred),
+`verified` (False when no CMS or reference-builder source exists) and a `note` where needed.
+docs/item-sets.md explains the versions and what could not be verified; docs/item-sets-isc.md is the
+generated item x ISC table (`--isc-doc`).
 
-Usage: python scripts/build_catalog.py [SHARED_DATA_DIR] [--out PATH]
+Usage: python scripts/build_catalog.py [SHARED_DATA_DIR] [--out-dir DIR] [--isc-doc PATH]
 """
 
 from __future__ import annotations
@@ -20,9 +28,36 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
-DEFAULT_OUT = REPO / "mds" / "data" / "items_v1_20_1.json"
+DEFAULT_OUT_DIR = REPO / "mds" / "data"
+DEFAULT_ISC_DOC = REPO / "docs" / "item-sets-isc.md"
+HERE = Path(__file__).resolve().parent / "catalog"
+BUILDER_CSV = "mds3builder_items_v1_18_11.csv"
+BUILDER_REF = "GitHubAdmin/MDS3Builder@a39477872565 (staging)"
 
-ITEM_SET = {"version": "1.20.1", "itm_set_vrsn_cd": "1.20", "effective": "2025-10-01"}
+# Item sets, oldest first. ITM_SET_VRSN_CD: the short form edit -3807 asks for. SPEC_VRSN_CD: the data
+# specs' version as "major.minor" (the pattern of a 2015 exporter, item set 1.13 sent with spec 1.15).
+VERSIONS: list[dict[str, Any]] = [
+    {"version": "1.18.11", "effective": "2023-10-01", "until": "2024-09-30",
+     "itm_set_vrsn_cd": "1.18", "itm_set_vrsn_cd_verified": True,
+     "itm_set_vrsn_cd_evidence": "cms.gov MDS data specs V3.02.1 (05-07-2024) item page ITM_SET_VRSN_CD: 1.18 = 'Ninth update to "
+                                 "MDS 3.0 item set (effective 10/01/2023)'; edit -3807 (submit 1.18, not 1.18.11)",
+     "spec_vrsn_cd": "3.01", "spec_vrsn_cd_verified": False,
+     "spec_vrsn_cd_evidence": "NOT VERIFIED: data specs V3.01.x were the specs for item set 1.18 (cms.gov MDS 3.0 Technical "
+                              "Information page); no CMS list of SPEC_VRSN_CD values newer than V1.12.0 (2013) was seen"},
+    {"version": "1.19.1", "effective": "2024-10-01", "until": "2025-09-30",
+     "itm_set_vrsn_cd": "1.19", "itm_set_vrsn_cd_verified": True,
+     "itm_set_vrsn_cd_evidence": "cms.gov MDS data specs V3.02.1 (05-07-2024) item page ITM_SET_VRSN_CD: 1.19 = 'Tenth update to "
+                                 "MDS 3.0 item set (effective 10/01/2024)'",
+     "spec_vrsn_cd": "3.02", "spec_vrsn_cd_verified": False,
+     "spec_vrsn_cd_evidence": "NOT VERIFIED: data specs V3.02.1 final (05-07-2024) are the specs for item set 1.19; the value "
+                              "list of SPEC_VRSN_CD itself was not seen"},
+    {"version": "1.20.1", "effective": "2025-10-01", "until": None,
+     "itm_set_vrsn_cd": "1.20", "itm_set_vrsn_cd_verified": False,
+     "itm_set_vrsn_cd_evidence": "NOT VERIFIED: no data-spec page listing the value for the Oct-2025 item set was seen (the newest "
+                                 "list, V3.02.1, ends at 1.19); 1.20 follows the pattern of -3807 (ref/item_set_changes.csv)",
+     "spec_vrsn_cd": "3.10", "spec_vrsn_cd_verified": False,
+     "spec_vrsn_cd_evidence": "NOT VERIFIED: only the V3.10.0 draft data specs (09-25-2024) for this item set were seen"},
+]
 
 # MDS3Builder record types -> item subset code (ISC). Source: item_subset_codes.csv meanings.
 RECORD_TYPE_ISC = {
@@ -31,7 +66,7 @@ RECORD_TYPE_ISC = {
     "discharge_ra": "ND", "discharge_rna": "ND", "entry": "NT", "death": "NT",
 }
 # MDS3Builder has no swing-bed record types: swing-bed subsets reuse the nursing-home subset of the
-# same record kind (documented assumption, docs/catalog-changes-v1.20.1.md).
+# same record kind (documented assumption, docs/item-sets.md).
 SWING_BED_FROM = {"SP": "NP", "SD": "ND", "ST": "NT"}
 ALL_ISCS = ["NC", "NQ", "NP", "NPE", "IPA", "ND", "NT", "SP", "SD", "ST", "XX"]
 ASSESSMENT_ISCS = [i for i in ALL_ISCS if i != "XX"]
@@ -62,7 +97,7 @@ CONTROL_ITEMS: list[dict[str, Any]] = [
 # TEXT items of the skeleton that are numeric: (min, max). Ranges from the item text (e.g. C0500
 # "00-15", 99 = unable to complete) and CMS field widths; minutes are 4-digit fields.
 NUMERIC_RANGES: dict[str, tuple[int, int]] = {
-    "C0500": (0, 99), "D0300": (0, 99), "D0600": (0, 30),
+    "C0500": (0, 99), "D0160": (0, 99), "D0600": (0, 30),
     "K0200A": (0, 99), "K0200B": (0, 999), "M1030": (0, 9), "O0430": (0, 999),
     "V0100D": (0, 99), "V0100E": (0, 99), "V0100F": (0, 30), "X0800": (1, 99),
 }
@@ -74,9 +109,10 @@ NUMERIC_PATTERNS = [
     (re.compile(r"^O0425[A-C]5$"), (0, 7)),
 ]
 # Numeric items whose value must be zero-padded to a fixed width (CMS sends C0500 as 00-15, X0800 as 01).
-NUMERIC_WIDTH = {"C0500": 2, "D0300": 2, "D0600": 2, "V0100D": 2, "V0100E": 2, "V0100F": 2, "X0800": 2}
+NUMERIC_WIDTH = {"C0500": 2, "D0160": 2, "D0600": 2, "V0100D": 2, "V0100E": 2, "V0100F": 2, "X0800": 2}
 TEXT_LENGTHS = {
-    "A0100B": 15, "A0500A": 12, "A0500B": 1, "A0500C": 18, "A0600A": 9, "A0600B": 12, "A1100B": 15,
+    "A0100A": 10, "A0100B": 15, "A0100C": 15, "A0500A": 12, "A0500B": 1, "A0500C": 18, "A0500D": 3, "A0600A": 9,
+    "A0600B": 12, "A0700": 14, "A1110A": 15,
     "A1300A": 20, "A1300B": 10, "A1300C": 60, "I0020B": 8, "X0200A": 12, "X0200C": 18, "X0500": 9,
 }
 BIRTHDATE_ITEMS = {"A0900", "X0400"}  # -3678: YYYYMMDD, YYYYMM or YYYY
@@ -178,12 +214,6 @@ ITEM_LABELS_ES = {
 }
 
 
-def _checked_label(text: str) -> str:
-    """Drop the trailing '(A0310a)' id echo and builder notes from a skeleton label."""
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"\s*\([A-Z]{1,2}\d{4}[a-zA-Z0-9]*\)\s*$", "", text) or text
-
-
 def _parse_value_labels(raw: str) -> dict[str, str]:
     labels: dict[str, str] = {}
     for part in raw.split(" || "):
@@ -204,40 +234,6 @@ def _label_es(code: str, en: str, values: list[str]) -> str | None:
 def _section(item_id: str) -> str:
     return "GG" if item_id.startswith("GG") else item_id[0]
 
-
-def _read_skeleton(path: Path) -> dict[str, dict[str, Any]]:
-    """Rows keyed by upper-case id. Duplicate and '_title' rows (builder display variants) are merged:
-    their record-type flags are OR-ed into the base item."""
-    items: dict[str, dict[str, Any]] = {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            raw_id = row["item"].strip()
-            if not row["field_type"] or not re.match(r"^[A-Za-z]{1,2}[0-9]{4}", raw_id):
-                continue  # FIELD_OPTION artefact, control items (those come from control_items.csv)
-            item_id = raw_id.removesuffix("_title").upper()
-            iscs = _row_iscs(row)
-            if item_id in items:
-                items[item_id]["subsets"] |= iscs
-                continue
-            items[item_id] = {
-                "id": item_id, "field_type": row["field_type"], "label": _checked_label(row["label"]),
-                "values": [v for v in row["values"].split("|") if v], "value_labels": _parse_value_labels(row["value_labels"]),
-                "subsets": iscs,
-            }
-    return items
-
-
-def _row_iscs(row: dict[str, str]) -> set[str]:
-    iscs: set[str] = set()
-    for rtype, isc in RECORD_TYPE_ISC.items():
-        if row.get(f"mds_{rtype}") == "Y" or row.get(f"correction_of_{rtype}") == "Y":
-            iscs.add(isc)
-        if row.get(f"inactivation_of_{rtype}") == "Y":
-            iscs.add("XX")
-    for swing, base in SWING_BED_FROM.items():
-        if base in iscs:
-            iscs.add(swing)
-    return iscs
 
 
 def _text_kind(item_id: str, label: str) -> dict[str, Any]:
@@ -276,21 +272,224 @@ def _specials(item_id: str, skeleton_values: list[str], section: str) -> list[st
     return specials
 
 
-def _build_item(raw: dict[str, Any], added_by: str | None = None) -> dict[str, Any]:
+# ---------------------------------------------------------------- reading the inputs
+
+ITEM_ID = re.compile(r"^[A-Z]{1,2}[0-9]{4}[A-Z0-9]*$")
+_ID_ECHO = re.compile(r"\s*\((?:[A-Z]{1,2}\d{4}[a-zA-Z0-9]*(?:\s*[-,]\s*[A-Z]{1,2}\d{4}[a-zA-Z0-9]*)*)\)\s*$")
+
+
+def _clean(text: str) -> str:
+    """Collapse whitespace and drop trailing '(A0310a)' / '(K0520d1, K0520d3)' id echoes."""
+    text = re.sub(r"\s+", " ", text).strip()
+    while (cut := _ID_ECHO.sub("", text)) != text:
+        text = cut
+    return text
+
+
+def _builder_label(row: dict[str, str]) -> str:
+    if row["field_type"] != "CHECKBOX":
+        return _clean(row["label"])
+    group, _, option = row["label"].partition(" :: ")
+    # The group text repeats the question and '(Check all that apply)': keep its title only.
+    group = re.sub(r"\s*\((?:Check|[A-Z]{1,2}\d{4}).*$", "", re.sub(r"\s+", " ", group)).strip().rstrip(":")
+    return f"{group}: {_clean(option)}" if group else _clean(option)
+
+
+def _row_iscs(row: dict[str, str]) -> set[str]:
+    iscs: set[str] = set()
+    for rtype, isc in RECORD_TYPE_ISC.items():
+        if row.get(f"mds_{rtype}") == "Y" or row.get(f"correction_of_{rtype}") == "Y":
+            iscs.add(isc)
+        if row.get(f"inactivation_of_{rtype}") == "Y":
+            iscs.add("XX")
+    return iscs
+
+
+def _with_swing_beds(iscs: set[str]) -> set[str]:
+    return iscs | {swing for swing, base in SWING_BED_FROM.items() if base in iscs}
+
+
+def read_builder(path: Path) -> dict[str, dict[str, Any]]:
+    """Builder rows keyed by upper-case item id. Duplicate rows and `_title` display variants (any case)
+    are merged into the base item by OR-ing their record-type flags (SOURCES.md: 'Merge them by OR-ing')."""
+    items: dict[str, dict[str, Any]] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            item_id = re.sub(r"_title$", "", row["item"].strip(), flags=re.IGNORECASE).upper()
+            if not ITEM_ID.match(item_id):
+                continue  # control items come from CONTROL_ITEMS (control_items.csv)
+            iscs = _row_iscs(row)
+            if item_id in items:
+                items[item_id]["subsets"] |= iscs
+                continue
+            labels = _parse_value_labels(row["value_labels"])
+            kind = {"CHECKBOX": "checklist", "DROPDOWN": "code", "RADIO": "code"}.get(row["field_type"])
+            items[item_id] = {
+                "id": item_id, "kind": kind, "label": _builder_label(row),
+                "values": [v for v in row["values"].split("|") if v not in ("", "^", "-")],
+                "value_labels": {"0": "No", "1": "Yes"} if kind == "checklist" else labels,
+                "subsets": iscs, "source": f"{BUILDER_REF} {row['source_file']}", "evidence": "builder",
+                "note": "commented out in the builder (not sent by it)" if row.get("builder_sends") == "N" else "",
+            }
+    for raw in items.values():
+        raw["subsets"] = _with_swing_beds(raw["subsets"])
+    return items
+
+
+def _subsets_spec(spec: str) -> set[str]:
+    if spec == "ALL":
+        return set(ALL_ISCS)
+    if spec == "ASSESSMENTS":
+        return set(ASSESSMENT_ISCS)
+    return set(spec.split("|"))
+
+
+def read_supplement(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            kind, *args = row["type"].split(":")
+            raw: dict[str, Any] = {"id": row["item"], "since": row["since"], "label": row["label"], "source": row["source"],
+                                   "evidence": row["evidence"], "note": row["note"], "subsets_like": row["subsets_like"],
+                                   "subsets": _subsets_spec(row["subsets"]) if row["subsets"] else set()}
+            if kind in ("code", "checklist"):
+                raw["kind"] = kind
+                raw["value_labels"] = _parse_value_labels(row["values"])
+                raw["values"] = list(raw["value_labels"])
+            elif kind == "numeric":
+                lo, hi, width = (int(a) for a in args)
+                raw["text_kind"] = {"type": "numeric", "min": lo, "max": hi, "width": width}
+            elif kind == "text":
+                raw["text_kind"] = {"type": "text", "max_length": int(args[0])}
+            else:
+                raw["text_kind"] = {"type": kind}
+            rows.append(raw)
+    return rows
+
+
+def read_fixes(path: Path) -> list[dict[str, Any]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [{"items": r["item"].split(";"), "versions": r["versions"], "field": r["field"], "value": r["value"],
+                 "source": r["source"]} for r in csv.DictReader(fh)]
+
+
+def _expand(spec: str) -> list[str]:
+    return [i.strip() for i in spec.split(";") if i.strip()]
+
+
+def read_changes(path: Path) -> dict[str, dict[str, set[str]]]:
+    """Per target version: ids added and removed (renames count as both; `*` rows are prefixes)."""
+    out: dict[str, dict[str, set[str]]] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            target = row["version"].split("->")[1]
+            bucket = out.setdefault(target, {"added": set(), "removed": set()})
+            if row["change"] == "renamed":
+                old, new = row["item"].split("->")
+                bucket["removed"].update(_expand(old))
+                bucket["added"].update(_expand(new))
+            elif row["change"] in ("added", "removed"):
+                bucket[row["change"]].update(_expand(row["item"]))
+    return out
+
+
+def _removed(item_id: str, removed: set[str]) -> bool:
+    return any(item_id == r or (r.endswith("*") and item_id.startswith(r[:-1])) for r in removed)
+
+
+# ---------------------------------------------------------------- building one item set
+
+def _applies(versions: str, version: str) -> bool:
+    return versions == "ALL" or version in versions.split(";")
+
+
+def _apply_fix(raw: dict[str, Any], fix: dict[str, Any], defs: dict[str, dict[str, Any]]) -> None:
+    field, value = fix["field"], fix["value"]
+    if field == "values":
+        raw["value_labels"] = _parse_value_labels(value)
+        raw["values"] = list(raw["value_labels"])
+    elif field == "subsets_like":
+        raw["subsets"] = set(defs[value]["subsets"])
+    elif field == "subsets_remove":
+        raw["subsets"] = set(raw["subsets"]) - set(value.split("|"))
+    elif field == "subsets_add":
+        raw["subsets"] = _with_swing_beds(set(raw["subsets"]) | set(value.split("|")))
+    else:
+        raise ValueError(f"fixes.csv: unknown field {field!r}")
+    raw["note"] = "; ".join(n for n in (raw.get("note"), f"{field} fixed: {fix['source']}") if n)
+
+
+def item_definitions(shared: Path, version: str) -> dict[str, dict[str, Any]]:
+    """Raw definitions of every item of `version` (builder + supplement - removals, fixes applied)."""
+    order = [v["version"] for v in VERSIONS]
+    builder = read_builder(shared / "mds" / BUILDER_CSV)
+    changes = read_changes(shared / "mds" / "ref" / "item_set_changes.csv")
+    supplement = read_supplement(HERE / "supplement.csv")
+    first_removed = changes.get(order[0], {}).get("removed", set())
+    stale = sorted(i for i in builder if _removed(i, first_removed))
+    if stale:
+        raise SystemExit(f"builder carries items retired in {order[0]}: {stale}")
+    defs = {k: dict(v) for k, v in builder.items()}
+    cms_added = _cms_sources(shared)
+    for item_id, source in cms_added.items():
+        if item_id in defs:
+            defs[item_id].update(source=source, evidence="cms")
+    for v in order[: order.index(version) + 1]:
+        if v != order[0]:
+            for item_id in [i for i in defs if _removed(i, changes.get(v, {}).get("removed", set()))]:
+                del defs[item_id]
+        for raw in (r for r in supplement if r["since"] == v):
+            defs[raw["id"]] = dict(raw)
+        expected = changes.get(v, {}).get("added", set())
+        # Section S items are state-optional (not part of the federal record this tool exports).
+        missing = sorted(i for i in expected if "*" not in i and not i.startswith("S") and i not in defs)
+        if missing:
+            raise SystemExit(f"item_set_changes.csv adds {missing} in {v}, but no definition exists (supplement.csv)")
+    for raw in defs.values():
+        like = raw.pop("subsets_like", "")
+        if like:
+            raw["subsets"] = set((builder.get(like) or defs[like])["subsets"])
+    for fix in read_fixes(HERE / "fixes.csv"):
+        if _applies(fix["versions"], version):
+            for item_id in fix["items"]:
+                if item_id in defs:
+                    _apply_fix(defs[item_id], fix, defs)
+    for item_id, raw in defs.items():
+        if item_id.startswith("X"):
+            # Every record carries the X items: ^ on a new record (-3746), answered on a correction.
+            raw["subsets"] = set(ALL_ISCS)
+        if item_id == "A0050":
+            raw["subsets"] = set(ALL_ISCS)  # decides between new record, modification and XX
+    return defs
+
+
+def _cms_sources(shared: Path) -> dict[str, str]:
+    """Builder items whose 'added' row in item_set_changes.csv cites a CMS data-spec page."""
+    out = {}
+    with (shared / "mds" / "ref" / "item_set_changes.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["change"] in ("added", "renamed") and "cms.gov" in row["source"]:
+                new = row["item"].split("->")[-1]
+                for item_id in _expand(new):
+                    out[item_id] = row["source"]
+    return out
+
+
+def _build_item(raw: dict[str, Any]) -> dict[str, Any]:
     item_id = raw["id"]
     section = _section(item_id)
     label_en = raw["label"]
     item: dict[str, Any] = {"id": item_id, "section": section}
-    if raw.get("field_type") in ("DROPDOWN", "RADIO") or raw.get("kind") in ("code", "checklist"):
+    if raw.get("kind") in ("code", "checklist"):
         values = [v for v in raw["values"] if v not in ("^", "-")]
-        item["type"] = raw.get("kind") or _code_kind(item_id, raw["values"])
+        item["type"] = "checklist" if raw["kind"] == "checklist" else _code_kind(item_id, values)
         item["values"] = values
         labels = raw.get("value_labels", {})
         item["value_labels"] = {
-            code: {"en": labels.get(code, code), "es": _label_es(code, labels.get(code, code), values) or labels.get(code, code)}
+            code: {"en": labels.get(code) or code, "es": _label_es(code, labels.get(code) or code, values) or labels.get(code) or code}
             for code in values
         }
-        item["value_labels_es_fallback"] = [c for c in values if _label_es(c, labels.get(c, c), values) is None]
+        item["value_labels_es_fallback"] = [c for c in values if _label_es(c, labels.get(c) or c, values) is None]
     else:
         item.update(raw.get("text_kind") or _text_kind(item_id, label_en))
     item["special"] = _specials(item_id, raw.get("values", []), section)
@@ -298,150 +497,92 @@ def _build_item(raw: dict[str, Any], added_by: str | None = None) -> dict[str, A
     item["label"] = {"en": label_en, "es": es or label_en}
     item["label_es_fallback"] = es is None
     item["subsets"] = [i for i in ALL_ISCS if i in raw["subsets"]]
-    if added_by:
-        item["change"] = added_by
+    item["source"] = raw["source"]
+    item["evidence"] = raw["evidence"]
+    item["verified"] = raw["evidence"] in ("cms", "builder")
+    if raw.get("note"):
+        item["note"] = raw["note"]
     return item
 
 
-def _added_items(skeleton: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Items new in (or missing from the skeleton of) item sets 1.18-1.20.1. Active subsets are copied
-    from the skeleton item they replace or sit beside; see docs/catalog-changes-v1.20.1.md."""
-    def subsets_of(item_id: str) -> set[str]:
-        return set(skeleton[item_id]["subsets"])
-
-    yes_no = {"0": "No", "1": "Yes"}
-    added: list[dict[str, Any]] = []
-
-    def code(item_id: str, label: str, values: dict[str, str], subsets: set[str], change: str, kind: str = "code") -> None:
-        added.append({"raw": {"id": item_id, "label": label, "kind": kind, "values": list(values), "value_labels": values,
-                              "subsets": subsets}, "change": change})
-
-    def other(item_id: str, label: str, text_kind: dict[str, Any], subsets: set[str], change: str) -> None:
-        added.append({"raw": {"id": item_id, "label": label, "text_kind": text_kind, "subsets": subsets}, "change": change})
-
-    code("A0810", "Sex", {"1": "Male", "2": "Female"}, subsets_of("A0800"), "replaces A0800 Gender (v1.20.1)")
-    race_subsets = subsets_of("A1000A")
-    for letter, text in [("A", "No, not of Hispanic, Latino/a, or Spanish origin"), ("B", "Yes, Mexican, Mexican American, Chicano/a"),
-                         ("C", "Yes, Puerto Rican"), ("D", "Yes, Cuban"), ("E", "Yes, another Hispanic, Latino, or Spanish origin"),
-                         ("X", "Resident unable to respond"), ("Y", "Resident declines to respond")]:
-        code(f"A1005{letter}", f"Ethnicity: {text}", yes_no, race_subsets, "replaces A1000 (v1.18)", "checklist")
-    for letter, text in [("A", "White"), ("B", "Black or African American"), ("C", "American Indian or Alaska Native"),
-                         ("D", "Asian Indian"), ("E", "Chinese"), ("F", "Filipino"), ("G", "Japanese"), ("H", "Korean"),
-                         ("I", "Vietnamese"), ("J", "Other Asian"), ("K", "Native Hawaiian"), ("L", "Guamanian or Chamorro"),
-                         ("M", "Samoan"), ("N", "Other Pacific Islander"), ("X", "Resident unable to respond"),
-                         ("Y", "Resident declines to respond"), ("Z", "None of the above")]:
-        code(f"A1010{letter}", f"Race: {text}", yes_no, race_subsets, "replaces A1000 (v1.18)", "checklist")
-    code("M0100Z", "Determination of Pressure Ulcer/Injury Risk: None of the above", yes_no, subsets_of("M0100A"),
-         "missing from skeleton (edit -3595)", "checklist")
-    # K0520 Nutritional Approaches replaces K0510 (v1.18.11). Column 2 (on admission, while a resident)
-    # is the one edit -4055 gates on A2300-A1600.
-    k_admit = subsets_of("K0510A1") | subsets_of("K0510B2")
-    for letter, text in [("A", "Parenteral/IV feeding"), ("B", "Feeding tube"), ("C", "Mechanically altered diet"),
-                         ("D", "Therapeutic diet"), ("Z", "None of the above")]:
-        for col, (col_text, subs) in enumerate([("on admission, while not a resident", k_admit),
-                                                 ("on admission, while a resident", k_admit),
-                                                 ("while a resident, last 7 days", subsets_of("K0510B2")),
-                                                 ("at discharge", {"ND", "SD", "NPE"})], start=1):
-            code(f"K0520{letter}{col}", f"Nutritional approaches: {text} ({col_text})", yes_no, subs,
-                 "replaces K0510 (v1.18.11)", "checklist")
-    o_subsets = subsets_of("O0400B4")
-    for letter, text in [("A", "Speech-language pathology and audiology services"), ("B", "Occupational therapy"),
-                         ("C", "Physical therapy"), ("D", "Respiratory therapy"), ("E", "Psychological therapy"),
-                         ("Z", "None of the above")]:
-        code(f"O0390{letter}", f"Therapy services: {text}", yes_no, o_subsets, "new in v1.20.1 (edit -4077)", "checklist")
-    q_subsets = {"NC", "NQ"}
-    for letter, text in [("A", "Resident"), ("B", "Family"), ("C", "Significant other"), ("D", "Legal guardian"),
-                         ("E", "Other legally authorized representative"), ("Z", "None of the above")]:
-        code(f"Q0110{letter}", f"Participation in assessment and goal setting: {text}", yes_no, q_subsets,
-             "missing from skeleton (edit -4023)", "checklist")
-    v_subsets = {"NC", "NQ"}
-    code("V0100A", "Prior assessment federal OBRA reason for assessment",
-         {"01": "Admission", "02": "Quarterly", "03": "Annual", "04": "Significant change",
-          "05": "Significant correction to prior comprehensive", "06": "Significant correction to prior quarterly", "99": "None of the above"},
-         v_subsets, "missing from skeleton (edits -3744, -3782)")
-    code("V0100B", "Prior assessment PPS reason for assessment", {"01": "5-day scheduled assessment", "08": "IPA", "99": "None of the above"},
-         v_subsets, "missing from skeleton (edits -3744, -3782)")
-    other("V0100C", "Prior assessment reference date", {"type": "date"}, v_subsets, "missing from skeleton (edit -3744)")
-    other("V0100D", "Prior assessment BIMS summary score", {"type": "numeric", "min": 0, "max": 99, "width": 2}, v_subsets,
-          "missing from skeleton (edit -3744)")
-    other("V0100E", "Prior assessment PHQ resident total severity score", {"type": "numeric", "min": 0, "max": 99, "width": 2},
-          v_subsets, "missing from skeleton (edit -3744)")
-    other("V0100F", "Prior assessment PHQ staff total severity score", {"type": "numeric", "min": 0, "max": 30, "width": 2},
-          v_subsets, "missing from skeleton (edit -3744)")
-    other("V0200B2", "CAA completion: date RN coordinator signed", {"type": "date"}, {"NC"}, "missing from skeleton (edit -3851)")
-    other("V0200C2", "Care planning decisions: date signed", {"type": "date"}, {"NC"}, "missing from skeleton (edit -3851)")
-    x_subsets = set(ALL_ISCS)
-    other("X0800", "Correction number", {"type": "numeric", "min": 1, "max": 99, "width": 2}, x_subsets,
-          "missing from skeleton (edit -3783)")
-    other("X1100E", "Correction attestation date", {"type": "date"}, x_subsets, "missing from skeleton (edit -3851)")
-    other("Z0500B", "Date RN assessment coordinator signed assessment as complete", {"type": "date"},
-          set(ASSESSMENT_ISCS), "missing from skeleton (edit -3851)")
-    return added
-
-
-# Retired items (v1.17 skeleton -> v1.20.1). Section G: retired Oct 2023 (item_set_versions.csv 1.18).
-def _is_retired(item_id: str) -> str | None:
-    if item_id.startswith("G") and not item_id.startswith("GG"):
-        return "Section G retired in item set 1.18 (2023-10-01)"
-    if item_id == "A0800":
-        return "replaced by A0810 Sex (v1.20.1)"
-    if item_id.startswith("A1000"):
-        return "replaced by A1005 ethnicity / A1010 race (v1.18)"
-    if item_id.startswith("K0510"):
-        return "replaced by K0520 (v1.18.11)"
-    if item_id == "O0420":
-        return "removed in v1.20.1"
-    return None
-
-
-def build(shared: Path) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    skeleton = _read_skeleton(shared / "mds" / "mds3builder_items_v1_17.csv")
-    # X items: active on every record so new records can carry them as ^ (-3746).
-    for item_id, raw in skeleton.items():
-        if item_id.startswith("X"):
-            raw["subsets"] = set(ALL_ISCS)
-    added = _added_items(skeleton)
-    removed = [(i, why) for i in skeleton if (why := _is_retired(i))]
-    removed_ids = {i for i, _ in removed}
-    items = [_build_item(raw) for item_id, raw in skeleton.items() if item_id not in removed_ids]
-    items += [_build_item(a["raw"], a["change"]) for a in added]
-    items.sort(key=lambda it: it["id"])
+def _controls() -> list[dict[str, Any]]:
     controls = []
     for ctrl in CONTROL_ITEMS:
-        c = {"id": ctrl["id"], "section": "CTRL", "type": ctrl["type"], "control": True, "required": ctrl["required"],
-             "special": [], "subsets": list(ALL_ISCS)}
+        c: dict[str, Any] = {"id": ctrl["id"], "section": "CTRL", "type": ctrl["type"], "control": True,
+                             "required": ctrl["required"], "special": [], "subsets": list(ALL_ISCS)}
         if ctrl["type"] == "code":
             c["values"] = ctrl["values"]
             c["value_labels"] = {v: {"en": v, "es": v} for v in ctrl["values"]}
         else:
             c["max_length"] = ctrl["max_length"]
-        es = ITEM_LABELS_ES[ctrl["id"]]
-        c["label"] = {"en": ctrl["id"].replace("_", " ").title(), "es": es}
+        c["label"] = {"en": ctrl["id"].replace("_", " ").title(), "es": ITEM_LABELS_ES[ctrl["id"]]}
         c["label_es_fallback"] = False
+        c["source"] = "ref/control_items.csv (MDS data specs V3.02.1 / V1.12.0 control item pages)"
+        c["evidence"] = "cms"
+        c["verified"] = True
         controls.append(c)
-    # A0050 is required on every record (it decides between a new record, a modification and XX).
-    for it in items:
-        if it["id"] == "A0050":
-            it["subsets"] = list(ALL_ISCS)
-    catalog = {
-        **ITEM_SET,
-        "generated_from": "shared/data/mds/mds3builder_items_v1_17.csv + ref/*.csv by scripts/build_catalog.py",
+    return controls
+
+
+def build(shared: Path, version: str) -> dict[str, Any]:
+    meta = next(v for v in VERSIONS if v["version"] == version)
+    defs = item_definitions(shared, version)
+    items = [_build_item(raw) for _, raw in sorted(defs.items())]
+    return {
+        **meta,
+        "generated_from": f"shared/data/mds/{BUILDER_CSV} + ref/item_set_changes.csv + scripts/catalog/*.csv "
+                          "by scripts/build_catalog.py",
         "iscs": ALL_ISCS,
         "sections": {k: {"en": en, "es": es} for k, (en, es) in SECTION_NAMES.items()},
-        "items": controls + items,
+        "items": _controls() + items,
     }
-    return catalog, removed
+
+
+def out_name(version: str) -> str:
+    return f"items_v{version.replace('.', '_')}.json"
+
+
+# ---------------------------------------------------------------- the item x ISC table (docs/)
+
+def isc_table(catalogs: list[dict[str, Any]]) -> str:
+    """Markdown: one row per item of any version, one column per ISC and version ('x' = active)."""
+    lines = ["# Items per item subset (ISC) and item set", "",
+             "Generated by `scripts/build_catalog.py --isc-doc docs/item-sets-isc.md` from the shipped catalogs; do not edit.",
+             "Per version, the letters say on which item subsets (ITM_SBST_CD) the item is active: the record of that",
+             "subset carries the item (as `^` when a skip pattern skips it). `-` = not in that item set.",
+             "Sources per item: the `source`/`evidence`/`note` fields in mds/data/items_v*.json; see docs/item-sets.md.", ""]
+    versions = [c["version"] for c in catalogs]
+    by_version = [{it["id"]: it for it in c["items"]} for c in catalogs]
+    ids = sorted(set().union(*by_version), key=lambda i: (not by_version[-1].get(i, {}).get("control", False)
+                                                           and not any(bv.get(i, {}).get("control") for bv in by_version), i))
+    lines.append("| Item | " + " | ".join(versions) + " | Evidence |")
+    lines.append("|---|" + "---|" * len(versions) + "---|")
+    for item_id in ids:
+        cells = []
+        for bv in by_version:
+            it = bv.get(item_id)
+            cells.append("-" if it is None else " ".join(it["subsets"]))
+        newest = next(bv[item_id] for bv in reversed(by_version) if item_id in bv)
+        evidence = newest.get("evidence", "") + ("" if newest.get("verified", True) else " (not verified)")
+        lines.append(f"| {item_id} | " + " | ".join(cells) + f" | {evidence} |")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("shared", nargs="?", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
+    parser.add_argument("--isc-doc", type=Path, default=DEFAULT_ISC_DOC)
     args = parser.parse_args(argv)
-    catalog, removed = build(args.shared)
-    args.out.write_text(json.dumps(catalog, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
-    n_added = sum(1 for it in catalog["items"] if "change" in it)
-    print(f"wrote {args.out}: {len(catalog['items'])} items ({n_added} added, {len(removed)} retired)")
+    catalogs = []
+    for meta in VERSIONS:
+        catalog = build(args.shared, meta["version"])
+        path = args.out_dir / out_name(meta["version"])
+        path.write_text(json.dumps(catalog, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        print(f"wrote {path}: {len(catalog['items'])} items")
+        catalogs.append(catalog)
+    args.isc_doc.write_text(isc_table(catalogs), encoding="utf-8")
+    print(f"wrote {args.isc_doc}")
     return 0
 
 

@@ -61,6 +61,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no initial assessment different from the target",
         "es": "sin evaluación inicial distinta de la evaluación objetivo",
     },
+    "on_initial": {
+        "en": "already received an antipsychotic on the initial assessment (not newly)",
+        "es": "ya recibía un antipsicótico en la evaluación inicial (no es nuevo)",
+    },
     "falls_missing": {
         "en": "fall items missing on every look-back assessment",
         "es": "faltan los ítems de caídas en todas las evaluaciones del periodo retrospectivo",
@@ -318,6 +322,8 @@ def pressure_ulcer_479(ep: Episode) -> MeasureFlag:
     present = {i: target.get(i) for i in _PU_ITEMS if target.get(i) in set("123456789")}
     if present:
         return _flag("479", True, present)
+    if target.get("M0210") == "0":  # no unhealed ulcers: M0300 is skipped (^), the resident is not triggered
+        return _flag("479", False, {"M0210": "0"})
     missing = [i for i in _PU_ITEMS if _missing(target.get(i))]
     if missing:
         return _excluded("479", "missing_item", {missing[0]: target.get(missing[0])}, item=missing[0])
@@ -363,7 +369,8 @@ def antipsychotic_481(ep: Episode) -> MeasureFlag:
 
 
 def new_antipsychotic_434(ep: Episode) -> MeasureFlag:
-    """Short stay: antipsychotic on any scan assessment other than the initial one."""
+    """Short stay: antipsychotic on any scan assessment other than the initial one; a resident already on
+    one at the initial assessment is excluded (the measure counts newly received ones, QM manual N011)."""
     target, initial = ep.target, ep.initial
     assert target is not None
     if initial is None or initial is target:
@@ -375,6 +382,8 @@ def new_antipsychotic_434(ep: Episode) -> MeasureFlag:
         for cond in _ANTIPSYCHOTIC_EXCLUSIONS:
             if rec.get(cond) == "1":
                 return _excluded("434", "condition", {cond: "1"}, item=cond)
+    if antipsychotic_received(initial):  # "newly received": not already on one at the start of the stay
+        return _excluded("434", "on_initial", {antipsychotic_item(initial): initial.get(antipsychotic_item(initial))})
     hits = [r for r in ep.scan if r is not initial and antipsychotic_received(r)]
     return _flag("434", bool(hits), {antipsychotic_item(hits[0]): hits[0].get(antipsychotic_item(hits[0]))} if hits else {item: target.get(item)})
 
@@ -469,7 +478,7 @@ def evaluate_resident(resident_id: str, records: Iterable[Record | Mapping[str, 
 # checks it on random records). Facility reads take only these out of each signed record.
 ITEMS_READ = tuple(sorted({
     "A0310A", "A0310B", "A0310F", "A1600", "A1700", "A2000", "A2300", "H0100A", "I1550", "I1650", "I2300", "J1800",
-    "J1900C", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", "N0410A",
+    "J1900C", "M0210", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", "N0410A",
     "ITM_SET_VRSN_CD", *_ANTIPSYCHOTIC_EXCLUSIONS,
     *(f"{item}{column}" for item in (*_LATE_LOSS, "GG0170I") for column in "135"),
 }))

@@ -17,7 +17,7 @@ from mds.xmlio import export_assessment, export_batch
 def batch(tmp_path: Path) -> Path:
     good = [(f"{i:04d}.xml", random_assessment(random.Random(i), isc="NT")) for i in range(2)]
     bad = random_assessment(random.Random(9), isc="NT")
-    bad["A2300"] = "20251345"
+    bad["A1600"] = "20251345"  # NT carries the entry date, not the ARD
     path = tmp_path / "batch.zip"
     path.write_bytes(export_batch([*good, ("0002.xml", bad)]))
     return path
@@ -34,7 +34,7 @@ def test_json_contract(batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert rec["status"] == "rejected" and rec["isc"] == "NT"
     issue = rec["issues"][0]
     assert set(issue) == {"edit_id", "severity", "item", "line", "message", "hint"}
-    assert issue["edit_id"] == "-3677" and issue["item"] == "A2300" and isinstance(issue["line"], int)
+    assert issue["edit_id"] == "-3677" and issue["item"] == "A1600" and isinstance(issue["line"], int)
 
 
 def test_exit_zero_and_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,19 +10,20 @@ from mds.edits import run_edits
 from mds.skips import GATEWAYS, SKIP_RULES, apply_skips, gateways_in, skipped_by
 
 NC = get_catalog().active_items("NC")
-NQ = get_catalog().active_items("NQ")
+NPE = get_catalog().active_items("NPE")
+IPA = get_catalog().active_items("IPA")
 
 
 @pytest.mark.parametrize(
     ("answers", "skipped", "answered"),
     [
-        ({"B0100": "1"}, {"B0200", "C0100", "C0500", "D0200A1", "E0300", "F0300", "F0800T"}, {"GG0100A", "B0100"}),
+        ({"B0100": "1"}, {"B0200", "C0100", "C0500", "D0150A1", "E0300", "F0300", "F0800T"}, {"GG0100A", "B0100"}),
         ({"B0100": "0"}, set(), {"B0200"}),
         ({"C0100": "0"}, {"C0200", "C0400C", "C0500", "C0600"}, {"C0700", "C1000"}),
         ({"C0100": "1", "C0600": "0"}, {"C0700", "C0900D", "C1000"}, {"C0200", "C1310A"}),
-        ({"D0100": "0"}, {"D0200A1", "D0200I2", "D0300"}, {"D0500A1", "D0600"}),
-        ({"D0100": "1", "D0300": "07"}, {"D0500A1", "D0500J2", "D0600"}, {"D0200A1"}),
-        ({"D0100": "1", "D0300": "99"}, set(), {"D0500A1", "D0600"}),  # interview incomplete: staff assessment
+        ({"D0100": "0"}, {"D0150A1", "D0150I2", "D0160"}, {"D0500A1", "D0600"}),
+        ({"D0100": "1", "D0160": "07"}, {"D0500A1", "D0500J2", "D0600"}, {"D0150A1"}),
+        ({"D0100": "1", "D0160": "99"}, set(), {"D0500A1", "D0600"}),  # interview incomplete: staff assessment
         ({"E0300": "0"}, {"E0500A", "E0600C"}, {"E0800"}),
         ({"F0300": "0"}, {"F0400A", "F0600", "F0700"}, {"F0800A"}),
         ({"GG0170I1": "88"}, {"GG0170J1", "GG0170K1"}, {"GG0170L1", "GG0170J3"}),
@@ -31,8 +32,8 @@ NQ = get_catalog().active_items("NQ")
         ({"GG0170Q1": "0"}, {"GG0170R1", "GG0170RR1", "GG0170S1", "GG0170SS1"}, {"GG0170R3"}),
         ({"H0200A": "9"}, {"H0200B"}, {"H0200C"}),
         ({"J0200": "0"}, {"J0300", "J0600B", "J0700"}, {"J0800A", "J0850"}),
-        ({"J0200": "1", "J0300": "0"}, {"J0400", "J0700", "J0800A", "J0850"}, {"J1100A"}),
-        ({"J0200": "1", "J0300": "1", "J0700": "0"}, {"J0800A", "J0850"}, {"J0400"}),
+        ({"J0200": "1", "J0300": "0"}, {"J0410", "J0700", "J0800A", "J0850"}, {"J1100A"}),
+        ({"J0200": "1", "J0300": "1", "J0700": "0"}, {"J0800A", "J0850"}, {"J0410"}),
         ({"J1800": "0"}, {"J1900A", "J1900B", "J1900C"}, set()),
         ({"M0210": "0"}, {"M0300A1", "M0300G2"}, {"M1030"}),
         ({"N2001": "9"}, {"N2003", "N2005"}, set()),
@@ -47,10 +48,10 @@ def test_skip_table(answers: dict[str, str], skipped: set[str], answered: set[st
 
 
 def test_only_active_items_are_skipped() -> None:
-    # C0600 is not on the quarterly subset: C0100=0 skips C0200-C0500 there and nothing else.
-    result = skipped_by({"C0100": "0"}, NQ)
+    # C0600 is not on the PPS discharge subset: C0100=0 skips C0200-C0500 there and nothing else.
+    result = skipped_by({"C0100": "0"}, NPE)
     assert "C0600" not in result and {"C0200", "C0500"} <= set(result)
-    assert skipped_by({"J0200": "0"}, NQ) == {}  # J0200 is not on the quarterly subset: no skip
+    assert skipped_by({"J0200": "0"}, IPA) == {}  # J0200 is not on the IPA subset: no skip
 
 
 def test_apply_sets_caret_and_keeps_others() -> None:

@@ -27,10 +27,10 @@ def test_round_trip_lossless(values: dict[str, str]) -> None:
 
 def test_iso_dates_and_inactive_items_and_blanks() -> None:
     values = random_assessment(random.Random(2), isc="NT")
-    values["A2300"] = "2025-10-01"
+    values["A1600"] = "2025-10-01"  # NT carries the entry date (tracking records: Section A only)
     values_plus = {**values, "C0100": "1", "A0500B": ""}  # C0100 is not active on NT; blank = no value
     back = read_assessment(export_assessment(values_plus))
-    assert back["A2300"] == "20251001" and "C0100" not in back and "A0500B" not in back
+    assert back["A1600"] == "20251001" and "C0100" not in back and "A0500B" not in back
 
 
 def test_unknown_item_refused() -> None:

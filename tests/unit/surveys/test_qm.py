@@ -138,6 +138,8 @@ QUARTERLY = END - timedelta(days=10)
         ("479", {"M0300G1": "2", "M0300B1": "0"}, "numerator", "numerator"),
         ("479", {i: "0" for i in ("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1")}, "denominator", "denominator"),
         ("479", {"M0300B1": "0", "M0300C1": "0", "M0300D1": "0", "M0300E1": "-", "M0300F1": "0", "M0300G1": "0"}, "excluded", "missing_item"),
+        ("479", {"M0210": "0", **dict.fromkeys(("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1"), "^")}, "denominator", "denominator"),
+        ("479", {"M0210": "-", **dict.fromkeys(("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1"), "^")}, "excluded", "missing_item"),
         ("481", {"N0415A1": "1"}, "numerator", "numerator"),
         ("481", {"N0415A1": "0"}, "denominator", "denominator"),
         ("481", {"N0415A1": "1", "I6000": "1"}, "excluded", "condition"),
@@ -245,7 +247,8 @@ SS_ADMIT = date(2025, 2, 1)
     [
         ({"N0415A1": "0"}, {"N0415A1": "1"}, "numerator", "numerator"),
         ({"N0415A1": "0"}, {"N0415A1": "0"}, "denominator", "denominator"),
-        ({"N0415A1": "1"}, {"N0415A1": "0"}, "denominator", "denominator"),  # initial is not scanned
+        ({"N0415A1": "1"}, {"N0415A1": "0"}, "excluded", "on_initial"),  # already on one: not newly received
+        ({"N0415A1": "1"}, {"N0415A1": "1"}, "excluded", "on_initial"),
         ({"N0415A1": "0"}, {"N0415A1": "1", "I5250": "1"}, "excluded", "condition"),
         ({"N0415A1": "0", "I6000": "1"}, {"N0415A1": "1"}, "excluded", "condition"),
         ({"N0415A1": "0"}, {"N0415A1": "-"}, "excluded", "missing_item"),
