@@ -50,4 +50,4 @@ audit: install
 # Re-pin every dependency (dev included) with its hashes after changing pyproject.toml.
 lock: install
 	$(BIN)/pip install --quiet -e '.[lock]'
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev --strip-extras -o requirements.lock pyproject.toml
