@@ -129,6 +129,8 @@ def _build_record(template: dict[str, str], plan: Planned, isc: str, resident: d
         "A0810": "1" if resident["sex"] == "M" else "2", "FAC_ID": facility["ccn"], "STATE_CD": facility["state"],
         "PRODN_TEST_CD": "P", "ITM_SBST_CD": isc,
     })
+    if "A1700" in record:  # type of entry: the stay's admission, or a return after a discharge (QM episodes)
+        record["A1700"] = "1" if entry == plan.stay["admission_date"] else "2"
     if "A0600B" in record and resident.get("medicare_number"):
         record["A0600B"] = resident["medicare_number"]
     if "A2000" in record:
