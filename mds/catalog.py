@@ -48,6 +48,9 @@ class Item:
     evidence: str = ""  # cms | builder | secondary | draft | inferred
     verified: bool = True  # False: no CMS (or reference builder) source was seen for this item
     note: str = ""
+    # True when no Spanish text exists for the label: CMS publishes the item sets in English only and no
+    # CMS or state Spanish version was found (docs/item-sets.md), so the entry page shows the English text.
+    label_es_fallback: bool = False
 
     def label(self, lang: str = "en") -> str:
         return self.label_es if lang == "es" else self.label_en
@@ -105,6 +108,7 @@ def _item(raw: dict[str, Any]) -> Item:
         max_length=raw.get("max_length"), subsets=frozenset(raw.get("subsets", ())),
         control=bool(raw.get("control")), required=bool(raw.get("required")),
         source=raw.get("source", ""), evidence=raw.get("evidence", ""), verified=raw.get("verified", True), note=raw.get("note", ""),
+        label_es_fallback=bool(raw.get("label_es_fallback")),
     )
 
 

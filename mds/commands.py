@@ -21,18 +21,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p.add_argument("--lang", choices=("en", "es"), default="en")
     p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+    p.add_argument("--version", default=None, choices=known_versions(),
+                   help="validate every record against this item set (default: each record's own set, from its "
+                        "ITM_SET_VRSN_CD and target date; a mismatch is edit MR-310)")
     p.set_defaults(func=validate_command)
 
-    x = subparsers.add_parser("xsd", help="write the generated MDS XSD")
+    x = subparsers.add_parser("xsd", help="write the generated MDS XSD of an item set")
     x.add_argument("--out", required=True, type=Path, metavar="DIR")
-    x.add_argument("--version", default=DEFAULT_VERSION, choices=known_versions())
+    x.add_argument("--version", default=DEFAULT_VERSION, choices=known_versions(),
+                   help=f"item set (default {DEFAULT_VERSION}); writes mds_<version>.xsd")
     x.set_defaults(func=xsd_command)
 
 
 def validate_command(args: argparse.Namespace) -> int:
     from mds.validate import validate_paths
 
-    report = validate_paths(args.paths, args.lang, workers=max(1, args.workers))
+    report = validate_paths(args.paths, args.lang, workers=max(1, args.workers), version=args.version)
     for path, reason in report.unreadable:
         print(f"mdsready validate: cannot read {path}: {reason}", file=sys.stderr)
     out = sys.stdout

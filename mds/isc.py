@@ -11,7 +11,7 @@ Rules (ref/item_subset_codes.csv; edits -3607 and -3796, DS-3.02.1 / DS-3.00.1):
   Swing beds: SP (PPS), SD (discharge), ST (tracking); IPA keeps its code (active list has no "SIPA").
 - A combination with no subset (a "dashes" row of the CMS ISC report) returns None: -3607 rejects it.
 
-Assumptions, documented in docs/catalog-changes-v1.20.1.md because the ISC_VAL table itself was not seen:
+Assumptions, documented in docs/item-sets.md because the ISC_VAL table itself was not seen:
 swing beds may not carry an OBRA reason (A0310A must be 99); a standalone swing-bed Part A PPS
 discharge (A0310H=1) maps to SD; tracking records (entry/death) and IPA cannot be combined with
 other reasons.

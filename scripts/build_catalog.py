@@ -184,7 +184,9 @@ GG_SCALE_ES = {
     "88": "No se intentó por condición médica o seguridad",
 }
 
-# Spanish item labels for the items the entry screen and the validation report show most.
+# Spanish short names for the items the entry screen and the validation report show most. These are the
+# application's own names, NOT a CMS translation: no CMS or state Spanish version of the MDS item sets
+# was found (docs/item-sets.md). Every other item keeps its English CMS text (label_es_fallback).
 ITEM_LABELS_ES = {
     "ASMT_SYS_CD": "Código del sistema de evaluación", "ITM_SBST_CD": "Código de subconjunto de ítems (ISC)",
     "ITM_SET_VRSN_CD": "Versión del conjunto de ítems", "SPEC_VRSN_CD": "Versión de las especificaciones",
@@ -199,12 +201,12 @@ ITEM_LABELS_ES = {
     "A0310G": "Tipo de alta", "A0310G1": "¿Es una estadía interrumpida de la Parte A?",
     "A0310H": "¿Es una evaluación de alta PPS de la Parte A?", "A0500A": "Nombre", "A0500B": "Inicial del segundo nombre",
     "A0500C": "Apellido", "A0600A": "Número de Seguro Social", "A0600B": "Número de Medicare",
-    "A0810": "Sexo", "A0900": "Fecha de nacimiento", "A1600": "Fecha de ingreso", "A1800": "Ingresó desde",
-    "A1900": "Fecha de admisión", "A2000": "Fecha de alta", "A2100": "Estado al alta",
+    "A0810": "Sexo", "A0900": "Fecha de nacimiento", "A1600": "Fecha de ingreso", "A1805": "Ingresó desde",
+    "A1900": "Fecha de admisión", "A2000": "Fecha de alta", "A2105": "Estado al alta",
     "A2200": "Fecha de referencia de la evaluación previa", "A2300": "Fecha de referencia de la evaluación (ARD)",
     "B0100": "Estado comatoso", "C0100": "¿Debe realizarse la entrevista breve del estado mental (BIMS)?",
     "C0500": "Puntuación total BIMS", "D0100": "¿Debe realizarse la entrevista del estado de ánimo?",
-    "D0300": "Puntuación total de gravedad (PHQ-2 a 9)", "F0300": "¿Debe realizarse la entrevista de preferencias?",
+    "D0160": "Puntuación total de gravedad (PHQ-2 a 9)", "F0300": "¿Debe realizarse la entrevista de preferencias?",
     "J0200": "¿Debe realizarse la entrevista de dolor?", "J1800": "¿Ha sufrido caídas desde el ingreso o la evaluación previa?",
     "M0210": "¿Tiene una o más úlceras/lesiones por presión sin cicatrizar?", "K0200A": "Estatura (pulgadas)",
     "K0200B": "Peso (libras)", "O0390Z": "Servicios de terapia: ninguno de los anteriores",

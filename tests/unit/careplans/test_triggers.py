@@ -22,6 +22,7 @@ from careplans.triggers import (
     BASIS_APPROXIMATION,
     BASIS_SUCCESSOR,
     CARE_AREAS,
+    ITEM_SET_OF_VRSN_CD,
     ITEM_SETS,
     PRIOR_SCORE_SOURCE,
     UnsupportedItemSet,
@@ -470,3 +471,15 @@ def test_every_read_id_is_in_the_shipped_catalog():
         if absent := sorted(i for i in reads if i not in items):
             missing[item_set] = absent
     assert missing == {}, json.dumps(missing)
+
+
+def test_item_set_choice_agrees_with_the_shipped_catalog():
+    """triggers keeps its own (pure) table of item sets; it must pick what mds.catalog picks."""
+    catalog = pytest.importorskip("mds.catalog")
+    if not hasattr(catalog, "version_for_code"):
+        pytest.skip("per-item-set catalogs not shipped yet")
+    assert set(ITEM_SETS) == set(catalog.known_versions())
+    for code, item_set in ITEM_SET_OF_VRSN_CD.items():
+        assert catalog.version_for_code(code) == item_set
+    for day in (date(2023, 10, 1), date(2024, 9, 30), date(2024, 10, 1), date(2025, 9, 30), date(2025, 10, 1), date(2026, 12, 5)):
+        assert item_set_on(day) == catalog.version_for_date(day)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import json
 import random
+import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from facility.cli import main
 from mds.catalog import (
     DEFAULT_VERSION,
     ITEM_SET_VERSIONS,
@@ -85,3 +90,34 @@ def test_target_date_before_oldest_set() -> None:
     values["A2300"] = "20230915"
     result = validate_record("r.xml", export_assessment(values, version="1.18.11"))
     assert any(i.edit_id == "MR-311" and i.item == "A2300" for i in result.issues)
+
+
+@pytest.mark.parametrize("version", ITEM_SET_VERSIONS)
+def test_xsd_command_per_version(version: str, tmp_path: Path) -> None:
+    assert main(["xsd", "--out", str(tmp_path), "--version", version]) == 0
+    text = (tmp_path / f"mds_{version.replace('.', '_')}.xsd").read_text(encoding="utf-8")
+    assert f"item set {version} (ITM_SET_VRSN_CD {get_catalog(version).itm_set_vrsn_cd})" in text
+    assert ('name="A0800"' in text) == (version != "1.20.1") and ('name="A0810"' in text) == (version == "1.20.1")
+    assert 'name="D0150A1"' in text and 'name="D0200A1"' not in text
+
+
+def test_cli_validates_each_record_under_its_own_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = random_assessment(random.Random(11), isc="NQ", version="1.18.11")
+    new = random_assessment(random.Random(12), isc="NQ", version="1.20.1")
+    batch = tmp_path / "b.zip"
+    batch.write_bytes(_zip({"old.xml": export_assessment(old, version="1.18.11"), "new.xml": export_assessment(new)}))
+    assert main(["validate", str(batch), "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(batch), "--format", "json", "--version", "1.20.1"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    by_source = {r["source"]: r for r in out["records"]}
+    assert by_source["b.zip:new.xml"]["status"] == "accepted"
+    assert any(i["edit_id"] == "MR-310" for i in by_source["b.zip:old.xml"]["issues"])
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
