@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres bench lint i18n screenshots
+.PHONY: install run test test-sqlite test-postgres bench lint i18n screenshots audit lock
 
 install: $(BIN)/mdsready
 
@@ -39,3 +39,15 @@ i18n: install
 
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
+
+# Dependency audit of the pinned, hashed requirements.lock against the PyPI/OSV advisory database. It needs a
+# network that reaches it: offline pip-audit cannot look anything up, and --strict makes that a failure rather
+# than a silent "no known vulnerabilities" (docs/SECURITY-STATUS.md, target 30).
+audit: install
+	$(BIN)/pip install --quiet -e '.[audit]'
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements.lock
+
+# Re-pin every dependency (dev included) with its hashes after changing pyproject.toml.
+lock: install
+	$(BIN)/pip install --quiet -e '.[lock]'
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev --strip-extras -o requirements.lock pyproject.toml

@@ -26,7 +26,7 @@ from facility.auth.service import retrieve_user
 from facility.auth.sessions import DatabaseSessionStore, RotatingSessionBackend, RotatingSessionConfig
 from facility.settings import REPO_ROOT, Settings, get_settings
 from facility.web import errors
-from facility.web.core import CSP, CurrentUser, pop_flashes, role_guard
+from facility.web.core import CSP, CurrentUser, NormalisedRequest, pop_flashes, role_guard
 from facility.web.extensions import DOMAIN_PACKAGES, domain_modules, grouped_nav, nav_items
 from facility.web.i18n import install as install_i18n
 
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_app_init=[session_auth.on_app_init],
         guards=[role_guard],
         plugins=[HTMXPlugin()],
+        request_class=NormalisedRequest,
         stores={"sessions": DatabaseSessionStore()},
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(_template_environment())),
         csrf_config=CSRFConfig(

@@ -19,8 +19,10 @@ from facility.db import engine, is_sqlite
 from facility.tables import AuditEvent
 
 GENESIS = "0" * 64
-ACTIONS = ("create", "update", "inactivate", "sign", "export", "login", "logout", "denied", "view", "import")
-READ_ONLY_ACTIONS = ("export", "login", "logout", "denied", "view")  # audited, but no clinical data changed
+ACTIONS = ("create", "update", "inactivate", "sign", "export", "login", "logout", "denied", "view", "import",
+           "lockout", "emergency", "review")
+# audited, but no clinical data changed (lockout: login throttle; emergency: break-glass access; review: its review)
+READ_ONLY_ACTIONS = ("export", "login", "logout", "denied", "view", "lockout", "emergency", "review")
 _HASHED_FIELDS = (
     "at", "user_id", "actor", "facility_id", "resident_id", "object_type", "object_id",
     "action", "outcome", "before", "after", "address", "request_id",

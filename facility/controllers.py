@@ -162,9 +162,11 @@ class ResidentController(Controller):
         values, errors = validate_resident(form, {u["id"] for u in units}, _today())
         version = parse_version(form)
         if version is None:
-            errors["version"] = "The form is missing its version; reload the page."
+            errors["version"] = N_("The form is missing its version; reload the page.")
         if errors:
-            context = await self._form_context(request, form, errors, mode="edit", resident=resident)
+            # a form without a (valid) version goes back with the stored one, so the re-rendered form can be saved
+            shown = {**form, "version": version or resident["version"]}
+            context = await self._form_context(request, shown, errors, mode="edit", resident=resident)
             return render(request, "residents/form.html", context, fragment="residents/_form.html", status_code=422)
         try:
             await services.update_resident(actor_of(request), user, resident, version or 0, values)

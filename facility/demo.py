@@ -103,7 +103,8 @@ async def create_demo(today: date | None = None, *, residents: int = 120, histor
             await unit.save()
             units[name] = unit.id
     for username, role, display, title, password in DEMO_USERS:
-        await create_user(username, password, role, [DEMO_CCN], display_name=display, title=title, chain_wide=role == "admin")
+        await create_user(username, password, role, [DEMO_CCN], display_name=display, title=title, chain_wide=role == "admin",
+                          demo=True)
     coordinator = await User.select(User.id).where(User.username_key == "coordinator").first()
     actor_id = coordinator["id"]
     async with write_transaction():

@@ -12,11 +12,31 @@ from typing import Any
 
 Errors = dict[str, str]
 
+# Control characters (tab, newline and carriage return kept) and lone surrogates. PostgreSQL refuses NUL in
+# text ("invalid byte sequence") where SQLite stores it silently, and no clinical text needs the others.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# The largest value a 4-byte INTEGER column holds on both engines (PostgreSQL refuses more: "out of range").
+MAX_DB_INT = 2**31 - 1
 
 
 def N_(message: str) -> str:
     """Marks a message id for extraction; it is translated when the form is rendered."""
     return message
+
+
+def clean_text(value: str) -> str:
+    """User text as stored: control characters removed (applied once to every form value, see web.core)."""
+    return _CONTROL.sub("", value)
+
+
+def parse_int(raw: str, low: int = 0, high: int = MAX_DB_INT) -> int | None:
+    """A whole number within [low, high], else None. ASCII digits only: "²".isdigit() is true but int() fails."""
+    text = raw.strip()
+    body = text[1:] if text[:1] == "-" else text
+    if not body or len(body) > 12 or not (body.isascii() and body.isdigit()):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 SEXES = {"M": N_("Male"), "F": N_("Female")}
@@ -37,7 +57,7 @@ _MBI = re.compile(
 
 def _text(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name, "")
-    return str(value).strip() if value is not None else ""
+    return clean_text(str(value)).strip() if value is not None else ""
 
 
 def parse_date(raw: str) -> date | None:
@@ -97,16 +117,16 @@ def validate_resident(data: Mapping[str, Any], unit_ids: set[int], today: date) 
     unit_raw = _text(data, "unit_id")
     clean["unit_id"] = None
     if unit_raw:
-        if not unit_raw.isdigit() or int(unit_raw) not in unit_ids:
+        unit_id = parse_int(unit_raw)
+        if unit_id is None or unit_id not in unit_ids:
             errors["unit_id"] = N_("Choose a value from the list.")
         else:
-            clean["unit_id"] = int(unit_raw)
+            clean["unit_id"] = unit_id
     return clean, errors
 
 
 def parse_version(data: Mapping[str, Any]) -> int | None:
-    raw = _text(data, "version")
-    return int(raw) if raw.isdigit() else None
+    return parse_int(_text(data, "version"), 1)
 
 
 def validate_stay(data: Mapping[str, Any], birth_date: date, today: date) -> tuple[dict[str, Any], Errors]:

@@ -26,6 +26,13 @@ class Settings:
     # Login throttling per account and per client address (ASVS 4.0.3 2.2.1: <= 100 failures/hour/account).
     login_max_failures: int
     login_window_seconds: int
+    # per address+account (sooner than per account) and the first lock-out's length, doubled on each next one
+    login_pair_max_failures: int
+    login_lock_seconds: int
+    # TOTP for administrators and signers: required in production, optional in development/test (demo logins)
+    mfa_required: bool
+    # break-glass access to a resident outside the user's facilities (SECURITY.md target 2)
+    break_glass_seconds: int
     argon2_memory_kib: int
     argon2_time_cost: int
     allowed_hosts: tuple[str, ...]
@@ -77,6 +84,10 @@ class Settings:
             session_absolute_seconds=int(env.get("MDSREADY_SESSION_ABSOLUTE_SECONDS", str(12 * 3600))),
             login_max_failures=int(env.get("MDSREADY_LOGIN_MAX_FAILURES", "10")),
             login_window_seconds=int(env.get("MDSREADY_LOGIN_WINDOW_SECONDS", "900")),
+            login_pair_max_failures=int(env.get("MDSREADY_LOGIN_PAIR_MAX_FAILURES", "5")),
+            login_lock_seconds=int(env.get("MDSREADY_LOGIN_LOCK_SECONDS", "60")),
+            mfa_required=env.get("MDSREADY_MFA_REQUIRED", "1" if mode == "production" else "0") == "1",
+            break_glass_seconds=int(env.get("MDSREADY_BREAK_GLASS_SECONDS", str(4 * 3600))),
             # OWASP minimum (19 MiB, t=2) in tests for speed; argon2-cffi's RFC 9106 profile otherwise.
             argon2_memory_kib=19456 if test else 65536,
             argon2_time_cost=2 if test else 3,

@@ -144,3 +144,64 @@ class AuditEvent(Table):
     request_id = Varchar(length=40, default="")
     prev_hash = Varchar(length=64)
     hash = Varchar(length=64)
+
+
+class LoginThrottle(Table):
+    """Failed-login counters, one row per key: `account:<name>` and `pair:<address>|<name>` (issue 17).
+
+    Updated inside one write transaction per attempt (the row is locked on PostgreSQL, BEGIN IMMEDIATE on
+    SQLite), so concurrent attempts can never all be counted against the same stale number."""
+
+    key = Varchar(length=200, unique=True)
+    failures = Integer(default=0)
+    window_start = Timestamptz(default=TimestamptzNow())
+    locked_until = Timestamptz(null=True, default=None)
+    lockouts = Integer(default=0)  # consecutive lock-outs: each doubles the next one (backoff)
+    last_failure_at = Timestamptz(null=True, default=None)
+
+
+class UserMfa(Table):
+    """TOTP second factor (RFC 6238 via pyotp). `last_step` rejects a code used twice (ASVS 6.6.x / target 13)."""
+
+    user = ForeignKey(references=User, unique=True)
+    secret = Varchar(length=64)
+    enabled = Boolean(default=False)
+    last_step = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RecoveryCode(Table):
+    """One-time MFA recovery codes, stored as SHA-256 of a random 10-character code."""
+
+    user = ForeignKey(references=User, index=True)
+    code_hash = Varchar(length=64)
+    used_at = Timestamptz(null=True, default=None)
+
+
+class BreakGlass(Table):
+    """Emergency access to one resident outside the user's facilities (HIPAA 164.312(a)(2)(ii); ONC (d)(6)).
+
+    Granted only with a typed reason, expires after `MDSREADY_BREAK_GLASS_SECONDS`, and waits for an
+    administrator's after-the-fact review."""
+
+    user = ForeignKey(references=User, index=True)
+    resident = ForeignKey(references=Resident, index=True)
+    facility_id = Integer()
+    reason = Text()
+    started_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    reviewed_by = Integer(null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    review_note = Text(default="")
+
+
+class AdminAlert(Table):
+    """Events an administrator must see: account lock-outs and break-glass access."""
+
+    kind = Varchar(length=20)  # lockout | emergency
+    message = Text()
+    facility_id = Integer(null=True, default=None)
+    object_id = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    acknowledged_by = Integer(null=True, default=None)
+    acknowledged_at = Timestamptz(null=True, default=None)

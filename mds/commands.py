@@ -51,15 +51,17 @@ def validate_command(args: argparse.Namespace) -> int:
 
 
 def _csv(report) -> str:  # type: ignore[no-untyped-def]
+    """Every cell through csv_cell: a batch member named "=HYPERLINK(...).xml" must not become a formula."""
+    from facility.csvsafe import csv_cell
+
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["source", "status", "isc", "edit_id", "severity", "item", "line", "message", "hint"])
     for r in report.records:
-        if not r.issues:
-            w.writerow([r.source, r.status, r.isc or "", "", "", "", "", "", ""])
-        for i in r.issues:
-            w.writerow([r.source, r.status, r.isc or "", i.edit_id, i.severity, i.item or "",
-                        "" if i.line is None else i.line, i.message, i.hint])
+        rows = [[r.source, r.status, r.isc or "", i.edit_id, i.severity, i.item or "",
+                 "" if i.line is None else i.line, i.message, i.hint] for i in r.issues]
+        for row in rows or [[r.source, r.status, r.isc or "", "", "", "", "", "", ""]]:
+            w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
 
 

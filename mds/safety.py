@@ -76,7 +76,8 @@ def open_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[zipfile.ZipF
     check_size(data, limits)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in zf.infolist() if not i.is_dir()]
+        # not ZipInfo.is_dir(): it indexes filename[-1] and raises IndexError on a member with an empty name
+        infos = [i for i in zf.infolist() if not i.filename.endswith("/")]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise FileRejected("1001", f"Invalid zip file: unable to unzip the submitted file ({exc})",
                            f"Archivo zip no válido: no se puede descomprimir ({exc})") from None
@@ -137,6 +138,10 @@ def iter_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limi
                  ) -> Iterator[tuple[str, bytes | FileRejected]]:
     """(member name, bytes or the member-level rejection) for each member, in archive order."""
     for info in infos:
+        if not info.filename:
+            # a member-level rejection: the batch's other members are still checked
+            yield "(no name)", FileRejected("MR-108", "A zip member has an empty name", "Un archivo del zip no tiene nombre")
+            continue
         if not info.filename.lower().endswith(".xml"):
             yield info.filename, FileRejected("MR-108", f"Member {info.filename!r} is not an .xml file",
                                               f"El archivo {info.filename!r} no es .xml")

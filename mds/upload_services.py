@@ -28,6 +28,7 @@ from typing import Any
 import anyio
 
 from facility import audit, datacache
+from facility.csvsafe import csv_cell
 from facility.db import write_transaction
 from facility.forms import N_
 from facility.web.core import CurrentUser
@@ -355,15 +356,6 @@ async def report(submission: dict[str, Any], lang: str, severity: str = "") -> d
 # ---------------------------------------------------------------- CSV
 
 CSV_HEADER = ("record", "source", "resident", "isc", "status", "edit_id", "severity", "item", "line", "message", "hint")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """OWASP CSV injection: a cell a spreadsheet would read as a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") -> bytes:
     """One row per finding; a record without findings gets one row with empty finding columns."""
     lang = _lang(lang)

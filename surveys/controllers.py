@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
@@ -36,6 +36,20 @@ from surveys.forms import N_
 from surveys.tables import Survey
 
 SURVEY_WRITE_ROLES = CLINICAL_WRITE_ROLES
+
+
+async def findings_guard(connection: Any, handler: Any) -> None:
+    """Recording a survey or a 2567 finding: administrator, DON or MDS coordinator only (services.may_enter_findings).
+
+    A refusal is audited like any role denial (ASVS 16.3.2)."""
+    user = current_user(connection)
+    if not services.may_enter_findings(user):
+        async with write_transaction():
+            await audit.record(actor_of(connection), "denied", "route", connection.scope["path"][:40], outcome="role")
+        raise PermissionDeniedException("only the administrator, DON or MDS coordinator enters 2567 findings")
+
+
+ENTRY = {"roles": SURVEY_WRITE_ROLES}
 NAV = [
     NavItem("/surveys/dashboard", N_("Survey readiness"), READ_ROLES, order=60),
     NavItem("/surveys", N_("Surveys"), READ_ROLES, order=61),
@@ -94,7 +108,8 @@ async def _finding_context(request: Req, finding: dict[str, Any], **extra: Any) 
         "task_values": {}, "task_errors": {}, "audit_values": {}, "audit_errors": {},
         "result_values": {}, "result_errors": {}, "sign_error": "",
         "task_statuses": forms.TASK_STATUSES, "frequencies": forms.FREQUENCIES, "today": today,
-        "can_write": user.can(SURVEY_WRITE_ROLES), "lang": locale_for(request),
+        "can_write": user.can(SURVEY_WRITE_ROLES), "can_enter": services.may_enter_findings(user),
+        "lang": locale_for(request),
     }
     context.update(extra)
     return context
@@ -123,18 +138,19 @@ class SurveyController(Controller):
     async def list_surveys(self, request: Req) -> Template:
         rows = await services.list_surveys(_facility_id(request))
         return Template("surveys/list.html", context={"surveys": rows, "kinds": forms.SURVEY_KINDS,
-                                                       "can_write": current_user(request).can(SURVEY_WRITE_ROLES)})
+                                                       "can_write": current_user(request).can(SURVEY_WRITE_ROLES),
+                                                       "can_enter": services.may_enter_findings(current_user(request))})
 
     def _survey_form(self, request: Req, values: dict[str, Any], errors: dict[str, str], status: int = 200,
                      **extra: Any) -> Template:
         context = {"values": values, "errors": errors, "kinds": forms.SURVEY_KINDS, "survey": None, **extra}
         return render(request, "surveys/survey_form.html", context, fragment="surveys/_survey_form.html", status_code=status)
 
-    @get("/new", media_type=MediaType.HTML, opt={"roles": SURVEY_WRITE_ROLES})
+    @get("/new", media_type=MediaType.HTML, opt=ENTRY, guards=[findings_guard])
     async def new_survey(self, request: Req) -> Template:
         return self._survey_form(request, {"kind": "standard"}, {})
 
-    @post("/", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
+    @post("/", opt=ENTRY, guards=[findings_guard], status_code=303)
     async def create_survey(self, request: Req) -> Template | Redirect | ClientRedirect:
         user = current_user(request)
         form, _ = await _form(request)
@@ -162,17 +178,18 @@ class SurveyController(Controller):
             survey, await services.resident_choices(survey["facility"]), values or {"status": "open"}, errors,
             findings=findings, grid=severity.grid_rows(counts), kinds=forms.SURVEY_KINDS,
             deadline=services.poc_deadline(survey, _today()), can_write=current_user(request).can(SURVEY_WRITE_ROLES),
+            can_enter=services.may_enter_findings(current_user(request)),
             mode="create",
         )
         return render(request, "surveys/detail.html", context, fragment="surveys/_finding_form.html", status_code=status)
 
-    @get("/{survey_id:int}/edit", media_type=MediaType.HTML, opt={"roles": SURVEY_WRITE_ROLES})
+    @get("/{survey_id:int}/edit", media_type=MediaType.HTML, opt=ENTRY, guards=[findings_guard])
     async def edit_survey(self, request: Req, survey_id: int) -> Template:
         survey = await _or_404(request, services.get_survey, "survey", survey_id)
         values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in survey.items()}
         return self._survey_form(request, {**values, "received_2567": values["received_2567"] or ""}, {}, survey=survey)
 
-    @post("/{survey_id:int}", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
+    @post("/{survey_id:int}", opt=ENTRY, guards=[findings_guard], status_code=303)
     async def update_survey(self, request: Req, survey_id: int) -> Template | Redirect | ClientRedirect:
         survey = await _or_404(request, services.get_survey, "survey", survey_id)
         form, _ = await _form(request)
@@ -203,7 +220,7 @@ class SurveyController(Controller):
 
     # --- findings ----------------------------------------------------------------------------
 
-    @post("/{survey_id:int}/findings", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
+    @post("/{survey_id:int}/findings", opt=ENTRY, guards=[findings_guard], status_code=303)
     async def create_finding(self, request: Req, survey_id: int) -> Template | Redirect | ClientRedirect:
         survey = await _or_404(request, services.get_survey, "survey", survey_id)
         form, raw = await _form(request)
@@ -222,7 +239,7 @@ class SurveyController(Controller):
         finding = await _or_404(request, services.get_finding, "finding", finding_id)
         return Template("surveys/finding.html", context=await _finding_context(request, finding))
 
-    @get("/findings/{finding_id:int}/edit", media_type=MediaType.HTML, opt={"roles": SURVEY_WRITE_ROLES})
+    @get("/findings/{finding_id:int}/edit", media_type=MediaType.HTML, opt=ENTRY, guards=[findings_guard])
     async def edit_finding(self, request: Req, finding_id: int) -> Template:
         finding = await _or_404(request, services.get_finding, "finding", finding_id)
         survey = await _survey_of(finding["survey"])
@@ -231,7 +248,7 @@ class SurveyController(Controller):
                                         finding=finding, mode="edit")
         return Template("surveys/finding_form.html", context=context)
 
-    @post("/findings/{finding_id:int}", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
+    @post("/findings/{finding_id:int}", opt=ENTRY, guards=[findings_guard], status_code=303)
     async def update_finding(self, request: Req, finding_id: int) -> Template | Redirect | ClientRedirect:
         finding = await _or_404(request, services.get_finding, "finding", finding_id)
         survey = await _survey_of(finding["survey"])

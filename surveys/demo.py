@@ -71,7 +71,8 @@ async def _survey(facility_id: int, today: date, spec: tuple[Any, ...], actor: i
 async def extend_demo(facility_id: int, today: date) -> None:
     facility = await Facility.select(Facility.ccn).where(Facility.id == facility_id).first()
     if not await User.exists().where(User.username_key == "don"):  # facility.demo creates it; older databases may not
-        await create_user(DON_USER[0], DON_USER[4], DON_USER[1], [facility["ccn"]], display_name=DON_USER[2], title=DON_USER[3])
+        await create_user(DON_USER[0], DON_USER[4], DON_USER[1], [facility["ccn"]], display_name=DON_USER[2], title=DON_USER[3],
+                          demo=True)
     admin, don = await _user_id("admin"), await _user_id("don")
     residents = [r["id"] for r in await Resident.select(Resident.id).where(
         (Resident.facility == facility_id) & (Resident.status == "active")).order_by(Resident.id).limit(12)]

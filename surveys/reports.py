@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from facility import datacache
+from facility.csvsafe import csv_cell
 from facility.forms import N_
 
 COMPLETION_DAYS = 14
@@ -152,14 +153,6 @@ SUMMARY_LABELS = {
 }
 
 
-def _safe_cell(value: Any) -> str:
-    """CSV cells starting with = + - @ are prefixed so spreadsheets never run them (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return text
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def report_csv(report: MonthlyReport) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -167,7 +160,7 @@ def report_csv(report: MonthlyReport) -> bytes:
     base = [report.facility.get("name", ""), report.facility.get("ccn", ""), report.month]
 
     def row(section: str, measure: str, value: Any, note: str = "") -> None:
-        writer.writerow([_safe_cell(v) for v in (*base, section, measure, "not available" if value is None else value, note)])
+        writer.writerow([csv_cell(v) for v in (*base, section, measure, "not available" if value is None else value, note)])
 
     for key, value in report.summary().items():
         row("summary", SUMMARY_LABELS[key], value)
@@ -190,7 +183,7 @@ def chain_csv(rows: Sequence[tuple[dict[str, Any], dict[str, Any]]], month: str)
     keys = list(SUMMARY_LABELS)
     writer.writerow(["facility", "ccn", "state", "month", *keys])
     for facility, summary in rows:
-        writer.writerow([_safe_cell(v) for v in (facility["name"], facility["ccn"], facility["state"], month,
+        writer.writerow([csv_cell(v) for v in (facility["name"], facility["ccn"], facility["state"], month,
                                                  *("not available" if summary[k] is None else summary[k] for k in keys))])
     return out.getvalue().encode("utf-8-sig")
 

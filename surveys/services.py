@@ -81,6 +81,12 @@ def is_don(user: CurrentUser) -> bool:
     return user.role in CLINICAL_WRITE_ROLES and " ".join(user.title.upper().split()) in DON_TITLES
 
 
+def may_enter_findings(user: CurrentUser) -> bool:
+    """Who records surveys and 2567 findings: the administrator (who receives the CMS-2567), the DON and the
+    MDS coordinator, never any floor nurse or a read-only role (the 2567 is the facility's official record)."""
+    return user.role in ("admin", "mds_coordinator") or is_don(user)
+
+
 def signer_roles(user: CurrentUser) -> list[str]:
     roles = []
     if is_don(user):

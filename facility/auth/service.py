@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
 
 from facility import audit
+from facility.auth import throttle
 from facility.auth.passwords import hash_password, password_problem, verify_password
 from facility.db import write_transaction
 from facility.settings import get_settings
-from facility.tables import ROLES, Facility, LoginFailure, User, UserFacility
+from facility.tables import ROLES, Facility, User, UserFacility
 from facility.web.core import CurrentUser
 
 
@@ -30,6 +30,7 @@ async def create_user(
     title: str = "",
     chain_wide: bool = False,
     language: str = "",
+    demo: bool = False,
 ) -> int:
     username = username.strip()
     if not username or len(username) > 80:
@@ -38,7 +39,7 @@ async def create_user(
         raise UserError("role_invalid")
     if chain_wide and role != "admin":
         raise UserError("chain_wide_admin_only")
-    problem = password_problem(password)
+    problem = password_problem(password, username, demo=demo)
     if problem:
         raise UserError(problem)
     facilities = await Facility.select(Facility.id, Facility.ccn).where(Facility.ccn.is_in(facility_codes)) if facility_codes else []
@@ -62,35 +63,28 @@ async def create_user(
     return int(user.id)
 
 
-async def too_many_failures(username_key: str, address: str) -> bool:
-    s = get_settings()
-    since = datetime.now(UTC) - timedelta(seconds=s.login_window_seconds)
-    per_account = await LoginFailure.count().where((LoginFailure.username_key == username_key) & (LoginFailure.at >= since))
-    per_address = await LoginFailure.count().where((LoginFailure.address == address) & (LoginFailure.at >= since))
-    return per_account >= s.login_max_failures or per_address >= s.login_max_failures * 5
-
-
 async def authenticate(username: str, password: str, address: str) -> tuple[int | None, str]:
     """(user id, "") on success; (None, reason) where reason is "invalid" or "throttled".
 
     Unknown user and wrong password give the same reason, the same work (a dummy hash) and the
-    same failure count, so the response never tells which one it was.
+    same counting, so the response never tells which one it was. The attempt is counted before the
+    password is checked (facility.auth.throttle), so concurrent guesses cannot outrun the limit.
     """
     key = username.strip().lower()[:80]
-    if await too_many_failures(key, address):
-        return None, "throttled"
     row = await User.select(User.id, User.password_hash, User.active).where(User.username_key == key).first()
+    actor = audit.Actor(row["id"] if row else None, key or "?", address)
+    if await throttle.reserve_attempt(key, address, actor) is not None:
+        return None, "throttled"
     ok, new_hash = await verify_password(row["password_hash"] if row else None, password)
     if not ok or row is None or not row["active"]:
         async with write_transaction():
-            await LoginFailure.insert(LoginFailure(username_key=key, address=address))
-            await audit.record(audit.Actor(row["id"] if row else None, key or "?", address), "login", "user",
-                               row["id"] if row else "", outcome="failure")
+            await audit.record(actor, "login", "user", row["id"] if row else "", outcome="failure")
         return None, "invalid"
     async with write_transaction():
+        await throttle.clear(key, address)
         if new_hash:
             await User.update({User.password_hash: new_hash}).where(User.id == row["id"])
-        await audit.record(audit.Actor(row["id"], key, address), "login", "user", row["id"])
+        await audit.record(actor, "login", "user", row["id"])
     return int(row["id"]), ""
 
 

@@ -9,12 +9,14 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.plugins.htmx import ClientRedirect
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from facility.audit import Actor
+from facility.forms import MAX_DB_INT, clean_text
 
 READ_ROLES = ("admin", "mds_coordinator", "nurse", "um_reviewer", "viewer")
 CLINICAL_WRITE_ROLES = ("admin", "mds_coordinator", "nurse")
@@ -63,11 +65,36 @@ def request_id(connection: ASGIConnection) -> str:
     return str(state["request_id"])
 
 
+class NormalisedRequest(HTMXRequest):
+    """The app's request class: every form value is normalised once, here, before any handler sees it.
+
+    Control characters are stripped from every text value and name (uploaded files are left as they are),
+    so no domain can store a NUL that PostgreSQL refuses or a control character that breaks a report.
+    """
+
+    async def form(self) -> FormMultiDict:
+        raw = await super().form()
+        if getattr(self, "_mdsready_clean", False):
+            return raw
+        cleaned = FormMultiDict([(clean_text(k), v if isinstance(v, UploadFile) else clean_text(str(v)))
+                                 for k, v in raw.multi_items()])
+        self._form = cleaned
+        self._mdsready_clean = True
+        return cleaned
+
+
+def _ids_in_range(connection: ASGIConnection) -> bool:
+    """Integer path parameters must fit the database's INTEGER (a huge id is a 404, not a driver error)."""
+    return all(not isinstance(v, int) or 0 <= v <= MAX_DB_INT for v in connection.path_params.values())
+
+
 async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Deny by default: every authenticated handler must declare `opt={"roles": (...)}`.
 
     Each denial is audited (ASVS 5.0 16.3.2: failed authorization attempts are logged).
     """
+    if not _ids_in_range(connection):
+        raise NotFoundException()
     if handler.opt.get("exclude_from_auth"):
         return
     roles = handler.opt.get("roles")

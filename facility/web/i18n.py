@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+import markupsafe
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
@@ -106,14 +107,33 @@ def _ctx_language(ctx: jinja2.runtime.Context) -> str:
     return locale_for(request) if request is not None else DEFAULT_LANGUAGE
 
 
-@jinja2.pass_context
-def _jinja_gettext(ctx: jinja2.runtime.Context, message: str) -> str:
-    return translations(_ctx_language(ctx)).gettext(message)
+@cache
+def _message_ids() -> frozenset[str]:
+    """Every message id of the catalogs (test_i18n keeps each UI message id in the Spanish catalog)."""
+    catalog = getattr(translations("es"), "_catalog", {})
+    return frozenset(key for key in catalog if isinstance(key, str))
 
 
 @jinja2.pass_context
-def _jinja_ngettext(ctx: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
-    return translations(_ctx_language(ctx)).ngettext(singular, plural, n)
+def _jinja_gettext(ctx: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+    """Like Jinja's newstyle gettext, except for text that is not one of our message ids.
+
+    Forms hand back messages that already hold the user's own text (an F-tag field containing `%`); Jinja
+    would use that text as a %-format string (a 500) and mark it safe (unescaped HTML). Such text is returned
+    as plain text, escaped by autoescape; only our own message ids are formatted and marked safe.
+    """
+    text = translations(_ctx_language(ctx)).gettext(message)
+    if not variables and message not in _message_ids():
+        return str(text)
+    markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
+    return markup % variables  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def _jinja_ngettext(ctx: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any) -> str:
+    text = translations(_ctx_language(ctx)).ngettext(singular, plural, n)
+    markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
+    return markup % {"num": n, **variables}  # type: ignore[no-any-return]
 
 
 @jinja2.pass_context
@@ -144,6 +164,9 @@ def _current_language(ctx: jinja2.runtime.Context) -> str:
 def install(env: jinja2.Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # Jinja's newstyle wrappers would %-format any text; ours format only our own message ids (see above).
+    env.globals["gettext"] = _jinja_gettext
+    env.globals["ngettext"] = _jinja_ngettext
     env.filters["date"] = _filter_date
     env.filters["number"] = _filter_number
     env.filters["percent"] = _filter_percent

@@ -136,7 +136,7 @@ async def test_edit_finding_version_conflict_is_409_with_values_kept(client: Any
     await client.login("coord_a")
     finding_id = await _finding(client, await _survey(client))
     other = await make_client()
-    await other.login("nurse_a")
+    await other.login("admin_a")  # floor nurses do not edit 2567 findings (issue 17)
     await other.get(f"/surveys/findings/{finding_id}/edit")
     await client.get(f"/surveys/findings/{finding_id}/edit")
     first = await other.post(f"/surveys/findings/{finding_id}", {**FALLS, "scope_severity": "H", "version": "1"},
@@ -249,8 +249,9 @@ async def test_tasks_and_audits_flags_reach_the_dashboard(client: Any, world: An
 async def test_evidence_upload_rules_and_download(client: Any, world: Any) -> None:
     from surveys.tables import Evidence
 
-    await client.login("nurse_a")
+    await client.login("coord_a")
     finding_id = await _finding(client, await _survey(client))
+    await client.login("nurse_a")  # a nurse uploads evidence of correction to a finding the coordinator entered
     await client.get(f"/surveys/findings/{finding_id}")
     url = f"/surveys/findings/{finding_id}/evidence"
     pdf = b"%PDF-1.4\n% evidence\n"

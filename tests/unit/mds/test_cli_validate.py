@@ -49,7 +49,7 @@ def test_exit_zero_and_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_csv_and_spanish(batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(batch), "--format", "csv", "--lang", "es"]) == 1
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    row = next(r for r in rows if r["edit_id"] == "-3677")
+    row = next(r for r in rows if r["edit_id"] == "'-3677")  # formula-safe like the web report
     assert row["source"] == "batch.zip:0002.xml" and "no es una fecha válida" in row["message"]
     assert rows[0]["status"] == "accepted" and rows[0]["edit_id"] == ""
 
