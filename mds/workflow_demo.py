@@ -315,7 +315,7 @@ async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, 
             row = Assessment(
                 facility=facility_id, resident=plan.stay["resident"], stay=plan.stay["id"], a0310a=plan.rfa.a, a0310b=plan.rfa.b,
                 a0310e=plan.rfa.e or "", a0310f=plan.rfa.f, a0310g=plan.rfa.g or "", a0310h=plan.rfa.h, isc=isc,
-                kind=rfa_rules.kind_of(plan.rfa), ard=plan.ard, item_set=plan.version, status="completed" if signed else "in_progress",
+                kind=rfa_rules.kind_of(plan.rfa), ard=plan.ard, item_set=plan.item_set, status="completed" if signed else "in_progress",
                 submission_state="completed" if signed else "in_progress", z0500b=plan.z0500b,
                 z0500a=f"{coordinator['display_name']}, {coordinator['title']}" if signed else "",
                 signed_at=datetime.combine(plan.z0500b, time(15), tzinfo=UTC) if signed and plan.z0500b else None,
@@ -323,11 +323,11 @@ async def _write(plans: list[Planned], facility_id: int, coordinator: dict[str, 
                 created_at=datetime.combine(plan.ard, time(9), tzinfo=UTC), updated_at=now)
             await row.save()
             plan.assessment_id = int(row.id)
-            sections = assessment_services.entry_sections(isc, plan.version)
+            sections = assessment_services.entry_sections(isc, plan.item_set)
             filled = sections if signed else sections[: max(1, len(sections) // 2)]
             rows = []
             for section in sections:
-                ids = assessment_services.section_items(isc, section, plan.version)
+                ids = assessment_services.section_items(isc, section, plan.item_set)
                 answers = {k: plan.record[k] for k in ids if k in plan.record} if section in filled else {}
                 status = ("signed" if signed else "complete") if answers else "not_started"
                 rows.append(AssessmentSection(assessment=row.id, section=section, answers=json.dumps(answers), carried="[]",
