@@ -67,7 +67,7 @@ def test_admin_opens_monthly_report_and_downloads_pdf(new_page: Any) -> None:
 
 
 def _worklist(page: Any) -> None:
-    page.click("header >> text=UR worklist")
+    nav_to(page, "UR worklist")
     page.wait_for_url("**/utilization/worklist")
 
 
@@ -122,7 +122,7 @@ def test_nomnc_delivered_late_is_flagged(new_page: Any) -> None:
     """Coverage ends tomorrow but the NOMNC is handed over today: late, coverage runs two days past delivery."""
     page = new_page()
     login(page, "um", DEMO["um"])
-    page.click("header >> text=Utilization review")
+    nav_to(page, "Utilization review")
     page.wait_for_url("**/utilization")
     page.select_option("select[name=payer]", "medicare_a")
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=board-row]')].every(r => r.dataset.payer === 'medicare_a')")
@@ -152,7 +152,7 @@ def test_transfer_drill_down(new_page: Any) -> None:
     """From the facility's rehospitalization rate to the residents counted, then to one resident's transfers."""
     page = new_page()
     login(page, "um", DEMO["um"])
-    page.click("header >> text=Hospital transfers")
+    nav_to(page, "Hospital transfers")
     page.wait_for_url("**/utilization/transfers")
     assert "%" in page.locator("[data-testid=rate-521] .big").inner_text()
     assert page.locator("[data-testid=transfer-row]").count() > 0
