@@ -168,12 +168,28 @@ def _days_over(due: date, when: date) -> int:
 
 
 def _finding(
-    resident: Resident, code: str, ftag: str, severity: str, due: date, when: date, ref: str = "", **fmt: object
+    resident: Resident,
+    code: str,
+    ftag: str,
+    severity: str,
+    due: date,
+    when: date,
+    ref: str = "",
+    **fmt: object,
 ) -> Finding:
     text = MESSAGES[code]
     fmt = {"due": due, **fmt}
-    return Finding(resident.id, code, ftag, severity, due, _days_over(due, when),
-                   text["en"].format(**fmt), text["es"].format(**fmt), ref)
+    return Finding(
+        resident.id,
+        code,
+        ftag,
+        severity,
+        due,
+        _days_over(due, when),
+        text["en"].format(**fmt),
+        text["es"].format(**fmt),
+        ref,
+    )
 
 
 def _baseline(resident: Resident, now: datetime) -> list[Finding]:
@@ -183,11 +199,27 @@ def _baseline(resident: Resident, now: datetime) -> list[Finding]:
     if done is not None:
         if done <= due:
             return []
-        return [_finding(resident, "baseline_late", "F655", SEVERITY_MEDIUM, due.date(), done.date(),
-                         due_at=due_text, done=done.strftime("%Y-%m-%d %H:%M"))]
+        return [
+            _finding(
+                resident,
+                "baseline_late",
+                "F655",
+                SEVERITY_MEDIUM,
+                due.date(),
+                done.date(),
+                due_at=due_text,
+                done=done.strftime("%Y-%m-%d %H:%M"),
+            )
+        ]
     if now > due:
-        return [_finding(resident, "baseline_missing", "F655", SEVERITY_HIGH, due.date(), now.date(), due_at=due_text)]
-    return [_finding(resident, "baseline_due", "F655", SEVERITY_INFO, due.date(), now.date(), due_at=due_text)]
+        return [
+            _finding(
+                resident, "baseline_missing", "F655", SEVERITY_HIGH, due.date(), now.date(), due_at=due_text
+            )
+        ]
+    return [
+        _finding(resident, "baseline_due", "F655", SEVERITY_INFO, due.date(), now.date(), due_at=due_text)
+    ]
 
 
 def comprehensive_care_plan_due(assessment: Assessment, admitted_at: datetime) -> date | None:
@@ -207,8 +239,19 @@ def _comprehensive(resident: Resident, a: Assessment, today: date) -> list[Findi
     if a.v0200c2 is not None:
         if a.v0200c2 <= due:
             return []
-        return [_finding(resident, "care_plan_late", "F657", SEVERITY_MEDIUM, due, a.v0200c2, a.id,
-                         ard=a.ard, done=a.v0200c2)]
+        return [
+            _finding(
+                resident,
+                "care_plan_late",
+                "F657",
+                SEVERITY_MEDIUM,
+                due,
+                a.v0200c2,
+                a.id,
+                ard=a.ard,
+                done=a.v0200c2,
+            )
+        ]
     if today > due:
         return [_finding(resident, "care_plan_missing", "F657", SEVERITY_HIGH, due, today, a.id, ard=a.ard)]
     return [_finding(resident, "care_plan_due", "F657", SEVERITY_INFO, due, today, a.id, ard=a.ard)]
@@ -221,18 +264,25 @@ def _review_after(resident: Resident, a: Assessment, today: date) -> list[Findin
     due = a.completed_on + timedelta(days=REVISION_AFTER_ASSESSMENT_DAYS)
     if any(r >= a.ard for r in resident.care_plan.review_dates) or today <= due:
         return []
-    return [_finding(resident, "review_after_assessment_missing", "F657", SEVERITY_HIGH, due, today, a.id,
-                     ard=a.ard)]
+    return [
+        _finding(
+            resident, "review_after_assessment_missing", "F657", SEVERITY_HIGH, due, today, a.id, ard=a.ard
+        )
+    ]
 
 
 def _triggered_unaddressed(resident: Resident, a: Assessment, today: date) -> list[Finding]:
     plan = resident.care_plan
     planned = {p.caa for p in plan.problems if p.caa is not None}
-    missing = [c for c in a.triggered_caas if c not in planned and not plan.no_care_plan_caas.get(c, "").strip()]
+    missing = [
+        c for c in a.triggered_caas if c not in planned and not plan.no_care_plan_caas.get(c, "").strip()
+    ]
     due = comprehensive_care_plan_due(a, resident.admitted_at) or a.ard
     severity = SEVERITY_HIGH if today > due else SEVERITY_INFO
-    return [_finding(resident, "triggered_unaddressed", "F656", severity, due, today, str(c), caa=c, ard=a.ard)
-            for c in missing]
+    return [
+        _finding(resident, "triggered_unaddressed", "F656", severity, due, today, str(c), caa=c, ard=a.ard)
+        for c in missing
+    ]
 
 
 def _problem_findings(resident: Resident, problem: CarePlanProblem, now: datetime) -> list[Finding]:
@@ -241,23 +291,57 @@ def _problem_findings(resident: Resident, problem: CarePlanProblem, now: datetim
     today = now.date()
     out = []
     if not problem.interventions:
-        out.append(_finding(resident, "problem_no_interventions", "F656", SEVERITY_MEDIUM, today, today,
-                            problem.id, focus=problem.focus))
+        out.append(
+            _finding(
+                resident,
+                "problem_no_interventions",
+                "F656",
+                SEVERITY_MEDIUM,
+                today,
+                today,
+                problem.id,
+                focus=problem.focus,
+            )
+        )
     for goal in problem.goals:
         if goal.met:
             continue
         if goal.target_date is None:
-            out.append(_finding(resident, "goal_no_target", "F656", SEVERITY_MEDIUM, today, today, goal.id,
-                                goal=goal.text))
+            out.append(
+                _finding(
+                    resident, "goal_no_target", "F656", SEVERITY_MEDIUM, today, today, goal.id, goal=goal.text
+                )
+            )
         elif goal.target_date < today:
-            out.append(_finding(resident, "goal_past_target", "F657", SEVERITY_MEDIUM, goal.target_date, today,
-                                goal.id, goal=goal.text))
+            out.append(
+                _finding(
+                    resident,
+                    "goal_past_target",
+                    "F657",
+                    SEVERITY_MEDIUM,
+                    goal.target_date,
+                    today,
+                    goal.id,
+                    goal=goal.text,
+                )
+            )
     changed = problem.needs_changed_at
     if changed is not None and (problem.last_revised_at is None or problem.last_revised_at < changed):
         due = changed.date() + timedelta(days=REVISION_AFTER_CHANGE_DAYS)
         if today > due:
-            out.append(_finding(resident, "revision_after_change_missing", "F657", SEVERITY_HIGH, due, today,
-                                problem.id, focus=problem.focus, changed=changed.date()))
+            out.append(
+                _finding(
+                    resident,
+                    "revision_after_change_missing",
+                    "F657",
+                    SEVERITY_HIGH,
+                    due,
+                    today,
+                    problem.id,
+                    focus=problem.focus,
+                    changed=changed.date(),
+                )
+            )
     return out
 
 

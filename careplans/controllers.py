@@ -59,13 +59,17 @@ async def _resident_or_404(request: Request[Any, Any, Any], resident_id: int) ->
     return resident  # type: ignore[return-value]
 
 
-async def _owned(request: Request[Any, Any, Any], row: dict[str, Any] | None, object_type: str, object_id: int) -> dict[str, Any]:
+async def _owned(
+    request: Request[Any, Any, Any], row: dict[str, Any] | None, object_type: str, object_id: int
+) -> dict[str, Any]:
     if row is None or not current_user(request).may_access_facility(row["facility"]):
         await _deny(request, object_type, object_id)
     return row  # type: ignore[return-value]
 
 
-async def _assessment_or_404(request: Request[Any, Any, Any], resident_id: int, assessment_id: int) -> dict[str, Any]:
+async def _assessment_or_404(
+    request: Request[Any, Any, Any], resident_id: int, assessment_id: int
+) -> dict[str, Any]:
     for a in await services.assessments_of(resident_id):
         if int(a["id"]) == assessment_id:
             return a
@@ -75,12 +79,20 @@ async def _assessment_or_404(request: Request[Any, Any, Any], resident_id: int, 
 
 # --------------------------------------------------------------------------- the care-plan tab
 
+
 def _library_entry(entry: Any, lang: str) -> dict[str, Any]:
-    return {"id": entry.id, "caa": entry.caa, "focus": entry.focus[lang],
-            "goals": [g.text[lang] for g in entry.goals], "interventions": [i.text[lang] for i in entry.interventions]}
+    return {
+        "id": entry.id,
+        "caa": entry.caa,
+        "focus": entry.focus[lang],
+        "goals": [g.text[lang] for g in entry.goals],
+        "interventions": [i.text[lang] for i in entry.interventions],
+    }
 
 
-async def plan_context(request: Request[Any, Any, Any], resident: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def plan_context(
+    request: Request[Any, Any, Any], resident: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     user = current_user(request)
     lang = locale_for(request)
     lib = load_library()
@@ -92,45 +104,97 @@ async def plan_context(request: Request[Any, Any, Any], resident: dict[str, Any]
     decisions = {d["caa"]: d for d in await services.decisions_for([int(latest["id"])])} if latest else {}
     problems = await services.problems_of(resident["id"])
     library_ids = {p["library_id"] for p in problems if p["status"] == "active" and p["library_id"]}
-    areas = [{"area": t, "decision": decisions.get(t.caa),
-              "problems": [p for p in problems if p["caa"] == t.caa and p["status"] == "active"],
-              "library": [_library_entry(e, lang) for e in lib.for_caa(t.caa)]} for t in triggered]
+    areas = [
+        {
+            "area": t,
+            "decision": decisions.get(t.caa),
+            "problems": [p for p in problems if p["caa"] == t.caa and p["status"] == "active"],
+            "library": [_library_entry(e, lang) for e in lib.for_caa(t.caa)],
+        }
+        for t in triggered
+    ]
     triggered_caas = {t.caa for t in triggered}
     return {
-        "resident": resident, "lang": lang, "assessments": assessments, "latest": latest, "areas": areas,
-        "info_only": info_only, "newest": newest, "latest_label": services.label_of(latest, lang),
-        "newest_label": services.label_of(newest, lang), "problems": problems, "plan": await services.plan_row(resident["id"]),
-        "stay": await services.current_stay(resident["id"]), "findings": await services.resident_findings(resident),
+        "resident": resident,
+        "lang": lang,
+        "assessments": assessments,
+        "latest": latest,
+        "areas": areas,
+        "info_only": info_only,
+        "newest": newest,
+        "latest_label": services.label_of(latest, lang),
+        "newest_label": services.label_of(newest, lang),
+        "problems": problems,
+        "plan": await services.plan_row(resident["id"]),
+        "stay": await services.current_stay(resident["id"]),
+        "findings": await services.resident_findings(resident),
         "conferences": await services.conferences_for([resident["id"]]),
-        "notes": await services.notes_for([resident["id"]], limit=20), "history": await services.history_of(resident["id"]),
-        "library_ids": library_ids, "triggered_caas": triggered_caas,
+        "notes": await services.notes_for([resident["id"]], limit=20),
+        "history": await services.history_of(resident["id"]),
+        "library_ids": library_ids,
+        "triggered_caas": triggered_caas,
         "other_library": [_library_entry(e, lang) for e in lib.problems if e.caa not in triggered_caas],
-        "disciplines": lib.disciplines, "frequencies": lib.frequencies, "roles": lib.roles,
-        "care_areas": CARE_AREAS, "area_by_number": CARE_AREA_BY_NUMBER,
-        "can_write": user.can(CLINICAL_WRITE_ROLES), "can_decide": user.can(DECISION_ROLES),
-        "now": services.now(), "today": services.today(),
-        "form_errors": {}, "form_values": {}, "conflict": {}, "notice": "", "focus": "", **extra,
+        "disciplines": lib.disciplines,
+        "frequencies": lib.frequencies,
+        "roles": lib.roles,
+        "care_areas": CARE_AREAS,
+        "area_by_number": CARE_AREA_BY_NUMBER,
+        "can_write": user.can(CLINICAL_WRITE_ROLES),
+        "can_decide": user.can(DECISION_ROLES),
+        "now": services.now(),
+        "today": services.today(),
+        "form_errors": {},
+        "form_values": {},
+        "conflict": {},
+        "notice": "",
+        "focus": "",
+        **extra,
     }
 
 
-async def careplan_tab(request: Request[Any, Any, Any], resident: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+async def careplan_tab(
+    request: Request[Any, Any, Any], resident: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
     return "careplans/_tab.html", await plan_context(request, resident)
 
 
-async def _tab_page(request: Request[Any, Any, Any], resident: dict[str, Any], status: int, form: str,
-                    values: dict[str, Any], errors: dict[str, str], conflict: dict[str, Any] | None = None,
-                    **extra: Any) -> Template:
+async def _tab_page(
+    request: Request[Any, Any, Any],
+    resident: dict[str, Any],
+    status: int,
+    form: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    conflict: dict[str, Any] | None = None,
+    **extra: Any,
+) -> Template:
     """The resident page on the care-plan tab with one form's errors and the user's values (422/409)."""
     from facility.controllers import TAB_NAMES
 
-    ctx = await plan_context(request, resident, form_errors={form: errors}, form_values={form: values},
-                             conflict={form: conflict} if conflict is not None else {}, **extra)
-    context = {"resident": resident, "tab": "careplan", "tabs": TAB_NAMES, "stays": [], "tab_template": "careplans/_tab.html",
-               "tab_context": ctx}
-    return render(request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=status)
+    ctx = await plan_context(
+        request,
+        resident,
+        form_errors={form: errors},
+        form_values={form: values},
+        conflict={form: conflict} if conflict is not None else {},
+        **extra,
+    )
+    context = {
+        "resident": resident,
+        "tab": "careplan",
+        "tabs": TAB_NAMES,
+        "stays": [],
+        "tab_template": "careplans/_tab.html",
+        "tab_context": ctx,
+    }
+    return render(
+        request, "residents/detail.html", context, fragment="residents/_tab.html", status_code=status
+    )
 
 
-async def _done(request: Request[Any, Any, Any], resident: dict[str, Any], message: str, anchor: str = "") -> Template | Redirect:
+async def _done(
+    request: Request[Any, Any, Any], resident: dict[str, Any], message: str, anchor: str = ""
+) -> Template | Redirect:
     """After a successful change: htmx gets the refreshed tab with the notice (a redirect to the same
     page with only a new #fragment would not reload it); a plain form post is redirected (303)."""
     notice = gettext(locale_for(request), message)
@@ -147,7 +211,9 @@ class CarePlanController(Controller):
 
     # ---- problems
     @post("/residents/{resident_id:int}/library", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def add_from_library(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
+    async def add_from_library(
+        self, request: Request[Any, Any, Any], resident_id: int
+    ) -> Template | Redirect:
         """One click: the library entry with its goals and interventions, in the facility's language."""
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
@@ -161,8 +227,14 @@ class CarePlanController(Controller):
         if trigger is None:
             picked["caa"] = None
             picked["not_triggered_reason"] = values["not_triggered_reason"]
-        problem_id = await services.add_problem(actor_of(request), current_user(request), resident, picked, trigger,
-                                                await _latest_id(resident_id) if trigger else None)
+        problem_id = await services.add_problem(
+            actor_of(request),
+            current_user(request),
+            resident,
+            picked,
+            trigger,
+            await _latest_id(resident_id) if trigger else None,
+        )
         return await _done(request, resident, N_("Problem added to the care plan."), f"problem-{problem_id}")
 
     @post("/residents/{resident_id:int}/problems", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
@@ -174,8 +246,14 @@ class CarePlanController(Controller):
         if errors:
             return await _tab_page(request, resident, 422, "problem", form, errors)
         trigger = triggers.get(values["caa"]) if values["caa"] else None
-        problem_id = await services.add_problem(actor_of(request), current_user(request), resident, values, trigger,
-                                                await _latest_id(resident_id) if trigger else None)
+        problem_id = await services.add_problem(
+            actor_of(request),
+            current_user(request),
+            resident,
+            values,
+            trigger,
+            await _latest_id(resident_id) if trigger else None,
+        )
         return await _done(request, resident, N_("Problem added to the care plan."), f"problem-{problem_id}")
 
     @post("/problems/{problem_id:int}", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
@@ -191,7 +269,9 @@ class CarePlanController(Controller):
         if errors:
             return await _tab_page(request, resident, 422, key, form, errors)
         try:
-            await services.update_problem(actor_of(request), current_user(request), problem, version or 0, values)
+            await services.update_problem(
+                actor_of(request), current_user(request), problem, version or 0, values
+            )
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
         return await _done(request, resident, N_("Changes saved."), key)
@@ -203,10 +283,14 @@ class CarePlanController(Controller):
         form = dict(await request.form())
         key = f"problem-{problem_id}"
         try:
-            await services.flag_change(actor_of(request), current_user(request), problem, parse_version(form) or 0)
+            await services.flag_change(
+                actor_of(request), current_user(request), problem, parse_version(form) or 0
+            )
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        return await _done(request, resident, N_("Change in condition recorded: revise this problem within 7 days."), key)
+        return await _done(
+            request, resident, N_("Change in condition recorded: revise this problem within 7 days."), key
+        )
 
     # ---- goals
     @post("/problems/{problem_id:int}/goals", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
@@ -251,8 +335,12 @@ class CarePlanController(Controller):
         return await _done(request, resident, N_("Intervention added."), f"problem-{problem_id}")
 
     @post("/interventions/{intervention_id:int}", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
-    async def update_intervention(self, request: Request[Any, Any, Any], intervention_id: int) -> Template | Redirect:
-        iv = await _owned(request, await services.get_intervention(intervention_id), "intervention", intervention_id)
+    async def update_intervention(
+        self, request: Request[Any, Any, Any], intervention_id: int
+    ) -> Template | Redirect:
+        iv = await _owned(
+            request, await services.get_intervention(intervention_id), "intervention", intervention_id
+        )
         resident = await _resident_or_404(request, iv["resident"])
         form = dict(await request.form())
         values, errors = forms.validate_intervention(form)
@@ -263,14 +351,20 @@ class CarePlanController(Controller):
         if errors:
             return await _tab_page(request, resident, 422, key, form, errors)
         try:
-            await services.update_intervention(actor_of(request), current_user(request), iv, version or 0, values)
+            await services.update_intervention(
+                actor_of(request), current_user(request), iv, version or 0, values
+            )
         except StaleVersion as stale:
             return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
         return await _done(request, resident, N_("Changes saved."), f"problem-{iv['problem']}")
 
-    @post("/interventions/{intervention_id:int}/records", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
+    @post(
+        "/interventions/{intervention_id:int}/records", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303
+    )
     async def document(self, request: Request[Any, Any, Any], intervention_id: int) -> Template | Redirect:
-        iv = await _owned(request, await services.get_intervention(intervention_id), "intervention", intervention_id)
+        iv = await _owned(
+            request, await services.get_intervention(intervention_id), "intervention", intervention_id
+        )
         resident = await _resident_or_404(request, iv["resident"])
         form = dict(await request.form())
         values, errors = forms.validate_record(form, services.now())
@@ -287,14 +381,23 @@ class CarePlanController(Controller):
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
         stay = await services.current_stay(resident_id)
-        values, errors = forms.validate_baseline(form, services.now(), stay["admission_date"] if stay else None)
+        values, errors = forms.validate_baseline(
+            form, services.now(), stay["admission_date"] if stay else None
+        )
         if errors:
             return await _tab_page(request, resident, 422, "baseline", form, errors)
         try:
-            await services.complete_baseline(actor_of(request), current_user(request), resident, parse_version(form),
-                                             values["completed_at"])
+            await services.complete_baseline(
+                actor_of(request),
+                current_user(request),
+                resident,
+                parse_version(form),
+                values["completed_at"],
+            )
         except StaleVersion as stale:
-            return await _tab_page(request, resident, 409, "baseline", form, {"version": STALE}, stale.current or {})
+            return await _tab_page(
+                request, resident, 409, "baseline", form, {"version": STALE}, stale.current or {}
+            )
         return await _done(request, resident, N_("Baseline care plan recorded as completed."))
 
     @post("/residents/{resident_id:int}/notes", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
@@ -319,15 +422,22 @@ class CarePlanController(Controller):
 
     # ---- CAA worksheet
     @get("/residents/{resident_id:int}/assessments/{assessment_id:int}", media_type=MediaType.HTML)
-    async def worksheet(self, request: Request[Any, Any, Any], resident_id: int, assessment_id: int) -> Template:
+    async def worksheet(
+        self, request: Request[Any, Any, Any], resident_id: int, assessment_id: int
+    ) -> Template:
         resident = await _resident_or_404(request, resident_id)
         assessment = await _assessment_or_404(request, resident_id, assessment_id)
         ctx = await _worksheet_context(request, resident, assessment)
         return Template("careplans/worksheet.html", context=ctx)
 
-    @post("/residents/{resident_id:int}/assessments/{assessment_id:int}/caa/{caa:int}", opt={"roles": DECISION_ROLES},
-          status_code=303)
-    async def decide(self, request: Request[Any, Any, Any], resident_id: int, assessment_id: int, caa: int) -> Template | Redirect:
+    @post(
+        "/residents/{resident_id:int}/assessments/{assessment_id:int}/caa/{caa:int}",
+        opt={"roles": DECISION_ROLES},
+        status_code=303,
+    )
+    async def decide(
+        self, request: Request[Any, Any, Any], resident_id: int, assessment_id: int, caa: int
+    ) -> Template | Redirect:
         resident = await _resident_or_404(request, resident_id)
         assessment = await _assessment_or_404(request, resident_id, assessment_id)
         form = dict(await request.form())
@@ -338,23 +448,42 @@ class CarePlanController(Controller):
         status = 422
         if not errors:
             try:
-                await services.save_decision(actor_of(request), current_user(request), resident, assessment_id, caa,
-                                             parse_version(form), values)
+                await services.save_decision(
+                    actor_of(request),
+                    current_user(request),
+                    resident,
+                    assessment_id,
+                    caa,
+                    parse_version(form),
+                    values,
+                )
                 notice = gettext(locale_for(request), N_("CAA decision saved."))
                 if not is_partial(request):
                     flash(request, notice, "success")
-                    return Redirect(f"/careplans/residents/{resident_id}/assessments/{assessment_id}#caa-{caa}", status_code=303)
+                    return Redirect(
+                        f"/careplans/residents/{resident_id}/assessments/{assessment_id}#caa-{caa}",
+                        status_code=303,
+                    )
                 ctx = await _worksheet_context(request, resident, assessment)
                 area = next(a for a in ctx["areas"] if a["area"].caa == caa)
-                return render(request, "careplans/worksheet.html", {**ctx, "item": area, "notice": notice},
-                              fragment="careplans/_area.html")
+                return render(
+                    request,
+                    "careplans/worksheet.html",
+                    {**ctx, "item": area, "notice": notice},
+                    fragment="careplans/_area.html",
+                )
             except StaleVersion as stale:
                 errors, status = {"version": STALE}, 409
                 ctx["conflict"] = {caa: stale.current}
         ctx.update(form_errors={caa: errors}, form_values={caa: form})
         area = next(a for a in ctx["areas"] if a["area"].caa == caa)
-        return render(request, "careplans/worksheet.html", {**ctx, "item": area}, fragment="careplans/_area.html",
-                      status_code=status)
+        return render(
+            request,
+            "careplans/worksheet.html",
+            {**ctx, "item": area},
+            fragment="careplans/_area.html",
+            status_code=status,
+        )
 
     # ---- facility pages
     @get("/compliance", media_type=MediaType.HTML)
@@ -365,8 +494,13 @@ class CarePlanController(Controller):
         if ftag:
             rows = [{**r, "findings": [f for f in r["findings"] if f.ftag == ftag]} for r in rows]
             rows = [r for r in rows if r["findings"]]
-        ctx = {"rollup": data["rollup"], "rows": rows, "ftag": ftag if ftag in ("F655", "F656", "F657") else "",
-               "lang": locale_for(request), "now": services.now()}
+        ctx = {
+            "rollup": data["rollup"],
+            "rows": rows,
+            "ftag": ftag if ftag in ("F655", "F656", "F657") else "",
+            "lang": locale_for(request),
+            "now": services.now(),
+        }
         return render(request, "careplans/compliance.html", ctx, fragment="careplans/_compliance_rows.html")
 
     @get("/review", media_type=MediaType.HTML, opt={"roles": REVIEW_ROLES})
@@ -398,11 +532,22 @@ async def _latest_id(resident_id: int) -> int | None:
     return int(latest["id"]) if latest else None
 
 
-async def _worksheet_context(request: Request[Any, Any, Any], resident: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
+async def _worksheet_context(
+    request: Request[Any, Any, Any], resident: dict[str, Any], assessment: dict[str, Any]
+) -> dict[str, Any]:
     sheet = await services.worksheet(resident["id"], assessment)
     lang = locale_for(request)
-    return {**sheet, "resident": resident, "lang": lang, "label": services.label_of(assessment, lang), "can_decide": current_user(request).can(DECISION_ROLES),
-            "today": services.today(), "form_errors": {}, "form_values": {}, "conflict": {}}
+    return {
+        **sheet,
+        "resident": resident,
+        "lang": lang,
+        "label": services.label_of(assessment, lang),
+        "can_decide": current_user(request).can(DECISION_ROLES),
+        "today": services.today(),
+        "form_errors": {},
+        "form_values": {},
+        "conflict": {},
+    }
 
 
 async def _pdf(request: Request[Any, Any, Any], resident_id: int, kind: str) -> Response[bytes]:
@@ -412,20 +557,47 @@ async def _pdf(request: Request[Any, Any, Any], resident_id: int, kind: str) -> 
     problems = await services.problems_of(resident_id)
     printed = services.now().replace(tzinfo=None)
     if kind == "kardex":
-        content = await anyio.to_thread.run_sync(lambda: pdf.kardex_pdf(
-            facility=resident["facility_name"], lang=lang, resident=resident, stay=stay, problems=problems, printed=printed))
+        content = await anyio.to_thread.run_sync(
+            lambda: pdf.kardex_pdf(
+                facility=resident["facility_name"],
+                lang=lang,
+                resident=resident,
+                stay=stay,
+                problems=problems,
+                printed=printed,
+            )
+        )
     else:
         plan = await services.plan_row(resident_id)
         conferences = await services.conferences_for([resident_id])
-        content = await anyio.to_thread.run_sync(lambda: pdf.care_plan_pdf(
-            facility=resident["facility_name"], lang=lang, resident=resident, stay=stay, plan=plan, problems=problems,
-            conferences=conferences, printed=printed))
+        content = await anyio.to_thread.run_sync(
+            lambda: pdf.care_plan_pdf(
+                facility=resident["facility_name"],
+                lang=lang,
+                resident=resident,
+                stay=stay,
+                plan=plan,
+                problems=problems,
+                conferences=conferences,
+                printed=printed,
+            )
+        )
     async with write_transaction():
-        await audit.record(actor_of(request), "export", kind, resident_id, facility_id=resident["facility"],
-                           resident_id=resident_id, after={"format": "pdf", "language": lang})
+        await audit.record(
+            actor_of(request),
+            "export",
+            kind,
+            resident_id,
+            facility_id=resident["facility"],
+            resident_id=resident_id,
+            after={"format": "pdf", "language": lang},
+        )
     filename = f"{kind}-{resident_id}-{datetime.now().strftime('%Y%m%d')}.pdf"
-    return Response(content=content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        content=content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 ROUTE_HANDLERS = [CarePlanController]

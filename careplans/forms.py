@@ -51,15 +51,24 @@ def _checkbox(data: Mapping[str, Any], name: str) -> bool:
     return _text(data, name).lower() in ("1", "on", "true", "yes")
 
 
-def _code(data: Mapping[str, Any], name: str, allowed: Mapping[str, Any] | tuple[str, ...], errors: Errors) -> str:
+def _code(
+    data: Mapping[str, Any], name: str, allowed: Mapping[str, Any] | tuple[str, ...], errors: Errors
+) -> str:
     value = _text(data, name)
     if value not in allowed:
         errors[name] = N_("Choose a value from the list.")
     return value
 
 
-def _date(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool, earliest: date | None = None,
-          latest: date | None = None) -> date | None:
+def _date(
+    data: Mapping[str, Any],
+    name: str,
+    errors: Errors,
+    *,
+    required: bool,
+    earliest: date | None = None,
+    latest: date | None = None,
+) -> date | None:
     raw = _text(data, name)
     if not raw:
         if required:
@@ -127,22 +136,34 @@ def validate_library_pick(data: Mapping[str, Any], triggered_caas: set[int]) -> 
     reason = _optional(data, "not_triggered_reason", errors)
     if entry.caa not in triggered_caas and not reason:
         errors["not_triggered_reason"] = N_("A problem not raised by a trigger needs a reason.")
-    return {"library_id": library_id, "caa": entry.caa, "triggered": entry.caa in triggered_caas,
-            "not_triggered_reason": reason}, errors
+    return {
+        "library_id": library_id,
+        "caa": entry.caa,
+        "triggered": entry.caa in triggered_caas,
+        "not_triggered_reason": reason,
+    }, errors
 
 
 def validate_problem_update(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    return {"focus": _required(data, "focus", errors),
-            "status": _code(data, "status", PROBLEM_STATUSES, errors)}, errors
+    return {
+        "focus": _required(data, "focus", errors),
+        "status": _code(data, "status", PROBLEM_STATUSES, errors),
+    }, errors
 
 
 def validate_goal(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
     """Goals are measurable and time-bound (F656): a target date is required."""
     errors: Errors = {}
     text = _required(data, "text", errors)
-    target = _date(data, "target_date", errors, required=True, earliest=today - timedelta(days=365),
-                   latest=today + timedelta(days=730))
+    target = _date(
+        data,
+        "target_date",
+        errors,
+        required=True,
+        earliest=today - timedelta(days=365),
+        latest=today + timedelta(days=730),
+    )
     return {"text": text, "target_date": target, "met": _checkbox(data, "met")}, errors
 
 
@@ -174,7 +195,10 @@ def validate_record(data: Mapping[str, Any], now: datetime) -> tuple[dict[str, A
 
 def validate_note(data: Mapping[str, Any], now: datetime) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    return {"text": _required(data, "text", errors, 5000), "written_at": _when(data, "written_at", errors, now)}, errors
+    return {
+        "text": _required(data, "text", errors, 5000),
+        "written_at": _when(data, "written_at", errors, now),
+    }, errors
 
 
 def validate_conference(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
@@ -190,7 +214,9 @@ def validate_conference(data: Mapping[str, Any], today: date) -> tuple[dict[str,
     }, errors
 
 
-def validate_baseline(data: Mapping[str, Any], now: datetime, admitted_on: date | None) -> tuple[dict[str, Any], Errors]:
+def validate_baseline(
+    data: Mapping[str, Any], now: datetime, admitted_on: date | None
+) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     at = _when(data, "completed_at", errors, now)
     if admitted_on is not None and at.date() < admitted_on and "completed_at" not in errors:
@@ -212,8 +238,15 @@ def validate_decision(data: Mapping[str, Any], today: date) -> tuple[dict[str, A
     if decision and not analysis:
         errors["analysis"] = N_("Write the analysis of findings before deciding.")
     location = _optional(data, "location", errors, 200)
-    documented_on = _date(data, "documented_on", errors, required=False, earliest=today - timedelta(days=730), latest=today)
+    documented_on = _date(
+        data, "documented_on", errors, required=False, earliest=today - timedelta(days=730), latest=today
+    )
     if decision and (not location or documented_on is None):
         errors.setdefault("location", N_("Say where and when the CAA is documented."))
-    return {"care_plan": decision, "analysis": analysis, "rationale": rationale, "location": location,
-            "documented_on": documented_on}, errors
+    return {
+        "care_plan": decision,
+        "analysis": analysis,
+        "rationale": rationale,
+        "location": location,
+        "documented_on": documented_on,
+    }, errors

@@ -69,16 +69,20 @@ def _parse(raw: dict) -> Library:
     problems = []
     for caa, entries in raw["areas"].items():
         for e in entries:
-            problems.append(LibraryProblem(
-                id=e["id"],
-                caa=int(caa),
-                focus=e["focus"],
-                goals=tuple(LibraryGoal(g["id"], g["text"], int(g["target_days"])) for g in e["goals"]),
-                interventions=tuple(
-                    LibraryIntervention(i["id"], i["text"], i["discipline"], i["frequency"], i["responsible_role"])
-                    for i in e["interventions"]
-                ),
-            ))
+            problems.append(
+                LibraryProblem(
+                    id=e["id"],
+                    caa=int(caa),
+                    focus=e["focus"],
+                    goals=tuple(LibraryGoal(g["id"], g["text"], int(g["target_days"])) for g in e["goals"]),
+                    interventions=tuple(
+                        LibraryIntervention(
+                            i["id"], i["text"], i["discipline"], i["frequency"], i["responsible_role"]
+                        )
+                        for i in e["interventions"]
+                    ),
+                )
+            )
     return Library(tuple(problems), raw["frequencies"], raw["disciplines"], raw["roles"])
 
 
@@ -103,7 +107,8 @@ def instantiate(problem_id: str, lang: str, start: date, *, id_prefix: str = "")
         focus=entry.focus[lang],
         caa=entry.caa,
         goals=tuple(
-            Goal(f"{id_prefix}{g.id}", g.text[lang], start + timedelta(days=g.target_days)) for g in entry.goals
+            Goal(f"{id_prefix}{g.id}", g.text[lang], start + timedelta(days=g.target_days))
+            for g in entry.goals
         ),
         interventions=tuple(
             Intervention(

@@ -26,8 +26,22 @@ from careplans.triggers import GG_COLUMNS, gg_column
 
 DEFAULT_UNDOCUMENTED_DAYS = 3
 NEGATION_WINDOW_WORDS = 3
-NEGATIONS = frozenset({"no", "not", "denies", "denied", "without", "negative", "niega", "nego", "sin", "ningun",
-                       "ninguna", "nunca"})
+NEGATIONS = frozenset(
+    {
+        "no",
+        "not",
+        "denies",
+        "denied",
+        "without",
+        "negative",
+        "niega",
+        "nego",
+        "sin",
+        "ningun",
+        "ninguna",
+        "nunca",
+    }
+)
 
 MESSAGES: dict[str, dict[str, str]] = {
     "note_condition_not_in_plan": {
@@ -55,6 +69,7 @@ SCSA_CITATION = (
 
 
 # --------------------------------------------------------------------------- interventions
+
 
 @dataclass(frozen=True, slots=True)
 class InterventionRecord:
@@ -91,12 +106,16 @@ def undocumented_interventions(
         for iv in p.interventions:
             when = last.get(iv.id)
             if when is None or when < cutoff:
-                out.append(UndocumentedIntervention(
-                    p.id, iv.id, iv.text, when, None if when is None else (now - when).days))
+                out.append(
+                    UndocumentedIntervention(
+                        p.id, iv.id, iv.text, when, None if when is None else (now - when).days
+                    )
+                )
     return out
 
 
 # --------------------------------------------------------------------------- notes vs plan
+
 
 @dataclass(frozen=True, slots=True)
 class Condition:
@@ -109,27 +128,116 @@ class Condition:
 
 
 CONDITIONS: tuple[Condition, ...] = (
-    Condition("falls", "Falls", "Caídas", frozenset({11}),
-              ("fall", "falls", "fell", "found on floor", "found on the floor", "slid to floor", "caida", "caidas",
-               "se cayo", "encontrado en el piso", "encontrada en el piso", "en el suelo"),
-              ("W01", "W05", "W06", "W07", "W08", "W10", "W18", "W19", "Z91.81")),
-    Condition("pressure_ulcer", "Pressure ulcer/injury", "Úlcera/lesión por presión", frozenset({16}),
-              ("pressure ulcer", "pressure injury", "pressure sore", "bedsore", "decubitus", "deep tissue injury",
-               "dti", "ulcera por presion", "lesion por presion", "escara", "llaga"),
-              ("L89",)),
-    Condition("weight_loss", "Weight loss", "Pérdida de peso", frozenset({12, 13}),
-              ("weight loss", "lost weight", "losing weight", "poor appetite", "poor intake", "perdida de peso",
-               "bajo de peso", "bajando de peso", "poco apetito", "come poco"),
-              ("R63.4", "R63.0", "R64", "E43", "E44", "E46")),
-    Condition("pain", "Pain", "Dolor", frozenset({19}),
-              ("pain", "painful", "hurts", "aching", "grimacing", "dolor", "duele", "adolorido", "adolorida",
-               "muecas"),
-              ("R52", "G89", "M54", "M25.5")),
-    Condition("behaviours", "Behavioural symptoms", "Síntomas conductuales", frozenset({9}),
-              ("agitated", "agitation", "aggressive", "combative", "hit staff", "striking", "yelling", "screaming",
-               "refused care", "refuses care", "wandering", "exit seeking", "agitado", "agitada", "agresivo",
-               "agresiva", "golpeo", "gritando", "grita", "rechazo el cuidado", "deambula", "intenta salir"),
-              ("R45.1", "R45.6", "R45.87", "F03.91", "F03.911", "F03.918")),
+    Condition(
+        "falls",
+        "Falls",
+        "Caídas",
+        frozenset({11}),
+        (
+            "fall",
+            "falls",
+            "fell",
+            "found on floor",
+            "found on the floor",
+            "slid to floor",
+            "caida",
+            "caidas",
+            "se cayo",
+            "encontrado en el piso",
+            "encontrada en el piso",
+            "en el suelo",
+        ),
+        ("W01", "W05", "W06", "W07", "W08", "W10", "W18", "W19", "Z91.81"),
+    ),
+    Condition(
+        "pressure_ulcer",
+        "Pressure ulcer/injury",
+        "Úlcera/lesión por presión",
+        frozenset({16}),
+        (
+            "pressure ulcer",
+            "pressure injury",
+            "pressure sore",
+            "bedsore",
+            "decubitus",
+            "deep tissue injury",
+            "dti",
+            "ulcera por presion",
+            "lesion por presion",
+            "escara",
+            "llaga",
+        ),
+        ("L89",),
+    ),
+    Condition(
+        "weight_loss",
+        "Weight loss",
+        "Pérdida de peso",
+        frozenset({12, 13}),
+        (
+            "weight loss",
+            "lost weight",
+            "losing weight",
+            "poor appetite",
+            "poor intake",
+            "perdida de peso",
+            "bajo de peso",
+            "bajando de peso",
+            "poco apetito",
+            "come poco",
+        ),
+        ("R63.4", "R63.0", "R64", "E43", "E44", "E46"),
+    ),
+    Condition(
+        "pain",
+        "Pain",
+        "Dolor",
+        frozenset({19}),
+        (
+            "pain",
+            "painful",
+            "hurts",
+            "aching",
+            "grimacing",
+            "dolor",
+            "duele",
+            "adolorido",
+            "adolorida",
+            "muecas",
+        ),
+        ("R52", "G89", "M54", "M25.5"),
+    ),
+    Condition(
+        "behaviours",
+        "Behavioural symptoms",
+        "Síntomas conductuales",
+        frozenset({9}),
+        (
+            "agitated",
+            "agitation",
+            "aggressive",
+            "combative",
+            "hit staff",
+            "striking",
+            "yelling",
+            "screaming",
+            "refused care",
+            "refuses care",
+            "wandering",
+            "exit seeking",
+            "agitado",
+            "agitada",
+            "agresivo",
+            "agresiva",
+            "golpeo",
+            "gritando",
+            "grita",
+            "rechazo el cuidado",
+            "deambula",
+            "intenta salir",
+        ),
+        ("R45.1", "R45.6", "R45.87", "F03.91", "F03.911", "F03.918"),
+    ),
 )
 
 _ICD10 = re.compile(r"\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
@@ -164,7 +272,9 @@ class NoteMention:
 
     def explanation(self, lang: str) -> str:
         label = self.label_en if lang == "en" else self.label_es
-        return MESSAGES["note_condition_not_in_plan"][lang].format(label=label.lower(), matched=", ".join(self.matched))
+        return MESSAGES["note_condition_not_in_plan"][lang].format(
+            label=label.lower(), matched=", ".join(self.matched)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +306,9 @@ def _addressed(cond: Condition, problems: Sequence[CarePlanProblem]) -> bool:
     return False
 
 
-def notes_missing_from_plan(notes: Iterable[ProgressNote], problems: Iterable[CarePlanProblem]) -> list[NoteMention]:
+def notes_missing_from_plan(
+    notes: Iterable[ProgressNote], problems: Iterable[CarePlanProblem]
+) -> list[NoteMention]:
     """Mentions of a condition in notes when no active problem addresses it (by CAA or focus words)."""
     active = [p for p in problems if p.status == "active"]
     by_key = {c.key: c for c in CONDITIONS}
@@ -210,6 +322,7 @@ def notes_missing_from_plan(notes: Iterable[ProgressNote], problems: Iterable[Ca
 
 
 # --------------------------------------------------------------------------- significant change
+
 
 @dataclass(frozen=True, slots=True)
 class AreaChange:
@@ -252,8 +365,23 @@ def _changes(area: str, declines: list[str], improvements: list[str]) -> list[Ar
     return out
 
 
-_GG_ITEMS = ("GG0130A", "GG0130B", "GG0130C", "GG0130E", "GG0130F", "GG0130G", "GG0130H", "GG0130I",
-             "GG0170B", "GG0170C", "GG0170D", "GG0170E", "GG0170F", "GG0170I", "GG0170J")
+_GG_ITEMS = (
+    "GG0130A",
+    "GG0130B",
+    "GG0130C",
+    "GG0130E",
+    "GG0130F",
+    "GG0130G",
+    "GG0130H",
+    "GG0130I",
+    "GG0170B",
+    "GG0170C",
+    "GG0170D",
+    "GG0170E",
+    "GG0170F",
+    "GG0170I",
+    "GG0170J",
+)
 
 
 def _gg_value(answers: Mapping[str, str], base: str) -> int | None:
@@ -321,11 +449,24 @@ SCSA_AREAS: tuple[Comparator, ...] = (
     _newly("weight_loss", "K0300", frozenset({"2"})),
     _newly("restraint", "P0100E", frozenset({"1", "2"})),
     # D0160 PHQ-2 to 9 total severity (item sets 1.18.11+); 99 = interview not completed is no score.
-    _newly("mood", "D0160", frozenset(str(n) for n in range(10, 28)) | frozenset(f"{n:02d}" for n in range(10, 28))),
+    _newly(
+        "mood",
+        "D0160",
+        frozenset(str(n) for n in range(10, 28)) | frozenset(f"{n:02d}" for n in range(10, 28)),
+    ),
 )
 # Every MDS item the screen reads (for the test that no retired id is read); the same in 1.18.11-1.20.1.
 SCSA_ITEMS_READ: tuple[str, ...] = (
-    "A0310A", "A0310B", "C1000", "H0300", "H0400", *_BEHAVIOUR_ITEMS, *_PRESSURE_ITEMS, "K0300", "P0100E", "D0160",
+    "A0310A",
+    "A0310B",
+    "C1000",
+    "H0300",
+    "H0400",
+    *_BEHAVIOUR_ITEMS,
+    *_PRESSURE_ITEMS,
+    "K0300",
+    "P0100E",
+    "D0160",
     *(base + column for base in _GG_ITEMS for column in GG_COLUMNS),
 )
 

@@ -18,7 +18,10 @@ from careplans.triggers import CARE_AREA_BY_NUMBER
 
 TEXT: dict[str, dict[str, str]] = {
     "care_plan": {"en": "Comprehensive care plan", "es": "Plan de cuidados integral"},
-    "kardex": {"en": "Kardex - care instructions for the floor", "es": "Kardex - indicaciones de cuidado para el piso"},
+    "kardex": {
+        "en": "Kardex - care instructions for the floor",
+        "es": "Kardex - indicaciones de cuidado para el piso",
+    },
     "resident": {"en": "Resident", "es": "Residente"},
     "born": {"en": "Born", "es": "Nacimiento"},
     "room": {"en": "Room", "es": "Habitación"},
@@ -37,7 +40,10 @@ TEXT: dict[str, dict[str, str]] = {
     "conferences": {"en": "IDT care-plan conferences", "es": "Conferencias del equipo interdisciplinario"},
     "resident_present": {"en": "resident participated", "es": "participó el residente"},
     "family_present": {"en": "family participated", "es": "participó la familia"},
-    "none": {"en": "No active problems on the care plan.", "es": "No hay problemas activos en el plan de cuidados."},
+    "none": {
+        "en": "No active problems on the care plan.",
+        "es": "No hay problemas activos en el plan de cuidados.",
+    },
     "signature": {"en": "Reviewed by (name, title, date)", "es": "Revisado por (nombre, cargo, fecha)"},
     "what": {"en": "Intervention", "es": "Intervención"},
     "who": {"en": "Who", "es": "Quién"},
@@ -46,8 +52,21 @@ TEXT: dict[str, dict[str, str]] = {
     "confidential": {"en": "Confidential health information", "es": "Información de salud confidencial"},
 }
 
-_ASCII = str.maketrans({"–": "-", "—": "-", "→": "->", "≥": ">=", "≤": "<=", "‘": "'", "’": "'", "“": '"', "”": '"',
-                        "…": "...", "•": "-"})
+_ASCII = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "→": "->",
+        "≥": ">=",
+        "≤": "<=",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "•": "-",
+    }
+)
 
 
 def _t(lang: str, key: str, **fmt: Any) -> str:
@@ -84,7 +103,12 @@ class _Doc(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("Helvetica", "I", 8)
-        self.cell(0, 5, latin1(f"{_t(self.lang, 'confidential')} - {_t(self.lang, 'page')} {self.page_no()}/{{nb}}"), align="C")
+        self.cell(
+            0,
+            5,
+            latin1(f"{_t(self.lang, 'confidential')} - {_t(self.lang, 'page')} {self.page_no()}/{{nb}}"),
+            align="C",
+        )
 
     def line_text(self, text: str, style: str = "", size: int = 10, indent: float = 0, h: float = 5) -> None:
         self.set_font("Helvetica", style, size)
@@ -92,11 +116,16 @@ class _Doc(FPDF):
         self.multi_cell(self.epw - indent, h, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
 
-def _resident_block(doc: _Doc, resident: dict[str, Any], stay: dict[str, Any] | None, lang: str, printed: datetime) -> None:
+def _resident_block(
+    doc: _Doc, resident: dict[str, Any], stay: dict[str, Any] | None, lang: str, printed: datetime
+) -> None:
     name = f"{resident['last_name']}, {resident['first_name']}"
     doc.line_text(f"{_t(lang, 'resident')}: {name}", "B", 11)
-    parts = [f"{_t(lang, 'born')}: {_fmt_date(resident['birth_date'], lang)}",
-             f"{_t(lang, 'unit')}: {resident.get('unit_name') or '-'}", f"{_t(lang, 'room')}: {resident.get('room') or '-'}"]
+    parts = [
+        f"{_t(lang, 'born')}: {_fmt_date(resident['birth_date'], lang)}",
+        f"{_t(lang, 'unit')}: {resident.get('unit_name') or '-'}",
+        f"{_t(lang, 'room')}: {resident.get('room') or '-'}",
+    ]
     if stay:
         parts.append(f"{_t(lang, 'admitted')}: {_fmt_date(stay['admission_date'], lang)}")
     parts.append(f"{_t(lang, 'printed')}: {_fmt_date(printed, lang)}")
@@ -121,9 +150,17 @@ def _source(problem: dict[str, Any], lang: str) -> str:
     return _t(lang, "not_triggered", reason=problem["not_triggered_reason"])
 
 
-def care_plan_pdf(*, facility: str, lang: str, resident: dict[str, Any], stay: dict[str, Any] | None,
-                  plan: dict[str, Any] | None, problems: Sequence[dict[str, Any]], conferences: Sequence[dict[str, Any]],
-                  printed: datetime) -> bytes:
+def care_plan_pdf(
+    *,
+    facility: str,
+    lang: str,
+    resident: dict[str, Any],
+    stay: dict[str, Any] | None,
+    plan: dict[str, Any] | None,
+    problems: Sequence[dict[str, Any]],
+    conferences: Sequence[dict[str, Any]],
+    printed: datetime,
+) -> bytes:
     doc = _Doc(_t(lang, "care_plan"), facility, lang)
     doc.add_page()
     _resident_block(doc, resident, stay, lang, printed)
@@ -149,7 +186,9 @@ def care_plan_pdf(*, facility: str, lang: str, resident: dict[str, Any], stay: d
             doc.line_text(_t(lang, "interventions"), "B", 9, indent=3)
             for i in ivs:
                 who = f"{_label('discipline', i['discipline'], lang)} / {_label('role', i['responsible_role'], lang)}"
-                doc.line_text(f"- {i['text']} [{_label('frequency', i['frequency'], lang)}; {who}]", size=9, indent=6)
+                doc.line_text(
+                    f"- {i['text']} [{_label('frequency', i['frequency'], lang)}; {who}]", size=9, indent=6
+                )
         doc.ln(2)
     resolved = [p for p in problems if p["status"] == "resolved"]
     if resolved:
@@ -164,7 +203,9 @@ def care_plan_pdf(*, facility: str, lang: str, resident: dict[str, Any], stay: d
             if c["resident_participated"]:
                 who.append(_t(lang, "resident_present"))
             if c["family_participated"]:
-                who.append(_t(lang, "family_present") + (f" ({c['family_names']})" if c["family_names"] else ""))
+                who.append(
+                    _t(lang, "family_present") + (f" ({c['family_names']})" if c["family_names"] else "")
+                )
             doc.line_text(f"{_fmt_date(c['held_on'], lang)}: {'; '.join(who)}", size=9, indent=3)
             if c["summary"]:
                 doc.line_text(c["summary"], "I", 8, indent=6)
@@ -173,8 +214,15 @@ def care_plan_pdf(*, facility: str, lang: str, resident: dict[str, Any], stay: d
     return bytes(doc.output())
 
 
-def kardex_pdf(*, facility: str, lang: str, resident: dict[str, Any], stay: dict[str, Any] | None,
-               problems: Sequence[dict[str, Any]], printed: datetime) -> bytes:
+def kardex_pdf(
+    *,
+    facility: str,
+    lang: str,
+    resident: dict[str, Any],
+    stay: dict[str, Any] | None,
+    problems: Sequence[dict[str, Any]],
+    printed: datetime,
+) -> bytes:
     """One landscape sheet per resident: what to do, who does it and how often, by problem."""
     doc = _Doc(_t(lang, "kardex"), facility, lang, orientation="L")
     doc.add_page()
@@ -186,8 +234,13 @@ def kardex_pdf(*, facility: str, lang: str, resident: dict[str, Any], stay: dict
     for p in active:
         doc.line_text(p["focus"], "B", 10)
         doc.set_font("Helvetica", "", 8)
-        with doc.table(col_widths=widths, text_align="LEFT", line_height=4.5, width=doc.epw,
-                       headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 242))) as table:
+        with doc.table(
+            col_widths=widths,
+            text_align="LEFT",
+            line_height=4.5,
+            width=doc.epw,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 242)),
+        ) as table:
             head = table.row()
             for key in ("what", "who", "when"):
                 head.cell(latin1(_t(lang, key)))

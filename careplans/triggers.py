@@ -115,7 +115,9 @@ CARE_AREAS: tuple[CareArea, ...] = (
     CareArea(3, "Visual Function", "Función visual"),
     CareArea(4, "Communication", "Comunicación"),
     CareArea(5, "ADL Functional/Rehabilitation Potential", "Función en AVD/potencial de rehabilitación"),
-    CareArea(6, "Urinary Incontinence and Indwelling Catheter", "Incontinencia urinaria y sonda vesical permanente"),
+    CareArea(
+        6, "Urinary Incontinence and Indwelling Catheter", "Incontinencia urinaria y sonda vesical permanente"
+    ),
     CareArea(7, "Psychosocial Well-Being", "Bienestar psicosocial"),
     CareArea(8, "Mood State", "Estado de ánimo"),
     CareArea(9, "Behavioral Symptoms", "Síntomas conductuales"),
@@ -242,21 +244,32 @@ class Gate:
     test: Callable[[Mapping[str, str]], bool]
 
 
-def when(items: Sequence[str], accept: Callable[[str], bool], en: str, es: str, basis: str = BASIS_CAT2010) -> Rule:
+def when(
+    items: Sequence[str], accept: Callable[[str], bool], en: str, es: str, basis: str = BASIS_CAT2010
+) -> Rule:
     """Fires once per listed item whose value satisfies `accept`."""
 
     def check(answers: Mapping[str, str], _ctx: Mapping[str, str]) -> list[Reason]:
-        return [Reason(i, v, en, es, basis) for i in items if (v := _value(answers, i)) is not None and accept(v)]
+        return [
+            Reason(i, v, en, es, basis) for i in items if (v := _value(answers, i)) is not None and accept(v)
+        ]
 
     return Rule(tuple(items), check)
 
 
-def both(first: tuple[str, Callable[[str], bool]], second: tuple[str, Callable[[str], bool]], en: str, es: str,
-         basis: str) -> Rule:
+def both(
+    first: tuple[str, Callable[[str], bool]],
+    second: tuple[str, Callable[[str], bool]],
+    en: str,
+    es: str,
+    basis: str,
+) -> Rule:
     """Fires (reporting both items) when both items hold their accepted values."""
 
     def check(answers: Mapping[str, str], _ctx: Mapping[str, str]) -> list[Reason]:
-        found = [(i, v) for i, accept in (first, second) if (v := _value(answers, i)) is not None and accept(v)]
+        found = [
+            (i, v) for i, accept in (first, second) if (v := _value(answers, i)) is not None and accept(v)
+        ]
         return [Reason(i, v, en, es, basis) for i, v in found] if len(found) == 2 else []
 
     return Rule((first[0], second[0]), check)
@@ -282,7 +295,9 @@ def gated(gate: Gate, *rules: Rule) -> Rule:
     return Rule(_union(gate.reads, *(r.reads for r in rules)), check)
 
 
-def count_at_least(items: Sequence[str], accept: Callable[[str], bool], minimum: int, en: str, es: str) -> Rule:
+def count_at_least(
+    items: Sequence[str], accept: Callable[[str], bool], minimum: int, en: str, es: str
+) -> Rule:
     """Fires (reporting every matching item) when at least `minimum` items match."""
 
     def check(answers: Mapping[str, str], _ctx: Mapping[str, str]) -> list[Reason]:
@@ -322,7 +337,11 @@ def gg_when(bases: Sequence[str], accept: Callable[[str], bool], en: str, es: st
     def check(answers: Mapping[str, str], _ctx: Mapping[str, str]) -> list[Reason]:
         column = gg_column(answers)
         items = [base + column for base in bases]
-        return [Reason(i, v, en, es, BASIS_APPROXIMATION) for i in items if (v := _value(answers, i)) is not None and accept(v)]
+        return [
+            Reason(i, v, en, es, BASIS_APPROXIMATION)
+            for i in items
+            if (v := _value(answers, i)) is not None and accept(v)
+        ]
 
     return Rule(_union(("A0310A", "A0310B"), (b + c for b in bases for c in GG_COLUMNS)), check)
 
@@ -333,8 +352,15 @@ def gg_when(bases: Sequence[str], accept: Callable[[str], bool], en: str, es: st
 PRIOR_SCORE_SOURCE = {"V0100D": "C0500", "V0100E": "D0160", "V0100F": "D0600"}
 
 
-def worse_than_prior(item: str, prior_item: str, valid: tuple[int, int], higher_is_worse: bool, en: str, es: str,
-                     basis: str = BASIS_CAT2010) -> Rule:
+def worse_than_prior(
+    item: str,
+    prior_item: str,
+    valid: tuple[int, int],
+    higher_is_worse: bool,
+    en: str,
+    es: str,
+    basis: str = BASIS_CAT2010,
+) -> Rule:
     """Non-admission comprehensive: current score worse than the prior assessment's score."""
     low, high = valid
 
@@ -379,7 +405,9 @@ def _able_to_rehab(answers: Mapping[str, str]) -> bool:
 ABLE_TO_REHAB = Gate(("C1000", "C0500"), _able_to_rehab)
 # CAT 7 conditions 5/6: I4800 (dementia) and I4200 (Alzheimer's) each coded 0 or dash (dash counts
 # as "not present" here because the CMS pseudo-code lists it explicitly).
-NO_DEMENTIA = Gate(("I4800", "I4200"), lambda a: all((a.get(i) or "").strip() in ("0", "-") for i in ("I4800", "I4200")))
+NO_DEMENTIA = Gate(
+    ("I4800", "I4200"), lambda a: all((a.get(i) or "").strip() in ("0", "-") for i in ("I4800", "I4200"))
+)
 # CAT 8 condition 4 uses the staff PHQ only when the resident interview total D0160 is not a valid
 # 00-27 score (99 = interview not completed, or blank).
 PHQ_INTERVIEW_NOT_DONE = Gate(("D0160",), lambda a: not _in_range(_value(a, "D0160") or "", 0, 27))
@@ -402,12 +430,18 @@ BMI_OUT_OF_RANGE = Rule(("K0200A", "K0200B"), _bmi)
 
 
 def _frequent_moderate_pain(answers: Mapping[str, str], _ctx: Mapping[str, str]) -> list[Reason]:
-    en, es = "frequent pain of moderate or greater intensity", "dolor frecuente de intensidad moderada o mayor"
+    en, es = (
+        "frequent pain of moderate or greater intensity",
+        "dolor frecuente de intensidad moderada o mayor",
+    )
     frequency = _value(answers, "J0410")
     if frequency is None or not _J0410_FREQUENT(frequency):
         return []
-    intensity = [(i, v) for i, accept in (("J0600A", between(4, 10)), ("J0600B", between(2, 4)))
-                 if (v := _value(answers, i)) is not None and accept(v)]
+    intensity = [
+        (i, v)
+        for i, accept in (("J0600A", between(4, 10)), ("J0600B", between(2, 4)))
+        if (v := _value(answers, i)) is not None and accept(v)
+    ]
     if not intensity:
         return []
     return [Reason(i, v, en, es, BASIS_SUCCESSOR) for i, v in [("J0410", frequency), *intensity]]
@@ -418,55 +452,116 @@ FREQUENT_MODERATE_PAIN = Rule(("J0410", "J0600A", "J0600B"), _frequent_moderate_
 _PRESSURE_ULCERS = ["M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1"]
 _F0500 = [f"F0500{c}" for c in "ABCDEFGH"]
 _F0800_L_T = [f"F0800{c}" for c in "LMNOPQRST"]
-_UNHEALED_EN, _UNHEALED_ES = ("unhealed pressure ulcer stage 2+ or unstageable",
-                              "úlcera por presión no cicatrizada estadio 2+ o no estadificable")
+_UNHEALED_EN, _UNHEALED_ES = (
+    "unhealed pressure ulcer stage 2+ or unstageable",
+    "úlcera por presión no cicatrizada estadio 2+ o no estadificable",
+)
 _INTEREST_EN, _INTEREST_ES = "little interest or pleasure (interview)", "poco interés o placer (entrevista)"
 
 # Rules of item sets 1.18.11, 1.19.1 and 1.20.1: none of the items read here changed between them
 # (item_set_changes.csv: 1.19.1 added O0350/N0415K, 1.20.1 changed A0800/A1250/O0400/X0300).
 RULES_SINCE_1_18_11: dict[int, tuple[Rule, ...]] = {
     1: (
-        worse_than_prior("C0500", "V0100D", (0, 15), False,
-                         "BIMS lower than prior assessment", "BIMS menor que en la evaluación anterior"),
-        when(["C1310A"], _YES, "acute onset of mental status change", "cambio agudo del estado mental", BASIS_SUCCESSOR),
+        worse_than_prior(
+            "C0500",
+            "V0100D",
+            (0, 15),
+            False,
+            "BIMS lower than prior assessment",
+            "BIMS menor que en la evaluación anterior",
+        ),
+        when(
+            ["C1310A"],
+            _YES,
+            "acute onset of mental status change",
+            "cambio agudo del estado mental",
+            BASIS_SUCCESSOR,
+        ),
     ),
     2: (
         when(["C0500"], between(0, 12), "BIMS 0–12", "BIMS 0–12"),
-        gated(BIMS_NOT_AVAILABLE,
-              when(["C0700"], _YES, "short-term memory problem, BIMS not done",
-                   "problema de memoria a corto plazo, sin BIMS"),
-              when(["C0800"], _YES, "long-term memory problem, BIMS not done",
-                   "problema de memoria a largo plazo, sin BIMS"),
-              when(["C1000"], between(1, 3), "impaired daily decision making, BIMS not done",
-                   "toma de decisiones alterada, sin BIMS")),
-        when(["C1310B", "C1310C", "C1310D"], eq("1", "2"), "sign of delirium present", "signo de delirio presente",
-             BASIS_SUCCESSOR),
+        gated(
+            BIMS_NOT_AVAILABLE,
+            when(
+                ["C0700"],
+                _YES,
+                "short-term memory problem, BIMS not done",
+                "problema de memoria a corto plazo, sin BIMS",
+            ),
+            when(
+                ["C0800"],
+                _YES,
+                "long-term memory problem, BIMS not done",
+                "problema de memoria a largo plazo, sin BIMS",
+            ),
+            when(
+                ["C1000"],
+                between(1, 3),
+                "impaired daily decision making, BIMS not done",
+                "toma de decisiones alterada, sin BIMS",
+            ),
+        ),
+        when(
+            ["C1310B", "C1310C", "C1310D"],
+            eq("1", "2"),
+            "sign of delirium present",
+            "signo de delirio presente",
+            BASIS_SUCCESSOR,
+        ),
         when(["E0200A", "E0200B", "E0200C"], _BEHAVIOR_DAYS, "behavioral symptoms", "síntomas conductuales"),
         when(["E0800"], _BEHAVIOR_DAYS, "rejection of care", "rechazo de cuidados"),
         when(["E0900"], _BEHAVIOR_DAYS, "wandering", "deambulación errante"),
     ),
     3: (
-        when(["I6500"], _YES, "cataracts, glaucoma or macular degeneration", "cataratas, glaucoma o degeneración macular"),
+        when(
+            ["I6500"],
+            _YES,
+            "cataracts, glaucoma or macular degeneration",
+            "cataratas, glaucoma o degeneración macular",
+        ),
         when(["B1000"], between(1, 4), "impaired vision", "visión alterada"),
     ),
     4: (
         when(["B0200"], between(1, 3), "hearing difficulty", "dificultad auditiva"),
-        when(["B0700"], between(1, 3), "difficulty making self understood", "dificultad para hacerse entender"),
+        when(
+            ["B0700"], between(1, 3), "difficulty making self understood", "dificultad para hacerse entender"
+        ),
         when(["B0800"], between(1, 3), "difficulty understanding others", "dificultad para entender a otros"),
     ),
     5: (
-        gated(ABLE_TO_REHAB,
-              gg_when(["GG0130A", "GG0130B", "GG0130C", "GG0130E", "GG0130F", "GG0130G", "GG0130H", "GG0130I"],
-                      _GG_NEEDS_HELP, "self-care needs help (GG 01–04), cognition allows rehab",
-                      "autocuidado requiere ayuda (GG 01–04), cognición permite rehabilitación"),
-              gg_when(["GG0170A", "GG0170B", "GG0170C", "GG0170D", "GG0170E", "GG0170F", "GG0170I", "GG0170J",
-                       "GG0170R"],
-                      _GG_NEEDS_HELP, "mobility needs help (GG 01–04), cognition allows rehab",
-                      "movilidad requiere ayuda (GG 01–04), cognición permite rehabilitación")),
+        gated(
+            ABLE_TO_REHAB,
+            gg_when(
+                ["GG0130A", "GG0130B", "GG0130C", "GG0130E", "GG0130F", "GG0130G", "GG0130H", "GG0130I"],
+                _GG_NEEDS_HELP,
+                "self-care needs help (GG 01–04), cognition allows rehab",
+                "autocuidado requiere ayuda (GG 01–04), cognición permite rehabilitación",
+            ),
+            gg_when(
+                [
+                    "GG0170A",
+                    "GG0170B",
+                    "GG0170C",
+                    "GG0170D",
+                    "GG0170E",
+                    "GG0170F",
+                    "GG0170I",
+                    "GG0170J",
+                    "GG0170R",
+                ],
+                _GG_NEEDS_HELP,
+                "mobility needs help (GG 01–04), cognition allows rehab",
+                "movilidad requiere ayuda (GG 01–04), cognición permite rehabilitación",
+            ),
+        ),
     ),
     6: (
-        gg_when(["GG0130C", "GG0170F"], _GG_HANDS_ON, "toileting needs hands-on help (GG 01–03)",
-                "ir al baño requiere ayuda física (GG 01–03)"),
+        gg_when(
+            ["GG0130C", "GG0170F"],
+            _GG_HANDS_ON,
+            "toileting needs hands-on help (GG 01–03)",
+            "ir al baño requiere ayuda física (GG 01–03)",
+        ),
         when(["H0100A"], _YES, "indwelling catheter", "sonda vesical permanente"),
         when(["H0100B"], _YES, "external catheter", "sonda externa"),
         when(["H0100D"], _YES, "intermittent catheterization", "cateterismo intermitente"),
@@ -476,26 +571,72 @@ RULES_SINCE_1_18_11: dict[int, tuple[Rule, ...]] = {
     7: (
         when(["D0150A1"], _YES, _INTEREST_EN, _INTEREST_ES, BASIS_SUCCESSOR),
         when(["D0500A1"], _YES, "little interest or pleasure (staff)", "poco interés o placer (personal)"),
-        when(["F0500F"], eq("3", "4"), "favorite activities not important", "actividades favoritas no importantes"),
-        when(["F0800Q"], eq("0"), "staff: does not prefer favorite activities",
-             "personal: no prefiere actividades favoritas"),
-        gated(NO_DEMENTIA,
-              when(["E0200A", "E0200B"], _BEHAVIOR_DAYS, "behaviors toward others without dementia",
-                   "conductas hacia otros sin demencia")),
-        gated(FAMILY_NOT_RESPONDENT,
-              count_at_least(_F0500, eq("4"), 6, "6+ activity preferences 'not important at all'",
-                             "6+ preferencias de actividad 'nada importantes'")),
+        when(
+            ["F0500F"],
+            eq("3", "4"),
+            "favorite activities not important",
+            "actividades favoritas no importantes",
+        ),
+        when(
+            ["F0800Q"],
+            eq("0"),
+            "staff: does not prefer favorite activities",
+            "personal: no prefiere actividades favoritas",
+        ),
+        gated(
+            NO_DEMENTIA,
+            when(
+                ["E0200A", "E0200B"],
+                _BEHAVIOR_DAYS,
+                "behaviors toward others without dementia",
+                "conductas hacia otros sin demencia",
+            ),
+        ),
+        gated(
+            FAMILY_NOT_RESPONDENT,
+            count_at_least(
+                _F0500,
+                eq("4"),
+                6,
+                "6+ activity preferences 'not important at all'",
+                "6+ preferencias de actividad 'nada importantes'",
+            ),
+        ),
     ),
     8: (
-        when(["D0150I1"], _YES, "thoughts of being better off dead or self-harm", "pensamientos de muerte o autolesión",
-             BASIS_SUCCESSOR),
-        when(["D0500I1"], _YES, "states life not worth living or self-harm (staff)",
-             "dice que la vida no vale la pena o autolesión (personal)"),
-        worse_than_prior("D0160", "V0100E", (0, 27), True,
-                         "PHQ score higher than prior", "puntuación PHQ mayor que la anterior", BASIS_SUCCESSOR),
-        gated(PHQ_INTERVIEW_NOT_DONE,
-              worse_than_prior("D0600", "V0100F", (0, 30), True,
-                               "staff PHQ score higher than prior", "puntuación PHQ del personal mayor que la anterior")),
+        when(
+            ["D0150I1"],
+            _YES,
+            "thoughts of being better off dead or self-harm",
+            "pensamientos de muerte o autolesión",
+            BASIS_SUCCESSOR,
+        ),
+        when(
+            ["D0500I1"],
+            _YES,
+            "states life not worth living or self-harm (staff)",
+            "dice que la vida no vale la pena o autolesión (personal)",
+        ),
+        worse_than_prior(
+            "D0160",
+            "V0100E",
+            (0, 27),
+            True,
+            "PHQ score higher than prior",
+            "puntuación PHQ mayor que la anterior",
+            BASIS_SUCCESSOR,
+        ),
+        gated(
+            PHQ_INTERVIEW_NOT_DONE,
+            worse_than_prior(
+                "D0600",
+                "V0100F",
+                (0, 30),
+                True,
+                "staff PHQ score higher than prior",
+                "puntuación PHQ del personal mayor que la anterior",
+            ),
+        ),
         when(["D0160"], between(10, 27), "PHQ total severity 10–27", "gravedad PHQ 10–27", BASIS_SUCCESSOR),
         when(["D0600"], between(10, 30), "staff PHQ total severity 10–30", "gravedad PHQ del personal 10–30"),
     ),
@@ -508,20 +649,40 @@ RULES_SINCE_1_18_11: dict[int, tuple[Rule, ...]] = {
     10: (
         when(["D0150A1"], _YES, _INTEREST_EN, _INTEREST_ES, BASIS_SUCCESSOR),
         when(["D0500A1"], _YES, "little interest or pleasure (staff)", "poco interés o placer (personal)"),
-        count_at_least(_F0500, eq("4", "5"), 6, "6+ activity preferences not important or can't do",
-                       "6+ preferencias no importantes o no puede hacerlas"),
-        count_at_least(_F0800_L_T, eq("0"), 6, "6+ activity preferences not checked by staff",
-                       "6+ preferencias de actividad no marcadas por el personal"),
+        count_at_least(
+            _F0500,
+            eq("4", "5"),
+            6,
+            "6+ activity preferences not important or can't do",
+            "6+ preferencias no importantes o no puede hacerlas",
+        ),
+        count_at_least(
+            _F0800_L_T,
+            eq("0"),
+            6,
+            "6+ activity preferences not checked by staff",
+            "6+ preferencias de actividad no marcadas por el personal",
+        ),
     ),
     11: (
         when(["E0900"], _BEHAVIOR_DAYS, "wandering", "deambulación errante"),
-        gg_when(["GG0170D", "GG0170E", "GG0170F", "GG0170I"], _GG_NEEDS_HELP,
-                "unsteady: standing/transfers/walking need steadying or more (GG 01–04)",
-                "inestable: pararse/traslados/caminar requieren apoyo o más (GG 01–04)"),
-        gated(ADMISSION,
-              when(["J1700A"], _YES, "fell in the month before entry", "caída el mes antes del ingreso"),
-              when(["J1700B"], _YES, "fell 2–6 months before entry", "caída 2–6 meses antes del ingreso")),
-        when(["J1800"], _YES, "fall since admission or prior assessment", "caída desde el ingreso o la evaluación anterior"),
+        gg_when(
+            ["GG0170D", "GG0170E", "GG0170F", "GG0170I"],
+            _GG_NEEDS_HELP,
+            "unsteady: standing/transfers/walking need steadying or more (GG 01–04)",
+            "inestable: pararse/traslados/caminar requieren apoyo o más (GG 01–04)",
+        ),
+        gated(
+            ADMISSION,
+            when(["J1700A"], _YES, "fell in the month before entry", "caída el mes antes del ingreso"),
+            when(["J1700B"], _YES, "fell 2–6 months before entry", "caída 2–6 meses antes del ingreso"),
+        ),
+        when(
+            ["J1800"],
+            _YES,
+            "fall since admission or prior assessment",
+            "caída desde el ingreso o la evaluación anterior",
+        ),
         when(["N0415B1"], _YES, "antianxiety medication", "ansiolítico", BASIS_SUCCESSOR),
         when(["N0415C1"], _YES, "antidepressant medication", "antidepresivo", BASIS_SUCCESSOR),
         when(["P0100B", "P0100E"], _RESTRAINT_USED, "trunk restraint", "restricción de tronco"),
@@ -531,63 +692,122 @@ RULES_SINCE_1_18_11: dict[int, tuple[Rule, ...]] = {
         BMI_OUT_OF_RANGE,
         when(["K0300"], eq("1", "2"), "weight loss", "pérdida de peso"),
         when(["K0310"], eq("1", "2"), "weight gain", "aumento de peso"),
-        when(["K0520A2", "K0520A3"], _YES, "parenteral/IV feeding", "alimentación parenteral/IV", BASIS_SUCCESSOR),
+        when(
+            ["K0520A2", "K0520A3"],
+            _YES,
+            "parenteral/IV feeding",
+            "alimentación parenteral/IV",
+            BASIS_SUCCESSOR,
+        ),
         when(["K0520C3"], _YES, "mechanically altered diet", "dieta de textura modificada", BASIS_SUCCESSOR),
         when(["K0520D3"], _YES, "therapeutic diet", "dieta terapéutica", BASIS_SUCCESSOR),
         when(_PRESSURE_ULCERS, between(1, 9), _UNHEALED_EN, _UNHEALED_ES),
     ),
     13: (
-        when(["K0520B3"], _YES, "feeding tube while a resident", "sonda de alimentación como residente", BASIS_SUCCESSOR),
+        when(
+            ["K0520B3"],
+            _YES,
+            "feeding tube while a resident",
+            "sonda de alimentación como residente",
+            BASIS_SUCCESSOR,
+        ),
     ),
     14: (
         when(["J1550A"], _YES, "fever", "fiebre"),
         when(["J1550B"], _YES, "vomiting", "vómitos"),
         when(["J1550C"], _YES, "dehydrated", "deshidratación"),
         when(["J1550D"], _YES, "internal bleeding", "sangrado interno"),
-        when(["I1700", "I2000", "I2100", "I2200", "I2300", "I2400", "I2500", "M1040A"], _YES, "infection", "infección"),
+        when(
+            ["I1700", "I2000", "I2100", "I2200", "I2300", "I2400", "I2500", "M1040A"],
+            _YES,
+            "infection",
+            "infección",
+        ),
         when(["H0600"], _YES, "constipation", "estreñimiento"),
-        when(["K0520A2", "K0520A3"], _YES, "parenteral/IV feeding", "alimentación parenteral/IV", BASIS_SUCCESSOR),
+        when(
+            ["K0520A2", "K0520A3"],
+            _YES,
+            "parenteral/IV feeding",
+            "alimentación parenteral/IV",
+            BASIS_SUCCESSOR,
+        ),
         when(["K0520B2", "K0520B3"], _YES, "feeding tube", "sonda de alimentación", BASIS_SUCCESSOR),
     ),
-    15: (
-        when([f"L0200{c}" for c in "ABCDEF"], _YES, "dental or oral problem", "problema dental u oral"),
-    ),
+    15: (when([f"L0200{c}" for c in "ABCDEF"], _YES, "dental or oral problem", "problema dental u oral"),),
     16: (
-        gg_when(["GG0170A", "GG0170B", "GG0170C"], eq("01", "02", "03", "04", "88"),
-                "bed mobility needs help or not attempted for medical reasons (GG 01–04, 88)",
-                "movilidad en cama requiere ayuda o no intentada por razones médicas (GG 01–04, 88)"),
+        gg_when(
+            ["GG0170A", "GG0170B", "GG0170C"],
+            eq("01", "02", "03", "04", "88"),
+            "bed mobility needs help or not attempted for medical reasons (GG 01–04, 88)",
+            "movilidad en cama requiere ayuda o no intentada por razones médicas (GG 01–04, 88)",
+        ),
         when(["H0300"], eq("2", "3"), "frequent urinary incontinence", "incontinencia urinaria frecuente"),
         when(["H0400"], eq("2", "3"), "frequent bowel incontinence", "incontinencia fecal frecuente"),
         when(["K0300"], eq("2"), "weight loss not prescribed", "pérdida de peso no prescrita"),
         when(["M0150"], _YES, "at risk of pressure ulcers", "en riesgo de úlceras por presión"),
         when(_PRESSURE_ULCERS, between(1, 9), _UNHEALED_EN, _UNHEALED_ES),
-        when(["M0300A1"], between(1, 9), "stage 1 pressure injury", "lesión por presión estadio 1", BASIS_SUCCESSOR),
+        when(
+            ["M0300A1"],
+            between(1, 9),
+            "stage 1 pressure injury",
+            "lesión por presión estadio 1",
+            BASIS_SUCCESSOR,
+        ),
         when(["P0100B", "P0100E"], _RESTRAINT_USED, "trunk restraint", "restricción de tronco"),
     ),
     17: (
-        when(["N0415A1", "N0415B1", "N0415C1", "N0415D1"], _YES, "psychotropic medication taken",
-             "toma medicamento psicotrópico", BASIS_SUCCESSOR),
+        when(
+            ["N0415A1", "N0415B1", "N0415C1", "N0415D1"],
+            _YES,
+            "psychotropic medication taken",
+            "toma medicamento psicotrópico",
+            BASIS_SUCCESSOR,
+        ),
     ),
     18: (
-        when([f"P0100{c}" for c in "ABCDEFGH"], _RESTRAINT_USED, "physical restraint used", "restricción física usada"),
+        when(
+            [f"P0100{c}" for c in "ABCDEFGH"],
+            _RESTRAINT_USED,
+            "physical restraint used",
+            "restricción física usada",
+        ),
     ),
     19: (
-        when(["J0510"], _PAIN_INTERFERES, "pain makes it hard to sleep (occasionally or more)",
-             "el dolor dificulta dormir (ocasionalmente o más)", BASIS_SUCCESSOR),
-        when(["J0530"], _PAIN_INTERFERES, "pain limits day-to-day activities (occasionally or more)",
-             "el dolor limita las actividades diarias (ocasionalmente o más)", BASIS_SUCCESSOR),
+        when(
+            ["J0510"],
+            _PAIN_INTERFERES,
+            "pain makes it hard to sleep (occasionally or more)",
+            "el dolor dificulta dormir (ocasionalmente o más)",
+            BASIS_SUCCESSOR,
+        ),
+        when(
+            ["J0530"],
+            _PAIN_INTERFERES,
+            "pain limits day-to-day activities (occasionally or more)",
+            "el dolor limita las actividades diarias (ocasionalmente o más)",
+            BASIS_SUCCESSOR,
+        ),
         when(["J0600A"], between(7, 10), "pain rated 7–10", "dolor calificado 7–10"),
         when(["J0600B"], eq("3", "4"), "severe or very severe pain", "dolor intenso o muy intenso"),
         FREQUENT_MODERATE_PAIN,
-        when(["J0800A", "J0800B", "J0800C", "J0800D"], _YES, "staff-observed pain indicators",
-             "indicadores de dolor observados por el personal"),
+        when(
+            ["J0800A", "J0800B", "J0800C", "J0800D"],
+            _YES,
+            "staff-observed pain indicators",
+            "indicadores de dolor observados por el personal",
+        ),
     ),
     20: (
         # Q0600=1 "referral is or may be needed" (not yet made) became two items in 1.18.11: the
         # resident wants to talk about returning to the community (Q0500B=1) and no referral to the
         # local contact agency has been made (Q0610A=0).
-        both(("Q0500B", _YES), ("Q0610A", eq("0")), "wants to talk about returning to the community, no referral made yet",
-             "quiere hablar de regresar a la comunidad, aún sin derivación", BASIS_SUCCESSOR),
+        both(
+            ("Q0500B", _YES),
+            ("Q0610A", eq("0")),
+            "wants to talk about returning to the community, no referral made yet",
+            "quiere hablar de regresar a la comunidad, aún sin derivación",
+            BASIS_SUCCESSOR,
+        ),
     ),
 }
 
@@ -622,7 +842,9 @@ def _prior_context(answers: Mapping[str, str], prior: Mapping[str, str] | None) 
     return ctx
 
 
-def evaluate(answers: Mapping[str, str], *, item_set: str, prior: Mapping[str, str] | None = None) -> list[TriggeredArea]:
+def evaluate(
+    answers: Mapping[str, str], *, item_set: str, prior: Mapping[str, str] | None = None
+) -> list[TriggeredArea]:
     """Every care area the answers trigger under the rules of `item_set`, in CAA order, each with the
     reasons that fired it. `prior` = the prior assessment's answers (for the "worse than prior" CATs
     when Section V V0100D-F is blank). Raises UnsupportedItemSet for an item set without rules."""
@@ -637,7 +859,9 @@ def evaluate(answers: Mapping[str, str], *, item_set: str, prior: Mapping[str, s
                 if reason not in reasons:  # e.g. BMI and stage counts reported once per area
                     reasons.append(reason)
         if reasons:
-            triggered.append(TriggeredArea(area.caa, area.name_en, area.name_es, area.v_item, tuple(reasons), caa_process))
+            triggered.append(
+                TriggeredArea(area.caa, area.name_en, area.name_es, area.v_item, tuple(reasons), caa_process)
+            )
     return triggered
 
 

@@ -53,7 +53,9 @@ def _template_environment() -> jinja2.Environment:
     env.globals["htmx_version"] = HTMX_VERSION
     env.globals["nav_items"] = nav_items()
     env.globals["nav_menu"] = lambda role, _items=env.globals["nav_items"]: grouped_nav(_items, role)
-    env.globals["user_of"] = lambda request: request.scope.get("user") if isinstance(request.scope.get("user"), CurrentUser) else None
+    env.globals["user_of"] = lambda request: (
+        request.scope.get("user") if isinstance(request.scope.get("user"), CurrentUser) else None
+    )
     return env
 
 
@@ -124,15 +126,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *_domain_route_handlers(),
-            create_static_files_router(path="/static", directories=[static_dir], name="static",
-                                       include_in_schema=False, opt={"exclude_from_auth": True}),
+            create_static_files_router(
+                path="/static",
+                directories=[static_dir],
+                name="static",
+                include_in_schema=False,
+                opt={"exclude_from_auth": True},
+            ),
         ],
         on_app_init=[session_auth.on_app_init],
         guards=[role_guard],
         plugins=[HTMXPlugin()],
         request_class=NormalisedRequest,
         stores={"sessions": DatabaseSessionStore()},
-        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(_template_environment())),
+        template_config=TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(_template_environment())
+        ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=settings.csrf_cookie_name,

@@ -19,13 +19,37 @@ from facility.db import engine, is_sqlite
 from facility.tables import AuditEvent
 
 GENESIS = "0" * 64
-ACTIONS = ("create", "update", "inactivate", "sign", "export", "login", "logout", "denied", "view", "import",
-           "lockout", "emergency", "review")
+ACTIONS = (
+    "create",
+    "update",
+    "inactivate",
+    "sign",
+    "export",
+    "login",
+    "logout",
+    "denied",
+    "view",
+    "import",
+    "lockout",
+    "emergency",
+    "review",
+)
 # audited, but no clinical data changed (lockout: login throttle; emergency: break-glass access; review: its review)
 READ_ONLY_ACTIONS = ("export", "login", "logout", "denied", "view", "lockout", "emergency", "review")
 _HASHED_FIELDS = (
-    "at", "user_id", "actor", "facility_id", "resident_id", "object_type", "object_id",
-    "action", "outcome", "before", "after", "address", "request_id",
+    "at",
+    "user_id",
+    "actor",
+    "facility_id",
+    "resident_id",
+    "object_type",
+    "object_id",
+    "action",
+    "outcome",
+    "before",
+    "after",
+    "address",
+    "request_id",
 )
 
 
@@ -96,8 +120,11 @@ async def record(
     digest = row_hash(prev_hash, row)
     await AuditEvent.insert(
         AuditEvent(
-            **{**row, "before": json.dumps(row["before"]) if row["before"] is not None else None,
-               "after": json.dumps(row["after"]) if row["after"] is not None else None},
+            **{
+                **row,
+                "before": json.dumps(row["before"]) if row["before"] is not None else None,
+                "after": json.dumps(row["after"]) if row["after"] is not None else None,
+            },
             prev_hash=prev_hash,
             hash=digest,
         )

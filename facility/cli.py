@@ -20,7 +20,9 @@ def command_modules() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mdsready", description="MDS 3.0 compliance tool for nursing facilities")
+    parser = argparse.ArgumentParser(
+        prog="mdsready", description="MDS 3.0 compliance tool for nursing facilities"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in command_modules():
         importlib.import_module(module_name).register(subparsers)

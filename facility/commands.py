@@ -75,12 +75,22 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from facility.auth.service import UserError, create_user
 
     if not args.password_stdin:
-        print("--password-stdin is required (passwords are never taken from the command line)", file=sys.stderr)
+        print(
+            "--password-stdin is required (passwords are never taken from the command line)", file=sys.stderr
+        )
         return 2
     password = sys.stdin.readline().rstrip("\n")
     try:
-        user_id = asyncio.run(create_user(args.username, password, args.role, args.facility or [],
-                                          display_name=args.display_name or args.username, chain_wide=args.chain_wide))
+        user_id = asyncio.run(
+            create_user(
+                args.username,
+                password,
+                args.role,
+                args.facility or [],
+                display_name=args.display_name or args.username,
+                chain_wide=args.chain_wide,
+            )
+        )
     except UserError as exc:
         print(f"cannot create user: {exc.args[0]}", file=sys.stderr)
         return 1
@@ -103,8 +113,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     s = get_settings()
     host, port = s.host, s.port
     print(f"mdsready on http://{host}:{port}  ({_where()})")
-    uvicorn.run("facility.app:create_app", factory=True, host=host, port=port, workers=1, log_level="info",
-                proxy_headers=False, server_header=False)
+    uvicorn.run(
+        "facility.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=1,
+        log_level="info",
+        proxy_headers=False,
+        server_header=False,
+    )
     return 0
 
 
@@ -152,15 +170,21 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser("create-user", help="create a user; the password is read from standard input")
     p.add_argument("--username", required=True)
-    p.add_argument("--role", required=True, choices=("admin", "mds_coordinator", "nurse", "um_reviewer", "viewer"))
+    p.add_argument(
+        "--role", required=True, choices=("admin", "mds_coordinator", "nurse", "um_reviewer", "viewer")
+    )
     p.add_argument("--facility", action="append", metavar="CCN", help="facility CCN (repeatable)")
     p.add_argument("--display-name")
     p.add_argument("--chain-wide", action="store_true", help="admin of every facility of the chain")
     p.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=cmd_create_user)
 
-    p = subparsers.add_parser("i18n-compile", help="compile locales/*/LC_MESSAGES/*.po to .mo (the app also reads the .po directly)")
+    p = subparsers.add_parser(
+        "i18n-compile", help="compile locales/*/LC_MESSAGES/*.po to .mo (the app also reads the .po directly)"
+    )
     p.set_defaults(func=cmd_i18n_compile)
 
-    p = subparsers.add_parser("audit-verify", help="verify the audit hash chain; names the first tampered row")
+    p = subparsers.add_parser(
+        "audit-verify", help="verify the audit hash chain; names the first tampered row"
+    )
     p.set_defaults(func=cmd_audit_verify)

@@ -69,8 +69,13 @@ class PooledSQLiteEngine(SQLiteEngine):
             connection.close()
         return rows
 
-    async def _run_in_new_connection(self, query: str, args: list[Any] | None = None, query_type: str = "generic",
-                                     table: type[Table] | None = None) -> Any:
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: type[Table] | None = None,
+    ) -> Any:
         if query_type == "insert" and self.get_version_sync() < 3.35:  # no RETURNING: Piccolo's own path
             return await super()._run_in_new_connection(query, args, query_type, table)
         return await anyio.to_thread.run_sync(self._run_sync, query, list(args or []))
@@ -113,7 +118,9 @@ async def write_transaction() -> AsyncIterator[None]:
         datacache.end(token, committed)
 
 
-async def update_versioned(table: type[Table], row_id: int, expected_version: int, values: dict[Any, Any]) -> int:
+async def update_versioned(
+    table: type[Table], row_id: int, expected_version: int, values: dict[Any, Any]
+) -> int:
     """Apply `values` if the row still has `expected_version`; returns the new version or raises StaleVersion."""
     version_col = table._meta.get_column_by_name("version")
     new_version = expected_version + 1

@@ -76,7 +76,9 @@ def _required_text(data: Mapping[str, Any], name: str, max_length: int, errors: 
     return value
 
 
-def _date_field(data: Mapping[str, Any], name: str, errors: Errors, *, today: date, earliest: date | None = None) -> date | None:
+def _date_field(
+    data: Mapping[str, Any], name: str, errors: Errors, *, today: date, earliest: date | None = None
+) -> date | None:
     raw = _text(data, name)
     if not raw:
         errors[name] = N_("This field is required.")
@@ -91,7 +93,9 @@ def _date_field(data: Mapping[str, Any], name: str, errors: Errors, *, today: da
     return value
 
 
-def validate_resident(data: Mapping[str, Any], unit_ids: set[int], today: date) -> tuple[dict[str, Any], Errors]:
+def validate_resident(
+    data: Mapping[str, Any], unit_ids: set[int], today: date
+) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     clean: dict[str, Any] = {
         "last_name": _required_text(data, "last_name", 100, errors),

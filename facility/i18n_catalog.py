@@ -23,7 +23,11 @@ def message_ids(root: Path = REPO_ROOT) -> dict[str, list[str]]:
     """msgid -> files where it appears (plural forms keyed by the singular)."""
     found: dict[str, list[str]] = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(root), METHOD_MAP, OPTIONS, KEYWORDS, strip_comment_tags=True,
+        str(root),
+        METHOD_MAP,
+        OPTIONS,
+        KEYWORDS,
+        strip_comment_tags=True,
         directory_filter=lambda d: not any(part in d for part in (".venv", "node_modules", "tests", ".git")),
     ):
         msgid = message[0] if isinstance(message, tuple) else message

@@ -9,7 +9,9 @@ CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 APP_CONFIG = AppConfig(
     app_name="facility",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=table_finder(modules=["facility.tables", "facility.utilization_tables"], exclude_imported=True),
+    table_classes=table_finder(
+        modules=["facility.tables", "facility.utilization_tables"], exclude_imported=True
+    ),
     migration_dependencies=[],
     commands=[],
 )

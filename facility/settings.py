@@ -69,8 +69,16 @@ class Settings:
             secret = _dev_secret(REPO_ROOT / "var")
         secure = env.get("MDSREADY_SECURE_COOKIES", "1" if mode == "production" else "0") == "1"
         if mode == "production" and not secure:
-            raise ValueError("production mode refuses to start without secure cookies (SECURITY.md §1 (a)(2)(iv))")
-        hosts = tuple(h.strip() for h in env.get("MDSREADY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver.local,testserver").split(",") if h.strip())
+            raise ValueError(
+                "production mode refuses to start without secure cookies (SECURITY.md §1 (a)(2)(iv))"
+            )
+        hosts = tuple(
+            h.strip()
+            for h in env.get(
+                "MDSREADY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver.local,testserver"
+            ).split(",")
+            if h.strip()
+        )
         test = mode == "test"
         return cls(
             env=mode,

@@ -9,7 +9,10 @@ from typing import Any
 
 from facility.forms import N_, parse_date
 
-OPEN_STATUSES = ("in_facility", "discharged_ra")  # a return-anticipated discharge continues the stay on re-entry
+OPEN_STATUSES = (
+    "in_facility",
+    "discharged_ra",
+)  # a return-anticipated discharge continues the stay on re-entry
 MAX_REASON = 500
 
 
@@ -21,8 +24,9 @@ def stay_end(stay: Mapping[str, Any]) -> date | None:
     return max((e["event_date"] for e in events), default=stay["admission_date"])
 
 
-def overlap_error(admission: date, stays: Sequence[Mapping[str, Any]], *,
-                  ignore_stay: int | None = None) -> tuple[str, dict[str, str]] | None:
+def overlap_error(
+    admission: date, stays: Sequence[Mapping[str, Any]], *, ignore_stay: int | None = None
+) -> tuple[str, dict[str, str]] | None:
     """(message id, its parameters) when a stay admitted on `admission` would overlap another stay.
 
     A new stay runs from its admission on, so it must start on or after the end of every other stay
@@ -35,13 +39,20 @@ def overlap_error(admission: date, stays: Sequence[Mapping[str, Any]], *,
         if end is None:
             return N_("This resident already has an open stay; record a discharge or re-entry on it."), {}
         if admission < end:
-            return (N_("This admission date falls inside another stay of this resident (%(start)s to %(end)s)."),
-                    {"start": stay["admission_date"].isoformat(), "end": end.isoformat()})
+            return (
+                N_("This admission date falls inside another stay of this resident (%(start)s to %(end)s)."),
+                {"start": stay["admission_date"].isoformat(), "end": end.isoformat()},
+            )
     return None
 
 
-def validate_correction(data: Mapping[str, Any], event: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
-                        today: date, birth_date: date) -> tuple[dict[str, Any], dict[str, str]]:
+def validate_correction(
+    data: Mapping[str, Any],
+    event: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    today: date,
+    birth_date: date,
+) -> tuple[dict[str, Any], dict[str, str]]:
     """New date and reason of a corrected event; its date must stay between its neighbours' dates."""
     errors: dict[str, str] = {}
     raw = str(data.get("event_date", "")).strip()
@@ -59,7 +70,9 @@ def validate_correction(data: Mapping[str, Any], event: Mapping[str, Any], event
         before = ordered[position - 1]["event_date"] if position else None
         after = ordered[position + 1]["event_date"] if position + 1 < len(ordered) else None
         if (before and new_date < before) or (after and new_date > after):
-            errors["event_date"] = N_("The corrected date must keep the stay's events in order (between the event before and the event after it).")
+            errors["event_date"] = N_(
+                "The corrected date must keep the stay's events in order (between the event before and the event after it)."
+            )
         elif new_date == event["event_date"]:
             errors["event_date"] = N_("This is the date already recorded.")
     if not reason:
@@ -83,13 +96,18 @@ def first_overlap(stays: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any]
     return None
 
 
-def with_corrected_event(stays: Sequence[Mapping[str, Any]], stay_id: int, event_id: int, new_date: date) -> list[dict[str, Any]]:
+def with_corrected_event(
+    stays: Sequence[Mapping[str, Any]], stay_id: int, event_id: int, new_date: date
+) -> list[dict[str, Any]]:
     """The resident's stays as they would be after the correction (an admission event moves the stay's start)."""
     out = []
     for stay in stays:
         copy = dict(stay)
         if stay["id"] == stay_id:
-            events = [dict(e, event_date=new_date) if e["id"] == event_id else dict(e) for e in stay.get("events") or []]
+            events = [
+                dict(e, event_date=new_date) if e["id"] == event_id else dict(e)
+                for e in stay.get("events") or []
+            ]
             copy["events"] = events
             moved = next((e for e in events if e["id"] == event_id), None)
             if moved and moved["kind"] == "admission":

@@ -87,7 +87,9 @@ class Stay(Table):
     admission_date = Date()  # A1900: day 1 of the stay for the RAI schedule
     admitted_from = Varchar(length=40, default="")
     payer = Varchar(length=30, default="")
-    status = Varchar(length=30, default="in_facility")  # in_facility | discharged_ra | discharged_rna | expired
+    status = Varchar(
+        length=30, default="in_facility"
+    )  # in_facility | discharged_ra | discharged_rna | expired
     active = Boolean(default=True)
     version = Integer(default=1)
     created_by = ForeignKey(references=User)

@@ -60,25 +60,33 @@ def fingerprint(row: dict[str, Any]) -> str:
 
 
 def _public(row: dict[str, Any], facility_ids: list[int]) -> dict[str, Any]:
-    public = {k: row[k] for k in ("id", "username", "display_name", "title", "role", "active", "chain_wide", "created_at")}
+    public = {
+        k: row[k]
+        for k in ("id", "username", "display_name", "title", "role", "active", "chain_wide", "created_at")
+    }
     public["facility_ids"] = sorted(facility_ids)
     public["fingerprint"] = fingerprint(public)
     return public
 
 
 def _audit_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("username", "display_name", "title", "role", "active", "chain_wide", "facility_ids")}
+    return {
+        k: row[k]
+        for k in ("username", "display_name", "title", "role", "active", "chain_wide", "facility_ids")
+    }
 
 
 async def manageable_facilities(admin: CurrentUser) -> list[dict[str, Any]]:
-    query = Facility.select(Facility.id, Facility.name, Facility.ccn).where(Facility.active == True)  # noqa: E712
+    query = Facility.select(Facility.id, Facility.name, Facility.ccn).where(Facility.active == True)
     if not admin.chain_wide:
         query = query.where(Facility.id.is_in(list(admin.facility_ids) or [-1]))
     return list(await query.order_by(Facility.name))
 
 
 async def _memberships(user_ids: list[int]) -> dict[int, list[int]]:
-    rows = await UserFacility.select(UserFacility.user, UserFacility.facility).where(UserFacility.user.is_in(user_ids or [-1]))
+    rows = await UserFacility.select(UserFacility.user, UserFacility.facility).where(
+        UserFacility.user.is_in(user_ids or [-1])
+    )
     out: dict[int, list[int]] = {}
     for r in rows:
         out.setdefault(r["user"], []).append(r["facility"])
@@ -93,15 +101,23 @@ def _visible(admin: CurrentUser, user: dict[str, Any]) -> bool:
 
 
 async def list_users(admin: CurrentUser, q: str = "", show: str = "active") -> list[dict[str, Any]]:
-    query = User.select(User.id, User.username, User.display_name, User.title, User.role, User.active, User.chain_wide,
-                        User.created_at)
+    query = User.select(
+        User.id,
+        User.username,
+        User.display_name,
+        User.title,
+        User.role,
+        User.active,
+        User.chain_wide,
+        User.created_at,
+    )
     if q:
         term = f"%{q.strip()[:80]}%"
         query = query.where(User.username.ilike(term) | User.display_name.ilike(term))
     if show == "active":
-        query = query.where(User.active == True)  # noqa: E712
+        query = query.where(User.active == True)
     elif show == "disabled":
-        query = query.where(User.active == False)  # noqa: E712
+        query = query.where(User.active == False)
     rows = await query.order_by(User.username_key)
     members = await _memberships([r["id"] for r in rows])
     users = [_public(r, members.get(r["id"], [])) for r in rows]
@@ -109,8 +125,20 @@ async def list_users(admin: CurrentUser, q: str = "", show: str = "active") -> l
 
 
 async def get_user(admin: CurrentUser, user_id: int) -> dict[str, Any] | None:
-    row = await User.select(User.id, User.username, User.display_name, User.title, User.role, User.active,
-                            User.chain_wide, User.created_at).where(User.id == user_id).first()
+    row = (
+        await User.select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.title,
+            User.role,
+            User.active,
+            User.chain_wide,
+            User.created_at,
+        )
+        .where(User.id == user_id)
+        .first()
+    )
     if row is None:
         return None
     user = _public(row, (await _memberships([user_id])).get(user_id, []))
@@ -127,7 +155,9 @@ def _int_list(values: Any) -> list[int]:
     return out
 
 
-def validate_user_form(data: dict[str, Any], admin: CurrentUser, allowed_facilities: set[int], *, creating: bool) -> UserForm:
+def validate_user_form(
+    data: dict[str, Any], admin: CurrentUser, allowed_facilities: set[int], *, creating: bool
+) -> UserForm:
     """Plain form dict (facility_ids may be a list) -> clean values and English message ids per field."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
@@ -139,7 +169,11 @@ def validate_user_form(data: dict[str, Any], admin: CurrentUser, allowed_facilit
     }
     if creating:
         values["username"] = str(data.get("username", "")).strip()
-        if not values["username"] or len(values["username"]) > 80 or any(c.isspace() for c in values["username"]):
+        if (
+            not values["username"]
+            or len(values["username"]) > 80
+            or any(c.isspace() for c in values["username"])
+        ):
             errors["username"] = N_("Enter a username of up to 80 characters without spaces.")
         password = str(data.get("password", ""))
         problem = password_error(password)
@@ -178,13 +212,22 @@ async def create(actor: audit.Actor, admin: CurrentUser, values: dict[str, Any])
     async with write_transaction():
         if await User.exists().where(User.username_key == values["username"].lower()):
             raise ValueError(N_("This username is taken (usernames ignore upper and lower case)."))
-        user = User(username=values["username"], username_key=values["username"].lower(),
-                    display_name=values["display_name"] or values["username"], title=values["title"],
-                    password_hash=password_hash, role=values["role"], chain_wide=values["chain_wide"])
+        user = User(
+            username=values["username"],
+            username_key=values["username"].lower(),
+            display_name=values["display_name"] or values["username"],
+            title=values["title"],
+            password_hash=password_hash,
+            role=values["role"],
+            chain_wide=values["chain_wide"],
+        )
         await user.save()
         await _set_facilities(user.id, values["facility_ids"], set())
-        after = {**{k: values[k] for k in ("username", "title", "role", "chain_wide", "facility_ids")},
-                 "display_name": user.display_name, "active": True}
+        after = {
+            **{k: values[k] for k in ("username", "title", "role", "chain_wide", "facility_ids")},
+            "display_name": user.display_name,
+            "active": True,
+        }
         await audit.record(actor, "create", "user", user.id, after=after)
     return int(user.id)
 
@@ -198,22 +241,37 @@ async def _current_or_conflict(admin: CurrentUser, user_id: int, expected: str) 
     return current
 
 
-async def update(actor: audit.Actor, admin: CurrentUser, user_id: int, expected: str, values: dict[str, Any]) -> None:
+async def update(
+    actor: audit.Actor, admin: CurrentUser, user_id: int, expected: str, values: dict[str, Any]
+) -> None:
     """Role, facilities, name and title. Raises Conflict, LookupError or ValueError (message id)."""
     async with write_transaction():
         current = await _current_or_conflict(admin, user_id, expected)
-        if user_id == admin.id and (values["role"] != current["role"] or (current["chain_wide"] and not values["chain_wide"])):
-            raise ValueError(N_("You cannot change your own role or chain-wide access; ask another administrator."))
-        await User.update({User.role: values["role"], User.chain_wide: values["chain_wide"],
-                           User.display_name: values["display_name"] or current["username"],
-                           User.title: values["title"]}).where(User.id == user_id)
+        if user_id == admin.id and (
+            values["role"] != current["role"] or (current["chain_wide"] and not values["chain_wide"])
+        ):
+            raise ValueError(
+                N_("You cannot change your own role or chain-wide access; ask another administrator.")
+            )
+        await User.update(
+            {
+                User.role: values["role"],
+                User.chain_wide: values["chain_wide"],
+                User.display_name: values["display_name"] or current["username"],
+                User.title: values["title"],
+            }
+        ).where(User.id == user_id)
         outside = set(current["facility_ids"]) - set(admin.facility_ids) if not admin.chain_wide else set()
         await _set_facilities(user_id, values["facility_ids"], outside)
         after = await get_user(admin, user_id) or current
-        await audit.record(actor, "update", "user", user_id, before=_audit_view(current), after=_audit_view(after))
+        await audit.record(
+            actor, "update", "user", user_id, before=_audit_view(current), after=_audit_view(after)
+        )
 
 
-async def set_active(actor: audit.Actor, admin: CurrentUser, user_id: int, expected: str, active: bool) -> None:
+async def set_active(
+    actor: audit.Actor, admin: CurrentUser, user_id: int, expected: str, active: bool
+) -> None:
     async with write_transaction():
         current = await _current_or_conflict(admin, user_id, expected)
         if user_id == admin.id and not active:
@@ -221,11 +279,19 @@ async def set_active(actor: audit.Actor, admin: CurrentUser, user_id: int, expec
         await User.update({User.active: active}).where(User.id == user_id)
         if not active:
             await DatabaseSessionStore().delete_for_user(user_id)
-        await audit.record(actor, "update" if active else "inactivate", "user", user_id,
-                           before={"active": current["active"]}, after={"active": active})
+        await audit.record(
+            actor,
+            "update" if active else "inactivate",
+            "user",
+            user_id,
+            before={"active": current["active"]},
+            after={"active": active},
+        )
 
 
-async def reset_password(actor: audit.Actor, admin: CurrentUser, user_id: int, expected: str, password: str) -> None:
+async def reset_password(
+    actor: audit.Actor, admin: CurrentUser, user_id: int, expected: str, password: str
+) -> None:
     """The new password follows the policy; the user's open sessions end (they log in with the new one)."""
     password_hash = await passwords.hash_password(password)
     async with write_transaction():
@@ -233,8 +299,14 @@ async def reset_password(actor: audit.Actor, admin: CurrentUser, user_id: int, e
         await User.update({User.password_hash: password_hash}).where(User.id == user_id)
         ended = await DatabaseSessionStore().delete_for_user(user_id)
         # The audit row says that the password changed, never what it is.
-        await audit.record(actor, "update", "user", user_id, before={"password": "(previous)"},
-                           after={"password": "(reset by administrator)", "sessions_ended": ended})
+        await audit.record(
+            actor,
+            "update",
+            "user",
+            user_id,
+            before={"password": "(previous)"},
+            after={"password": "(reset by administrator)", "sessions_ended": ended},
+        )
 
 
 def role_options() -> list[tuple[str, str]]:

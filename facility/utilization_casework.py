@@ -36,8 +36,12 @@ async def _rows(table: Any, stay_ids: Iterable[int], *order: Any) -> dict[int, l
 async def casework_for(stay_ids: Sequence[int]) -> dict[str, dict[int, list[dict[str, Any]]]]:
     """Every casework row of the stays, by kind then stay id, in one query per table."""
     return {
-        "certifications": await _rows(UrCertification, stay_ids, UrCertification.sequence, UrCertification.id),
-        "services": await _rows(UrSkilledService, stay_ids, UrSkilledService.service_date, UrSkilledService.id),
+        "certifications": await _rows(
+            UrCertification, stay_ids, UrCertification.sequence, UrCertification.id
+        ),
+        "services": await _rows(
+            UrSkilledService, stay_ids, UrSkilledService.service_date, UrSkilledService.id
+        ),
         "notices": await _rows(UrNotice, stay_ids, UrNotice.last_covered_day, UrNotice.id),
         "plans": await _rows(UrDischargePlan, stay_ids),
         "auths": await _rows(PriorAuthorization, stay_ids, PriorAuthorization.start_date),
@@ -57,10 +61,20 @@ def authorised_through(auths: Sequence[Mapping[str, Any]], today: date) -> date 
 
 def notice_view(notice: Mapping[str, Any], today: date) -> dict[str, Any]:
     status = ur.notice_status(notice["kind"], notice["last_covered_day"], notice["delivered_date"], today)
-    clock = ur.expedited_clock(notice["last_covered_day"], notice["qio_requested"], notice["qio_notified"], notice["qio_decided"])
-    denc_late = bool(notice["qio_notified"] and (notice["denc_delivered"] or today) > notice["qio_notified"]
-                     and not (notice["denc_delivered"] and notice["denc_delivered"] <= notice["qio_notified"]))
-    return {**notice, "status": status, "clock": clock, "denc_late": denc_late if notice["kind"] == ur.NOMNC else False}
+    clock = ur.expedited_clock(
+        notice["last_covered_day"], notice["qio_requested"], notice["qio_notified"], notice["qio_decided"]
+    )
+    denc_late = bool(
+        notice["qio_notified"]
+        and (notice["denc_delivered"] or today) > notice["qio_notified"]
+        and not (notice["denc_delivered"] and notice["denc_delivered"] <= notice["qio_notified"])
+    )
+    return {
+        **notice,
+        "status": status,
+        "clock": clock,
+        "denc_late": denc_late if notice["kind"] == ur.NOMNC else False,
+    }
 
 
 def coverage_end(notices: Sequence[Mapping[str, Any]]) -> date | None:
@@ -75,18 +89,33 @@ def coverage_end(notices: Sequence[Mapping[str, Any]]) -> date | None:
     return max(ends, default=None)
 
 
-def skilled_view(row: Mapping[str, Any], services: Sequence[Mapping[str, Any]], mds: Sequence[Mapping[str, Any]],
-                 today: date) -> dict[str, Any]:
+def skilled_view(
+    row: Mapping[str, Any],
+    services: Sequence[Mapping[str, Any]],
+    mds: Sequence[Mapping[str, Any]],
+    today: date,
+) -> dict[str, Any]:
     """Daily-basis weeks from the service log, plus what each MDS record of the stay shows."""
     start = coverage_start(row)
     end = min(today, row.get("coverage_end") or today)
-    weeks = ur.skilled_weeks(((s["service_date"], s["category"]) for s in services), start, end) if start <= end else []
+    weeks = (
+        ur.skilled_weeks(((s["service_date"], s["category"]) for s in services), start, end)
+        if start <= end
+        else []
+    )
     recent = sorted(services, key=lambda s: (s["service_date"], s["id"]), reverse=True)[:14]
-    return {"weeks": weeks, "gaps": [w for w in weeks if not w.met], "recent": recent, "mds": list(mds),
-            "therapy_minutes_logged": sum(s["minutes"] for s in services if s["category"] == ur.REHAB)}
+    return {
+        "weeks": weeks,
+        "gaps": [w for w in weeks if not w.met],
+        "recent": recent,
+        "mds": list(mds),
+        "therapy_minutes_logged": sum(s["minutes"] for s in services if s["category"] == ur.REHAB),
+    }
 
 
-def certification_view(row: Mapping[str, Any], certifications: Sequence[Mapping[str, Any]], today: date) -> dict[str, Any]:
+def certification_view(
+    row: Mapping[str, Any], certifications: Sequence[Mapping[str, Any]], today: date
+) -> dict[str, Any]:
     signed = [c["signed_date"] for c in sorted(certifications, key=lambda c: (c["sequence"], c["id"]))]
     schedule = ur.certification_schedule(coverage_start(row), signed, today, row.get("coverage_end"))
     return {"schedule": schedule, "next": ur.next_certification(schedule), "rows": list(certifications)}
@@ -95,36 +124,55 @@ def certification_view(row: Mapping[str, Any], certifications: Sequence[Mapping[
 def plan_view(plan: Mapping[str, Any] | None, section_q: Mapping[str, str]) -> dict[str, Any]:
     readiness = ur.discharge_readiness(plan)
     goal = section_q.get("Q0310A", "")
-    return {"plan": plan, "readiness": readiness, "section_q": dict(section_q),
-            "goal_agrees": ur.goal_agrees(goal, str((plan or {}).get("destination", "")))}
+    return {
+        "plan": plan,
+        "readiness": readiness,
+        "section_q": dict(section_q),
+        "goal_agrees": ur.goal_agrees(goal, str((plan or {}).get("destination", ""))),
+    }
 
 
-def casework_row(row: dict[str, Any], work: Mapping[str, Mapping[int, list[dict[str, Any]]]], today: date) -> dict[str, Any]:
+def casework_row(
+    row: dict[str, Any], work: Mapping[str, Mapping[int, list[dict[str, Any]]]], today: date
+) -> dict[str, Any]:
     """Adds to one board row what the coordinator has to do: payer of today, certification, next review, notices,
     authorisation state and discharge readiness."""
     stay_id = row["stay"]["id"]
     notices = [notice_view(n, today) for n in work["notices"].get(stay_id, [])]
     row["coverage_end"] = coverage_end(notices) if row["payer"] == ur.MEDICARE_A else None
     medicare = row.get("medicare")
-    row["payer_today"] = ur.payer_today(row["payer"], bool(medicare and medicare.exhausted), row["coverage_end"], today)
+    row["payer_today"] = ur.payer_today(
+        row["payer"], bool(medicare and medicare.exhausted), row["coverage_end"], today
+    )
     covered = row["payer_today"] in ur.MEDICARE_PAYERS
-    row["certification"] = certification_view(row, work["certifications"].get(stay_id, []), today) if covered else None
+    row["certification"] = (
+        certification_view(row, work["certifications"].get(stay_id, []), today) if covered else None
+    )
     auths = work["auths"].get(stay_id, [])
     row["auth_end"] = authorised_through(auths, today)
     row["auth_state"] = ur.authorization_state(row["payer_today"], row["auth_end"], today)
     review = row.get("review")
     last_review = review["updated_at"].date() if review and review.get("updated_at") else None
     cert_next = row["certification"]["next"] if row["certification"] else None
-    computed = ur.next_review(row["payer_today"], last_review, row["stay"]["admission_date"], row["auth_end"],
-                              cert_next.due if cert_next else None)
+    computed = ur.next_review(
+        row["payer_today"],
+        last_review,
+        row["stay"]["admission_date"],
+        row["auth_end"],
+        cert_next.due if cert_next else None,
+    )
     stored = review["next_review"] if review else None
     row["next_review"] = min((d for d in (computed, stored) if d is not None), default=None)
     row["review_state"] = _due_state(row["next_review"], today)
     row["notices"] = notices
     row["notices_due"] = [n for n in notices if n["status"].state in ("due", "overdue")]
     row["notices_late"] = [n for n in notices if n["status"].state in ("late", "overdue")]
-    row["nomnc_expected"] = (row["payer_today"] == ur.MEDICARE_ADVANTAGE and row["auth_end"] is not None
-                             and 0 <= (row["auth_end"] - today).days <= 3 and not any(n["kind"] == ur.NOMNC for n in notices))
+    row["nomnc_expected"] = (
+        row["payer_today"] == ur.MEDICARE_ADVANTAGE
+        and row["auth_end"] is not None
+        and 0 <= (row["auth_end"] - today).days <= 3
+        and not any(n["kind"] == ur.NOMNC for n in notices)
+    )
     plans = work["plans"].get(stay_id, [])
     row["readiness"] = ur.discharge_readiness(plans[0] if plans else None)
     row["over_target"] = ur.over_target(row["payer"], row["los"], row.get("target"))
@@ -142,15 +190,27 @@ def _due_state(due: date | None, today: date) -> str:
 def totals(rows: Sequence[Mapping[str, Any]], completed_part_a_los: Sequence[int]) -> dict[str, Any]:
     """Board totals: Part A census (payer of today), ALOS of the Part A stays that ended in the last 90 days,
     reviews due (certification or concurrent review due/overdue) and notices due."""
-    reviews_due = sum(1 for r in rows if r.get("review_state") or (r.get("certification") and r["certification"]["next"]
-                                                                    and r["certification"]["next"].state in ("due", "overdue")))
+    reviews_due = sum(
+        1
+        for r in rows
+        if r.get("review_state")
+        or (
+            r.get("certification")
+            and r["certification"]["next"]
+            and r["certification"]["next"].state in ("due", "overdue")
+        )
+    )
     return {
         "part_a_census": sum(1 for r in rows if r.get("payer_today") == ur.MEDICARE_A),
         "ma_census": sum(1 for r in rows if r.get("payer_today") == ur.MEDICARE_ADVANTAGE),
-        "alos": round(sum(completed_part_a_los) / len(completed_part_a_los), 1) if completed_part_a_los else None,
+        "alos": round(sum(completed_part_a_los) / len(completed_part_a_los), 1)
+        if completed_part_a_los
+        else None,
         "alos_stays": len(completed_part_a_los),
         "reviews_due": reviews_due,
-        "notices_due": sum(len(r.get("notices_due", [])) + (1 if r.get("nomnc_expected") else 0) for r in rows),
+        "notices_due": sum(
+            len(r.get("notices_due", [])) + (1 if r.get("nomnc_expected") else 0) for r in rows
+        ),
         "auth_expired": sum(1 for r in rows if r.get("auth_state") in ("expired", "missing")),
     }
 
@@ -162,24 +222,66 @@ def worklist(rows: Sequence[Mapping[str, Any]], today: date) -> list[dict[str, A
         base = {"row": r, "stay": r["stay"]}
         cert = r["certification"]["next"] if r.get("certification") else None
         if cert is not None and cert.state in ("due", "overdue"):
-            items.append({**base, "kind": "certification" if cert.sequence == 0 else "recertification", "due": cert.due,
-                          "state": cert.state, "sequence": cert.sequence})
+            items.append(
+                {
+                    **base,
+                    "kind": "certification" if cert.sequence == 0 else "recertification",
+                    "due": cert.due,
+                    "state": cert.state,
+                    "sequence": cert.sequence,
+                }
+            )
         if r.get("review_state"):
             items.append({**base, "kind": "review", "due": r["next_review"], "state": r["review_state"]})
         for n in r.get("notices", []):
             if n["status"].state in ("due", "overdue"):
-                items.append({**base, "kind": n["kind"], "due": n["status"].due, "state": n["status"].state, "notice": n})
+                items.append(
+                    {
+                        **base,
+                        "kind": n["kind"],
+                        "due": n["status"].due,
+                        "state": n["status"].state,
+                        "notice": n,
+                    }
+                )
             elif n["status"].state == "late" and n["delivered_date"] >= today - timedelta(days=30):
-                items.append({**base, "kind": n["kind"], "due": n["status"].due, "state": "late", "notice": n})
+                items.append(
+                    {**base, "kind": n["kind"], "due": n["status"].due, "state": "late", "notice": n}
+                )
             clock = n["clock"]
             if n["qio_requested"] and not n["qio_decided"]:
-                items.append({**base, "kind": "expedited", "due": clock.qio_decision_by, "state": _due_state(clock.qio_decision_by, today) or "waiting",
-                              "notice": n})
+                items.append(
+                    {
+                        **base,
+                        "kind": "expedited",
+                        "due": clock.qio_decision_by,
+                        "state": _due_state(clock.qio_decision_by, today) or "waiting",
+                        "notice": n,
+                    }
+                )
             if n.get("denc_late"):
-                items.append({**base, "kind": "denc", "due": n["qio_notified"], "state": "overdue", "notice": n})
+                items.append(
+                    {**base, "kind": "denc", "due": n["qio_notified"], "state": "overdue", "notice": n}
+                )
         if r.get("nomnc_expected"):
-            items.append({**base, "kind": "nomnc_expected", "due": ur.nomnc_due(r["auth_end"]), "state": _due_state(ur.nomnc_due(r["auth_end"]), today) or "due"})
+            items.append(
+                {
+                    **base,
+                    "kind": "nomnc_expected",
+                    "due": ur.nomnc_due(r["auth_end"]),
+                    "state": _due_state(ur.nomnc_due(r["auth_end"]), today) or "due",
+                }
+            )
         if r.get("auth_state") in ("expired", "missing"):
-            items.append({**base, "kind": "authorization", "due": r.get("auth_end") or r["stay"]["admission_date"], "state": "overdue"})
+            items.append(
+                {
+                    **base,
+                    "kind": "authorization",
+                    "due": r.get("auth_end") or r["stay"]["admission_date"],
+                    "state": "overdue",
+                }
+            )
     order = {"overdue": 0, "late": 1, "due": 2, "waiting": 3}
-    return sorted(items, key=lambda i: (order.get(i["state"], 4), i["due"] or today, i["stay"]["last_name"].lower()))
+    return sorted(
+        items, key=lambda i: (order.get(i["state"], 4), i["due"] or today, i["stay"]["last_name"].lower())
+    )

@@ -63,7 +63,9 @@ async def _stay_or_404(request: Request[Any, Any, Any], stay_id: int) -> dict[st
     return stay
 
 
-async def _row_or_404(request: Request[Any, Any, Any], getter: Any, object_type: str, row_id: int) -> dict[str, Any]:
+async def _row_or_404(
+    request: Request[Any, Any, Any], getter: Any, object_type: str, row_id: int
+) -> dict[str, Any]:
     row = await getter(current_user(request), row_id)
     if row is None:
         raise await _denied(request, object_type, row_id)
@@ -72,18 +74,42 @@ async def _row_or_404(request: Request[Any, Any, Any], getter: Any, object_type:
 
 async def _stay_context(stay: dict[str, Any], **extra: Any) -> dict[str, Any]:
     detail = await services.stay_detail(stay, _today())
-    return {"s": stay, "d": detail, "today": _today(), "payers": forms.UR_PAYERS, "payer_labels": forms.PAYER_LABELS,
-            "categories": _categories(), "auth_statuses": forms.AUTH_STATUS_LABELS, "denial_kinds": forms.DENIAL_KIND_LABELS,
-            "appeal_levels": forms.APPEAL_LEVEL_LABELS, "outcomes": forms.OUTCOME_LABELS, "diagnosis_items": forms.DIAGNOSIS_ITEMS,
-            "manual_checks": forms.MANUAL_CHECKS, "triple_status": forms.TRIPLE_STATUS_LABELS,
-            "assessments": await services.pps_assessments(stay["resident"], stay["id"]),
-            "stay_transfers": await transfers_of_stay(stay["facility"], stay["id"], _today()),
-            "errors": {}, "values": {}, "conflict": None, "saved": False, **forms.casework_labels(), **extra}
+    return {
+        "s": stay,
+        "d": detail,
+        "today": _today(),
+        "payers": forms.UR_PAYERS,
+        "payer_labels": forms.PAYER_LABELS,
+        "categories": _categories(),
+        "auth_statuses": forms.AUTH_STATUS_LABELS,
+        "denial_kinds": forms.DENIAL_KIND_LABELS,
+        "appeal_levels": forms.APPEAL_LEVEL_LABELS,
+        "outcomes": forms.OUTCOME_LABELS,
+        "diagnosis_items": forms.DIAGNOSIS_ITEMS,
+        "manual_checks": forms.MANUAL_CHECKS,
+        "triple_status": forms.TRIPLE_STATUS_LABELS,
+        "assessments": await services.pps_assessments(stay["resident"], stay["id"]),
+        "stay_transfers": await transfers_of_stay(stay["facility"], stay["id"], _today()),
+        "errors": {},
+        "values": {},
+        "conflict": None,
+        "saved": False,
+        **forms.casework_labels(),
+        **extra,
+    }
 
 
-async def _section(request: Request[Any, Any, Any], stay: dict[str, Any], section: str, status_code: int, **extra: Any) -> Template:
+async def _section(
+    request: Request[Any, Any, Any], stay: dict[str, Any], section: str, status_code: int, **extra: Any
+) -> Template:
     context = await _stay_context(stay, section=section, **extra)
-    return render(request, "utilization/stay.html", context, fragment=f"utilization/_{section}.html", status_code=status_code)
+    return render(
+        request,
+        "utilization/stay.html",
+        context,
+        fragment=f"utilization/_{section}.html",
+        status_code=status_code,
+    )
 
 
 async def _saved(request: Request[Any, Any, Any], stay: dict[str, Any], section: str) -> Template | Redirect:
@@ -95,8 +121,18 @@ async def _saved(request: Request[Any, Any, Any], stay: dict[str, Any], section:
     return Redirect(f"/utilization/stays/{stay['id']}#{section}", status_code=303)
 
 
-async def _update(request: Request[Any, Any, Any], stay: dict[str, Any], section: str, key: Any, table: Any, object_type: str,
-                  row: dict[str, Any], form: dict[str, Any], values: dict[str, Any], errors: dict[str, str]) -> Template | Redirect:
+async def _update(
+    request: Request[Any, Any, Any],
+    stay: dict[str, Any],
+    section: str,
+    key: Any,
+    table: Any,
+    object_type: str,
+    row: dict[str, Any],
+    form: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> Template | Redirect:
     """Save an edited row with optimistic locking: 422 with the user's values, 409 beside the saved row."""
     version = parse_version(form)
     if version is None:
@@ -104,8 +140,16 @@ async def _update(request: Request[Any, Any, Any], stay: dict[str, Any], section
     if errors:
         return await _section(request, stay, section, 422, errors={key: errors}, values={key: form})
     try:
-        await services.update_row(table, object_type, actor_of(request), current_user(request), row, version or 0, values,
-                                  stay["resident"])
+        await services.update_row(
+            table,
+            object_type,
+            actor_of(request),
+            current_user(request),
+            row,
+            version or 0,
+            values,
+            stay["resident"],
+        )
     except StaleVersion as stale:
         return await _section(request, stay, section, 409, values={key: form}, conflict=stale.current)
     return await _saved(request, stay, section)
@@ -116,10 +160,20 @@ async def _board_context(request: Request[Any, Any, Any], payer: str, **extra: A
     user = current_user(request)
     every = await services.board(user, _today())
     rows = [r for r in every if r["payer_today"] == payer] if payer else every
-    return {"rows": rows, "payer": payer, "payers": forms.UR_PAYERS, "payer_labels": forms.PAYER_LABELS,
-            "target_payers": ur.TARGET_PAYERS, "targets": await services.targets_of(user.facility_id or -1),
-            "totals": await services.board_totals(user, every, _today()), "errors": {}, "values": {}, "today": _today(),
-            **forms.casework_labels(), **extra}
+    return {
+        "rows": rows,
+        "payer": payer,
+        "payers": forms.UR_PAYERS,
+        "payer_labels": forms.PAYER_LABELS,
+        "target_payers": ur.TARGET_PAYERS,
+        "targets": await services.targets_of(user.facility_id or -1),
+        "totals": await services.board_totals(user, every, _today()),
+        "errors": {},
+        "values": {},
+        "today": _today(),
+        **forms.casework_labels(),
+        **extra,
+    }
 
 
 class UtilizationController(Controller):
@@ -139,7 +193,11 @@ class UtilizationController(Controller):
         form = dict(await request.form())
         values, errors = forms.validate_target(form)
         if errors or not user.facility_id:
-            return Template("utilization/board.html", context=await _board_context(request, "", errors=errors, values=form), status_code=422)
+            return Template(
+                "utilization/board.html",
+                context=await _board_context(request, "", errors=errors, values=form),
+                status_code=422,
+            )
         await services.save_target(actor_of(request), user, user.facility_id, values)
         flash(request, gettext(locale_for(request), "Changes saved."), "success")
         return _redirect(request, "/utilization")
@@ -148,11 +206,20 @@ class UtilizationController(Controller):
     async def stay_page(self, request: Request[Any, Any, Any], stay_id: int) -> Template:
         stay = await _stay_or_404(request, stay_id)
         async with write_transaction():
-            await audit.record(actor_of(request), "view", "ur_review", stay_id, facility_id=stay["facility"], resident_id=stay["resident"])
+            await audit.record(
+                actor_of(request),
+                "view",
+                "ur_review",
+                stay_id,
+                facility_id=stay["facility"],
+                resident_id=stay["resident"],
+            )
         return Template("utilization/stay.html", context=await _stay_context(stay, section=""))
 
     @post("/stays/{stay_id:int}/review", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def save_review(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
+    async def save_review(
+        self, request: Request[Any, Any, Any], stay_id: int
+    ) -> Template | Redirect | ClientRedirect:
         user = current_user(request)
         stay = await _stay_or_404(request, stay_id)
         form = dict(await request.form())
@@ -170,25 +237,46 @@ class UtilizationController(Controller):
         return await _saved(request, stay, "review")
 
     @post("/stays/{stay_id:int}/authorizations", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def add_authorization(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_authorization(
+        self, request: Request[Any, Any, Any], stay_id: int
+    ) -> Template | Redirect | ClientRedirect:
         stay = await _stay_or_404(request, stay_id)
         form = dict(await request.form())
         values, errors = forms.validate_authorization(form)
         if errors:
-            return await _section(request, stay, "authorizations", 422, errors={"new": errors}, values={"new": form})
-        await services.add_for_stay(PriorAuthorization, "prior_authorization", actor_of(request), current_user(request), stay, values)
+            return await _section(
+                request, stay, "authorizations", 422, errors={"new": errors}, values={"new": form}
+            )
+        await services.add_for_stay(
+            PriorAuthorization, "prior_authorization", actor_of(request), current_user(request), stay, values
+        )
         return await _saved(request, stay, "authorizations")
 
     @post("/authorizations/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def update_authorization(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
+    async def update_authorization(
+        self, request: Request[Any, Any, Any], row_id: int
+    ) -> Template | Redirect | ClientRedirect:
         row = await _row_or_404(request, services.get_authorization, "prior_authorization", row_id)
         stay = await _stay_or_404(request, row["stay"])
         form = dict(await request.form())
         values, errors = forms.validate_authorization(form)
-        return await _update(request, stay, "authorizations", row_id, PriorAuthorization, "prior_authorization", row, form, values, errors)
+        return await _update(
+            request,
+            stay,
+            "authorizations",
+            row_id,
+            PriorAuthorization,
+            "prior_authorization",
+            row,
+            form,
+            values,
+            errors,
+        )
 
     @post("/stays/{stay_id:int}/denials", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def add_denial(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_denial(
+        self, request: Request[Any, Any, Any], stay_id: int
+    ) -> Template | Redirect | ClientRedirect:
         stay = await _stay_or_404(request, stay_id)
         form = dict(await request.form())
         values, errors = forms.validate_denial(form, _today())
@@ -198,27 +286,37 @@ class UtilizationController(Controller):
         return await _saved(request, stay, "denials")
 
     @post("/denials/{row_id:int}/appeals", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def add_appeal(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_appeal(
+        self, request: Request[Any, Any, Any], row_id: int
+    ) -> Template | Redirect | ClientRedirect:
         denial = await _row_or_404(request, services.get_denial, "denial", row_id)
         stay = await _stay_or_404(request, denial["stay"])
         form = dict(await request.form())
         values, errors = forms.validate_appeal(form, denial["notice_date"], _today())
         if errors:
-            return await _section(request, stay, "denials", 422, errors={f"d{row_id}": errors}, values={f"d{row_id}": form})
+            return await _section(
+                request, stay, "denials", 422, errors={f"d{row_id}": errors}, values={f"d{row_id}": form}
+            )
         await services.add_appeal(actor_of(request), current_user(request), denial, values)
         return await _saved(request, stay, "denials")
 
     @post("/appeals/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def update_appeal(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
+    async def update_appeal(
+        self, request: Request[Any, Any, Any], row_id: int
+    ) -> Template | Redirect | ClientRedirect:
         appeal = await _row_or_404(request, services.get_appeal, "appeal", row_id)
         denial = await _row_or_404(request, services.get_denial, "denial", appeal["denial"])
         stay = await _stay_or_404(request, denial["stay"])
         form = dict(await request.form())
         values, errors = forms.validate_appeal(form, denial["notice_date"], _today())
-        return await _update(request, stay, "denials", f"a{row_id}", Appeal, "appeal", appeal, form, values, errors)
+        return await _update(
+            request, stay, "denials", f"a{row_id}", Appeal, "appeal", appeal, form, values, errors
+        )
 
     @post("/stays/{stay_id:int}/diagnoses", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def add_diagnosis(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_diagnosis(
+        self, request: Request[Any, Any, Any], stay_id: int
+    ) -> Template | Redirect | ClientRedirect:
         stay = await _stay_or_404(request, stay_id)
         form = dict(await request.form())
         values, errors = forms.validate_diagnosis(form)
@@ -227,29 +325,48 @@ class UtilizationController(Controller):
             if any(d["item"] == "I0020B" for d in detail["diagnoses"]):
                 errors["item"] = N_("The stay already has a primary diagnosis; inactivate it first.")
         if errors:
-            return await _section(request, stay, "diagnoses", 422, errors={"new": errors}, values={"new": form})
-        await services.add_for_stay(StayDiagnosis, "stay_diagnosis", actor_of(request), current_user(request), stay, values)
+            return await _section(
+                request, stay, "diagnoses", 422, errors={"new": errors}, values={"new": form}
+            )
+        await services.add_for_stay(
+            StayDiagnosis, "stay_diagnosis", actor_of(request), current_user(request), stay, values
+        )
         return await _saved(request, stay, "diagnoses")
 
     @post("/diagnoses/{row_id:int}/inactivate", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def inactivate_diagnosis(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
+    async def inactivate_diagnosis(
+        self, request: Request[Any, Any, Any], row_id: int
+    ) -> Template | Redirect | ClientRedirect:
         row = await _row_or_404(request, services.get_diagnosis, "stay_diagnosis", row_id)
         stay = await _stay_or_404(request, row["stay"])
         form = dict(await request.form())
         try:
-            await services.update_row(StayDiagnosis, "stay_diagnosis", actor_of(request), current_user(request), row,
-                                      parse_version(form) or 0, {"active": False}, stay["resident"], action="inactivate")
+            await services.update_row(
+                StayDiagnosis,
+                "stay_diagnosis",
+                actor_of(request),
+                current_user(request),
+                row,
+                parse_version(form) or 0,
+                {"active": False},
+                stay["resident"],
+                action="inactivate",
+            )
         except StaleVersion as stale:
             return await _section(request, stay, "diagnoses", 409, conflict=stale.current)
         return await _saved(request, stay, "diagnoses")
 
     @post("/stays/{stay_id:int}/triple-checks", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def add_triple_check(self, request: Request[Any, Any, Any], stay_id: int) -> Template | Redirect | ClientRedirect:
+    async def add_triple_check(
+        self, request: Request[Any, Any, Any], stay_id: int
+    ) -> Template | Redirect | ClientRedirect:
         stay = await _stay_or_404(request, stay_id)
         form = dict(await request.form())
         values, errors = forms.validate_triple_check(form)
         assessments = await services.pps_assessments(stay["resident"], stay_id)
-        if values["assessment_id"] is not None and values["assessment_id"] not in {a["id"] for a in assessments}:
+        if values["assessment_id"] is not None and values["assessment_id"] not in {
+            a["id"] for a in assessments
+        }:
             errors["assessment_id"] = N_("Choose a value from the list.")
         if errors:
             return await _section(request, stay, "triple", 422, errors={"new": errors}, values={"new": form})
@@ -258,20 +375,28 @@ class UtilizationController(Controller):
             hipps, _ = await services.mds_hipps(values["assessment_id"])
         values["mds_hipps"] = hipps
         values["status"] = "open"
-        await services.add_for_stay(TripleCheck, "triple_check", actor_of(request), current_user(request), stay, values)
+        await services.add_for_stay(
+            TripleCheck, "triple_check", actor_of(request), current_user(request), stay, values
+        )
         return await _saved(request, stay, "triple")
 
     @post("/triple-checks/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
-    async def update_triple_check(self, request: Request[Any, Any, Any], row_id: int) -> Template | Redirect | ClientRedirect:
+    async def update_triple_check(
+        self, request: Request[Any, Any, Any], row_id: int
+    ) -> Template | Redirect | ClientRedirect:
         row = await _row_or_404(request, services.get_triple_check, "triple_check", row_id)
         stay = await _stay_or_404(request, row["stay"])
         form = dict(await request.form())
         values, errors = forms.validate_triple_check(form)
         values.pop("assessment_id")  # the linked assessment and its HIPPS stay as recorded
-        return await _update(request, stay, "triple", row_id, TripleCheck, "triple_check", row, form, values, errors)
+        return await _update(
+            request, stay, "triple", row_id, TripleCheck, "triple_check", row, form, values, errors
+        )
 
     @get("/stays/{stay_id:int}/medicaid-sheet.pdf")
-    async def medicaid_sheet(self, request: Request[Any, Any, Any], stay_id: int, lang: str = "") -> Response[bytes]:
+    async def medicaid_sheet(
+        self, request: Request[Any, Any, Any], stay_id: int, lang: str = ""
+    ) -> Response[bytes]:
         from facility.utilization_pdf import medicaid_sheet
 
         stay = await _stay_or_404(request, stay_id)
@@ -279,14 +404,31 @@ class UtilizationController(Controller):
         detail = await services.stay_detail(stay, _today())
         facility = await services.facility_of(stay["facility"])
         async with write_transaction():
-            await audit.record(actor_of(request), "export", "medicaid_sheet", stay_id, facility_id=stay["facility"],
-                               resident_id=stay["resident"], after={"lang": language})
-        pdf = await anyio.to_thread.run_sync(lambda: medicaid_sheet(facility or {}, stay, detail, language, _today()))
-        return Response(pdf, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="medicaid-information-{language}.pdf"', "Cache-Control": "no-store"})
+            await audit.record(
+                actor_of(request),
+                "export",
+                "medicaid_sheet",
+                stay_id,
+                facility_id=stay["facility"],
+                resident_id=stay["resident"],
+                after={"lang": language},
+            )
+        pdf = await anyio.to_thread.run_sync(
+            lambda: medicaid_sheet(facility or {}, stay, detail, language, _today())
+        )
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="medicaid-information-{language}.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
 
 
-async def resident_tab(request: Request[Any, Any, Any], resident: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+async def resident_tab(
+    request: Request[Any, Any, Any], resident: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
     rows = await services.resident_stays_summary(resident, _today())
     return "utilization/_resident_tab.html", {"rows": rows, "payer_labels": forms.PAYER_LABELS}
 

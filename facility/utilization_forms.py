@@ -27,8 +27,15 @@ from facility.forms import N_, Errors, parse_date
 
 MEDICARE_A = "medicare_a"
 UR_PAYERS = ("medicare_a", "medicare_advantage", "medicaid", "private", "hospice")
-PAYER_LABELS = {"part_a_ended": N_("Part A ended (non-covered)"), "medicare_a": N_("Medicare Part A"), "medicare_advantage": N_("Medicare Advantage"), "medicaid": N_("Medicaid"),
-                "private": N_("Private pay"), "hospice": N_("Hospice"), "": N_("Not set")}
+PAYER_LABELS = {
+    "part_a_ended": N_("Part A ended (non-covered)"),
+    "medicare_a": N_("Medicare Part A"),
+    "medicare_advantage": N_("Medicare Advantage"),
+    "medicaid": N_("Medicaid"),
+    "private": N_("Private pay"),
+    "hospice": N_("Hospice"),
+    "": N_("Not set"),
+}
 BENEFIT_DAYS = 100
 FULL_DAYS = 20  # days 1-20 without coinsurance
 BENEFIT_PERIOD_GAP = 60
@@ -36,15 +43,29 @@ BENEFIT_PERIOD_GAP = 60
 AUTH_STATUSES = ("requested", "approved", "denied")
 AUTH_STATUS_LABELS = {"requested": N_("Requested"), "approved": N_("Approved"), "denied": N_("Denied")}
 DENIAL_KINDS = ("nomnc", "denial_letter", "claim_denial", "adr")
-DENIAL_KIND_LABELS = {"nomnc": N_("Notice of Medicare Non-Coverage (NOMNC)"), "denial_letter": N_("Denial of authorisation"),
-                      "claim_denial": N_("Claim denial"), "adr": N_("Additional documentation request (ADR)")}
+DENIAL_KIND_LABELS = {
+    "nomnc": N_("Notice of Medicare Non-Coverage (NOMNC)"),
+    "denial_letter": N_("Denial of authorisation"),
+    "claim_denial": N_("Claim denial"),
+    "adr": N_("Additional documentation request (ADR)"),
+}
 APPEAL_LEVELS = ("expedited_qio", "redetermination", "reconsideration", "alj", "plan_appeal", "fair_hearing")
-APPEAL_LEVEL_LABELS = {"expedited_qio": N_("Expedited QIO review"), "redetermination": N_("Redetermination (MAC)"),
-                       "reconsideration": N_("Reconsideration"), "alj": N_("Administrative law judge hearing"),
-                       "plan_appeal": N_("Health plan appeal"), "fair_hearing": N_("Medicaid fair hearing")}
+APPEAL_LEVEL_LABELS = {
+    "expedited_qio": N_("Expedited QIO review"),
+    "redetermination": N_("Redetermination (MAC)"),
+    "reconsideration": N_("Reconsideration"),
+    "alj": N_("Administrative law judge hearing"),
+    "plan_appeal": N_("Health plan appeal"),
+    "fair_hearing": N_("Medicaid fair hearing"),
+}
 APPEAL_OUTCOMES = ("pending", "overturned", "partial", "upheld", "withdrawn")
-OUTCOME_LABELS = {"pending": N_("Pending"), "overturned": N_("Overturned (won)"), "partial": N_("Partly overturned"),
-                  "upheld": N_("Denial upheld"), "withdrawn": N_("Withdrawn")}
+OUTCOME_LABELS = {
+    "pending": N_("Pending"),
+    "overturned": N_("Overturned (won)"),
+    "partial": N_("Partly overturned"),
+    "upheld": N_("Denial upheld"),
+    "withdrawn": N_("Withdrawn"),
+}
 DIAGNOSIS_ITEMS = {"I0020B": N_("I0020B primary diagnosis"), "I8000": N_("I8000 additional diagnosis")}
 # Triple Check items the reviewer ticks; HIPPS, days and certification are also checked automatically.
 MANUAL_CHECKS = {
@@ -110,9 +131,15 @@ def medicare_a_days(spans: Iterable[CoveredSpan], as_of: date, prior_days_used: 
     """
     ordered = sorted((s for s in spans if s.start <= as_of), key=lambda s: s.start)
     used, period_start, previous_end = max(0, prior_days_used), None, None
-    dated: list[tuple[CoveredSpan, int]] = []  # spans of the current benefit period and the day count before each
+    dated: list[
+        tuple[CoveredSpan, int]
+    ] = []  # spans of the current benefit period and the day count before each
     for span in ordered:
-        if previous_end is not None and not span.after_inpatient and (span.start - previous_end).days >= BENEFIT_PERIOD_GAP:
+        if (
+            previous_end is not None
+            and not span.after_inpatient
+            and (span.start - previous_end).days >= BENEFIT_PERIOD_GAP
+        ):
             used, period_start, dated = 0, None, []  # 42 CFR 409.60: a new benefit period
         period_start = period_start or span.start
         dated.append((span, used))
@@ -127,9 +154,14 @@ def medicare_a_days(spans: Iterable[CoveredSpan], as_of: date, prior_days_used: 
         return None
 
     return MedicareDays(
-        days_used=capped, full_days=min(capped, FULL_DAYS), coinsurance_days=max(0, capped - FULL_DAYS),
-        days_left=BENEFIT_DAYS - capped, benefit_period_start=period_start, coinsurance_from=date_of_day(FULL_DAYS + 1),
-        last_covered_day=date_of_day(BENEFIT_DAYS), exhausted=used >= BENEFIT_DAYS,
+        days_used=capped,
+        full_days=min(capped, FULL_DAYS),
+        coinsurance_days=max(0, capped - FULL_DAYS),
+        days_left=BENEFIT_DAYS - capped,
+        benefit_period_start=period_start,
+        coinsurance_from=date_of_day(FULL_DAYS + 1),
+        last_covered_day=date_of_day(BENEFIT_DAYS),
+        exhausted=used >= BENEFIT_DAYS,
     )
 
 
@@ -158,7 +190,10 @@ def spans_from_stays(stays: Sequence[Mapping[str, Any]], payer_of: Mapping[int, 
         for event in sorted(stay.get("events", []), key=lambda e: (e["event_date"], e["id"])):
             if event["kind"] in ("admission", "reentry") and open_start is None:
                 open_start = event["event_date"]
-            elif event["kind"] in ("discharge_return_anticipated", "discharge_return_not_anticipated", "death") and open_start:
+            elif (
+                event["kind"] in ("discharge_return_anticipated", "discharge_return_not_anticipated", "death")
+                and open_start
+            ):
                 spans.append(CoveredSpan(open_start, event["event_date"], inpatient))
                 open_start, inpatient = None, event["kind"] == "discharge_return_anticipated"
         if open_start is not None:
@@ -203,8 +238,15 @@ class TripleCheckResult:
     status: str  # open | passed | failed
 
 
-def triple_check(mds_hipps: str, claim_hipps: str, billed_days: int, covered_days: int | None,
-                 certification_date: date | None, claim_through: date, manual: Mapping[str, bool]) -> TripleCheckResult:
+def triple_check(
+    mds_hipps: str,
+    claim_hipps: str,
+    billed_days: int,
+    covered_days: int | None,
+    certification_date: date | None,
+    claim_through: date,
+    manual: Mapping[str, bool],
+) -> TripleCheckResult:
     """Passed only when every automatic and manual check holds; failed when an automatic check fails."""
     hipps = None if not (mds_hipps and claim_hipps) else mds_hipps.upper() == claim_hipps.upper()
     days = None if covered_days is None else billed_days == covered_days
@@ -229,7 +271,9 @@ def _text(data: Mapping[str, Any], name: str, max_length: int, errors: Errors) -
     return value
 
 
-def _date(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool = True, today: date | None = None) -> date | None:
+def _date(
+    data: Mapping[str, Any], name: str, errors: Errors, *, required: bool = True, today: date | None = None
+) -> date | None:
     raw = str(data.get(name, "") or "").strip()
     if not raw:
         if required:
@@ -245,7 +289,9 @@ def _date(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool 
     return value
 
 
-def _int(data: Mapping[str, Any], name: str, errors: Errors, low: int, high: int, *, default: int | None = None) -> int:
+def _int(
+    data: Mapping[str, Any], name: str, errors: Errors, low: int, high: int, *, default: int | None = None
+) -> int:
     raw = str(data.get(name, "") or "").strip()
     if not raw and default is not None:
         return default
@@ -255,7 +301,9 @@ def _int(data: Mapping[str, Any], name: str, errors: Errors, low: int, high: int
     return int(raw)
 
 
-def _choice(data: Mapping[str, Any], name: str, choices: Iterable[str], errors: Errors, *, allow_blank: bool = False) -> str:
+def _choice(
+    data: Mapping[str, Any], name: str, choices: Iterable[str], errors: Errors, *, allow_blank: bool = False
+) -> str:
     value = str(data.get(name, "") or "").strip()
     if (value or not allow_blank) and value not in tuple(choices):
         errors[name] = N_("Choose a value from the list.")
@@ -303,7 +351,9 @@ def validate_denial(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any
     if not clean["reason"] and "reason" not in errors:
         errors["reason"] = N_("This field is required.")
     if not errors and clean["appeal_deadline"] is None:
-        clean["appeal_deadline"] = default_appeal_deadline(clean["payer"], clean["kind"], clean["notice_date"])
+        clean["appeal_deadline"] = default_appeal_deadline(
+            clean["payer"], clean["kind"], clean["notice_date"]
+        )
     if clean["appeal_deadline"] and clean["notice_date"] and clean["appeal_deadline"] < clean["notice_date"]:
         errors["appeal_deadline"] = N_("The deadline is before the notice date.")
     return clean, errors
@@ -336,11 +386,19 @@ def validate_diagnosis(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]
     if not raw.strip():
         errors["code"] = N_("This field is required.")
     elif code is None:
-        errors["code"] = N_("An ICD-10-CM code is a letter, a digit, a letter or digit, then up to 4 more after the dot, like S72.001A.")
-    return {"item": item, "code": code or raw.strip()[:8], "description": _text(data, "description", 200, errors)}, errors
+        errors["code"] = N_(
+            "An ICD-10-CM code is a letter, a digit, a letter or digit, then up to 4 more after the dot, like S72.001A."
+        )
+    return {
+        "item": item,
+        "code": code or raw.strip()[:8],
+        "description": _text(data, "description", 200, errors),
+    }, errors
 
 
-_HIPPS = re.compile(r"^[A-P][A-L][A-Y][A-F][0-6]$")  # PT/OT A-P, SLP A-L, nursing, NTA A-F, AI 0-6 (mds/data/pdpm_tables.json)
+_HIPPS = re.compile(
+    r"^[A-P][A-L][A-Y][A-F][0-6]$"
+)  # PT/OT A-P, SLP A-L, nursing, NTA A-F, AI 0-6 (mds/data/pdpm_tables.json)
 
 
 def validate_triple_check(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
@@ -354,14 +412,18 @@ def validate_triple_check(data: Mapping[str, Any]) -> tuple[dict[str, Any], Erro
         "claim_hipps": claim_hipps,
         "billed_days": _int(data, "billed_days", errors, 0, 31, default=0),
         "certification_date": _date(data, "certification_date", errors, required=False),
-        "assessment_id": int(str(data.get("assessment_id"))) if str(data.get("assessment_id", "")).isdigit() else None,
+        "assessment_id": int(str(data.get("assessment_id")))
+        if str(data.get("assessment_id", "")).isdigit()
+        else None,
         "checks": {key: str(data.get(f"check_{key}", "")) in ("1", "on", "true") for key in MANUAL_CHECKS},
         "note": _text(data, "note", 2000, errors),
     }
     if clean["claim_from"] and clean["claim_through"]:
         if clean["claim_through"] < clean["claim_from"]:
             errors["claim_through"] = N_("The end date is before the start date.")
-        elif (clean["claim_through"] - clean["claim_from"]).days > 30 or clean["claim_from"].month != clean["claim_through"].month:
+        elif (clean["claim_through"] - clean["claim_from"]).days > 30 or clean["claim_from"].month != clean[
+            "claim_through"
+        ].month:
             errors["claim_through"] = N_("A SNF claim covers at most one calendar month.")
     return clean, errors
 
@@ -369,17 +431,35 @@ def validate_triple_check(data: Mapping[str, Any]) -> tuple[dict[str, Any], Erro
 def validate_target(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     # Targets only for the payers that limit the stay themselves (utilization_rules.TARGET_PAYERS).
-    return {"payer": _choice(data, "payer", ur.TARGET_PAYERS, errors),
-            "target_days": _int(data, "target_days", errors, 1, 3650)}, errors
+    return {
+        "payer": _choice(data, "payer", ur.TARGET_PAYERS, errors),
+        "target_days": _int(data, "target_days", errors, 1, 3650),
+    }, errors
 
 
 # ---------------------------------------------------------------- issue 19: casework forms
 
-SERVICE_DISCIPLINES = {"nursing": N_("Skilled nursing"), "pt": N_("Physical therapy"), "ot": N_("Occupational therapy"),
-                       "slp": N_("Speech-language pathology")}
-SERVICE_SOURCES = {"therapy_log": N_("Therapy log"), "nursing_note": N_("Skilled nursing note"), "order": N_("Physician order")}
-DELIVERED_TO = {"resident": N_("Resident"), "representative": N_("Representative"), "refused": N_("Refused to sign")}
-QIO_OUTCOMES = {"": N_("Pending"), "upheld": N_("Non-coverage upheld"), "overturned": N_("Overturned: coverage continues")}
+SERVICE_DISCIPLINES = {
+    "nursing": N_("Skilled nursing"),
+    "pt": N_("Physical therapy"),
+    "ot": N_("Occupational therapy"),
+    "slp": N_("Speech-language pathology"),
+}
+SERVICE_SOURCES = {
+    "therapy_log": N_("Therapy log"),
+    "nursing_note": N_("Skilled nursing note"),
+    "order": N_("Physician order"),
+}
+DELIVERED_TO = {
+    "resident": N_("Resident"),
+    "representative": N_("Representative"),
+    "refused": N_("Refused to sign"),
+}
+QIO_OUTCOMES = {
+    "": N_("Pending"),
+    "upheld": N_("Non-coverage upheld"),
+    "overturned": N_("Overturned: coverage continues"),
+}
 AVOIDABLE = {"": N_("Not reviewed"), "yes": N_("Avoidable"), "no": N_("Not avoidable")}
 
 
@@ -387,23 +467,34 @@ def _bool(data: Mapping[str, Any], name: str) -> bool:
     return str(data.get(name, "")) in ("1", "on", "true")
 
 
-def validate_certification(data: Mapping[str, Any], today: date, next_sequence: int) -> tuple[dict[str, Any], Errors]:
+def validate_certification(
+    data: Mapping[str, Any], today: date, next_sequence: int
+) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    clean = {"sequence": next_sequence, "signed_date": _date(data, "signed_date", errors, today=today),
-             "signed_by": _text(data, "signed_by", 200, errors), "note": _text(data, "note", 2000, errors)}
+    clean = {
+        "sequence": next_sequence,
+        "signed_date": _date(data, "signed_date", errors, today=today),
+        "signed_by": _text(data, "signed_by", 200, errors),
+        "note": _text(data, "note", 2000, errors),
+    }
     if not clean["signed_by"] and "signed_by" not in errors:
         errors["signed_by"] = N_("Enter the name of the physician or practitioner who signed.")
     return clean, errors
 
 
-def validate_skilled_service(data: Mapping[str, Any], today: date, admission: date) -> tuple[dict[str, Any], Errors]:
+def validate_skilled_service(
+    data: Mapping[str, Any], today: date, admission: date
+) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     discipline = _choice(data, "discipline", SERVICE_DISCIPLINES, errors)
-    clean = {"service_date": _date(data, "service_date", errors, today=today), "discipline": discipline,
-             "category": "nursing" if discipline == "nursing" else "rehab",
-             "minutes": _int(data, "minutes", errors, 0, 600, default=0),
-             "source": _choice(data, "source", SERVICE_SOURCES, errors),
-             "description": _text(data, "description", 2000, errors)}
+    clean = {
+        "service_date": _date(data, "service_date", errors, today=today),
+        "discipline": discipline,
+        "category": "nursing" if discipline == "nursing" else "rehab",
+        "minutes": _int(data, "minutes", errors, 0, 600, default=0),
+        "source": _choice(data, "source", SERVICE_SOURCES, errors),
+        "description": _text(data, "description", 2000, errors),
+    }
     if clean["service_date"] and clean["service_date"] < admission:
         errors["service_date"] = N_("The date is before the admission.")
     if discipline in ("pt", "ot", "slp") and not clean["minutes"] and "minutes" not in errors:
@@ -416,41 +507,71 @@ def validate_skilled_service(data: Mapping[str, Any], today: date, admission: da
 def validate_notice(data: Mapping[str, Any], today: date, admission: date) -> tuple[dict[str, Any], Errors]:
     """A new notice: kind, payer, why coverage ends, the last covered day; the rules say whether it is required."""
     errors: Errors = {}
-    clean = {"kind": _choice(data, "kind", ur.NOTICE_KINDS, errors), "payer": _choice(data, "payer", ur.MEDICARE_PAYERS, errors),
-             "end_reason": _choice(data, "end_reason", ur.END_REASONS, errors),
-             "last_covered_day": _date(data, "last_covered_day", errors), "note": _text(data, "note", 2000, errors)}
+    clean = {
+        "kind": _choice(data, "kind", ur.NOTICE_KINDS, errors),
+        "payer": _choice(data, "payer", ur.MEDICARE_PAYERS, errors),
+        "end_reason": _choice(data, "end_reason", ur.END_REASONS, errors),
+        "last_covered_day": _date(data, "last_covered_day", errors),
+        "note": _text(data, "note", 2000, errors),
+    }
     if clean["last_covered_day"] and clean["last_covered_day"] < admission:
         errors["last_covered_day"] = N_("The last covered day is before the admission.")
-    if not errors and clean["kind"] == ur.NOMNC and not ur.nomnc_required(clean["payer"], clean["end_reason"]):
-        errors["end_reason"] = N_("No NOMNC is required when benefit days are exhausted or the resident ends care (CMS-10123 instructions).")
-    if not errors and clean["kind"] == ur.SNF_ABN and not ur.snf_abn_required(clean["payer"], clean["end_reason"], True):
-        errors["kind"] = N_("The SNF ABN is for Original Medicare residents who stay after skilled care ends (CMS-10055).")
+    if (
+        not errors
+        and clean["kind"] == ur.NOMNC
+        and not ur.nomnc_required(clean["payer"], clean["end_reason"])
+    ):
+        errors["end_reason"] = N_(
+            "No NOMNC is required when benefit days are exhausted or the resident ends care (CMS-10123 instructions)."
+        )
+    if (
+        not errors
+        and clean["kind"] == ur.SNF_ABN
+        and not ur.snf_abn_required(clean["payer"], clean["end_reason"], True)
+    ):
+        errors["kind"] = N_(
+            "The SNF ABN is for Original Medicare residents who stay after skilled care ends (CMS-10055)."
+        )
     return clean, errors
 
 
-def validate_notice_delivery(data: Mapping[str, Any], today: date, notice: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
+def validate_notice_delivery(
+    data: Mapping[str, Any], today: date, notice: Mapping[str, Any]
+) -> tuple[dict[str, Any], Errors]:
     """Delivery, signature and the expedited determination dates of a notice; the dates must follow each other."""
     errors: Errors = {}
-    clean = {"delivered_date": _date(data, "delivered_date", errors, required=False, today=today),
-             "delivered_to": _choice(data, "delivered_to", DELIVERED_TO, errors, allow_blank=True),
-             "signer_name": _text(data, "signer_name", 200, errors),
-             "qio_requested": _date(data, "qio_requested", errors, required=False, today=today),
-             "qio_notified": _date(data, "qio_notified", errors, required=False, today=today),
-             "denc_delivered": _date(data, "denc_delivered", errors, required=False, today=today),
-             "qio_decided": _date(data, "qio_decided", errors, required=False, today=today),
-             "qio_outcome": _choice(data, "qio_outcome", QIO_OUTCOMES, errors, allow_blank=True),
-             "note": _text(data, "note", 2000, errors)}
+    clean = {
+        "delivered_date": _date(data, "delivered_date", errors, required=False, today=today),
+        "delivered_to": _choice(data, "delivered_to", DELIVERED_TO, errors, allow_blank=True),
+        "signer_name": _text(data, "signer_name", 200, errors),
+        "qio_requested": _date(data, "qio_requested", errors, required=False, today=today),
+        "qio_notified": _date(data, "qio_notified", errors, required=False, today=today),
+        "denc_delivered": _date(data, "denc_delivered", errors, required=False, today=today),
+        "qio_decided": _date(data, "qio_decided", errors, required=False, today=today),
+        "qio_outcome": _choice(data, "qio_outcome", QIO_OUTCOMES, errors, allow_blank=True),
+        "note": _text(data, "note", 2000, errors),
+    }
     if clean["delivered_date"] and not clean["delivered_to"] and "delivered_to" not in errors:
         errors["delivered_to"] = N_("Say who received the notice (or that the resident refused to sign).")
-    if clean["delivered_to"] in ("resident", "representative") and not clean["signer_name"] and "signer_name" not in errors:
+    if (
+        clean["delivered_to"] in ("resident", "representative")
+        and not clean["signer_name"]
+        and "signer_name" not in errors
+    ):
         errors["signer_name"] = N_("Enter the name of the person who signed.")
-    order = [("delivered_date", "qio_requested"), ("qio_requested", "qio_notified"), ("qio_notified", "qio_decided")]
+    order = [
+        ("delivered_date", "qio_requested"),
+        ("qio_requested", "qio_notified"),
+        ("qio_notified", "qio_decided"),
+    ]
     for first, second in order:
         if clean[first] is None and clean[second] is not None and first == "delivered_date":
             errors[second] = N_("Record the delivery of the notice first.")
         elif clean[first] and clean[second] and clean[second] < clean[first] and second not in errors:
             errors[second] = N_("This date is before the step it follows.")
-    if notice.get("kind") != "nomnc" and any(clean[k] for k in ("qio_requested", "qio_notified", "denc_delivered", "qio_decided")):
+    if notice.get("kind") != "nomnc" and any(
+        clean[k] for k in ("qio_requested", "qio_notified", "denc_delivered", "qio_decided")
+    ):
         errors["qio_requested"] = N_("Only a NOMNC starts an expedited determination.")
     if clean["qio_outcome"] and not clean["qio_decided"] and "qio_decided" not in errors:
         errors["qio_decided"] = N_("Enter the date of the decision.")
@@ -467,13 +588,23 @@ def validate_discharge_plan(data: Mapping[str, Any], today: date) -> tuple[dict[
             approval = str(data.get(f"approval_{key}", "needed") or "needed")
             if approval not in ur.APPROVALS:
                 errors[f"approval_{key}"] = N_("Choose a value from the list.")
-            services.append({"service": key, "approval": approval, "provider": _text(data, f"provider_{key}", 200, errors)})
-    clean = {"destination": _choice(data, "destination", ur.DESTINATIONS, errors),
-             "target_date": _date(data, "target_date", errors, required=False), "services": services,
-             "goals": _text(data, "goals", 4000, errors), "education": _text(data, "education", 4000, errors),
-             "education_done": _bool(data, "education_done"),
-             "handoff": {k: _bool(data, f"doc_{k}") for k in ur.HANDOFF_DOCUMENTS},
-             "follow_up": _text(data, "follow_up", 2000, errors)}
+            services.append(
+                {
+                    "service": key,
+                    "approval": approval,
+                    "provider": _text(data, f"provider_{key}", 200, errors),
+                }
+            )
+    clean = {
+        "destination": _choice(data, "destination", ur.DESTINATIONS, errors),
+        "target_date": _date(data, "target_date", errors, required=False),
+        "services": services,
+        "goals": _text(data, "goals", 4000, errors),
+        "education": _text(data, "education", 4000, errors),
+        "education_done": _bool(data, "education_done"),
+        "handoff": {k: _bool(data, f"doc_{k}") for k in ur.HANDOFF_DOCUMENTS},
+        "follow_up": _text(data, "follow_up", 2000, errors),
+    }
     if clean["education_done"] and not clean["education"] and "education" not in errors:
         errors["education"] = N_("Describe the education given.")
     return clean, errors
@@ -484,12 +615,15 @@ def validate_transfer_review(data: Mapping[str, Any], today: date) -> tuple[dict
     kind = str(data.get("kind", "discharge") or "discharge")
     if kind not in ("discharge", "observation"):
         errors["kind"] = N_("Choose a value from the list.")
-    clean = {"transfer_date": _date(data, "transfer_date", errors, today=today), "kind": kind,
-             "a2105": _choice(data, "a2105", ur.A2105_HOSPITAL, errors, allow_blank=True),
-             "reason": _choice(data, "reason", ur.TRANSFER_REASONS, errors, allow_blank=True),
-             "avoidable": _choice(data, "avoidable", AVOIDABLE, errors, allow_blank=True),
-             "returned_date": _date(data, "returned_date", errors, required=False, today=today),
-             "note": _text(data, "note", 2000, errors)}
+    clean = {
+        "transfer_date": _date(data, "transfer_date", errors, today=today),
+        "kind": kind,
+        "a2105": _choice(data, "a2105", ur.A2105_HOSPITAL, errors, allow_blank=True),
+        "reason": _choice(data, "reason", ur.TRANSFER_REASONS, errors, allow_blank=True),
+        "avoidable": _choice(data, "avoidable", AVOIDABLE, errors, allow_blank=True),
+        "returned_date": _date(data, "returned_date", errors, required=False, today=today),
+        "note": _text(data, "note", 2000, errors),
+    }
     if clean["avoidable"] and not clean["reason"] and "reason" not in errors:
         errors["reason"] = N_("Give the reason before judging whether the transfer was avoidable.")
     if clean["returned_date"] and clean["transfer_date"] and clean["returned_date"] < clean["transfer_date"]:
@@ -500,28 +634,66 @@ def validate_transfer_review(data: Mapping[str, Any], today: date) -> tuple[dict
 
 
 WORK_KINDS = {
-    "certification": N_("Physician certification"), "recertification": N_("Recertification"),
-    "review": N_("Concurrent review"), "nomnc": N_("NOMNC (CMS-10123)"), "snf_abn": N_("SNF ABN (CMS-10055)"),
-    "expedited": N_("Expedited determination (BFCC-QIO)"), "denc": N_("Detailed explanation (DENC, CMS-10124)"),
-    "nomnc_expected": N_("Plan authorisation ends: NOMNC needed?"), "authorization": N_("Authorisation expired or missing"),
+    "certification": N_("Physician certification"),
+    "recertification": N_("Recertification"),
+    "review": N_("Concurrent review"),
+    "nomnc": N_("NOMNC (CMS-10123)"),
+    "snf_abn": N_("SNF ABN (CMS-10055)"),
+    "expedited": N_("Expedited determination (BFCC-QIO)"),
+    "denc": N_("Detailed explanation (DENC, CMS-10124)"),
+    "nomnc_expected": N_("Plan authorisation ends: NOMNC needed?"),
+    "authorization": N_("Authorisation expired or missing"),
 }
-STATE_LABELS = {"overdue": N_("Overdue"), "late": N_("Delivered late"), "due": N_("Due"), "waiting": N_("Waiting"),
-                "on_time": N_("On time"), "upcoming": N_("Upcoming"), "signed": N_("Signed"), "signed_late": N_("Signed late")}
+STATE_LABELS = {
+    "overdue": N_("Overdue"),
+    "late": N_("Delivered late"),
+    "due": N_("Due"),
+    "waiting": N_("Waiting"),
+    "on_time": N_("On time"),
+    "upcoming": N_("Upcoming"),
+    "signed": N_("Signed"),
+    "signed_late": N_("Signed late"),
+}
 
 
-AUTH_STATE_LABELS = {"expired": N_("Authorisation expired"), "expiring": N_("Authorisation ends within 2 days"),
-                     "missing": N_("No authorisation on file")}
-READINESS_LABELS = {"plan": N_("No plan yet"), "destination": N_("Destination"), "target_date": N_("Planned discharge date"),
-                    "services": N_("Service approvals"), "goals": N_("Goals"), "education": N_("Education"),
-                    "handoff": N_("Hand-off documents")}
+AUTH_STATE_LABELS = {
+    "expired": N_("Authorisation expired"),
+    "expiring": N_("Authorisation ends within 2 days"),
+    "missing": N_("No authorisation on file"),
+}
+READINESS_LABELS = {
+    "plan": N_("No plan yet"),
+    "destination": N_("Destination"),
+    "target_date": N_("Planned discharge date"),
+    "services": N_("Service approvals"),
+    "goals": N_("Goals"),
+    "education": N_("Education"),
+    "handoff": N_("Hand-off documents"),
+}
 
 
 def casework_labels() -> dict[str, Any]:
-    return {"notice_kinds": ur.NOTICE_KINDS, "end_reasons": ur.END_REASONS, "delivered_to": DELIVERED_TO,
-            "qio_outcomes": QIO_OUTCOMES, "disciplines": SERVICE_DISCIPLINES, "service_sources": SERVICE_SOURCES,
-            "destinations": ur.DESTINATIONS, "plan_services": ur.SERVICES, "approvals": ur.APPROVALS,
-            "handoff_docs": ur.HANDOFF_DOCUMENTS, "q_goals": ur.Q0310A_GOALS, "q_sources": ur.Q_SOURCES,
-            "q_reasons": ur.Q0620_REASONS, "nursing_items": ur.SKILLED_NURSING_ITEMS, "state_labels": STATE_LABELS,
-            "medicare_payers": ur.MEDICARE_PAYERS, "a2105_labels": ur.A2105_HOSPITAL, "transfer_reasons": ur.TRANSFER_REASONS,
-            "avoidable_labels": AVOIDABLE, "work_kinds": WORK_KINDS, "readiness_labels": READINESS_LABELS,
-            "auth_state_labels": AUTH_STATE_LABELS}
+    return {
+        "notice_kinds": ur.NOTICE_KINDS,
+        "end_reasons": ur.END_REASONS,
+        "delivered_to": DELIVERED_TO,
+        "qio_outcomes": QIO_OUTCOMES,
+        "disciplines": SERVICE_DISCIPLINES,
+        "service_sources": SERVICE_SOURCES,
+        "destinations": ur.DESTINATIONS,
+        "plan_services": ur.SERVICES,
+        "approvals": ur.APPROVALS,
+        "handoff_docs": ur.HANDOFF_DOCUMENTS,
+        "q_goals": ur.Q0310A_GOALS,
+        "q_sources": ur.Q_SOURCES,
+        "q_reasons": ur.Q0620_REASONS,
+        "nursing_items": ur.SKILLED_NURSING_ITEMS,
+        "state_labels": STATE_LABELS,
+        "medicare_payers": ur.MEDICARE_PAYERS,
+        "a2105_labels": ur.A2105_HOSPITAL,
+        "transfer_reasons": ur.TRANSFER_REASONS,
+        "avoidable_labels": AVOIDABLE,
+        "work_kinds": WORK_KINDS,
+        "readiness_labels": READINESS_LABELS,
+        "auth_state_labels": AUTH_STATE_LABELS,
+    }

@@ -28,11 +28,21 @@ class Reference:
 @cache
 def cms_reference() -> dict[str, Reference]:
     with _FILE.open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["Adjusted Score"]]  # footnote 9: too few residents, no score
+        rows = [
+            r for r in csv.DictReader(fh) if r["Adjusted Score"]
+        ]  # footnote 9: too few residents, no score
     out: dict[str, Reference] = {}
     for code in sorted({r["Measure Code"] for r in rows}):
         mine = [r for r in rows if r["Measure Code"] == code]
         values = sorted(float(r["Adjusted Score"]) for r in mine)
         q1, _, q3 = statistics.quantiles(values, n=4)
-        out[code] = Reference(code, len(values), statistics.median(values), q1, q3, mine[0]["Measure Period"], mine[0]["Processing Date"])
+        out[code] = Reference(
+            code,
+            len(values),
+            statistics.median(values),
+            q1,
+            q3,
+            mine[0]["Measure Period"],
+            mine[0]["Processing Date"],
+        )
     return out

@@ -56,9 +56,18 @@ class UtilizationCaseworkController(Controller):
         kinds = sorted({i["kind"] for i in items}, key=list(forms.WORK_KINDS).index)
         if kind in forms.WORK_KINDS:
             items = [i for i in items if i["kind"] == kind]
-        context = {"items": items, "kind": kind, "kinds": kinds, "totals": await services.board_totals(user, rows, _today()),
-                   "today": _today(), "payer_labels": forms.PAYER_LABELS, **forms.casework_labels()}
-        return render(request, "utilization/worklist.html", context, fragment="utilization/_worklist_rows.html")
+        context = {
+            "items": items,
+            "kind": kind,
+            "kinds": kinds,
+            "totals": await services.board_totals(user, rows, _today()),
+            "today": _today(),
+            "payer_labels": forms.PAYER_LABELS,
+            **forms.casework_labels(),
+        }
+        return render(
+            request, "utilization/worklist.html", context, fragment="utilization/_worklist_rows.html"
+        )
 
     # ------------------------------------------------------------ skilled need and certification
 
@@ -70,8 +79,12 @@ class UtilizationCaseworkController(Controller):
         if not errors and signed and values["signed_date"] < signed[-1]["signed_date"]:
             errors["signed_date"] = N_("A recertification cannot be dated before the previous one.")
         if errors:
-            return await _section(request, stay, "skilled", 422, errors={"cert": errors}, values={"cert": await _form(request)})
-        await services.add_for_stay(UrCertification, "ur_certification", actor_of(request), current_user(request), stay, values)
+            return await _section(
+                request, stay, "skilled", 422, errors={"cert": errors}, values={"cert": await _form(request)}
+            )
+        await services.add_for_stay(
+            UrCertification, "ur_certification", actor_of(request), current_user(request), stay, values
+        )
         return await _saved(request, stay, "skilled")
 
     @post("/stays/{stay_id:int}/skilled-services", opt={"roles": UR_WRITE_ROLES}, status_code=303)
@@ -80,8 +93,12 @@ class UtilizationCaseworkController(Controller):
         form = await _form(request)
         values, errors = forms.validate_skilled_service(form, _today(), stay["admission_date"])
         if errors:
-            return await _section(request, stay, "skilled", 422, errors={"service": errors}, values={"service": form})
-        await services.add_for_stay(UrSkilledService, "ur_skilled_service", actor_of(request), current_user(request), stay, values)
+            return await _section(
+                request, stay, "skilled", 422, errors={"service": errors}, values={"service": form}
+            )
+        await services.add_for_stay(
+            UrSkilledService, "ur_skilled_service", actor_of(request), current_user(request), stay, values
+        )
         return await _saved(request, stay, "skilled")
 
     @get("/stays/{stay_id:int}/summary", media_type=MediaType.HTML)
@@ -91,10 +108,22 @@ class UtilizationCaseworkController(Controller):
         stay = await _stay_or_404(request, stay_id)
         detail = await services.stay_detail(stay, _today())
         async with write_transaction():
-            await audit.record(actor_of(request), "export", "ur_review_summary", stay_id, facility_id=stay["facility"],
-                               resident_id=stay["resident"])
-        context = {"s": stay, "d": detail, "today": _today(), "facility": await services.facility_of(stay["facility"]),
-                   "payer_labels": forms.PAYER_LABELS, **forms.casework_labels()}
+            await audit.record(
+                actor_of(request),
+                "export",
+                "ur_review_summary",
+                stay_id,
+                facility_id=stay["facility"],
+                resident_id=stay["resident"],
+            )
+        context = {
+            "s": stay,
+            "d": detail,
+            "today": _today(),
+            "facility": await services.facility_of(stay["facility"]),
+            "payer_labels": forms.PAYER_LABELS,
+            **forms.casework_labels(),
+        }
         return Template("utilization/summary.html", context=context)
 
     # ------------------------------------------------------------ Medicare notices
@@ -106,7 +135,9 @@ class UtilizationCaseworkController(Controller):
         values, errors = forms.validate_notice(form, _today(), stay["admission_date"])
         if errors:
             return await _section(request, stay, "notices", 422, errors={"new": errors}, values={"new": form})
-        await services.add_for_stay(UrNotice, "ur_notice", actor_of(request), current_user(request), stay, values)
+        await services.add_for_stay(
+            UrNotice, "ur_notice", actor_of(request), current_user(request), stay, values
+        )
         return await _saved(request, stay, "notices")
 
     @post("/notices/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
@@ -122,14 +153,24 @@ class UtilizationCaseworkController(Controller):
         if errors:
             return await _section(request, stay, "notices", 422, errors={key: errors}, values={key: form})
         try:
-            await services.update_row(UrNotice, "ur_notice", actor_of(request), current_user(request), notice, version or 0,
-                                      values, stay["resident"])
+            await services.update_row(
+                UrNotice,
+                "ur_notice",
+                actor_of(request),
+                current_user(request),
+                notice,
+                version or 0,
+                values,
+                stay["resident"],
+            )
         except StaleVersion as stale:
             return await _section(request, stay, "notices", 409, values={key: form}, conflict=stale.current)
         return await _saved(request, stay, "notices")
 
     @get("/stays/{stay_id:int}/notice-sheet.pdf")
-    async def notice_sheet(self, request: Request[Any, Any, Any], stay_id: int, lang: str = "") -> Response[bytes]:
+    async def notice_sheet(
+        self, request: Request[Any, Any, Any], stay_id: int, lang: str = ""
+    ) -> Response[bytes]:
         """The family sheet explaining the Medicare notices of the stay and the appeal clock (English/Spanish)."""
         from facility.utilization_pdf import notices_sheet
 
@@ -138,11 +179,26 @@ class UtilizationCaseworkController(Controller):
         detail = await services.stay_detail(stay, _today())
         facility = await services.facility_of(stay["facility"])
         async with write_transaction():
-            await audit.record(actor_of(request), "export", "ur_notice_sheet", stay_id, facility_id=stay["facility"],
-                               resident_id=stay["resident"], after={"lang": language})
-        pdf = await anyio.to_thread.run_sync(lambda: notices_sheet(facility or {}, stay, detail, language, _today()))
-        return Response(pdf, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="medicare-notices-{language}.pdf"', "Cache-Control": "no-store"})
+            await audit.record(
+                actor_of(request),
+                "export",
+                "ur_notice_sheet",
+                stay_id,
+                facility_id=stay["facility"],
+                resident_id=stay["resident"],
+                after={"lang": language},
+            )
+        pdf = await anyio.to_thread.run_sync(
+            lambda: notices_sheet(facility or {}, stay, detail, language, _today())
+        )
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="medicare-notices-{language}.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
 
     # ------------------------------------------------------------ discharge plan
 
@@ -159,10 +215,25 @@ class UtilizationCaseworkController(Controller):
             return await _section(request, stay, "discharge", 422, errors=errors, values=form)
         try:
             if current is None:
-                await services.add_for_stay(UrDischargePlan, "ur_discharge_plan", actor_of(request), current_user(request), stay, values)
+                await services.add_for_stay(
+                    UrDischargePlan,
+                    "ur_discharge_plan",
+                    actor_of(request),
+                    current_user(request),
+                    stay,
+                    values,
+                )
             else:
-                await services.update_row(UrDischargePlan, "ur_discharge_plan", actor_of(request), current_user(request), current,
-                                          version or 0, values, stay["resident"])
+                await services.update_row(
+                    UrDischargePlan,
+                    "ur_discharge_plan",
+                    actor_of(request),
+                    current_user(request),
+                    current,
+                    version or 0,
+                    values,
+                    stay["resident"],
+                )
         except StaleVersion as stale:
             return await _section(request, stay, "discharge", 409, values=form, conflict=stale.current)
         return await _saved(request, stay, "discharge")
@@ -181,8 +252,18 @@ class UtilizationCaseworkController(Controller):
             log = [r for r in log if r["avoidable"] == "yes"]
         elif show == "returned":
             log = [r for r in log if r["returned_30"]]
-        context = {"p": page, "log": log, "show": show, "today": _today(), "errors": {}, "values": {}, **forms.casework_labels()}
-        return render(request, "utilization/transfers.html", context, fragment="utilization/_transfers_detail.html")
+        context = {
+            "p": page,
+            "log": log,
+            "show": show,
+            "today": _today(),
+            "errors": {},
+            "values": {},
+            **forms.casework_labels(),
+        }
+        return render(
+            request, "utilization/transfers.html", context, fragment="utilization/_transfers_detail.html"
+        )
 
     @post("/stays/{stay_id:int}/transfer-review", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def review_transfer(self, request: Request[Any, Any, Any], stay_id: int) -> Any:
@@ -197,7 +278,9 @@ class UtilizationCaseworkController(Controller):
         return await _save_transfer_review(request, stay, {**form, "kind": "observation"})
 
 
-async def _save_transfer_review(request: Request[Any, Any, Any], stay: dict[str, Any], form: dict[str, Any]) -> Any:
+async def _save_transfer_review(
+    request: Request[Any, Any, Any], stay: dict[str, Any], form: dict[str, Any]
+) -> Any:
     """Create or update the review of one transfer (stay, date, kind); 422 with the page and the user's values."""
     values, errors = forms.validate_transfer_review(form, _today())
     current = None
@@ -207,18 +290,37 @@ async def _save_transfer_review(request: Request[Any, Any, Any], stay: dict[str,
             errors["version"] = N_("The form is missing its version; reload the page.")
     if errors:
         page = await transfers.transfers_page(stay["facility"], _today())
-        context = {"p": page, "log": page["log"], "show": "", "today": _today(), "errors": errors, "values": form,
-                   **forms.casework_labels()}
+        context = {
+            "p": page,
+            "log": page["log"],
+            "show": "",
+            "today": _today(),
+            "errors": errors,
+            "values": form,
+            **forms.casework_labels(),
+        }
         return Template("utilization/transfers.html", context=context, status_code=422)
     actor, user = actor_of(request), current_user(request)
     try:
         if current is None:
             await services.add_for_stay(UrTransferReview, "ur_transfer_review", actor, user, stay, values)
         else:
-            await services.update_row(UrTransferReview, "ur_transfer_review", actor, user, current, parse_version(form) or 0,
-                                      values, stay["resident"])
+            await services.update_row(
+                UrTransferReview,
+                "ur_transfer_review",
+                actor,
+                user,
+                current,
+                parse_version(form) or 0,
+                values,
+                stay["resident"],
+            )
     except StaleVersion:
-        flash(request, gettext(locale_for(request), "Someone else changed this record. Review it and try again."), "error")
+        flash(
+            request,
+            gettext(locale_for(request), "Someone else changed this record. Review it and try again."),
+            "error",
+        )
         return Redirect("/utilization/transfers", status_code=303)
     flash(request, gettext(locale_for(request), "Changes saved."), "success")
     back = str(form.get("back", ""))
@@ -226,5 +328,7 @@ async def _save_transfer_review(request: Request[Any, Any, Any], stay: dict[str,
 
 
 ROUTE_HANDLERS = [UtilizationCaseworkController]
-NAV = [NavItem("/utilization/worklist", N_("UR worklist"), UR_READ_ROLES, 41),
-       NavItem("/utilization/transfers", N_("Hospital transfers"), UR_READ_ROLES, 42)]
+NAV = [
+    NavItem("/utilization/worklist", N_("UR worklist"), UR_READ_ROLES, 41),
+    NavItem("/utilization/transfers", N_("Hospital transfers"), UR_READ_ROLES, 42),
+]

@@ -48,7 +48,9 @@ DAY = timedelta(days=1)
 
 MEDICARE_A = "medicare_a"
 MEDICARE_ADVANTAGE = "medicare_advantage"
-PART_A_ENDED = "part_a_ended"  # a Part A stay whose coverage ended (benefit exhausted or last covered day passed)
+PART_A_ENDED = (
+    "part_a_ended"  # a Part A stay whose coverage ended (benefit exhausted or last covered day passed)
+)
 # Length-of-stay targets only for the payers that limit the stay themselves: the 100-day Part A benefit with its
 # facility utilisation goal, and Medicare Advantage plans that authorise days. Medicaid, private pay and hospice
 # stays are open-ended, so a "target" there would flag every long-term resident (issue 19).
@@ -120,7 +122,12 @@ def mds_skilled_evidence(record: Mapping[str, str]) -> dict[str, object]:
     minutes = {d: sum(_number(record.get(i)) for i in items) for d, items in THERAPY_MINUTE_ITEMS.items()}
     days = {d: _number(record.get(i)) for d, i in THERAPY_DAY_ITEMS.items()}
     nursing = [item for item in SKILLED_NURSING_ITEMS if (record.get(item) or "").strip() == "1"]
-    return {"minutes": minutes, "days": days, "nursing_items": nursing, "therapy_minutes": sum(minutes.values())}
+    return {
+        "minutes": minutes,
+        "days": days,
+        "nursing_items": nursing,
+        "therapy_minutes": sum(minutes.values()),
+    }
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,11 @@ def skilled_weeks(services: Iterable[tuple[date, str]], start: date, through: da
             met, reason = True, "nursing_daily"
         elif rehab >= REHAB_DAYS_PER_WEEK:
             met, reason = True, "rehab_5"
-        elif full and rehab >= REHAB_DAYS_PER_WEEK - REHAB_BREAK_DAYS and _longest_gap(days, by_day) <= REHAB_BREAK_DAYS:
+        elif (
+            full
+            and rehab >= REHAB_DAYS_PER_WEEK - REHAB_BREAK_DAYS
+            and _longest_gap(days, by_day) <= REHAB_BREAK_DAYS
+        ):
             met, reason = True, "rehab_break"  # 409.34(b): the break is documented in the review
         elif not full:
             met, reason = len(missing) <= REHAB_BREAK_DAYS, "partial"
@@ -187,8 +198,9 @@ class CertificationDue:
     state: str  # 'signed' | 'signed_late' | 'overdue' | 'due' (within 3 days) | 'upcoming'
 
 
-def certification_schedule(coverage_start: date, signed: Sequence[date], today: date,
-                           coverage_end: date | None = None) -> list[CertificationDue]:
+def certification_schedule(
+    coverage_start: date, signed: Sequence[date], today: date, coverage_end: date | None = None
+) -> list[CertificationDue]:
     """Certification and recertifications of a covered stay, up to the first one not yet signed.
 
     Day 1 is the first day of covered extended care: the certification is due on day 1 (424.20(a)), the first
@@ -226,8 +238,13 @@ def next_certification(schedule: Sequence[CertificationDue]) -> CertificationDue
 REVIEW_INTERVAL = {MEDICARE_A: 7, MEDICARE_ADVANTAGE: 7, "medicaid": 90, "hospice": 30, "private": 0}
 
 
-def next_review(payer: str, last_review: date | None, start: date, authorised_through: date | None,
-                certification_due: date | None) -> date | None:
+def next_review(
+    payer: str,
+    last_review: date | None,
+    start: date,
+    authorised_through: date | None,
+    certification_due: date | None,
+) -> date | None:
     """The next concurrent review: the payer's interval after the last review (or the stay's start), brought
     forward to the last authorised day and to the next certification due date."""
     interval = REVIEW_INTERVAL.get(payer, 0)
@@ -283,7 +300,9 @@ def notice_due(kind: str, last_covered_day: date) -> date:
 @dataclass(frozen=True)
 class NoticeStatus:
     due: date
-    state: str  # 'on_time' | 'late' | 'overdue' (not delivered, past due) | 'due' (within 2 days) | 'upcoming'
+    state: (
+        str  # 'on_time' | 'late' | 'overdue' (not delivered, past due) | 'due' (within 2 days) | 'upcoming'
+    )
     days_late: int
     valid_last_covered_day: date | None  # a late NOMNC moves the earliest valid end of coverage
 
@@ -309,14 +328,21 @@ class ExpeditedClock:
     timely_request: bool | None
 
 
-def expedited_clock(last_covered_day: date, requested: date | None = None, qio_notified: date | None = None,
-                    qio_decided: date | None = None, reconsideration_requested: date | None = None) -> ExpeditedClock:
+def expedited_clock(
+    last_covered_day: date,
+    requested: date | None = None,
+    qio_notified: date | None = None,
+    qio_decided: date | None = None,
+    reconsideration_requested: date | None = None,
+) -> ExpeditedClock:
     return ExpeditedClock(
         request_by=last_covered_day - DAY,  # 405.1202(b)(1), 422.626(a)(1)
         denc_by=qio_notified,  # 405.1202(f)(1)
         qio_decision_by=requested + 3 * DAY if requested else None,  # 72 hours, 405.1202(e)(6)
         reconsideration_by=qio_decided + DAY if qio_decided else None,  # 405.1204(b)(1)
-        qic_decision_by=reconsideration_requested + 3 * DAY if reconsideration_requested else None,  # 405.1204(c)(3)
+        qic_decision_by=reconsideration_requested + 3 * DAY
+        if reconsideration_requested
+        else None,  # 405.1204(c)(3)
         timely_request=None if requested is None else requested <= last_covered_day - DAY,
     )
 
@@ -341,8 +367,13 @@ SERVICES = {
     "follow_up": N_("Follow-up appointment"),
     "hospice": N_("Hospice"),
 }
-APPROVALS = {"needed": N_("Approval needed"), "requested": N_("Requested"), "approved": N_("Approved"),
-             "denied": N_("Denied"), "not_needed": N_("No approval needed")}
+APPROVALS = {
+    "needed": N_("Approval needed"),
+    "requested": N_("Requested"),
+    "approved": N_("Approved"),
+    "denied": N_("Denied"),
+    "not_needed": N_("No approval needed"),
+}
 HANDOFF_DOCUMENTS = {
     "discharge_summary": N_("Discharge summary"),
     "medication_list": N_("Reconciled medication list"),
@@ -351,20 +382,42 @@ HANDOFF_DOCUMENTS = {
 }
 # Section Q items of the current item set (v1.18.11: Q0310 replaced Q0300 from 2023-10-01), read by id.
 SECTION_Q_ITEMS = ("Q0310A", "Q0310B", "Q0400A", "Q0490", "Q0500B", "Q0550A", "Q0610A", "Q0620")
-Q0310A_GOALS = {"01": N_("Discharge to the community"), "02": N_("Remain in this facility"),
-                "03": N_("Discharge to another facility/institution"), "09": N_("Unknown or uncertain")}
-Q_SOURCES = {"01": N_("Resident"), "02": N_("Family"), "03": N_("Significant other"), "04": N_("Legal guardian"),
-             "05": N_("Other legally authorized representative"), "09": N_("None of the above")}
-Q0620_REASONS = {"01": N_("LCA unknown"), "02": N_("Referral previously made"), "03": N_("Referral not wanted"),
-                 "04": N_("Discharge date 3 or fewer months away"), "05": N_("Discharge date more than 3 months away")}
+Q0310A_GOALS = {
+    "01": N_("Discharge to the community"),
+    "02": N_("Remain in this facility"),
+    "03": N_("Discharge to another facility/institution"),
+    "09": N_("Unknown or uncertain"),
+}
+Q_SOURCES = {
+    "01": N_("Resident"),
+    "02": N_("Family"),
+    "03": N_("Significant other"),
+    "04": N_("Legal guardian"),
+    "05": N_("Other legally authorized representative"),
+    "09": N_("None of the above"),
+}
+Q0620_REASONS = {
+    "01": N_("LCA unknown"),
+    "02": N_("Referral previously made"),
+    "03": N_("Referral not wanted"),
+    "04": N_("Discharge date 3 or fewer months away"),
+    "05": N_("Discharge date more than 3 months away"),
+}
 # Destinations that agree with each Q0310A goal: a plan for home while the resident's goal is to stay is flagged.
-_GOAL_DESTINATIONS = {"01": {"home", "home_health", "assisted_living"}, "02": {"long_term_care"},
-                      "03": {"other_facility", "hospice", "assisted_living"}}
+_GOAL_DESTINATIONS = {
+    "01": {"home", "home_health", "assisted_living"},
+    "02": {"long_term_care"},
+    "03": {"other_facility", "hospice", "assisted_living"},
+}
 
 
 def section_q_goals(record: Mapping[str, str]) -> dict[str, str]:
     """The Section Q answers of an MDS record (codes as recorded; '^' and blanks dropped)."""
-    return {item: record[item].strip() for item in SECTION_Q_ITEMS if (record.get(item) or "").strip() not in ("", "^", "-")}
+    return {
+        item: record[item].strip()
+        for item in SECTION_Q_ITEMS
+        if (record.get(item) or "").strip() not in ("", "^", "-")
+    }
 
 
 def goal_agrees(q0310a: str, destination: str) -> bool | None:
@@ -399,13 +452,19 @@ def discharge_readiness(plan: Mapping[str, object] | None) -> Readiness:
         "handoff": all(docs.get(k) for k in HANDOFF_DOCUMENTS),
     }
     missing = tuple(k for k, ok in checks.items() if not ok)
-    return Readiness("ready" if not missing else "in_progress", len(checks) - len(missing), len(checks), missing)
+    return Readiness(
+        "ready" if not missing else "in_progress", len(checks) - len(missing), len(checks), missing
+    )
 
 
 # ---------------------------------------------------------------- hospital transfers and rates
 
-A2105_HOSPITAL = {"04": N_("Short-term general hospital"), "05": N_("Long-term care hospital"),
-                  "07": N_("Inpatient psychiatric facility"), "11": N_("Critical access hospital")}
+A2105_HOSPITAL = {
+    "04": N_("Short-term general hospital"),
+    "05": N_("Long-term care hospital"),
+    "07": N_("Inpatient psychiatric facility"),
+    "11": N_("Critical access hospital"),
+}
 A2105_ACUTE = ("04", "11")  # the claims measures count acute inpatient (IPPS/CAH) admissions
 RETURN_WINDOW = 30
 SHORT_STAY_WINDOW = 30  # measure 521
@@ -447,17 +506,23 @@ class Entry:
     transfers: tuple[date, ...] = ()
 
 
-def short_stay_rehospitalization(entries: Iterable[Entry], start: date, end: date) -> tuple[Rate, list[Entry]]:
+def short_stay_rehospitalization(
+    entries: Iterable[Entry], start: date, end: date
+) -> tuple[Rate, list[Entry]]:
     """Measure 521 as a facility can count it: entries from a hospital dated in [start, end] (the caller ends the
     window 30 days before today so every 30-day follow-up has closed), re-hospitalized within 30 days of entry.
     Returns the rate and the entries of the numerator (the drill-down)."""
     counted = [e for e in entries if e.from_hospital and start <= e.entered <= end]
-    readmitted = [e for e in counted if any(0 <= (t - e.entered).days <= SHORT_STAY_WINDOW for t in e.transfers)]
+    readmitted = [
+        e for e in counted if any(0 <= (t - e.entered).days <= SHORT_STAY_WINDOW for t in e.transfers)
+    ]
     value = round(100.0 * len(readmitted) / len(counted), 1) if counted else None
     return Rate(len(readmitted), len(counted), value), readmitted
 
 
-def long_stay_days(in_facility: Iterable[tuple[date, date]], start: date, end: date) -> tuple[int, date | None]:
+def long_stay_days(
+    in_facility: Iterable[tuple[date, date]], start: date, end: date
+) -> tuple[int, date | None]:
     """Resident days in [start, end] after the 100th cumulative day in the facility. `in_facility`: (from, to)
     spans with `to` exclusive (the discharge day is not a day). Returns (days, the first long-stay day)."""
     cumulative = 0

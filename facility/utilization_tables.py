@@ -34,7 +34,9 @@ class UrReview(Table):
     payer = Varchar(length=30, default="")
     # SNF days already used in this benefit period before this facility's stays (from the CWF/HETS eligibility check).
     prior_days_used = Integer(default=0)
-    pdpm_category = Varchar(length=100, default="")  # PDPM clinical category of I0020B (as the reviewer records it; the MDS HIPPS uses the shipped CMS ICD-10 mapping)
+    pdpm_category = Varchar(
+        length=100, default=""
+    )  # PDPM clinical category of I0020B (as the reviewer records it; the MDS HIPPS uses the shipped CMS ICD-10 mapping)
     medical_necessity = Text(default="")
     skilled_need = Text(default="")
     next_review = Date(null=True, default=None)
@@ -83,7 +85,9 @@ class Denial(Table):
 class Appeal(Table):
     facility = ForeignKey(references=Facility)
     denial = ForeignKey(references=Denial)
-    level = Varchar(length=30)  # expedited_qio | redetermination | reconsideration | alj | plan_appeal | fair_hearing
+    level = Varchar(
+        length=30
+    )  # expedited_qio | redetermination | reconsideration | alj | plan_appeal | fair_hearing
     filed_date = Date()
     decision_due = Date(null=True, default=None)
     outcome = Varchar(length=20, default="pending")  # pending | overturned | partial | upheld | withdrawn

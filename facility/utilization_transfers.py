@@ -29,7 +29,9 @@ async def _mds_discharge_status(facility_id: int, since: date) -> dict[tuple[int
         from mds import services as mds_services
     except ImportError:
         return {}
-    records = await mds_services.signed_items_for_facility(facility_id, ["A0310F", "A2000", "A2100", "A2105"], ard_from=since)
+    records = await mds_services.signed_items_for_facility(
+        facility_id, ["A0310F", "A2000", "A2100", "A2105"], ard_from=since
+    )
     out: dict[tuple[int, date], str] = {}
     for resident, rows in records.items():
         for rec in rows:
@@ -60,10 +62,15 @@ def _mds_date(value: str) -> date | None:
 
 
 async def _facility_stays(facility_id: int) -> list[dict[str, Any]]:
-    stays = await Stay.select(*Stay.all_columns(), Stay.resident.last_name.as_alias("last_name"),
-                              Stay.resident.first_name.as_alias("first_name"), Stay.resident.room.as_alias("room")).where(
-        (Stay.facility == facility_id) & (Stay.active == True))  # noqa: E712
-    events = await StayEvent.select().where(StayEvent.stay.is_in([s["id"] for s in stays] or [-1]) & (StayEvent.active == True))  # noqa: E712
+    stays = await Stay.select(
+        *Stay.all_columns(),
+        Stay.resident.last_name.as_alias("last_name"),
+        Stay.resident.first_name.as_alias("first_name"),
+        Stay.resident.room.as_alias("room"),
+    ).where((Stay.facility == facility_id) & (Stay.active == True))
+    events = await StayEvent.select().where(
+        StayEvent.stay.is_in([s["id"] for s in stays] or [-1]) & (StayEvent.active == True)
+    )
     by_stay: dict[int, list[dict[str, Any]]] = {}
     for e in events:
         by_stay.setdefault(e["stay"], []).append(e)
@@ -72,14 +79,24 @@ async def _facility_stays(facility_id: int) -> list[dict[str, Any]]:
     return stays
 
 
-def _return_after(stay: Mapping[str, Any], later_stays: Iterable[Mapping[str, Any]], out_date: date) -> date | None:
-    reentry = [e["event_date"] for e in stay["events"] if e["kind"] == "reentry" and e["event_date"] >= out_date]
-    readmitted = [s["admission_date"] for s in later_stays if s["admission_date"] >= out_date and s["id"] != stay["id"]]
+def _return_after(
+    stay: Mapping[str, Any], later_stays: Iterable[Mapping[str, Any]], out_date: date
+) -> date | None:
+    reentry = [
+        e["event_date"] for e in stay["events"] if e["kind"] == "reentry" and e["event_date"] >= out_date
+    ]
+    readmitted = [
+        s["admission_date"] for s in later_stays if s["admission_date"] >= out_date and s["id"] != stay["id"]
+    ]
     return min(reentry + readmitted, default=None)
 
 
-def build_log(stays: list[dict[str, Any]], mds: Mapping[tuple[int, date], str], reviews: Iterable[Mapping[str, Any]],
-              since: date) -> list[dict[str, Any]]:
+def build_log(
+    stays: list[dict[str, Any]],
+    mds: Mapping[tuple[int, date], str],
+    reviews: Iterable[Mapping[str, Any]],
+    since: date,
+) -> list[dict[str, Any]]:
     """One row per hospital transfer since `since`: discharges whose A2105 is a hospital, discharges with return
     anticipated and no A2105 yet (presumed hospital, flagged), and observation stays recorded by the coordinator."""
     by_resident: dict[int, list[dict[str, Any]]] = {}
@@ -97,22 +114,57 @@ def build_log(stays: list[dict[str, Any]], mds: Mapping[tuple[int, date], str], 
             if not (ur.is_hospital(code) or presumed):
                 continue
             returned = _return_after(stay, by_resident[stay["resident"]], event["event_date"])
-            log.append(_log_row(stay, event["event_date"], "discharge", code, presumed, returned, review, event["kind"]))
+            log.append(
+                _log_row(
+                    stay, event["event_date"], "discharge", code, presumed, returned, review, event["kind"]
+                )
+            )
     for key, review in reviewed.items():
         stay = next((s for s in stays if s["id"] == key[0]), None)
         if key[2] == "observation" and stay is not None and review["transfer_date"] >= since:
-            log.append(_log_row(stay, review["transfer_date"], "observation", review["a2105"] or "04", False,
-                                review["returned_date"], review, "observation"))
+            log.append(
+                _log_row(
+                    stay,
+                    review["transfer_date"],
+                    "observation",
+                    review["a2105"] or "04",
+                    False,
+                    review["returned_date"],
+                    review,
+                    "observation",
+                )
+            )
     return sorted(log, key=lambda r: (r["transfer_date"], r["last_name"]), reverse=True)
 
 
-def _log_row(stay: Mapping[str, Any], when: date, kind: str, code: str, presumed: bool, returned: date | None,
-             review: Mapping[str, Any] | None, event: str) -> dict[str, Any]:
-    return {"stay": stay["id"], "resident": stay["resident"], "last_name": stay["last_name"], "first_name": stay["first_name"],
-            "room": stay["room"], "transfer_date": when, "kind": kind, "event": event, "a2105": code, "presumed": presumed,
-            "returned": returned, "returned_30": ur.returned_within(when, returned), "review": review,
-            "reason": (review or {}).get("reason", ""), "avoidable": (review or {}).get("avoidable", ""),
-            "acute": code in ur.A2105_ACUTE or presumed}
+def _log_row(
+    stay: Mapping[str, Any],
+    when: date,
+    kind: str,
+    code: str,
+    presumed: bool,
+    returned: date | None,
+    review: Mapping[str, Any] | None,
+    event: str,
+) -> dict[str, Any]:
+    return {
+        "stay": stay["id"],
+        "resident": stay["resident"],
+        "last_name": stay["last_name"],
+        "first_name": stay["first_name"],
+        "room": stay["room"],
+        "transfer_date": when,
+        "kind": kind,
+        "event": event,
+        "a2105": code,
+        "presumed": presumed,
+        "returned": returned,
+        "returned_30": ur.returned_within(when, returned),
+        "review": review,
+        "reason": (review or {}).get("reason", ""),
+        "avoidable": (review or {}).get("avoidable", ""),
+        "acute": code in ur.A2105_ACUTE or presumed,
+    }
 
 
 def _entries(stays: list[dict[str, Any]], log: list[dict[str, Any]]) -> list[tuple[ur.Entry, dict[str, Any]]]:
@@ -155,21 +207,35 @@ def _in_facility(stays: Iterable[Mapping[str, Any]], today: date) -> dict[int, l
 async def transfers_page(facility_id: int, today: date) -> dict[str, Any]:
     """Kept until the facility's next write (facility.datacache): the log of the last 12 months, both rates with
     their drill-downs and the CMS reference values."""
-    return await datacache.cached(facility_id, "utilization.transfers", (today,), lambda: _transfers_page(facility_id, today))
+    return await datacache.cached(
+        facility_id, "utilization.transfers", (today,), lambda: _transfers_page(facility_id, today)
+    )
 
 
 async def _transfers_page(facility_id: int, today: date) -> dict[str, Any]:
     since = today - timedelta(days=WINDOW_DAYS)
     stays = await _facility_stays(facility_id)
-    reviews = await UrTransferReview.select().where((UrTransferReview.facility == facility_id) & (UrTransferReview.active == True))  # noqa: E712
-    log = build_log(stays, await _mds_discharge_status(facility_id, since - timedelta(days=31)), reviews, since - timedelta(days=31))
+    reviews = await UrTransferReview.select().where(
+        (UrTransferReview.facility == facility_id) & (UrTransferReview.active == True)
+    )
+    log = build_log(
+        stays,
+        await _mds_discharge_status(facility_id, since - timedelta(days=31)),
+        reviews,
+        since - timedelta(days=31),
+    )
     # 521: entries of the 12 months that ended 30 days ago, so every entry's 30-day follow-up has closed.
     window_end = today - timedelta(days=ur.SHORT_STAY_WINDOW)
     entries = _entries(stays, log)
-    rate_521, readmitted = ur.short_stay_rehospitalization([e for e, _ in entries], window_end - timedelta(days=WINDOW_DAYS), window_end)
+    rate_521, readmitted = ur.short_stay_rehospitalization(
+        [e for e, _ in entries], window_end - timedelta(days=WINDOW_DAYS), window_end
+    )
     stay_of = {(e.resident, e.entered): s for e, s in entries}
-    counted = [(e, stay_of[(e.resident, e.entered)]) for e, _ in entries
-               if e.from_hospital and window_end - timedelta(days=WINDOW_DAYS) <= e.entered <= window_end]
+    counted = [
+        (e, stay_of[(e.resident, e.entered)])
+        for e, _ in entries
+        if e.from_hospital and window_end - timedelta(days=WINDOW_DAYS) <= e.entered <= window_end
+    ]
     # 551: hospitalizations on long-stay days of the last 12 months per 1,000 long-stay days.
     names = {s["resident"]: s for s in stays}
     long_rows, days_total, events_total = [], 0, 0
@@ -177,23 +243,44 @@ async def _transfers_page(facility_id: int, today: date) -> dict[str, Any]:
         days, long_from = ur.long_stay_days(spans, since, today - timedelta(days=1))
         if not days or long_from is None:
             continue
-        hospitalizations = [r for r in log if r["resident"] == resident and r["acute"] and r["transfer_date"] >= max(long_from, since)]
+        hospitalizations = [
+            r
+            for r in log
+            if r["resident"] == resident and r["acute"] and r["transfer_date"] >= max(long_from, since)
+        ]
         days_total += days
         events_total += len(hospitalizations)
-        long_rows.append({"resident": resident, "stay": names[resident], "days": days, "long_from": long_from,
-                          "hospitalizations": hospitalizations})
+        long_rows.append(
+            {
+                "resident": resident,
+                "stay": names[resident],
+                "days": days,
+                "long_from": long_from,
+                "hospitalizations": hospitalizations,
+            }
+        )
     rate_551 = ur.per_thousand(events_total, days_total)
     reference = cms_reference()
     recent = [r for r in log if r["transfer_date"] >= since]
     return {
-        "log": recent, "since": since, "window_521": (window_end - timedelta(days=WINDOW_DAYS), window_end),
-        "rate_521": rate_521, "rate_551": rate_551, "reference": reference,
+        "log": recent,
+        "since": since,
+        "window_521": (window_end - timedelta(days=WINDOW_DAYS), window_end),
+        "rate_521": rate_521,
+        "rate_551": rate_551,
+        "reference": reference,
         "compare_521": ur.compare(rate_521.value, reference["521"].median),
         "compare_551": ur.compare(rate_551.value, reference["551"].median),
         "entries_521": [{"entry": e, "stay": s, "readmitted": e in readmitted} for e, s in counted],
         "long_stay": sorted(long_rows, key=lambda r: (-len(r["hospitalizations"]), r["stay"]["last_name"])),
-        "stays_open": sorted(({"id": s["id"], "last_name": s["last_name"], "first_name": s["first_name"]} for s in stays
-                              if s["status"] in ("in_facility", "discharged_ra")), key=lambda s: (s["last_name"].lower(), s["first_name"].lower())),
+        "stays_open": sorted(
+            (
+                {"id": s["id"], "last_name": s["last_name"], "first_name": s["first_name"]}
+                for s in stays
+                if s["status"] in ("in_facility", "discharged_ra")
+            ),
+            key=lambda s: (s["last_name"].lower(), s["first_name"].lower()),
+        ),
         "unreviewed": sum(1 for r in recent if not r["avoidable"]),
         "avoidable": sum(1 for r in recent if r["avoidable"] == "yes"),
         "returned_30": sum(1 for r in recent if r["returned_30"]),

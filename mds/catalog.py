@@ -101,13 +101,25 @@ class Catalog:
 
 def _item(raw: dict[str, Any]) -> Item:
     return Item(
-        id=raw["id"], section=raw["section"], type=raw["type"],
-        label_en=raw["label"]["en"], label_es=raw["label"]["es"],
-        values=tuple(raw.get("values", ())), value_labels=raw.get("value_labels", {}),
-        special=tuple(raw.get("special", ())), min=raw.get("min"), max=raw.get("max"), width=raw.get("width"),
-        max_length=raw.get("max_length"), subsets=frozenset(raw.get("subsets", ())),
-        control=bool(raw.get("control")), required=bool(raw.get("required")),
-        source=raw.get("source", ""), evidence=raw.get("evidence", ""), verified=raw.get("verified", True), note=raw.get("note", ""),
+        id=raw["id"],
+        section=raw["section"],
+        type=raw["type"],
+        label_en=raw["label"]["en"],
+        label_es=raw["label"]["es"],
+        values=tuple(raw.get("values", ())),
+        value_labels=raw.get("value_labels", {}),
+        special=tuple(raw.get("special", ())),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        width=raw.get("width"),
+        max_length=raw.get("max_length"),
+        subsets=frozenset(raw.get("subsets", ())),
+        control=bool(raw.get("control")),
+        required=bool(raw.get("required")),
+        source=raw.get("source", ""),
+        evidence=raw.get("evidence", ""),
+        verified=raw.get("verified", True),
+        note=raw.get("note", ""),
         label_es_fallback=bool(raw.get("label_es_fallback")),
     )
 
@@ -128,12 +140,21 @@ def get_catalog(version: str = DEFAULT_VERSION) -> Catalog:
     data = load_catalog_data(version)
     items = {raw["id"]: _item(raw) for raw in data["items"]}
     active = {isc: frozenset(i for i, it in items.items() if isc in it.subsets) for isc in data["iscs"]}
-    evidence = {key: {"value": data[key], "verified": data[f"{key}_verified"], "evidence": data[f"{key}_evidence"]}
-                for key in ("itm_set_vrsn_cd", "spec_vrsn_cd")}
+    evidence = {
+        key: {"value": data[key], "verified": data[f"{key}_verified"], "evidence": data[f"{key}_evidence"]}
+        for key in ("itm_set_vrsn_cd", "spec_vrsn_cd")
+    }
     return Catalog(
-        version=data["version"], itm_set_vrsn_cd=data["itm_set_vrsn_cd"], effective=data["effective"],
-        spec_vrsn_cd=data["spec_vrsn_cd"], until=data.get("until"), evidence=evidence,
-        iscs=tuple(data["iscs"]), sections=data["sections"], items=items, active=active,
+        version=data["version"],
+        itm_set_vrsn_cd=data["itm_set_vrsn_cd"],
+        effective=data["effective"],
+        spec_vrsn_cd=data["spec_vrsn_cd"],
+        until=data.get("until"),
+        evidence=evidence,
+        iscs=tuple(data["iscs"]),
+        sections=data["sections"],
+        items=items,
+        active=active,
     )
 
 
@@ -152,7 +173,8 @@ def version_for_date(d: date) -> str:
             return version
     raise UnsupportedTargetDate(
         f"target date {d.isoformat()} is before {_EFFECTIVE[-1][1].isoformat()}: item sets older than "
-        f"{_EFFECTIVE[-1][0]} are not supported")
+        f"{_EFFECTIVE[-1][0]} are not supported"
+    )
 
 
 def catalog_for_date(d: date) -> Catalog:

@@ -39,21 +39,71 @@ class Primary:
 # Primary reasons for a SNF stay, weighted roughly as they are seen (all map to a PDPM clinical
 # category in the shipped CMS mapping except the last, a Return to Provider code some coders use).
 PRIMARY: tuple[Primary, ...] = (
-    Primary("S72.001D", "10", ("I3900",), ("J2500",), 9, text="Fracture of unspecified part of neck of right femur, subsequent encounter for closed fracture with routine healing"),  # hip fracture, surgically repaired -> Other Orthopedic
-    Primary("Z47.1", "09", ("I3700",), ("J2310",), 5, text="Aftercare following joint replacement surgery"),  # aftercare after joint replacement -> Major Joint
-    Primary("I69.351", "01", ("I4500", "I4900"), (), 9, text="Hemiplegia and hemiparesis following cerebral infarction affecting right dominant side"),  # hemiplegia after stroke -> Acute Neurologic
-    Primary("J18.9", "13", ("I2000",), (), 7, text="Pneumonia, unspecified organism"),  # pneumonia -> Pulmonary
-    Primary("J44.1", "12", ("I6200",), (), 7, text="Chronic obstructive pulmonary disease with (acute) exacerbation"),  # COPD exacerbation -> Pulmonary
-    Primary("I50.9", "12", ("I0600",), (), 9, text="Heart failure, unspecified"),  # heart failure -> Cardiovascular
-    Primary("A41.9", "13", ("I2100",), (), 5, text="Sepsis, unspecified organism"),  # sepsis -> Acute Infections
-    Primary("N39.0", "13", ("I2300",), (), 4, text="Urinary tract infection, site not specified"),  # UTI -> Acute Infections
-    Primary("G30.1", "02", ("I4200",), (), 8, text="Alzheimer's disease with late onset"),  # Alzheimer's disease -> Medical Management
-    Primary("G20", "06", ("I5300",), (), 4, text="Parkinson's disease"),  # Parkinson's disease -> Acute Neurologic
-    Primary("E11.649", "13", ("I2900",), (), 5, text="Type 2 diabetes mellitus with hypoglycemia without coma"),  # diabetes with hypoglycemia -> Medical Management
-    Primary("N17.9", "13", ("I1500",), (), 4, text="Acute kidney failure, unspecified"),  # acute kidney failure -> Medical Management
-    Primary("C34.90", "13", ("I0100",), (), 2, text="Malignant neoplasm of unspecified part of unspecified bronchus or lung"),  # lung cancer -> Cancer
-    Primary("M17.11", "11", ("I3700",), (), 3, text="Unilateral primary osteoarthritis, right knee"),  # knee osteoarthritis -> Non-Surgical Orthopedic
-    Primary("M62.81", "12", (), (), 1, text="Muscle weakness (generalized)"),  # muscle weakness: Return to Provider (the page explains it)
+    Primary(
+        "S72.001D",
+        "10",
+        ("I3900",),
+        ("J2500",),
+        9,
+        text="Fracture of unspecified part of neck of right femur, subsequent encounter for closed fracture with routine healing",
+    ),  # hip fracture, surgically repaired -> Other Orthopedic
+    Primary(
+        "Z47.1", "09", ("I3700",), ("J2310",), 5, text="Aftercare following joint replacement surgery"
+    ),  # aftercare after joint replacement -> Major Joint
+    Primary(
+        "I69.351",
+        "01",
+        ("I4500", "I4900"),
+        (),
+        9,
+        text="Hemiplegia and hemiparesis following cerebral infarction affecting right dominant side",
+    ),  # hemiplegia after stroke -> Acute Neurologic
+    Primary(
+        "J18.9", "13", ("I2000",), (), 7, text="Pneumonia, unspecified organism"
+    ),  # pneumonia -> Pulmonary
+    Primary(
+        "J44.1",
+        "12",
+        ("I6200",),
+        (),
+        7,
+        text="Chronic obstructive pulmonary disease with (acute) exacerbation",
+    ),  # COPD exacerbation -> Pulmonary
+    Primary(
+        "I50.9", "12", ("I0600",), (), 9, text="Heart failure, unspecified"
+    ),  # heart failure -> Cardiovascular
+    Primary(
+        "A41.9", "13", ("I2100",), (), 5, text="Sepsis, unspecified organism"
+    ),  # sepsis -> Acute Infections
+    Primary(
+        "N39.0", "13", ("I2300",), (), 4, text="Urinary tract infection, site not specified"
+    ),  # UTI -> Acute Infections
+    Primary(
+        "G30.1", "02", ("I4200",), (), 8, text="Alzheimer's disease with late onset"
+    ),  # Alzheimer's disease -> Medical Management
+    Primary(
+        "G20", "06", ("I5300",), (), 4, text="Parkinson's disease"
+    ),  # Parkinson's disease -> Acute Neurologic
+    Primary(
+        "E11.649", "13", ("I2900",), (), 5, text="Type 2 diabetes mellitus with hypoglycemia without coma"
+    ),  # diabetes with hypoglycemia -> Medical Management
+    Primary(
+        "N17.9", "13", ("I1500",), (), 4, text="Acute kidney failure, unspecified"
+    ),  # acute kidney failure -> Medical Management
+    Primary(
+        "C34.90",
+        "13",
+        ("I0100",),
+        (),
+        2,
+        text="Malignant neoplasm of unspecified part of unspecified bronchus or lung",
+    ),  # lung cancer -> Cancer
+    Primary(
+        "M17.11", "11", ("I3700",), (), 3, text="Unilateral primary osteoarthritis, right knee"
+    ),  # knee osteoarthritis -> Non-Surgical Orthopedic
+    Primary(
+        "M62.81", "12", (), (), 1, text="Muscle weakness (generalized)"
+    ),  # muscle weakness: Return to Provider (the page explains it)
 )
 
 # Chronic conditions and their prevalence among nursing-home residents (rounded, commonly cited).
@@ -130,7 +180,9 @@ def profile_for(key: int) -> Profile:
     )
 
 
-def next_answers(profile: Profile, rng: random.Random, *, tracking: bool, recent: bool = True) -> dict[str, str]:
+def next_answers(
+    profile: Profile, rng: random.Random, *, tracking: bool, recent: bool = True
+) -> dict[str, str]:
     """The answers of the resident's next record (oldest first); advances the profile's state.
     ``recent``: the record's ARD is within RECENT_DAYS of today."""
     if tracking:
@@ -162,17 +214,53 @@ def next_answers(profile: Profile, rng: random.Random, *, tracking: bool, recent
 
 
 def _diagnoses(profile: Profile, rng: random.Random, ordinal: int) -> dict[str, str]:
-    out = {f"I{n:04d}": "0" for n in range(100, 7000, 100)} | {"I1550": "0", "I1650": "0", "I5250": "0", "I5350": "0", "I5950": "0"}
-    out.update(dict.fromkeys(profile.diagnoses - {"I2300"}, "1"))  # a UTI is an episode, not a standing diagnosis
+    out = {f"I{n:04d}": "0" for n in range(100, 7000, 100)} | {
+        "I1550": "0",
+        "I1650": "0",
+        "I5250": "0",
+        "I5350": "0",
+        "I5950": "0",
+    }
+    out.update(
+        dict.fromkeys(profile.diagnoses - {"I2300"}, "1")
+    )  # a UTI is an episode, not a standing diagnosis
     primary_uti = "I2300" in profile.primary.diagnoses and ordinal == 0
     out["I2300"] = "1" if primary_uti or (ordinal > 0 and rng.random() < UTI_RATE) else "0"
     return out
 
 
 def _surgery(profile: Profile) -> dict[str, str]:
-    items = ("J2300", "J2310", "J2320", "J2330", "J2400", "J2410", "J2420", "J2499", "J2500", "J2510", "J2520", "J2530", "J2599",
-             "J2600", "J2610", "J2620", "J2699", "J2700", "J2710", "J2799", "J2800", "J2810", "J2899", "J2900", "J2910", "J2920",
-             "J2930", "J2940", "J5000")
+    items = (
+        "J2300",
+        "J2310",
+        "J2320",
+        "J2330",
+        "J2400",
+        "J2410",
+        "J2420",
+        "J2499",
+        "J2500",
+        "J2510",
+        "J2520",
+        "J2530",
+        "J2599",
+        "J2600",
+        "J2610",
+        "J2620",
+        "J2699",
+        "J2700",
+        "J2710",
+        "J2799",
+        "J2800",
+        "J2810",
+        "J2899",
+        "J2900",
+        "J2910",
+        "J2920",
+        "J2930",
+        "J2940",
+        "J5000",
+    )
     out = dict.fromkeys(items, "0")
     out.update(dict.fromkeys(profile.primary.surgery, "1"))
     out["J2100"] = "1" if profile.primary.surgery else "0"
@@ -183,8 +271,12 @@ def _falls(rng: random.Random, ordinal: int, major: bool) -> dict[str, str]:
     fell = ordinal > 0 and rng.random() < FALL_RATE
     if not (fell or major):
         return {"J1800": "0", "J1900A": CARET, "J1900B": CARET, "J1900C": CARET}
-    return {"J1800": "1", "J1900A": "1" if fell else "0", "J1900B": "1" if fell and rng.random() < 0.1 else "0",
-            "J1900C": "1" if major else "0"}
+    return {
+        "J1800": "1",
+        "J1900A": "1" if fell else "0",
+        "J1900B": "1" if fell and rng.random() < 0.1 else "0",
+        "J1900C": "1" if major else "0",
+    }
 
 
 _ULCER_STAGES = ("B", "C", "D", "E", "F", "G")
@@ -201,9 +293,14 @@ def _ulcers(profile: Profile) -> dict[str, str]:
 
 def _drugs(profile: Profile, ordinal: int) -> dict[str, str]:
     """N0415 (1.18+) column 1 'is taking' and column 2 'indication noted'; N0410 days for older records."""
-    taking = {"A": profile.antipsychotic and ordinal >= profile.antipsychotic_from,
-              "C": "I5800" in profile.diagnoses, "B": "I5700" in profile.diagnoses and ordinal % 2 == 0,
-              "E": "I0300" in profile.diagnoses, "J": "I2900" in profile.diagnoses, "D": False}
+    taking = {
+        "A": profile.antipsychotic and ordinal >= profile.antipsychotic_from,
+        "C": "I5800" in profile.diagnoses,
+        "B": "I5700" in profile.diagnoses and ordinal % 2 == 0,
+        "E": "I0300" in profile.diagnoses,
+        "J": "I2900" in profile.diagnoses,
+        "D": False,
+    }
     out: dict[str, str] = {}
     for cls in "ABCDEFGHIJK":
         on = taking.get(cls, False)
@@ -217,19 +314,32 @@ def _drugs(profile: Profile, ordinal: int) -> dict[str, str]:
 def _treatments(profile: Profile) -> dict[str, str]:
     """Special treatments (O0110) and nutrition (K0100, K0520): none unless the profile calls for them.
     Ventilators, dialysis, parenteral feeding and the like are left to records entered by hand."""
-    out = {f"O0110{row}{n}{col}": "0" for row in "ABCDEFGHIJKMO" for n in ("1", "2", "3", "4", "10") for col in "ABC"}
+    out = {
+        f"O0110{row}{n}{col}": "0"
+        for row in "ABCDEFGHIJKMO"
+        for n in ("1", "2", "3", "4", "10")
+        for col in "ABC"
+    }
     if profile.oxygen:
         out.update({"O0110C1A": "1", "O0110C1B": "1", "O0110C2A": "1"})
     out.update({f"K0100{c}": "1" if profile.altered_diet and c == "C" else "0" for c in "ABCD"})
     therapeutic = bool(profile.diagnoses & {"I2900", "I0600", "I1500"})
     for col in "1234":
-        out.update({f"K0520A{col}": "0", f"K0520B{col}": "0", f"K0520C{col}": "1" if profile.altered_diet else "0",
-                    f"K0520D{col}": "1" if therapeutic else "0"})
+        out.update(
+            {
+                f"K0520A{col}": "0",
+                f"K0520B{col}": "0",
+                f"K0520C{col}": "1" if profile.altered_diet else "0",
+                f"K0520D{col}": "1" if therapeutic else "0",
+            }
+        )
     return out
 
 
-_NONE_OF = {"O0110Z1C": tuple(f"O0110{r}{n}C" for r in "ABCDEFGHIJKMO" for n in ("1", "2", "3", "4", "10")),
-            **{f"K0520Z{col}": tuple(f"K0520{r}{col}" for r in "ABCD") for col in "1234"}}
+_NONE_OF = {
+    "O0110Z1C": tuple(f"O0110{r}{n}C" for r in "ABCDEFGHIJKMO" for n in ("1", "2", "3", "4", "10")),
+    **{f"K0520Z{col}": tuple(f"K0520{r}{col}" for r in "ABCD") for col in "1234"},
+}
 
 
 _GG_EASIER = {"GG0130A": 1, "GG0130B": 0}  # eating and oral hygiene are kept a step easier

@@ -63,8 +63,9 @@ def _normalise(item: Item, raw: str) -> str:
     return raw
 
 
-def parse_section(form: Mapping[str, Any], item_ids: list[str],
-                  version: str = DEFAULT_VERSION) -> tuple[dict[str, str], dict[str, str]]:
+def parse_section(
+    form: Mapping[str, Any], item_ids: list[str], version: str = DEFAULT_VERSION
+) -> tuple[dict[str, str], dict[str, str]]:
     """(item -> raw MDS value, item -> error message id) for items of item set `version`. Blank = unanswered (not
     stored); a blank text item whose value list allows `^` is stored as `^` (CMS: blank text is sent as a caret)."""
     catalog = get_catalog(version)
@@ -85,8 +86,9 @@ def parse_section(form: Mapping[str, Any], item_ids: list[str],
     return values, errors
 
 
-def validate_start(form: Mapping[str, Any], today: date, admission: date | None,
-                   prior_since_entry: int) -> tuple[dict[str, Any], dict[str, str]]:
+def validate_start(
+    form: Mapping[str, Any], today: date, admission: date | None, prior_since_entry: int
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The start form: the RFA combination (mds.rfa codes) and the ARD. A0310E follows from the stay's
     earlier records (mds.rfa.first_since_entry); A0310G (planned/unplanned) is asked on discharges."""
     errors: dict[str, str] = {}
@@ -109,10 +111,16 @@ def validate_start(form: Mapping[str, Any], today: date, admission: date | None,
     elif (ard - today).days > 30:
         errors["ard"] = N_("The assessment reference date is too far in the future.")
     elif not _item_set_supported(ard):
-        errors["ard"] = N_("The target date is before 2023-10-01: records of item sets older than 1.18.11 cannot be "
-                           "entered here.")
-    return {"rfa": rfa, "ard": ard, "carry_forward": str(form.get("carry_forward", "")) in ("1", "on"),
-            "stay_id": str(form.get("stay_id", ""))}, errors
+        errors["ard"] = N_(
+            "The target date is before 2023-10-01: records of item sets older than 1.18.11 cannot be "
+            "entered here."
+        )
+    return {
+        "rfa": rfa,
+        "ard": ard,
+        "carry_forward": str(form.get("carry_forward", "")) in ("1", "on"),
+        "stay_id": str(form.get("stay_id", "")),
+    }, errors
 
 
 def _item_set_supported(target: date) -> bool:

@@ -315,7 +315,20 @@ def surgical_category(category: str, items: _Items, surgery_eligible: str | None
         if any(items.is_(i, "1") for i in ("J2500", "J2510", "J2520", "J2530")):
             return ORTHO_SURGERY
     if surgery_eligible == "non_orthopedic":
-        non_ortho = ("J2600", "J2610", "J2620", "J2700", "J2710", "J2800", "J2810", "J2900", "J2910", "J2920", "J2930", "J2940")
+        non_ortho = (
+            "J2600",
+            "J2610",
+            "J2620",
+            "J2700",
+            "J2710",
+            "J2800",
+            "J2810",
+            "J2900",
+            "J2910",
+            "J2920",
+            "J2930",
+            "J2940",
+        )
         if any(items.is_(i, "1") for i in non_ortho):
             return NON_ORTHO_SURGERY
     return category
@@ -372,12 +385,23 @@ def slp_group(
     if category == ACUTE_NEUROLOGIC:
         count1 += 1
         explain.append(Contribution("slp", ("I0020B",), (category,), "acute neurologic category +1"))
-    slp_items = ("I4300", "I4500", "I4900", "I5500", "O0110E1B", "O0110F1B")  # aphasia, CVA, hemiplegia, TBI, trach, vent
+    slp_items = (
+        "I4300",
+        "I4500",
+        "I4900",
+        "I5500",
+        "O0110E1B",
+        "O0110F1B",
+    )  # aphasia, CVA, hemiplegia, TBI, trach, vent
     present = [i for i in slp_items if items.is_(i, "1")]
     if present or icd10_slp_comorbidity:
         count1 += 1
         shown = tuple(items.key(i) for i in present) or ("I8000",)
-        explain.append(Contribution("slp", shown, tuple("1" for _ in present) or ("ICD-10",), "SLP-related comorbidity +1"))
+        explain.append(
+            Contribution(
+                "slp", shown, tuple("1" for _ in present) or ("ICD-10",), "SLP-related comorbidity +1"
+            )
+        )
     if cognitively_impaired_slp(items, column):
         count1 += 1
         explain.append(Contribution("slp", ("C0500",), (items.get("C0500"),), "cognitive impairment +1"))
@@ -385,7 +409,9 @@ def slp_group(
     swallow = [i for i in ("K0100A", "K0100B", "K0100C", "K0100D") if items.is_(i, "1")]
     if swallow:
         count2 += 1
-        explain.append(Contribution("slp", tuple(swallow), tuple("1" for _ in swallow), "swallowing disorder +1"))
+        explain.append(
+            Contribution("slp", tuple(swallow), tuple("1" for _ in swallow), "swallowing disorder +1")
+        )
     if items.is_("K0520C3", "1"):
         count2 += 1
         explain.append(Contribution("slp", (items.key("K0520C3"),), ("1",), "mechanically altered diet +1"))
@@ -407,6 +433,7 @@ def depressed(items: _Items) -> bool:
 
 def restorative_count(items: _Items) -> int:
     """Restorative nursing programs 6-7 days, paired as MiscCalculations.cpp counts them."""
+
     def days(*ids: str) -> bool:
         return any(items.is_(i, "6", "7") for i in ids)
 
@@ -463,7 +490,11 @@ def special_care_high(items: _Items, column: str, score: int) -> list[str]:
 def special_care_low(items: _Items, score: int) -> list[str]:
     """Qualifying SCL conditions (SpecialCareLow.cpp)."""
     found: list[str] = []
-    for item, label in (("I4400", "cerebral palsy"), ("I5200", "multiple sclerosis"), ("I5300", "Parkinson's")):
+    for item, label in (
+        ("I4400", "cerebral palsy"),
+        ("I5200", "multiple sclerosis"),
+        ("I5300", "Parkinson's"),
+    ):
         if items.is_(item, "1") and score <= 11:
             found.append(f"{item} {label} with nursing function score <= 11")
     if items.is_("I6300", "1") and items.is_("O0110C1B", "1"):
@@ -473,9 +504,7 @@ def special_care_low(items: _Items, score: int) -> list[str]:
     treatments = _skin_treatments(items)
     stage2, venous = items.num("M0300B1") or 0, items.num("M1030") or 0
     stage34u = max(items.num("M0300C1") or 0, items.num("M0300D1") or 0, items.num("M0300F1") or 0)
-    if treatments >= 2 and (
-        stage2 >= 2 or stage34u >= 1 or venous >= 2 or (stage2 == 1 and venous == 1)
-    ):
+    if treatments >= 2 and (stage2 >= 2 or stage34u >= 1 or venous >= 2 or (stage2 == 1 and venous == 1)):
         found.append("pressure/venous ulcers (M0300, M1030) with >= 2 skin treatments (M1200)")
     if any(items.is_(i, "1") for i in ("M1040A", "M1040B", "M1040C")) and items.is_("M1200I", "1"):
         found.append("foot infection/diabetic foot ulcer/open lesion (M1040A-C) with dressings (M1200I)")
@@ -518,11 +547,13 @@ def behavioral_cognitive(items: _Items, column: str) -> list[str]:
     if score is None:
         if comatose(items, column) or items.is_("C1000", "3"):
             return ["staff assessment: comatose or C1000=3"]
-        basic = sum((
-            (items.num("B0700") or 0) > 0,
-            items.is_("C0700", "1"),
-            (items.num("C1000") or 0) > 0,
-        ))
+        basic = sum(
+            (
+                (items.num("B0700") or 0) > 0,
+                items.is_("C0700", "1"),
+                (items.num("C1000") or 0) > 0,
+            )
+        )
         severe = sum(((items.num("B0700") or 0) >= 2, (items.num("C1000") or 0) >= 2))
         if basic >= 2 and severe >= 1:
             return ["staff assessment: >= 2 impairment indicators, >= 1 severe (B0700, C0700, C1000)"]
@@ -556,12 +587,27 @@ def nursing_group(items: _Items, column: str, score: int, explain: list[Contribu
     trach, vent = items.is_("O0110E1B", "1"), items.is_("O0110F1B", "1")
     isolation = items.is_("O0110M1B", "1")
     if trach or vent or isolation:
-        note([r for ok, r in ((trach, "O0110E1B tracheostomy"), (vent, "O0110F1B ventilator"), (isolation, "O0110M1B isolation")) if ok], "Extensive Services")
+        note(
+            [
+                r
+                for ok, r in (
+                    (trach, "O0110E1B tracheostomy"),
+                    (vent, "O0110F1B ventilator"),
+                    (isolation, "O0110M1B isolation"),
+                )
+                if ok
+            ],
+            "Extensive Services",
+        )
         if score <= 14:
             return "ES3" if trach and vent else "ES2" if trach or vent else "ES1"
         return _split_group(cc, score, is_depressed)  # ES with score 15-16 -> Clinically Complex
     for reasons, category, bands in (
-        (special_care_high(items, column, score), "Special Care High", {"0-5": "HDE", "6-14": "HBC", "15-16": "CA"}),
+        (
+            special_care_high(items, column, score),
+            "Special Care High",
+            {"0-5": "HDE", "6-14": "HBC", "15-16": "CA"},
+        ),
         (special_care_low(items, score), "Special Care Low", {"0-5": "LDE", "6-14": "LBC", "15-16": "CA"}),
         (clinically_complex(items, score), "Clinically Complex", cc),
     ):
@@ -601,7 +647,10 @@ _NTA_RULES: dict[str, tuple[tuple[str, ...], Any]] = {
     "Multi-drug resistant organism": (("I1700",), lambda it: it.is_("I1700", "1")),
     "Isolation post-admit": (("O0110M1B",), lambda it: it.is_("O0110M1B", "1")),
     "Radiation post-admit": (("O0110B1B",), lambda it: it.is_("O0110B1B", "1")),
-    "Highest stage unhealed pressure ulcer = stage 4": (("M0300D1",), lambda it: (it.num("M0300D1") or 0) >= 1),
+    "Highest stage unhealed pressure ulcer = stage 4": (
+        ("M0300D1",),
+        lambda it: (it.num("M0300D1") or 0) >= 1,
+    ),
     "Intermittent catheterization": (("H0100D",), lambda it: it.is_("H0100D", "1")),
     "Inflammatory bowel disease": (("I1300",), lambda it: it.is_("I1300", "1")),
     "Suctioning post-admit": (("O0110D1B",), lambda it: it.is_("O0110D1B", "1")),
@@ -625,7 +674,12 @@ def nta_score(items: _Items, extra_nta: Mapping[str, int] | None, explain: list[
             pts = points_table[condition]
             total += pts
             explain.append(
-                Contribution("nta", tuple(items.key(i) for i in ids), tuple(items.get(i) for i in ids), f"{condition} +{pts}")
+                Contribution(
+                    "nta",
+                    tuple(items.key(i) for i in ids),
+                    tuple(items.get(i) for i in ids),
+                    f"{condition} +{pts}",
+                )
             )
     for condition, pts in (extra_nta or {}).items():
         pts = points_table.get(condition, pts)  # known conditions always use the table's points
@@ -691,12 +745,23 @@ def classify(
     messages: list[dict[str, str]] = []
     if mapped is None:
         code = pdpm_icd10.normalise(items.get("I0020B"))
-        messages.append({lang: text.format(code=code, year=pdpm_icd10.MAPPING_YEAR) for lang, text in MESSAGES[warning or "no_category"].items()})
+        messages.append(
+            {
+                lang: text.format(code=code, year=pdpm_icd10.MAPPING_YEAR)
+                for lang, text in MESSAGES[warning or "no_category"].items()
+            }
+        )
         warnings.append(messages[-1]["en"])
     else:
         category = surgical_category(mapped, items, surgery)
-        source = "caller" if clinical_category is not None else f"CMS {pdpm_icd10.MAPPING_YEAR} ICD-10 mapping"
-        explain.append(Contribution("pt_ot", ("I0020B",), (items.get("I0020B"),), f"clinical category {category} ({source})"))
+        source = (
+            "caller" if clinical_category is not None else f"CMS {pdpm_icd10.MAPPING_YEAR} ICD-10 mapping"
+        )
+        explain.append(
+            Contribution(
+                "pt_ot", ("I0020B",), (items.get("I0020B"),), f"clinical category {category} ({source})"
+            )
+        )
         pt_ot, pt_letter = ptot_group(CLINICAL_CATEGORIES[category], ptot_score)
         slp, slp_letter = slp_group(items, column, category, icd10_slp_comorbidity, explain)
         hipps = pt_letter + slp_letter + _nursing_row(nursing)["hipps"] + nta_letter + char5

@@ -46,9 +46,19 @@ PPS_DISCHARGE = "pps_discharge"
 
 # Every kind, in the order a coordinator thinks of them (also the order of rfa_choices()).
 KINDS = (
-    "admission", "quarterly", "annual", "significant_change",
-    "significant_correction_comprehensive", "significant_correction_quarterly",
-    "pps_5day", "ipa", "discharge_ra", "discharge_rna", "pps_discharge", "entry", "death",
+    "admission",
+    "quarterly",
+    "annual",
+    "significant_change",
+    "significant_correction_comprehensive",
+    "significant_correction_quarterly",
+    "pps_5day",
+    "ipa",
+    "discharge_ra",
+    "discharge_rna",
+    "pps_discharge",
+    "entry",
+    "death",
 )
 # Comprehensive = full NC item set with CAAs and care plan (A0310A 01, 03, 04, 05; DOMAIN §2 ISC table).
 COMPREHENSIVE_A0310A = frozenset({"01", "03", "04", "05"})
@@ -147,7 +157,8 @@ class Rfa:
     def to_items(self) -> dict[str, str]:
         """MDS item → value; A0310E/G are "^" (skipped) when not applicable, as CMS expects."""
         return {
-            "A0310A": self.a, "A0310B": self.b,
+            "A0310A": self.a,
+            "A0310B": self.b,
             "A0310E": self.e if self.e is not None else "^",
             "A0310F": self.f,
             "A0310G": self.g if self.g is not None else "^",
@@ -171,8 +182,12 @@ def from_items(items: dict[str, str]) -> Rfa:
         return None if value in ("", "^", "-") else value
 
     return Rfa(
-        a=opt("A0310A") or "99", b=opt("A0310B") or "99", f=opt("A0310F") or "99",
-        h=opt("A0310H") or "0", e=opt("A0310E"), g=opt("A0310G"),
+        a=opt("A0310A") or "99",
+        b=opt("A0310B") or "99",
+        f=opt("A0310F") or "99",
+        h=opt("A0310H") or "0",
+        e=opt("A0310E"),
+        g=opt("A0310G"),
     )
 
 
@@ -230,8 +245,10 @@ def label(rfa: Rfa, lang: str = "en") -> str:
 
 def _value_errors(rfa: Rfa) -> list[tuple[str, dict[str, str]]]:
     checks = (
-        ("A0310A", rfa.a, A0310A_VALUES), ("A0310B", rfa.b, A0310B_VALUES),
-        ("A0310F", rfa.f, A0310F_VALUES), ("A0310H", rfa.h, A0310H_VALUES),
+        ("A0310A", rfa.a, A0310A_VALUES),
+        ("A0310B", rfa.b, A0310B_VALUES),
+        ("A0310F", rfa.f, A0310F_VALUES),
+        ("A0310H", rfa.h, A0310H_VALUES),
     )
     errors = [("bad_value", {"item": i, "value": v}) for i, v, ok in checks if v not in ok]
     if rfa.e is not None and rfa.e not in A0310E_VALUES:

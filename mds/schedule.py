@@ -59,17 +59,17 @@ from mds.rfa import Rfa, is_comprehensive, is_obra, kinds_of
 
 DUE_HORIZON_DAYS = 14
 DUE_THIS_WEEK_DAYS = 7
-REENTRY_MAX_DAYS = 30          # A1700=2 only when back within 30 days of a return-anticipated discharge
-ADMISSION_LAST_DAY = 14        # ARD no later than day 14
-PPS_5DAY_LAST_DAY = 8          # days 1-5 + grace days 6-8
+REENTRY_MAX_DAYS = 30  # A1700=2 only when back within 30 days of a return-anticipated discharge
+ADMISSION_LAST_DAY = 14  # ARD no later than day 14
+PPS_5DAY_LAST_DAY = 8  # days 1-5 + grace days 6-8
 QUARTERLY_MAX_DAYS = 92
 ANNUAL_MAX_DAYS = 366
 SIGNIFICANT_DAYS = 14
-OBRA_AFTER_REENTRY_DAYS = 13   # RAI ch. 2 p. 2-35
-COMPLETION_DAYS = 14           # Z0500B ≤ ARD + 14 for non-admission assessments
+OBRA_AFTER_REENTRY_DAYS = 13  # RAI ch. 2 p. 2-35
+COMPLETION_DAYS = 14  # Z0500B ≤ ARD + 14 for non-admission assessments
 TRACKING_COMPLETION_DAYS = 7
-SUBMISSION_DAYS = 14           # -3810
-CARE_PLAN_DAYS = 7             # V0200C2 ≤ V0200B2 + 7
+SUBMISSION_DAYS = 14  # -3810
+CARE_PLAN_DAYS = 7  # V0200C2 ≤ V0200B2 + 7
 
 TRANSMITTED = frozenset({"submitted", "accepted"})
 NOT_COMPLETED = frozenset({"draft", "in_progress"})
@@ -101,7 +101,7 @@ class Stay:
     admission_date: date
     events: tuple[StayEvent, ...] = ()
     part_a: tuple[PartAStay, ...] = ()
-    significant_changes: tuple[date, ...] = ()          # IDT determination dates
+    significant_changes: tuple[date, ...] = ()  # IDT determination dates
     significant_errors: tuple[tuple[date, bool], ...] = ()  # (determination date, prior was comprehensive)
 
 
@@ -121,12 +121,12 @@ class Assessment:
 
     assessment_id: Any
     rfa: Rfa
-    ard: date | None = None          # A2300
-    event_date: date | None = None   # A1600 on entry records, A2000 on discharge/death records
+    ard: date | None = None  # A2300
+    event_date: date | None = None  # A1600 on entry records, A2000 on discharge/death records
     z0500b: date | None = None
     v0200b2: date | None = None
     v0200c2: date | None = None
-    state: str = "draft"             # submission.STATES
+    state: str = "draft"  # submission.STATES
     submitted_on: date | None = None
     corrections: tuple[Correction, ...] = ()
 
@@ -151,11 +151,11 @@ class DueItem:
     resident_id: Any
     stay_id: Any
     kind: str
-    phase: str                 # ard | complete | submit | submit_correction | done
+    phase: str  # ard | complete | submit | submit_correction | done
     window_start: date
     window_end: date
     ard_target: date | None
-    state: str                 # upcoming | due | late | done
+    state: str  # upcoming | due | late | done
     days_late: int = 0
     assessment_id: Any = None
     record_state: str | None = None
@@ -169,7 +169,7 @@ class DueItem:
 @dataclass
 class _Segment:
     entry: date
-    entry_type: str            # admission | reentry
+    entry_type: str  # admission | reentry
     exit: date | None = None
     exit_kind: str | None = None
 
@@ -177,7 +177,7 @@ class _Segment:
 @dataclass
 class _Episode:
     segments: list[_Segment] = field(default_factory=list)
-    end: date | None = None    # set once the episode is over (RNA discharge, death, > 30 days out)
+    end: date | None = None  # set once the episode is over (RNA discharge, death, > 30 days out)
 
     @property
     def start(self) -> date:
@@ -278,45 +278,83 @@ def _state(today: date, start: date, end: date) -> tuple[str, int]:
 class _Requirement:
     kind: str
     window_start: date
-    window_end: date | None      # ARD window end (None: the ARD is fixed by an event)
+    window_end: date | None  # ARD window end (None: the ARD is fixed by an event)
     ard_target: date | None
-    complete_by: date            # Z0500B deadline (or tracking completion)
+    complete_by: date  # Z0500B deadline (or tracking completion)
     after_ard: int | None = None  # completion counted from the actual ARD (ARD + 14) instead
 
 
 def _progress(stay: Stay, req: _Requirement, match: Assessment | None, today: date) -> DueItem:
     """Turn a requirement and its matching record (if any) into the DueItem of its current phase."""
-    base = {"resident_id": stay.resident_id, "stay_id": stay.stay_id, "kind": req.kind,
-            "ard_target": req.ard_target}
+    base = {
+        "resident_id": stay.resident_id,
+        "stay_id": stay.stay_id,
+        "kind": req.kind,
+        "ard_target": req.ard_target,
+    }
     if match is None:
         if req.window_end is not None:
             state, late = _state(today, req.window_start, req.window_end)
-            return DueItem(**base, phase="ard", window_start=req.window_start,
-                           window_end=req.window_end, state=state, days_late=late)
+            return DueItem(
+                **base,
+                phase="ard",
+                window_start=req.window_start,
+                window_end=req.window_end,
+                state=state,
+                days_late=late,
+            )
         state, late = _state(today, req.window_start, req.complete_by)
-        return DueItem(**base, phase="complete", window_start=req.window_start,
-                       window_end=req.complete_by, state=state, days_late=late)
+        return DueItem(
+            **base,
+            phase="complete",
+            window_start=req.window_start,
+            window_end=req.complete_by,
+            state=state,
+            days_late=late,
+        )
     ref = match.target_date or req.window_start
     ard_late = max(0, (ref - req.window_end).days) if req.window_end is not None else 0
     complete_by = _days(ref, req.after_ard) if req.after_ard is not None else max(req.complete_by, ref)
     rec = {"assessment_id": match.assessment_id, "record_state": match.state, "ard_days_late": ard_late}
     if match.state in NOT_COMPLETED or match.z0500b is None:
         state, late = _state(today, ref, complete_by)
-        return DueItem(**base, **rec, phase="complete", window_start=ref, window_end=complete_by,
-                       state=state, days_late=late)
+        return DueItem(
+            **base,
+            **rec,
+            phase="complete",
+            window_start=ref,
+            window_end=complete_by,
+            state=state,
+            days_late=late,
+        )
     submit_by, provisional = submission_deadline(match)
     submit_by = submit_by or match.z0500b + timedelta(days=SUBMISSION_DAYS)
     if match.state not in TRANSMITTED:
         state, late = _state(today, match.z0500b, submit_by)
-        return DueItem(**base, **rec, phase="submit", window_start=match.z0500b, window_end=submit_by,
-                       state=state, days_late=late, provisional=provisional)
+        return DueItem(
+            **base,
+            **rec,
+            phase="submit",
+            window_start=match.z0500b,
+            window_end=submit_by,
+            state=state,
+            days_late=late,
+            provisional=provisional,
+        )
     worst = max(
         ard_late,
         max(0, (match.z0500b - complete_by).days),
         max(0, (match.submitted_on - submit_by).days) if match.submitted_on else 0,
     )
-    return DueItem(**base, **rec, phase="done", window_start=req.window_start,
-                   window_end=req.window_end or req.complete_by, state="done", days_late=worst)
+    return DueItem(
+        **base,
+        **rec,
+        phase="done",
+        window_start=req.window_start,
+        window_end=req.window_end or req.complete_by,
+        state="done",
+        days_late=worst,
+    )
 
 
 # ---------------------------------------------------------------- requirements
@@ -364,7 +402,9 @@ def _admission_requirement(ep: _Episode, pool: _Pool) -> tuple[_Requirement, Ass
     for seg in ep.segments:
         end = _days(seg.entry, ADMISSION_LAST_DAY - 1)
         req = _Requirement("admission", seg.entry, end, end, end)
-        match = pool.take("admission", lambda a, s=seg.entry: a.target_date >= s and ep.contains(a.target_date))
+        match = pool.take(
+            "admission", lambda a, s=seg.entry: a.target_date >= s and ep.contains(a.target_date)
+        )
         if match is not None:
             return req, match
         if seg.exit is None or seg.exit > end:
@@ -391,7 +431,9 @@ def _next_scheduled(last_obra: date, last_comp: date | None) -> tuple[str, date]
 def _obra_chain(ep: _Episode, records: Sequence[Assessment]) -> list[tuple[_Requirement, Assessment | None]]:
     """Quarterly/annual requirements from the OBRA ARDs of the episode (every A0310A 01-06 resets
     the 92-day clock; comprehensive ones also the 366-day clock)."""
-    obra = sorted((a for a in records if is_obra(a.rfa) and a.ard and ep.contains(a.ard)), key=lambda a: a.ard)
+    obra = sorted(
+        (a for a in records if is_obra(a.rfa) and a.ard and ep.contains(a.ard)), key=lambda a: a.ard
+    )
     out: list[tuple[_Requirement, Assessment | None]] = []
     last_obra: date | None = None
     last_comp: date | None = None
@@ -401,8 +443,19 @@ def _obra_chain(ep: _Episode, records: Sequence[Assessment]) -> list[tuple[_Requ
             meets = kind == "quarterly" or is_comprehensive(rec.rfa)
             adjusted = _adjust_obra_deadline(end, ep) or end
             if meets and kind in rec.kinds:
-                out.append((_Requirement(kind, _days(last_obra, 1), adjusted, adjusted,
-                                         _days(adjusted, COMPLETION_DAYS), COMPLETION_DAYS), rec))
+                out.append(
+                    (
+                        _Requirement(
+                            kind,
+                            _days(last_obra, 1),
+                            adjusted,
+                            adjusted,
+                            _days(adjusted, COMPLETION_DAYS),
+                            COMPLETION_DAYS,
+                        ),
+                        rec,
+                    )
+                )
         last_obra = rec.ard
         if is_comprehensive(rec.rfa):
             last_comp = rec.ard
@@ -410,8 +463,19 @@ def _obra_chain(ep: _Episode, records: Sequence[Assessment]) -> list[tuple[_Requ
         kind, end = _next_scheduled(last_obra, last_comp)
         adjusted = _adjust_obra_deadline(end, ep)
         if adjusted is not None:
-            out.append((_Requirement(kind, _days(last_obra, 1), adjusted, adjusted,
-                                     _days(adjusted, COMPLETION_DAYS), COMPLETION_DAYS), None))
+            out.append(
+                (
+                    _Requirement(
+                        kind,
+                        _days(last_obra, 1),
+                        adjusted,
+                        adjusted,
+                        _days(adjusted, COMPLETION_DAYS),
+                        COMPLETION_DAYS,
+                    ),
+                    None,
+                )
+            )
     return out
 
 
@@ -444,8 +508,9 @@ def _pps_requirements(stay: Stay, ep: _Episode, pool: _Pool) -> list[tuple[_Requ
             continue
         end = _days(p.start, PPS_5DAY_LAST_DAY - 1)
         match = pool.take("pps_5day", lambda a, s=p.start: a.target_date >= s and ep.contains(a.target_date))
-        out.append((_Requirement("pps_5day", p.start, end, end, _days(end, COMPLETION_DAYS), COMPLETION_DAYS),
-                    match))
+        out.append(
+            (_Requirement("pps_5day", p.start, end, end, _days(end, COMPLETION_DAYS), COMPLETION_DAYS), match)
+        )
         if p.end is None:
             continue
         # Not required when the resident dies on the last Part A day; combined with the OBRA discharge
@@ -468,8 +533,21 @@ def _correction_items(stay: Stay, records: Iterable[Assessment], today: date) ->
                 continue
             end = _days(c.x1100e, SUBMISSION_DAYS)
             state, late = _state(today, c.x1100e, end)
-            out.append(DueItem(stay.resident_id, stay.stay_id, a.kinds[0], "submit_correction", c.x1100e,
-                               end, a.ard, state, late, a.assessment_id, c.state))
+            out.append(
+                DueItem(
+                    stay.resident_id,
+                    stay.stay_id,
+                    a.kinds[0],
+                    "submit_correction",
+                    c.x1100e,
+                    end,
+                    a.ard,
+                    state,
+                    late,
+                    a.assessment_id,
+                    c.state,
+                )
+            )
     return out
 
 
@@ -499,7 +577,9 @@ def compute_due(stay: Stay, assessments: Iterable[Assessment], today: date) -> l
 JSON_KEYS = ("resident_id", "stay_id", "kind", "window_start", "window_end", "state", "days_late")
 
 
-def to_json_rows(items: Iterable[DueItem], *, include_done: bool = False, extended: bool = False) -> list[dict]:
+def to_json_rows(
+    items: Iterable[DueItem], *, include_done: bool = False, extended: bool = False
+) -> list[dict]:
     """The `mdsready due --format json` contract: outstanding items only unless include_done.
 
     Exactly JSON_KEYS; `extended` adds phase, ard_target, assessment_id and record_state.
@@ -509,13 +589,21 @@ def to_json_rows(items: Iterable[DueItem], *, include_done: bool = False, extend
         if i.state == "done" and not include_done:
             continue
         row = {
-            "resident_id": i.resident_id, "stay_id": i.stay_id, "kind": i.kind,
-            "window_start": i.window_start.isoformat(), "window_end": i.window_end.isoformat(),
-            "state": i.state, "days_late": i.days_late,
+            "resident_id": i.resident_id,
+            "stay_id": i.stay_id,
+            "kind": i.kind,
+            "window_start": i.window_start.isoformat(),
+            "window_end": i.window_end.isoformat(),
+            "state": i.state,
+            "days_late": i.days_late,
         }
         if extended:
-            row |= {"phase": i.phase, "ard_target": i.ard_target.isoformat() if i.ard_target else None,
-                    "assessment_id": i.assessment_id, "record_state": i.record_state}
+            row |= {
+                "phase": i.phase,
+                "ard_target": i.ard_target.isoformat() if i.ard_target else None,
+                "assessment_id": i.assessment_id,
+                "record_state": i.record_state,
+            }
         rows.append(row)
     return rows
 

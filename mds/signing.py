@@ -44,9 +44,20 @@ A0050_FOR = {"modify": "2", "inactivate": "3"}
 LOCATOR_FROM = {
     # X0300 (gender) locates records of item sets 1.18.11/1.19.1 from A0800; 1.20.1 replaced both with X0310/A0810
     # (sex). Each item set carries only its own pair, and the caller keeps the X items of the record's set.
-    "X0150": "A0200", "X0200A": "A0500A", "X0200C": "A0500C", "X0300": "A0800", "X0310": "A0810", "X0400": "A0900",
-    "X0500": "A0600A", "X0600A": "A0310A", "X0600B": "A0310B", "X0600F": "A0310F", "X0600H": "A0310H",
-    "X0700A": "A2300", "X0700B": "A2000", "X0700C": "A1600",
+    "X0150": "A0200",
+    "X0200A": "A0500A",
+    "X0200C": "A0500C",
+    "X0300": "A0800",
+    "X0310": "A0810",
+    "X0400": "A0900",
+    "X0500": "A0600A",
+    "X0600A": "A0310A",
+    "X0600B": "A0310B",
+    "X0600F": "A0310F",
+    "X0600H": "A0310H",
+    "X0700A": "A2300",
+    "X0700B": "A2000",
+    "X0700C": "A1600",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -168,7 +179,9 @@ class Attestation:
     signed_on: date
 
 
-def _date_errors(item: str, value: date, ard: date | None, today: date) -> list[tuple[str, dict[str, object]]]:
+def _date_errors(
+    item: str, value: date, ard: date | None, today: date
+) -> list[tuple[str, dict[str, object]]]:
     errors: list[tuple[str, dict[str, object]]] = []
     if value > today:
         errors.append(("future_date", {"item": item, "value": value.isoformat()}))
@@ -279,8 +292,11 @@ class CorrectionRecord:
         items |= {code: ("1" if code in self.reasons else "0") for code in reason_items}
         first, _, last = self.attestation.name.partition(" ")
         items |= {
-            "X1100A": first, "X1100B": last, "X1100C": self.attestation.title,
-            "X1100D": self.attestation.name, "X1100E": self.attested_on.strftime("%Y%m%d"),
+            "X1100A": first,
+            "X1100B": last,
+            "X1100C": self.attestation.title,
+            "X1100D": self.attestation.name,
+            "X1100E": self.attested_on.strftime("%Y%m%d"),
         }
         return items
 
@@ -316,7 +332,9 @@ def next_correction(
     if not reasons:
         errors.append(("no_reason", {"items": items}))
     errors += [("bad_reason", {"reason": r, "items": items}) for r in reasons if r not in allowed]
-    errors += [("other_needs_text", {"reason": r}) for r in reasons if r.endswith("Z") and not other_text.strip()]
+    errors += [
+        ("other_needs_text", {"reason": r}) for r in reasons if r.endswith("Z") and not other_text.strip()
+    ]
     if attestation.role not in Z0500_ROLES:
         errors.append(("role_z0500", {"name": attestation.name}))
     elif attestation.title.strip().upper() not in RN_TITLES:
@@ -327,7 +345,9 @@ def next_correction(
         errors.append(("too_many", {}))
     if errors:
         raise SigningError(errors)
-    return CorrectionRecord(A0050_FOR[kind], f"{count + 1:02d}", reasons, other_text.strip(), attestation, attested_on)
+    return CorrectionRecord(
+        A0050_FOR[kind], f"{count + 1:02d}", reasons, other_text.strip(), attestation, attested_on
+    )
 
 
 def locator_items(prior_items: Mapping[str, object]) -> dict[str, str]:

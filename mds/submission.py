@@ -30,14 +30,14 @@ _TRANSITIONS: dict[tuple[str, str], str] = {
     ("in_progress", "edit"): "in_progress",
     ("in_progress", "sign"): "completed",
     ("completed", "export"): "exported",
-    ("exported", "export"): "exported",      # a new zip of the same signed content
+    ("exported", "export"): "exported",  # a new zip of the same signed content
     ("exported", "submit"): "submitted",
-    ("exported", "accept"): "accepted",      # result imported without the "submitted" step
+    ("exported", "accept"): "accepted",  # result imported without the "submitted" step
     ("exported", "reject"): "rejected",
     ("submitted", "accept"): "accepted",
     ("submitted", "reject"): "rejected",
     ("rejected", "export"): "exported",
-    ("rejected", "edit"): "in_progress",     # only if never accepted (checked in transition)
+    ("rejected", "edit"): "in_progress",  # only if never accepted (checked in transition)
 }
 
 STATE_LABELS: dict[str, dict[str, str]] = {
@@ -61,7 +61,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
 
 MESSAGES: dict[str, dict[str, str]] = {
     "invalid": {
-        "en": "An assessment in state \"{state}\" cannot be {event}.",
+        "en": 'An assessment in state "{state}" cannot be {event}.',
         "es": "Una evaluación en estado «{state}» no se puede {event}.",
     },
     "accepted_locked": {
@@ -132,8 +132,8 @@ class AuditEvent:
 
 @dataclass(frozen=True)
 class RecordVersion:
-    a0050: str                    # 1 new, 2 modification, 3 inactivation
-    x0800: str                    # "00" on the original, then "01", "02", …
+    a0050: str  # 1 new, 2 modification, 3 inactivation
+    x0800: str  # "00" on the original, then "01", "02", …
     items: Mapping[str, str]
     state: str
     content_hash: str | None = None
@@ -175,8 +175,16 @@ def edit(ledger: Ledger, changes: Mapping[str, str], audit: list[AuditEvent]) ->
     after = before | dict(changes)
     changed = signing.diff(before, after)
     version = replace(cur, items=after, state=new_state, content_hash=None)
-    audit.append(AuditEvent("update", ledger.assessment_id, cur.x0800, cur.state, new_state,
-                            {"changes": [(c.item, c.before, c.after) for c in changed]}))
+    audit.append(
+        AuditEvent(
+            "update",
+            ledger.assessment_id,
+            cur.x0800,
+            cur.state,
+            new_state,
+            {"changes": [(c.item, c.before, c.after) for c in changed]},
+        )
+    )
     return _replace_current(ledger, version)
 
 
@@ -219,10 +227,20 @@ def correct(
         raise InvalidTransition("accepted_locked")
     items = dict(cur.items) if correction.a0050 == "3" else dict(cur.items) | dict(changes)
     items |= correction.section_x()
-    version = RecordVersion(correction.a0050, correction.x0800, items, "completed", signing.content_hash(items))
+    version = RecordVersion(
+        correction.a0050, correction.x0800, items, "completed", signing.content_hash(items)
+    )
     action = "inactivate" if correction.a0050 == "3" else "update"
-    audit.append(AuditEvent(action, ledger.assessment_id, correction.x0800, cur.state, "completed",
-                            {"a0050": correction.a0050, "reasons": list(correction.reasons)}))
+    audit.append(
+        AuditEvent(
+            action,
+            ledger.assessment_id,
+            correction.x0800,
+            cur.state,
+            "completed",
+            {"a0050": correction.a0050, "reasons": list(correction.reasons)},
+        )
+    )
     return replace(ledger, versions=ledger.versions + (version,))
 
 
@@ -238,7 +256,7 @@ def tampered(version: RecordVersion) -> bool:
 class ResultRow:
     line: int
     record_id: str
-    status: str                   # accepted | rejected
+    status: str  # accepted | rejected
     error_ids: tuple[int, ...]
 
 
@@ -272,11 +290,19 @@ RESULT_MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-_STATUS = {"accepted": "accepted", "accept": "accepted", "a": "accepted",
-           "rejected": "rejected", "reject": "rejected", "r": "rejected"}
-_COLUMNS = {"record_id": ("record_id", "record id", "recordid", "fac_doc_id"),
-            "status": ("status", "record status"),
-            "error_ids": ("error_ids", "error ids", "errors", "error_id")}
+_STATUS = {
+    "accepted": "accepted",
+    "accept": "accepted",
+    "a": "accepted",
+    "rejected": "rejected",
+    "reject": "rejected",
+    "r": "rejected",
+}
+_COLUMNS = {
+    "record_id": ("record_id", "record id", "recordid", "fac_doc_id"),
+    "status": ("status", "record status"),
+    "error_ids": ("error_ids", "error ids", "errors", "error_id"),
+}
 
 
 def _result_error(line: int, message_id: str, **params: object) -> ResultError:
@@ -340,7 +366,9 @@ def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
         if not record_id:
             row_errors.append(_result_error(line, "no_id"))
         elif record_id in first_line:
-            row_errors.append(_result_error(line, "duplicate", record_id=record_id, first=first_line[record_id]))
+            row_errors.append(
+                _result_error(line, "duplicate", record_id=record_id, first=first_line[record_id])
+            )
         if status is None:
             row_errors.append(_result_error(line, "status", status=status_text))
         row_errors += [_result_error(line, "error_id", value=b) for b in bad]

@@ -47,13 +47,18 @@ def _rfa(isc: str, rng: random.Random) -> dict[str, str]:
         values["A0310F"] = rng.choice(["10", "11"])
     elif isc in ("NT", "ST"):
         values["A0310F"] = rng.choice(["01", "12"])
-    first_allowed = (values.get("A0310A") in ("01", "02", "03", "04", "05", "06") and values.get("A0200") == "1") \
-        or values.get("A0310B") == "01" or values.get("A0310F") in ("10", "11")
+    first_allowed = (
+        (values.get("A0310A") in ("01", "02", "03", "04", "05", "06") and values.get("A0200") == "1")
+        or values.get("A0310B") == "01"
+        or values.get("A0310F") in ("10", "11")
+    )
     values["A0310E"] = "1" if first_allowed and rng.random() < 0.3 else "0"
     return values
 
 
-def random_assessment(rng: random.Random, *, isc: str | None = None, version: str = DEFAULT_VERSION) -> dict[str, str]:
+def random_assessment(
+    rng: random.Random, *, isc: str | None = None, version: str = DEFAULT_VERSION
+) -> dict[str, str]:
     """A valid record (item id -> value) for `isc` (random when None) on item set `version`: its target
     date falls inside that item set's effective period, so the validator picks the same set."""
     catalog = get_catalog(version)
@@ -76,10 +81,18 @@ def random_assessment(rng: random.Random, *, isc: str | None = None, version: st
 
 def _controls(version_code: str, spec_code: str, isc: str, rng: random.Random) -> dict[str, str]:
     return {
-        "ASMT_SYS_CD": "MDS", "ITM_SBST_CD": isc, "ITM_SET_VRSN_CD": version_code, "SPEC_VRSN_CD": spec_code,
-        "PRODN_TEST_CD": "T", "STATE_CD": rng.choice(["CA", "TX", "NY", "FL", "PR"]),
-        "FAC_ID": f"FAC{rng.randint(1000, 9999)}", "SFTWR_VNDR_ID": "123456789", "SFTWR_VNDR_NAME": "mdsready",
-        "SFTWR_VNDR_EMAIL_ADR": "dev@example.org", "SFTWR_PROD_NAME": "mdsready", "SFTWR_PROD_VRSN_CD": "0.1",
+        "ASMT_SYS_CD": "MDS",
+        "ITM_SBST_CD": isc,
+        "ITM_SET_VRSN_CD": version_code,
+        "SPEC_VRSN_CD": spec_code,
+        "PRODN_TEST_CD": "T",
+        "STATE_CD": rng.choice(["CA", "TX", "NY", "FL", "PR"]),
+        "FAC_ID": f"FAC{rng.randint(1000, 9999)}",
+        "SFTWR_VNDR_ID": "123456789",
+        "SFTWR_VNDR_NAME": "mdsready",
+        "SFTWR_VNDR_EMAIL_ADR": "dev@example.org",
+        "SFTWR_PROD_NAME": "mdsready",
+        "SFTWR_PROD_VRSN_CD": "0.1",
         "FAC_DOC_ID": str(rng.randint(1, 10**9)),
     }
 
@@ -94,8 +107,16 @@ def _dates(values: dict[str, str], rng: random.Random, catalog) -> None:  # type
     signed = ard + timedelta(days=rng.randint(0, 7))
     caa = signed + timedelta(days=rng.randint(0, 3))
     care_plan = caa + timedelta(days=rng.randint(0, 7))
-    chain = {"A0900": birth, "A1900": admission, "A1600": entry, "A2300": ard, "Z0500B": signed,
-             "V0200B2": caa, "V0200C2": care_plan, "X1100E": care_plan + timedelta(days=1)}
+    chain = {
+        "A0900": birth,
+        "A1900": admission,
+        "A1600": entry,
+        "A2300": ard,
+        "Z0500B": signed,
+        "V0200B2": caa,
+        "V0200C2": care_plan,
+        "X1100E": care_plan + timedelta(days=1),
+    }
     for item_id, item in catalog.items.items():
         if item_id not in values or item.type not in ("date", "birthdate"):
             continue
@@ -130,8 +151,12 @@ def _fix_gateways(values: dict[str, str], rng: random.Random) -> None:
         values["B0100"] = "0"
     if values.get("B0100") == "1":
         _caret(values, item_range("B0200", "F0800Z"))
-    for gate, skipped in (("C0100", _C_SKIPPED), ("D0100", _D_SKIPPED), ("J0200", _J_SKIPPED),
-                          ("F0300", item_range("F0400A", "F0700"))):
+    for gate, skipped in (
+        ("C0100", _C_SKIPPED),
+        ("D0100", _D_SKIPPED),
+        ("J0200", _J_SKIPPED),
+        ("F0300", item_range("F0400A", "F0700")),
+    ):
         if gate in values and values[gate] == "0":
             _caret(values, skipped)
     if values.get("J1800") == "0":
@@ -143,8 +168,11 @@ def _fix_gateways(values: dict[str, str], rng: random.Random) -> None:
 
 
 def _fix_none_of_above(values: dict[str, str], rng: random.Random) -> None:
-    for options, none in ((("M0100A", "M0100B", "M0100C"), "M0100Z"), (tuple(f"Q0110{c}" for c in "ABCDE"), "Q0110Z"),
-                          (tuple(f"O0390{c}" for c in "ABCDE"), "O0390Z")):
+    for options, none in (
+        (("M0100A", "M0100B", "M0100C"), "M0100Z"),
+        (tuple(f"Q0110{c}" for c in "ABCDE"), "Q0110Z"),
+        (tuple(f"O0390{c}" for c in "ABCDE"), "O0390Z"),
+    ):
         if none in values:
             values[none] = "0" if any(values.get(o) == "1" for o in options) else "1"
     if "A1005A" in values:
@@ -169,8 +197,10 @@ def _fix_rfa_dependent(values: dict[str, str], rng: random.Random) -> None:
         values["V0100B"] = "01"
     days = None
     if values.get("A2300", "").isdigit() and values.get("A1600", "").isdigit():
-        days = (date(int(values["A2300"][:4]), int(values["A2300"][4:6]), int(values["A2300"][6:]))
-                - date(int(values["A1600"][:4]), int(values["A1600"][4:6]), int(values["A1600"][6:]))).days
+        days = (
+            date(int(values["A2300"][:4]), int(values["A2300"][4:6]), int(values["A2300"][6:]))
+            - date(int(values["A1600"][:4]), int(values["A1600"][4:6]), int(values["A1600"][6:]))
+        ).days
     if days is not None and days >= 7:
         _caret(values, ("K0520A2", "K0520B2", "K0520Z2"))
 
@@ -186,7 +216,11 @@ def _fix_therapy(values: dict[str, str], rng: random.Random) -> None:
 
 
 _FIXES: tuple[Callable[[dict[str, str], random.Random], None], ...] = (
-    _fix_x_items, _fix_gateways, _fix_none_of_above, _fix_rfa_dependent, _fix_therapy,
+    _fix_x_items,
+    _fix_gateways,
+    _fix_none_of_above,
+    _fix_rfa_dependent,
+    _fix_therapy,
 )
 
 # One planted error per kind: (edit id, mutation). Each mutation returns False when the record lacks the item.

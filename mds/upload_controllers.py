@@ -64,8 +64,13 @@ class UploadController(Controller):
     async def _page_context(self, request: Request[Any, Any, Any], errors: list[str]) -> dict[str, Any]:
         user = current_user(request)
         recent = await svc.recent_submissions(user.facility_id) if user.facility_id else []
-        return {"errors": errors, "submissions": recent, "max_files": svc.MAX_FILES,
-                "max_mb": svc.DEFAULT_LIMITS.max_upload_bytes // 1_000_000, "percent": svc.progress_percent}
+        return {
+            "errors": errors,
+            "submissions": recent,
+            "max_files": svc.MAX_FILES,
+            "max_mb": svc.DEFAULT_LIMITS.max_upload_bytes // 1_000_000,
+            "percent": svc.progress_percent,
+        }
 
     @get("/", name="mds_uploads", media_type=MediaType.HTML)
     async def upload_page(self, request: Request[Any, Any, Any]) -> Template:
@@ -82,25 +87,39 @@ class UploadController(Controller):
         if problems:
             errors = [gettext(language, message, **variables) for message, variables in problems]
             context = await self._page_context(request, errors)
-            return render(request, "mds/upload.html", context, fragment="mds/_upload_form.html", status_code=422)
-        submission_id = await svc.create_submission(user, actor_of(request), user.facility_id or 0, files, language)
+            return render(
+                request, "mds/upload.html", context, fragment="mds/_upload_form.html", status_code=422
+            )
+        submission_id = await svc.create_submission(
+            user, actor_of(request), user.facility_id or 0, files, language
+        )
         svc.start_validation(submission_id, files)
         url = f"/mds/uploads/{submission_id}"
         return ClientRedirect(url) if is_partial(request) else Redirect(url, status_code=303)
 
-    async def _detail_context(self, request: Request[Any, Any, Any], submission: dict[str, Any], severity: str) -> dict[str, Any]:
-        context: dict[str, Any] = {"submission": submission, "percent": svc.progress_percent(submission), "report": None}
+    async def _detail_context(
+        self, request: Request[Any, Any, Any], submission: dict[str, Any], severity: str
+    ) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "submission": submission,
+            "percent": svc.progress_percent(submission),
+            "report": None,
+        }
         if submission["status"] in ("done", "failed"):
             context["report"] = await svc.report(submission, locale_for(request), severity)
         return context
 
     @get("/{submission_id:int}", name="mds_upload", media_type=MediaType.HTML)
-    async def detail(self, request: Request[Any, Any, Any], submission_id: int, severity: str = "") -> Template:
+    async def detail(
+        self, request: Request[Any, Any, Any], submission_id: int, severity: str = ""
+    ) -> Template:
         submission = await _submission_or_404(request, submission_id)
         context = await self._detail_context(request, submission, severity)
         if not is_partial(request) and context["report"] is not None:
             async with write_transaction():  # the report names residents: reading it is audited
-                await audit.record(actor_of(request), "view", "submission", submission_id, facility_id=submission["facility"])
+                await audit.record(
+                    actor_of(request), "view", "submission", submission_id, facility_id=submission["facility"]
+                )
         return render(request, "mds/upload_detail.html", context, fragment="mds/_upload_issues.html")
 
     @get("/{submission_id:int}/progress", media_type=MediaType.HTML)
@@ -110,17 +129,30 @@ class UploadController(Controller):
         if not is_partial(request):
             return Template("mds/upload_detail.html", context=context)
         finished = context["report"] is not None
-        return Template("mds/_upload_status.html", context=context, status_code=HX_STOP_POLLING if finished else 200)
+        return Template(
+            "mds/_upload_status.html", context=context, status_code=HX_STOP_POLLING if finished else 200
+        )
 
     @get("/{submission_id:int}/report.csv")
-    async def report_csv(self, request: Request[Any, Any, Any], submission_id: int, severity: str = "") -> Response[bytes]:
+    async def report_csv(
+        self, request: Request[Any, Any, Any], submission_id: int, severity: str = ""
+    ) -> Response[bytes]:
         submission = await _submission_or_404(request, submission_id)
         body = await svc.report_csv(submission, locale_for(request), severity)
         async with write_transaction():
-            await audit.record(actor_of(request), "export", "submission", submission_id, facility_id=submission["facility"],
-                               after={"format": "csv", "severity": severity if severity in svc.SEVERITIES else ""})
-        return Response(content=body, media_type="text/csv; charset=utf-8", headers={
-            "content-disposition": f'attachment; filename="mds-validation-{submission_id}.csv"'})
+            await audit.record(
+                actor_of(request),
+                "export",
+                "submission",
+                submission_id,
+                facility_id=submission["facility"],
+                after={"format": "csv", "severity": severity if severity in svc.SEVERITIES else ""},
+            )
+        return Response(
+            content=body,
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="mds-validation-{submission_id}.csv"'},
+        )
 
 
 ROUTE_HANDLERS = [UploadController]

@@ -50,7 +50,9 @@ ITEM_DISPLAY_LIMIT = 25  # rows of the by-item summary (most fatal errors first)
 ACTIVE_STATUSES = ("queued", "running")
 
 INTERRUPTED = N_("Validation was interrupted (the server restarted). Upload the file again.")
-FAILED = N_("Validation stopped because of an internal error. Upload the file again; if it happens again, tell your administrator.")
+FAILED = N_(
+    "Validation stopped because of an internal error. Upload the file again; if it happens again, tell your administrator."
+)
 NOT_STORED = N_("Some records could not be stored; they are missing from this report. Upload the file again.")
 
 
@@ -62,7 +64,10 @@ class UploadedFile:
 
 # ---------------------------------------------------------------- form checks (pure)
 
-def check_files(files: Sequence[UploadedFile], limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, dict[str, Any]]]:
+
+def check_files(
+    files: Sequence[UploadedFile], limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[str, dict[str, Any]]]:
     """Problems that refuse the whole upload before anything is queued: (English message id, variables)."""
     problems: list[tuple[str, dict[str, Any]]] = []
     if not files:
@@ -73,8 +78,12 @@ def check_files(files: Sequence[UploadedFile], limits: Limits = DEFAULT_LIMITS) 
         if not f.name.lower().endswith(ALLOWED_SUFFIXES):
             problems.append((N_("%(name)s is not an .xml or .zip file."), {"name": f.name}))
         elif len(f.data) > limits.max_upload_bytes:
-            problems.append((N_("%(name)s is %(size)s MB; each file may be at most %(max)s MB."),
-                             {"name": f.name, "size": _mb(len(f.data)), "max": _mb(limits.max_upload_bytes)}))
+            problems.append(
+                (
+                    N_("%(name)s is %(size)s MB; each file may be at most %(max)s MB."),
+                    {"name": f.name, "size": _mb(len(f.data)), "max": _mb(limits.max_upload_bytes)},
+                )
+            )
         elif not f.data:
             problems.append((N_("%(name)s is empty."), {"name": f.name}))
     return problems
@@ -97,14 +106,28 @@ def filename_label(files: Sequence[UploadedFile]) -> str:
 
 # ---------------------------------------------------------------- queueing
 
-async def create_submission(user: CurrentUser, actor: audit.Actor, facility_id: int, files: Sequence[UploadedFile],
-                            lang: str) -> int:
+
+async def create_submission(
+    user: CurrentUser, actor: audit.Actor, facility_id: int, files: Sequence[UploadedFile], lang: str
+) -> int:
     async with write_transaction():
-        sub = Submission(facility=facility_id, uploaded_by=user.id, filename=filename_label(files),
-                         size_bytes=sum(len(f.data) for f in files), status="queued", lang=lang)
+        sub = Submission(
+            facility=facility_id,
+            uploaded_by=user.id,
+            filename=filename_label(files),
+            size_bytes=sum(len(f.data) for f in files),
+            status="queued",
+            lang=lang,
+        )
         await sub.save()
-        await audit.record(actor, "import", "submission", sub.id, facility_id=facility_id,
-                           after={"files": [f.name for f in files], "bytes": sub.size_bytes})
+        await audit.record(
+            actor,
+            "import",
+            "submission",
+            sub.id,
+            facility_id=facility_id,
+            after={"files": [f.name for f in files], "bytes": sub.size_bytes},
+        )
     return int(sub.id)
 
 
@@ -122,7 +145,9 @@ def _gate() -> asyncio.Semaphore:
 
 
 def start_validation(submission_id: int, files: Sequence[UploadedFile]) -> None:
-    task = asyncio.create_task(run_validation(submission_id, list(files)), name=f"mds-validate-{submission_id}")
+    task = asyncio.create_task(
+        run_validation(submission_id, list(files)), name=f"mds-validate-{submission_id}"
+    )
     _LIVE[submission_id] = task
     task.add_done_callback(lambda _t: _LIVE.pop(submission_id, None))
 
@@ -142,27 +167,44 @@ async def run_validation(submission_id: int, files: list[UploadedFile]) -> None:
             await _set(submission_id, {Submission.total_records: len(sources)})
             failed_to_store = 0
             for offset in range(0, len(sources), CHUNK):
-                chunk = sources[offset:offset + CHUNK]
+                chunk = sources[offset : offset + CHUNK]
                 outcomes = await anyio.to_thread.run_sync(_validate_chunk, chunk)
                 for n, outcome in enumerate(outcomes):
                     if not await _store_record(submission_id, offset + n + 1, outcome):
                         failed_to_store += 1
-            await _set(submission_id, {
-                Submission.status: "done", Submission.finished_at: datetime.now(UTC),
-                Submission.seconds: round(time.perf_counter() - start), Submission.error: NOT_STORED if failed_to_store else "",
-            })
+            await _set(
+                submission_id,
+                {
+                    Submission.status: "done",
+                    Submission.finished_at: datetime.now(UTC),
+                    Submission.seconds: round(time.perf_counter() - start),
+                    Submission.error: NOT_STORED if failed_to_store else "",
+                },
+            )
     except asyncio.CancelledError:
         raise  # shutdown: the row stays running and reconcile() reports the interruption
     except Exception:
         log.exception("validation of submission %s failed", submission_id)
-        await _set(submission_id, {Submission.status: "failed", Submission.error: FAILED,
-                                   Submission.finished_at: datetime.now(UTC)})
+        await _set(
+            submission_id,
+            {
+                Submission.status: "failed",
+                Submission.error: FAILED,
+                Submission.finished_at: datetime.now(UTC),
+            },
+        )
 
 
 async def _set(submission_id: int, values: dict[Any, Any]) -> None:
     async with write_transaction():
-        updated = await Submission.update(values).where(Submission.id == submission_id).returning(Submission.facility)
-        if any(column._meta.name == "status" for column in values):  # a run starts or ends: reports count its records
+        updated = (
+            await Submission.update(values)
+            .where(Submission.id == submission_id)
+            .returning(Submission.facility)
+        )
+        if any(
+            column._meta.name == "status" for column in values
+        ):  # a run starts or ends: reports count its records
             for row in updated:
                 datacache.note_write(row["facility"])
 
@@ -187,7 +229,9 @@ def _validate_chunk(chunk: list[Source]) -> list[Outcome]:
     """Worker thread: validate in English; records with findings again in Spanish (same, deterministic order)."""
     english = validate_sources(chunk, "en")
     again = [i for i, r in enumerate(english) if r.issues]
-    spanish = dict(zip(again, validate_sources([chunk[i] for i in again], "es"), strict=True)) if again else {}
+    spanish = (
+        dict(zip(again, validate_sources([chunk[i] for i in again], "es"), strict=True)) if again else {}
+    )
     return [Outcome(r, spanish.get(i), _resident_name(chunk[i][1])) for i, r in enumerate(english)]
 
 
@@ -210,25 +254,43 @@ async def _store_record(submission_id: int, position: int, outcome: Outcome) -> 
     warnings = result.warnings
     try:
         async with write_transaction():
-            record = SubmissionRecord(submission=submission_id, position=position, source=result.source[:300],
-                                      status=result.status, isc=(result.isc or "")[:4],
-                                      resident_name=outcome.resident_name[:200], issue_count=len(result.issues))
+            record = SubmissionRecord(
+                submission=submission_id,
+                position=position,
+                source=result.source[:300],
+                status=result.status,
+                isc=(result.isc or "")[:4],
+                resident_name=outcome.resident_name[:200],
+                issue_count=len(result.issues),
+            )
             await record.save()
             rows = []
             for n, issue in enumerate(result.issues):
                 es = spanish[n] if spanish and spanish[n].edit_id == issue.edit_id else issue
-                rows.append(ValidationIssue(
-                    submission=submission_id, record=record.id, edit_id=issue.edit_id[:20], severity=issue.severity[:10],
-                    item=(issue.item or "")[:40], line=issue.line, message_en=issue.message, message_es=es.message,
-                    hint_en=issue.hint, hint_es=es.hint))
+                rows.append(
+                    ValidationIssue(
+                        submission=submission_id,
+                        record=record.id,
+                        edit_id=issue.edit_id[:20],
+                        severity=issue.severity[:10],
+                        item=(issue.item or "")[:40],
+                        line=issue.line,
+                        message_en=issue.message,
+                        message_es=es.message,
+                        hint_en=issue.hint,
+                        hint_es=es.hint,
+                    )
+                )
             if rows:
                 await ValidationIssue.insert(*rows)
-            await Submission.update({
-                Submission.done_records: Submission.done_records + 1,
-                Submission.accepted: Submission.accepted + (1 if result.status == "accepted" else 0),
-                Submission.rejected: Submission.rejected + (1 if result.status == "rejected" else 0),
-                Submission.warnings: Submission.warnings + warnings,
-            }).where(Submission.id == submission_id)
+            await Submission.update(
+                {
+                    Submission.done_records: Submission.done_records + 1,
+                    Submission.accepted: Submission.accepted + (1 if result.status == "accepted" else 0),
+                    Submission.rejected: Submission.rejected + (1 if result.status == "rejected" else 0),
+                    Submission.warnings: Submission.warnings + warnings,
+                }
+            ).where(Submission.id == submission_id)
     except Exception:
         log.exception("could not store record %s of submission %s", position, submission_id)
         return False
@@ -237,13 +299,19 @@ async def _store_record(submission_id: int, position: int, outcome: Outcome) -> 
 
 # ---------------------------------------------------------------- reading
 
-_SUBMISSION_COLUMNS = (*Submission.all_columns(), Submission.uploaded_by.display_name.as_alias("uploaded_by_name"))
+_SUBMISSION_COLUMNS = (
+    *Submission.all_columns(),
+    Submission.uploaded_by.display_name.as_alias("uploaded_by_name"),
+)
 
 
 async def get_submission(user: CurrentUser, submission_id: int) -> dict[str, Any] | None:
     """The submission if it belongs to one of the user's facilities; None otherwise (callers answer 404)."""
-    row = await Submission.select(*_SUBMISSION_COLUMNS).where(
-        (Submission.id == submission_id) & (Submission.active == True)).first()  # noqa: E712
+    row = (
+        await Submission.select(*_SUBMISSION_COLUMNS)
+        .where((Submission.id == submission_id) & (Submission.active == True))
+        .first()
+    )
     if row is None or not user.may_access_facility(row["facility"]):
         return None
     return await reconcile(row)
@@ -254,16 +322,20 @@ async def reconcile(row: dict[str, Any]) -> dict[str, Any]:
     if row["status"] in ACTIVE_STATUSES and not is_live(row["id"]):
         now = datetime.now(UTC)
         async with write_transaction():
-            await Submission.update({Submission.status: "failed", Submission.error: INTERRUPTED, Submission.finished_at: now}).where(
-                (Submission.id == row["id"]) & Submission.status.is_in(list(ACTIVE_STATUSES)))
+            await Submission.update(
+                {Submission.status: "failed", Submission.error: INTERRUPTED, Submission.finished_at: now}
+            ).where((Submission.id == row["id"]) & Submission.status.is_in(list(ACTIVE_STATUSES)))
         row = {**row, "status": "failed", "error": INTERRUPTED, "finished_at": now}
     return row
 
 
 async def recent_submissions(facility_id: int, limit: int = RECENT_LIMIT) -> list[dict[str, Any]]:
-    rows = await Submission.select(*_SUBMISSION_COLUMNS).where(
-        (Submission.facility == facility_id) & (Submission.active == True)  # noqa: E712
-    ).order_by(Submission.id, ascending=False).limit(limit)
+    rows = (
+        await Submission.select(*_SUBMISSION_COLUMNS)
+        .where((Submission.facility == facility_id) & (Submission.active == True))
+        .order_by(Submission.id, ascending=False)
+        .limit(limit)
+    )
     return [await reconcile(r) if r["status"] in ACTIVE_STATUSES else r for r in rows]
 
 
@@ -277,7 +349,11 @@ def _lang(lang: str) -> str:
 
 
 async def records_of(submission_id: int) -> list[dict[str, Any]]:
-    records = list(await SubmissionRecord.select().where(SubmissionRecord.submission == submission_id).order_by(SubmissionRecord.position))
+    records = list(
+        await SubmissionRecord.select()
+        .where(SubmissionRecord.submission == submission_id)
+        .order_by(SubmissionRecord.position)
+    )
     fatal = await _counts_by_record(submission_id, "fatal")
     for r in records:
         r["fatal"] = fatal.get(r["id"], 0)
@@ -287,7 +363,8 @@ async def records_of(submission_id: int) -> list[dict[str, Any]]:
 
 async def _counts_by_record(submission_id: int, severity: str) -> dict[int, int]:
     rows = await ValidationIssue.select(ValidationIssue.record).where(
-        (ValidationIssue.submission == submission_id) & (ValidationIssue.severity == severity))
+        (ValidationIssue.submission == submission_id) & (ValidationIssue.severity == severity)
+    )
     counts: dict[int, int] = {}
     for r in rows:
         counts[r["record"]] = counts.get(r["record"], 0) + 1
@@ -300,10 +377,17 @@ async def issues_of(submission_id: int, lang: str, severity: str = "") -> list[d
     where = ValidationIssue.submission == submission_id
     if severity in SEVERITIES:
         where &= ValidationIssue.severity == severity
-    rows = await ValidationIssue.select(
-        *ValidationIssue.all_columns(), ValidationIssue.record.position.as_alias("position"),
-        ValidationIssue.record.source.as_alias("source"), ValidationIssue.record.resident_name.as_alias("resident_name"),
-    ).where(where).order_by(ValidationIssue.record.position).order_by(ValidationIssue.id)
+    rows = (
+        await ValidationIssue.select(
+            *ValidationIssue.all_columns(),
+            ValidationIssue.record.position.as_alias("position"),
+            ValidationIssue.record.source.as_alias("source"),
+            ValidationIssue.record.resident_name.as_alias("resident_name"),
+        )
+        .where(where)
+        .order_by(ValidationIssue.record.position)
+        .order_by(ValidationIssue.id)
+    )
     for r in rows:
         r["message"] = r[f"message_{lang}"] or r["message_en"]
         r["hint"] = r[f"hint_{lang}"] or r["hint_en"]
@@ -314,8 +398,18 @@ def group_by_edit(issues: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """FVR-style summary: one row per edit id (fatal first, then most frequent) with an example message."""
     groups: dict[str, dict[str, Any]] = {}
     for i in issues:
-        g = groups.setdefault(i["edit_id"], {"edit_id": i["edit_id"], "severity": i["severity"], "count": 0,
-                                             "records": set(), "items": set(), "message": i["message"], "hint": i["hint"]})
+        g = groups.setdefault(
+            i["edit_id"],
+            {
+                "edit_id": i["edit_id"],
+                "severity": i["severity"],
+                "count": 0,
+                "records": set(),
+                "items": set(),
+                "message": i["message"],
+                "hint": i["hint"],
+            },
+        )
         g["count"] += 1
         g["records"].add(i["record"])
         if i["item"]:
@@ -355,7 +449,21 @@ async def report(submission: dict[str, Any], lang: str, severity: str = "") -> d
 
 # ---------------------------------------------------------------- CSV
 
-CSV_HEADER = ("record", "source", "resident", "isc", "status", "edit_id", "severity", "item", "line", "message", "hint")
+CSV_HEADER = (
+    "record",
+    "source",
+    "resident",
+    "isc",
+    "status",
+    "edit_id",
+    "severity",
+    "item",
+    "line",
+    "message",
+    "hint",
+)
+
+
 async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") -> bytes:
     """One row per finding; a record without findings gets one row with empty finding columns."""
     lang = _lang(lang)
@@ -375,5 +483,18 @@ async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") 
                 writer.writerow([csv_cell(v) for v in (*head, "", "", "", "", "", "")])
             continue
         for i in found:
-            writer.writerow([csv_cell(v) for v in (*head, i["edit_id"], i["severity"], i["item"], i["line"], i["message"], i["hint"])])
+            writer.writerow(
+                [
+                    csv_cell(v)
+                    for v in (
+                        *head,
+                        i["edit_id"],
+                        i["severity"],
+                        i["item"],
+                        i["line"],
+                        i["message"],
+                        i["hint"],
+                    )
+                ]
+            )
     return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet programs read Spanish accents right

@@ -79,7 +79,9 @@ class RecordResult:
 class Report:
     records: list[RecordResult] = field(default_factory=list)
     seconds: float = 0.0
-    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): input not readable at all
+    unreadable: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (path, reason): input not readable at all
 
     @property
     def accepted(self) -> int:
@@ -91,8 +93,13 @@ class Report:
 
     def summary(self) -> dict[str, float | int]:
         """files = XML records examined (zip members count one each; a refused file counts one)."""
-        return {"files": len(self.records), "accepted": self.accepted, "rejected": self.rejected,
-                "warnings": sum(r.warnings for r in self.records), "seconds": round(self.seconds, 3)}
+        return {
+            "files": len(self.records),
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "warnings": sum(r.warnings for r in self.records),
+            "seconds": round(self.seconds, 3),
+        }
 
     def to_dict(self) -> dict[str, object]:
         return {"records": [asdict(r) for r in self.records], "summary": self.summary()}
@@ -114,8 +121,10 @@ def _result(source: str, isc: str | None, findings: Sequence[Finding], lang: str
 
 
 def _fatal(code: str, en: str, es: str, line: int | None = None, item: str | None = None) -> Finding:
-    hint = {"en": "Fix the file in the producing software and resubmit it.",
-            "es": "Corrija el archivo en el software que lo generó y vuelva a enviarlo."}
+    hint = {
+        "en": "Fix the file in the producing software and resubmit it.",
+        "es": "Corrija el archivo en el software que lo generó y vuelva a enviarlo.",
+    }
     return Finding(code, FATAL, item, line, {"en": en, "es": es}, hint)
 
 
@@ -155,22 +164,47 @@ def pick_version(values: dict[str, str], version: str | None = None) -> tuple[st
             by_date = version_for_date(d)
         except UnsupportedTargetDate as exc:
             item = _target_item(values)
-            findings.append(_fatal("MR-311", f"{item}: {exc}", f"{item}: la fecha objetivo {d.isoformat()} es anterior al "
-                                   "2023-10-01: no se admiten conjuntos de ítems anteriores a 1.18.11", item=item))
+            findings.append(
+                _fatal(
+                    "MR-311",
+                    f"{item}: {exc}",
+                    f"{item}: la fecha objetivo {d.isoformat()} es anterior al "
+                    "2023-10-01: no se admiten conjuntos de ítems anteriores a 1.18.11",
+                    item=item,
+                )
+            )
     expected = version or by_date
     if claimed and expected and claimed != expected:
-        why_en = f"the forced item set {version}" if version else f"the target date {target} ({_target_item(values)})"
-        why_es = f"el conjunto de ítems forzado {version}" if version else f"la fecha objetivo {target} ({_target_item(values)})"
+        why_en = (
+            f"the forced item set {version}"
+            if version
+            else f"the target date {target} ({_target_item(values)})"
+        )
+        why_es = (
+            f"el conjunto de ítems forzado {version}"
+            if version
+            else f"la fecha objetivo {target} ({_target_item(values)})"
+        )
         code = values.get("ITM_SET_VRSN_CD")
         want = get_catalog(expected).itm_set_vrsn_cd
-        findings.append(Finding(
-            "MR-310", FATAL, "ITM_SET_VRSN_CD", None,
-            {"en": f"ITM_SET_VRSN_CD {code} (item set {claimed}) does not match {why_en}, which requires item set {expected} "
-                   f"(ITM_SET_VRSN_CD {want})",
-             "es": f"ITM_SET_VRSN_CD {code} (conjunto {claimed}) no coincide con {why_es}, que requiere el conjunto {expected} "
-                   f"(ITM_SET_VRSN_CD {want})"},
-            {"en": f"Rebuild the record on item set {expected}, or correct the target date.",
-             "es": f"Vuelva a generar el registro con el conjunto {expected}, o corrija la fecha objetivo."}))
+        findings.append(
+            Finding(
+                "MR-310",
+                FATAL,
+                "ITM_SET_VRSN_CD",
+                None,
+                {
+                    "en": f"ITM_SET_VRSN_CD {code} (item set {claimed}) does not match {why_en}, which requires item set {expected} "
+                    f"(ITM_SET_VRSN_CD {want})",
+                    "es": f"ITM_SET_VRSN_CD {code} (conjunto {claimed}) no coincide con {why_es}, que requiere el conjunto {expected} "
+                    f"(ITM_SET_VRSN_CD {want})",
+                },
+                {
+                    "en": f"Rebuild the record on item set {expected}, or correct the target date.",
+                    "es": f"Vuelva a generar el registro con el conjunto {expected}, o corrija la fecha objetivo.",
+                },
+            )
+        )
     return version or claimed or by_date or DEFAULT_VERSION, findings
 
 
@@ -188,8 +222,9 @@ def _pick_values(root) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return out
 
 
-def validate_record(source: str, data: bytes, lang: str = "en", version: str | None = None,
-                    *, thorough: bool = False) -> RecordResult:
+def validate_record(
+    source: str, data: bytes, lang: str = "en", version: str | None = None, *, thorough: bool = False
+) -> RecordResult:
     """Validate one XML record. Never raises for bad input: every problem becomes a finding.
 
     `version=None` validates against the record's own item set (ITM_SET_VRSN_CD / target date).
@@ -211,8 +246,12 @@ def validate_record(source: str, data: bytes, lang: str = "en", version: str | N
         findings = version_findings + run_edits(values, check_format=False, version=version)
         if findings:
             lines = {e.tag: e.sourceline for e in root}
-            findings = [f if f.item is None else Finding(f.edit_id, f.severity, f.item, lines.get(f.item), f.message, f.hint)
-                        for f in findings]
+            findings = [
+                f
+                if f.item is None
+                else Finding(f.edit_id, f.severity, f.item, lines.get(f.item), f.message, f.hint)
+                for f in findings
+            ]
         return _result(source, values.get("ITM_SBST_CD") or derive_isc(values), findings, lang)
     flagged = {m.group(1) for e in gate.error_log if (m := _ELEMENT_IN_ERROR.search(e.message))}
     try:
@@ -253,21 +292,44 @@ def _structure(parsed: ParsedRecord, version: str) -> list[Finding]:
     findings: list[Finding] = []
     for item_id in parsed.tags:
         if item_id not in catalog.items:
-            findings.append(_fatal("MR-301", f"Unknown element <{item_id}>: not an item of item set {catalog.version}",
-                                   f"Elemento desconocido <{item_id}>: no es un ítem del conjunto {catalog.version}",
-                                   lines.get(item_id), item_id))
+            findings.append(
+                _fatal(
+                    "MR-301",
+                    f"Unknown element <{item_id}>: not an item of item set {catalog.version}",
+                    f"Elemento desconocido <{item_id}>: no es un ítem del conjunto {catalog.version}",
+                    lines.get(item_id),
+                    item_id,
+                )
+            )
     for item_id, item in catalog.items.items():
         if item.required and item_id not in parsed.values:
-            findings.append(_fatal("MR-302", f"Required control item {item_id} is missing",
-                                   f"Falta el elemento de control obligatorio {item_id}", None, item_id))
+            findings.append(
+                _fatal(
+                    "MR-302",
+                    f"Required control item {item_id} is missing",
+                    f"Falta el elemento de control obligatorio {item_id}",
+                    None,
+                    item_id,
+                )
+            )
     known = [t for t in parsed.tags if t in catalog.items]
     position = _positions(version)
     if any(position[a] > position[b] for a, b in zip(known, known[1:], strict=False)):
-        findings.append(_warning("MR-303", "Items are not in spec order (read in any order)",
-                                 "Los ítems no están en el orden de las especificaciones (se leen en cualquier orden)"))
+        findings.append(
+            _warning(
+                "MR-303",
+                "Items are not in spec order (read in any order)",
+                "Los ítems no están en el orden de las especificaciones (se leen en cualquier orden)",
+            )
+        )
     if parsed.case_fixed:
-        findings.append(_warning("MR-304", f"Item tags not in upper case were read as upper case: {', '.join(parsed.case_fixed[:5])}",
-                                 f"Etiquetas no en mayúsculas se leyeron en mayúsculas: {', '.join(parsed.case_fixed[:5])}"))
+        findings.append(
+            _warning(
+                "MR-304",
+                f"Item tags not in upper case were read as upper case: {', '.join(parsed.case_fixed[:5])}",
+                f"Etiquetas no en mayúsculas se leyeron en mayúsculas: {', '.join(parsed.case_fixed[:5])}",
+            )
+        )
     return findings
 
 
@@ -283,7 +345,9 @@ def _xsd_elements(version: str) -> dict[str, object]:
     return {e.name: e for e in content.iter_elements()}
 
 
-def _xsd_value_findings(parsed: ParsedRecord, flagged: set[str], found: list[Finding], version: str) -> list[Finding]:
+def _xsd_value_findings(
+    parsed: ParsedRecord, flagged: set[str], found: list[Finding], version: str
+) -> list[Finding]:
     """xmlschema, as the authority on item values, for every element libxml2 flagged: a value its
     XSD type refuses that no CMS format edit explained becomes MR-300."""
     explained = {f.item for f in found}
@@ -294,15 +358,30 @@ def _xsd_value_findings(parsed: ParsedRecord, flagged: set[str], found: list[Fin
         value = parsed.values.get(tag)
         if decl is None or value is None or decl.type.is_valid(value):  # type: ignore[attr-defined]
             continue
-        out.append(_fatal("MR-300", f"{tag}: value '{value}' is not valid for its XSD type",
-                          f"{tag}: el valor '{value}' no es válido para su tipo XSD", parsed.lines.get(tag), tag))
+        out.append(
+            _fatal(
+                "MR-300",
+                f"{tag}: value '{value}' is not valid for its XSD type",
+                f"{tag}: el valor '{value}' no es válido para su tipo XSD",
+                parsed.lines.get(tag),
+                tag,
+            )
+        )
     return out
 
 
 def _warning(code: str, en: str, es: str) -> Finding:
-    return Finding(code, WARNING, None, None, {"en": en, "es": es},
-                   {"en": "No action needed; consider fixing the producing software.",
-                    "es": "No requiere acción; considere corregir el software que lo generó."})
+    return Finding(
+        code,
+        WARNING,
+        None,
+        None,
+        {"en": en, "es": es},
+        {
+            "en": "No action needed; consider fixing the producing software.",
+            "es": "No requiere acción; considere corregir el software que lo generó.",
+        },
+    )
 
 
 def _canonical(parsed: ParsedRecord, version: str) -> bytes:
@@ -361,8 +440,12 @@ def _one(args: tuple[str, bytes | FileRejected, str, str | None]) -> RecordResul
 
 
 def validate_sources(
-    sources: Iterable[Source], lang: str = "en", *, on_record: ProgressHook | None = None,
-    workers: int = 1, version: str | None = None,
+    sources: Iterable[Source],
+    lang: str = "en",
+    *,
+    on_record: ProgressHook | None = None,
+    workers: int = 1,
+    version: str | None = None,
 ) -> list[RecordResult]:
     """Validate already-split sources; `workers` > 1 spreads records over processes (both cores)."""
     items = [(s, p, lang, version) for s, p in sources]
@@ -383,16 +466,33 @@ def validate_sources(
     return results
 
 
-def validate_bytes(name: str, data: bytes, lang: str = "en", *, on_record: ProgressHook | None = None,
-                   workers: int = 1, limits: Limits = DEFAULT_LIMITS, version: str | None = None) -> Report:
+def validate_bytes(
+    name: str,
+    data: bytes,
+    lang: str = "en",
+    *,
+    on_record: ProgressHook | None = None,
+    workers: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+    version: str | None = None,
+) -> Report:
     """Validate one uploaded file (xml or zip) held in memory: the web layer's entry point."""
     start = time.perf_counter()
-    records = validate_sources(iter_sources(name, data, limits), lang, on_record=on_record, workers=workers, version=version)
+    records = validate_sources(
+        iter_sources(name, data, limits), lang, on_record=on_record, workers=workers, version=version
+    )
     return Report(records=records, seconds=time.perf_counter() - start)
 
 
-def validate_paths(paths: Iterable[str | Path], lang: str = "en", *, on_record: ProgressHook | None = None,
-                   workers: int = 1, limits: Limits = DEFAULT_LIMITS, version: str | None = None) -> Report:
+def validate_paths(
+    paths: Iterable[str | Path],
+    lang: str = "en",
+    *,
+    on_record: ProgressHook | None = None,
+    workers: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+    version: str | None = None,
+) -> Report:
     """Validate files on disk. Paths that cannot be read at all go to `Report.unreadable` (exit code 2)."""
     start = time.perf_counter()
     report = Report()
@@ -401,9 +501,16 @@ def validate_paths(paths: Iterable[str | Path], lang: str = "en", *, on_record: 
         path = Path(raw)
         try:
             if path.stat().st_size > limits.max_upload_bytes:
-                sources.append((path.name, FileRejected(
-                    "MR-101", f"File is {path.stat().st_size:,} bytes; the upload limit is {limits.max_upload_bytes:,}",
-                    f"El archivo tiene {path.stat().st_size:,} bytes; el límite de carga es {limits.max_upload_bytes:,}")))
+                sources.append(
+                    (
+                        path.name,
+                        FileRejected(
+                            "MR-101",
+                            f"File is {path.stat().st_size:,} bytes; the upload limit is {limits.max_upload_bytes:,}",
+                            f"El archivo tiene {path.stat().st_size:,} bytes; el límite de carga es {limits.max_upload_bytes:,}",
+                        ),
+                    )
+                )
                 continue
             data = path.read_bytes()
         except OSError as exc:

@@ -15,9 +15,11 @@ from datetime import date
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
-        "due", help="list MDS records that are late, due or upcoming (RAI schedule)",
+        "due",
+        help="list MDS records that are late, due or upcoming (RAI schedule)",
         description="Compute the RAI schedule from stays, stay events and prior assessments. Exit 0; 2 when the "
-        "facility is unknown or the date is not YYYY-MM-DD.")
+        "facility is unknown or the date is not YYYY-MM-DD.",
+    )
     p.add_argument("--facility", metavar="CCN", help="facility CCN (default: every active facility)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="compute as of this day (default: today)")
     p.add_argument("--format", choices=("json", "text"), default="text")
@@ -50,7 +52,7 @@ async def _rows(ccn: str | None, today: date) -> list[dict] | None:
     from mds import schedule
     from mds.workflow_services import due_for_facility
 
-    query = Facility.select(Facility.id).where(Facility.active == True).order_by(Facility.id)  # noqa: E712
+    query = Facility.select(Facility.id).where(Facility.active == True).order_by(Facility.id)
     if ccn:
         query = query.where(Facility.ccn == ccn.strip().upper())
     facilities = await query
@@ -60,7 +62,16 @@ async def _rows(ccn: str | None, today: date) -> list[dict] | None:
     for facility in facilities:
         rows += schedule.to_json_rows(await due_for_facility(facility["id"], today))
     order = {"late": 0, "due": 1, "upcoming": 2}
-    return sorted(rows, key=lambda r: (order.get(r["state"], 3), -r["days_late"], r["window_end"], r["resident_id"], r["kind"]))
+    return sorted(
+        rows,
+        key=lambda r: (
+            order.get(r["state"], 3),
+            -r["days_late"],
+            r["window_end"],
+            r["resident_id"],
+            r["kind"],
+        ),
+    )
 
 
 def _text(rows: list[dict]) -> str:
@@ -68,8 +79,10 @@ def _text(rows: list[dict]) -> str:
         return "nothing late, due or upcoming\n"
     lines = [f"{'state':9} {'days':>4}  {'resident':>8} {'stay':>6}  {'kind':38} window"]
     for r in rows:
-        lines.append(f"{r['state']:9} {r['days_late']:>4}  {r['resident_id']:>8} {r['stay_id']:>6}  {r['kind']:38} "
-                     f"{r['window_start']} .. {r['window_end']}")
+        lines.append(
+            f"{r['state']:9} {r['days_late']:>4}  {r['resident_id']:>8} {r['stay_id']:>6}  {r['kind']:38} "
+            f"{r['window_start']} .. {r['window_end']}"
+        )
     counts = {s: sum(1 for r in rows if r["state"] == s) for s in ("late", "due", "upcoming")}
     lines.append(f"{counts['late']} late, {counts['due']} due, {counts['upcoming']} upcoming")
     return "\n".join(lines) + "\n"

@@ -35,15 +35,35 @@ START_ROLES = ("admin", "mds_coordinator", "nurse")
 EXPORT_ROLES = ("admin", "mds_coordinator")
 MAX_RESULT_BYTES = 2_000_000
 STATE_LABELS = {"upcoming": N_("Upcoming"), "due": N_("Due"), "late": N_("Late"), "done": N_("Done")}
-PHASE_LABELS = {"ard": N_("Set the ARD"), "complete": N_("Complete and sign"), "submit": N_("Submit to CMS"),
-                "submit_correction": N_("Submit the correction"), "done": N_("Done")}
-RECORD_STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Signed, not exported"), "exported": N_("Exported"),
-                       "submitted": N_("Submitted"), "accepted": N_("Accepted"), "rejected": N_("Rejected"), "draft": N_("Draft")}
-MISSING_LABELS = {"no_record": N_("No record started"), "not_signed": N_("Not signed"), "not_submitted": N_("Not submitted"),
-                  "rejected": N_("Rejected by CMS"), "awaiting_result": N_("Submitted, no result yet")}
-BLOCK_LABELS = {"not_found": N_("Not found in this facility."), "not_signed": N_("Not signed yet."),
-                "integrity": N_("Signed data changed after signing (integrity check failed): export blocked."),
-                "state": N_("This record cannot be exported in its current state.")}
+PHASE_LABELS = {
+    "ard": N_("Set the ARD"),
+    "complete": N_("Complete and sign"),
+    "submit": N_("Submit to CMS"),
+    "submit_correction": N_("Submit the correction"),
+    "done": N_("Done"),
+}
+RECORD_STATE_LABELS = {
+    "in_progress": N_("In progress"),
+    "completed": N_("Signed, not exported"),
+    "exported": N_("Exported"),
+    "submitted": N_("Submitted"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+    "draft": N_("Draft"),
+}
+MISSING_LABELS = {
+    "no_record": N_("No record started"),
+    "not_signed": N_("Not signed"),
+    "not_submitted": N_("Not submitted"),
+    "rejected": N_("Rejected by CMS"),
+    "awaiting_result": N_("Submitted, no result yet"),
+}
+BLOCK_LABELS = {
+    "not_found": N_("Not found in this facility."),
+    "not_signed": N_("Not signed yet."),
+    "integrity": N_("Signed data changed after signing (integrity check failed): export blocked."),
+    "state": N_("This record cannot be exported in its current state."),
+}
 
 
 def _today() -> date:
@@ -66,8 +86,13 @@ _deny = denied_as_not_found
 
 
 def _labels() -> dict[str, Any]:
-    return {"state_labels": STATE_LABELS, "phase_labels": PHASE_LABELS, "record_labels": RECORD_STATE_LABELS,
-            "missing_labels": MISSING_LABELS, "block_labels": BLOCK_LABELS}
+    return {
+        "state_labels": STATE_LABELS,
+        "phase_labels": PHASE_LABELS,
+        "record_labels": RECORD_STATE_LABELS,
+        "missing_labels": MISSING_LABELS,
+        "block_labels": BLOCK_LABELS,
+    }
 
 
 class WorkflowController(Controller):
@@ -78,7 +103,9 @@ class WorkflowController(Controller):
     # ------------------------------------------------------------ dashboard
 
     @get("/dashboard", media_type=MediaType.HTML)
-    async def dashboard(self, request: Request[Any, Any, Any], unit: str = "", coordinator: str = "") -> Template:
+    async def dashboard(
+        self, request: Request[Any, Any, Any], unit: str = "", coordinator: str = ""
+    ) -> Template:
         lang = locale_for(request)
         today = _today()
         data = await wf.load_facility(_facility_id(request))
@@ -87,12 +114,25 @@ class WorkflowController(Controller):
         if filters.unit not in {u["id"] for u in options["units"]}:
             filters = wf.Filters(None, filters.coordinator)
         board = wf.dashboard(data, today, filters, lang)
-        context = {"board": board, "filters": filters, "options": options, "today": today, "lang": lang, **_labels()}
+        context = {
+            "board": board,
+            "filters": filters,
+            "options": options,
+            "today": today,
+            "lang": lang,
+            **_labels(),
+        }
         return render(request, "mds/workflow/dashboard.html", context, fragment="mds/workflow/_board.html")
 
     @get("/dashboard/start", media_type=MediaType.HTML, opt={"roles": START_ROLES})
-    async def start_form(self, request: Request[Any, Any, Any], resident: str = "", stay: str = "", kind: str = "",
-                         ard: str = "") -> Template:
+    async def start_form(
+        self,
+        request: Request[Any, Any, Any],
+        resident: str = "",
+        stay: str = "",
+        kind: str = "",
+        ard: str = "",
+    ) -> Template:
         """The start form prefilled with the due record's RFA and ARD; it posts to the assessment start."""
         user = current_user(request)
         resident_id = _int(resident)
@@ -104,8 +144,16 @@ class WorkflowController(Controller):
 
         stays = await open_stays(row["id"])
         code = wf.KIND_RFA.get(kind, "")
-        context = {"resident": row, "stays": stays, "stay_id": _int(stay), "rfa": code, "ard": parse_date(ard) or _today(),
-                   "kind_label": wf.kind_label(kind, lang) if code else "", "choices": rfa_rules.rfa_choices(lang), "lang": lang}
+        context = {
+            "resident": row,
+            "stays": stays,
+            "stay_id": _int(stay),
+            "rfa": code,
+            "ard": parse_date(ard) or _today(),
+            "kind_label": wf.kind_label(kind, lang) if code else "",
+            "choices": rfa_rules.rfa_choices(lang),
+            "lang": lang,
+        }
         return Template("mds/workflow/start.html", context=context)
 
     @get("/missing", media_type=MediaType.HTML)
@@ -117,16 +165,34 @@ class WorkflowController(Controller):
         unit_id = _int(unit)
         if unit_id:
             rows = [r for r in rows if r["resident"]["unit_id"] == unit_id]
-        context = {"rows": rows, "today": today, "options": wf.filter_options(data), "unit": unit_id, "lang": lang, **_labels()}
-        return render(request, "mds/workflow/missing.html", context, fragment="mds/workflow/_missing_rows.html")
+        context = {
+            "rows": rows,
+            "today": today,
+            "options": wf.filter_options(data),
+            "unit": unit_id,
+            "lang": lang,
+            **_labels(),
+        }
+        return render(
+            request, "mds/workflow/missing.html", context, fragment="mds/workflow/_missing_rows.html"
+        )
 
     # ------------------------------------------------------------ export and tracking
 
     async def _exports_context(self, request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
         facility_id = _facility_id(request)
-        return {"exportable": await wf.exportable(facility_id), "batches": await wf.batches(facility_id),
-                "lang": locale_for(request), "outcome": None, "import_outcome": None, "errors": [], "selected": set(),
-                "member_name": wf.member_name, **_labels(), **extra}
+        return {
+            "exportable": await wf.exportable(facility_id),
+            "batches": await wf.batches(facility_id),
+            "lang": locale_for(request),
+            "outcome": None,
+            "import_outcome": None,
+            "errors": [],
+            "selected": set(),
+            "member_name": wf.member_name,
+            **_labels(),
+            **extra,
+        }
 
     @get("/exports", media_type=MediaType.HTML, opt={"roles": EXPORT_ROLES})
     async def exports(self, request: Request[Any, Any, Any]) -> Template:
@@ -138,16 +204,31 @@ class WorkflowController(Controller):
         picked = form.getall("assessment", []) if hasattr(form, "getall") else []
         ids = [i for i in (_int(p) for p in picked) if i is not None]
         if not ids:
-            context = await self._exports_context(request, errors=[N_("Select at least one signed assessment to export.")])
+            context = await self._exports_context(
+                request, errors=[N_("Select at least one signed assessment to export.")]
+            )
             return Template("mds/workflow/exports.html", context=context, status_code=422)
         user = current_user(request)
-        outcome = await wf.export_assessments(actor_of(request), user.id, _facility_id(request), ids, locale_for(request))
+        outcome = await wf.export_assessments(
+            actor_of(request), user.id, _facility_id(request), ids, locale_for(request)
+        )
         status = 200 if outcome.batch_id else 422
         if outcome.batch_id:
-            flash(request, gettext(locale_for(request), "Export ready: %(count)s record(s) in the zip.", count=str(len(outcome.exported))),
-                  "success")
-        context = await self._exports_context(request, outcome=outcome, selected=set(ids),
-                                              errors=[] if outcome.batch_id else [N_("No record could be exported; see the reasons below.")])
+            flash(
+                request,
+                gettext(
+                    locale_for(request),
+                    "Export ready: %(count)s record(s) in the zip.",
+                    count=str(len(outcome.exported)),
+                ),
+                "success",
+            )
+        context = await self._exports_context(
+            request,
+            outcome=outcome,
+            selected=set(ids),
+            errors=[] if outcome.batch_id else [N_("No record could be exported; see the reasons below.")],
+        )
         return Template("mds/workflow/exports.html", context=context, status_code=status)
 
     async def _batch_or_404(self, request: Request[Any, Any, Any], batch_id: int) -> dict[str, Any]:
@@ -159,27 +240,61 @@ class WorkflowController(Controller):
     @get("/exports/{batch_id:int}", media_type=MediaType.HTML, opt={"roles": EXPORT_ROLES})
     async def batch(self, request: Request[Any, Any, Any], batch_id: int) -> Template:
         batch = await self._batch_or_404(request, batch_id)
-        return Template("mds/workflow/batch.html", context={"batch": batch, "records": await wf.batch_records(batch_id),
-                                                            "errors": [], "lang": locale_for(request), **_labels()})
+        return Template(
+            "mds/workflow/batch.html",
+            context={
+                "batch": batch,
+                "records": await wf.batch_records(batch_id),
+                "errors": [],
+                "lang": locale_for(request),
+                **_labels(),
+            },
+        )
 
     @get("/exports/{batch_id:int}/download", opt={"roles": EXPORT_ROLES})
     async def download(self, request: Request[Any, Any, Any], batch_id: int) -> Response[bytes]:
         batch = await self._batch_or_404(request, batch_id)
         async with write_transaction():
-            await audit.record(actor_of(request), "export", "mds_export_download", batch_id, facility_id=batch["facility"],
-                               after={"file": batch["filename"], "sha256": batch["zip_sha256"]})
-        return Response(content=bytes(batch["zip_data"] or b""), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{batch["filename"]}"', "Cache-Control": "no-store"})
+            await audit.record(
+                actor_of(request),
+                "export",
+                "mds_export_download",
+                batch_id,
+                facility_id=batch["facility"],
+                after={"file": batch["filename"], "sha256": batch["zip_sha256"]},
+            )
+        return Response(
+            content=bytes(batch["zip_data"] or b""),
+            media_type="application/zip",
+            headers={
+                "Content-Disposition": f'attachment; filename="{batch["filename"]}"',
+                "Cache-Control": "no-store",
+            },
+        )
 
     @post("/exports/{batch_id:int}/submitted", opt={"roles": EXPORT_ROLES}, status_code=303)
-    async def submitted(self, request: Request[Any, Any, Any], batch_id: int) -> Template | Redirect | ClientRedirect:
+    async def submitted(
+        self, request: Request[Any, Any, Any], batch_id: int
+    ) -> Template | Redirect | ClientRedirect:
         batch = await self._batch_or_404(request, batch_id)
         lang = locale_for(request)
         refused = await wf.mark_submitted(actor_of(request), current_user(request).id, batch)
         if refused:
-            errors = [f"#{assessment_id}: {messages.get(lang, messages['en'])}" for assessment_id, messages in refused]
-            return Template("mds/workflow/batch.html", status_code=409, context={
-                "batch": batch, "records": await wf.batch_records(batch_id), "errors": errors, "lang": lang, **_labels()})
+            errors = [
+                f"#{assessment_id}: {messages.get(lang, messages['en'])}"
+                for assessment_id, messages in refused
+            ]
+            return Template(
+                "mds/workflow/batch.html",
+                status_code=409,
+                context={
+                    "batch": batch,
+                    "records": await wf.batch_records(batch_id),
+                    "errors": errors,
+                    "lang": lang,
+                    **_labels(),
+                },
+            )
         flash(request, gettext(lang, "Batch marked as submitted to CMS."), "success")
         path = f"/mds/exports/{batch_id}"
         return redirect_after_post(request, path)
@@ -206,8 +321,14 @@ class WorkflowController(Controller):
             except UnicodeDecodeError:
                 errors.append(N_("The result file is not UTF-8 text."))
         if errors:
-            return Template("mds/workflow/exports.html", context=await self._exports_context(request, errors=errors), status_code=422)
-        outcome = await wf.import_results(actor_of(request), current_user(request).id, _facility_id(request), text, filename)
+            return Template(
+                "mds/workflow/exports.html",
+                context=await self._exports_context(request, errors=errors),
+                status_code=422,
+            )
+        outcome = await wf.import_results(
+            actor_of(request), current_user(request).id, _facility_id(request), text, filename
+        )
         status = 422 if outcome.errors and not outcome.applied else 200
         context = await self._exports_context(request, import_outcome=outcome)
         context["import_messages"] = [(e.line, e.message.get(lang, e.message["en"])) for e in outcome.errors]
@@ -215,7 +336,9 @@ class WorkflowController(Controller):
 
 
 ROUTE_HANDLERS = [WorkflowController]
-NAV = [NavItem("/mds/dashboard", "MDS dashboard", DASHBOARD_ROLES, 20),
-       NavItem("/mds/exports", "MDS export", EXPORT_ROLES, 21)]
+NAV = [
+    NavItem("/mds/dashboard", "MDS dashboard", DASHBOARD_ROLES, 20),
+    NavItem("/mds/exports", "MDS export", EXPORT_ROLES, 21),
+]
 
 __all__ = ["NAV", "ROUTE_HANDLERS", "WorkflowController", "submission"]

@@ -38,10 +38,19 @@ EVENT_KINDS = {
 }
 # The RFA (A0310A-B-F-H, mds.rfa.Rfa.code) a coordinator starts for each schedule kind.
 KIND_RFA = {
-    "admission": "01-99-99-0", "quarterly": "02-99-99-0", "annual": "03-99-99-0", "significant_change": "04-99-99-0",
-    "significant_correction_comprehensive": "05-99-99-0", "significant_correction_quarterly": "06-99-99-0",
-    "pps_5day": "99-01-99-0", "ipa": "99-08-99-0", "discharge_rna": "99-99-10-0", "discharge_ra": "99-99-11-0",
-    "pps_discharge": "99-99-99-1", "entry": "99-99-01-0", "death": "99-99-12-0",
+    "admission": "01-99-99-0",
+    "quarterly": "02-99-99-0",
+    "annual": "03-99-99-0",
+    "significant_change": "04-99-99-0",
+    "significant_correction_comprehensive": "05-99-99-0",
+    "significant_correction_quarterly": "06-99-99-0",
+    "pps_5day": "99-01-99-0",
+    "ipa": "99-08-99-0",
+    "discharge_rna": "99-99-10-0",
+    "discharge_ra": "99-99-11-0",
+    "pps_discharge": "99-99-99-1",
+    "entry": "99-99-01-0",
+    "death": "99-99-12-0",
 }
 PIPELINE = ("in_progress", "signed_not_exported", "exported_not_accepted")
 EXPORTABLE_STATES = ("completed", "exported", "rejected")  # submission.transition(state, "export") is allowed
@@ -77,38 +86,86 @@ async def load_facility(facility_id: int) -> FacilityData:
 
 
 async def _load_facility(facility_id: int) -> FacilityData:
-    stays = await Stay.select(Stay.id, Stay.resident, Stay.admission_date, Stay.payer, Stay.status).where(
-        (Stay.facility == facility_id) & (Stay.active == True)).order_by(Stay.id)  # noqa: E712
+    stays = (
+        await Stay.select(Stay.id, Stay.resident, Stay.admission_date, Stay.payer, Stay.status)
+        .where((Stay.facility == facility_id) & (Stay.active == True))
+        .order_by(Stay.id)
+    )
     stay_ids = [s["id"] for s in stays]
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if stay_ids:
-        for ev in await StayEvent.select(StayEvent.stay, StayEvent.kind, StayEvent.event_date).where(
-                StayEvent.stay.is_in(stay_ids) & (StayEvent.active == True)).order_by(StayEvent.event_date).order_by(StayEvent.id):  # noqa: E712
+        for ev in (
+            await StayEvent.select(StayEvent.stay, StayEvent.kind, StayEvent.event_date)
+            .where(StayEvent.stay.is_in(stay_ids) & (StayEvent.active == True))
+            .order_by(StayEvent.event_date)
+            .order_by(StayEvent.id)
+        ):
             events[ev["stay"]].append(ev)
-    residents = {r["id"]: r for r in await Resident.select(
-        Resident.id, Resident.first_name, Resident.last_name, Resident.unit, Resident.room, Resident.status).where(
-        (Resident.facility == facility_id) & (Resident.active == True))}  # noqa: E712
-    assessments = list(await Assessment.select(
-        Assessment.id, Assessment.resident, Assessment.stay, Assessment.a0310a, Assessment.a0310b, Assessment.a0310e,
-        Assessment.a0310f, Assessment.a0310g, Assessment.a0310h, Assessment.isc, Assessment.kind, Assessment.ard,
-        Assessment.status, Assessment.submission_state, Assessment.a0050, Assessment.x0800, Assessment.z0500b,
-        Assessment.created_by, Assessment.updated_at,
-    ).where((Assessment.facility == facility_id) & (Assessment.active == True)).order_by(Assessment.ard))  # noqa: E712
+    residents = {
+        r["id"]: r
+        for r in await Resident.select(
+            Resident.id,
+            Resident.first_name,
+            Resident.last_name,
+            Resident.unit,
+            Resident.room,
+            Resident.status,
+        ).where((Resident.facility == facility_id) & (Resident.active == True))
+    }
+    assessments = list(
+        await Assessment.select(
+            Assessment.id,
+            Assessment.resident,
+            Assessment.stay,
+            Assessment.a0310a,
+            Assessment.a0310b,
+            Assessment.a0310e,
+            Assessment.a0310f,
+            Assessment.a0310g,
+            Assessment.a0310h,
+            Assessment.isc,
+            Assessment.kind,
+            Assessment.ard,
+            Assessment.status,
+            Assessment.submission_state,
+            Assessment.a0050,
+            Assessment.x0800,
+            Assessment.z0500b,
+            Assessment.created_by,
+            Assessment.updated_at,
+        )
+        .where((Assessment.facility == facility_id) & (Assessment.active == True))
+        .order_by(Assessment.ard)
+    )
     ids = [a["id"] for a in assessments]
     v_dates: dict[int, tuple[date | None, date | None]] = {}
     exports: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if ids:
         v_dates = await assessment_services.care_plan_dates(ids)
-        for rec in await ExportRecord.select(
-                ExportRecord.id, ExportRecord.assessment, ExportRecord.state, ExportRecord.error_ids, ExportRecord.x0800,
-                ExportRecord.batch, ExportRecord.batch.submitted_at.as_alias("submitted_at"), ExportRecord.result_at,
-                ExportRecord.created_at).where(
-                (ExportRecord.facility == facility_id) & (ExportRecord.active == True)).order_by(ExportRecord.id):  # noqa: E712
+        for rec in (
+            await ExportRecord.select(
+                ExportRecord.id,
+                ExportRecord.assessment,
+                ExportRecord.state,
+                ExportRecord.error_ids,
+                ExportRecord.x0800,
+                ExportRecord.batch,
+                ExportRecord.batch.submitted_at.as_alias("submitted_at"),
+                ExportRecord.result_at,
+                ExportRecord.created_at,
+            )
+            .where((ExportRecord.facility == facility_id) & (ExportRecord.active == True))
+            .order_by(ExportRecord.id)
+        ):
             exports[rec["assessment"]].append(rec)
-    units = {u["id"]: u["name"] for u in await Unit.select(Unit.id, Unit.name).where(Unit.facility == facility_id)}
+    units = {
+        u["id"]: u["name"] for u in await Unit.select(Unit.id, Unit.name).where(Unit.facility == facility_id)
+    }
     user_ids = {a["created_by"] for a in assessments}
     users = await assessment_services.user_names(user_ids)
-    return FacilityData(list(stays), dict(events), residents, assessments, v_dates, dict(exports), units, users)
+    return FacilityData(
+        list(stays), dict(events), residents, assessments, v_dates, dict(exports), units, users
+    )
 
 
 def _as_date(value: Any) -> date | None:
@@ -120,17 +177,28 @@ def _as_date(value: Any) -> date | None:
 def schedule_stay(stay: dict[str, Any], events: Sequence[dict[str, Any]]) -> schedule.Stay:
     """facility.tables Stay + StayEvents → mds.schedule.Stay. A Medicare Part A payer opens a Part A
     stay on the admission date (its end is not recorded yet, so no PPS discharge is expected)."""
-    moves = tuple(schedule.StayEvent(EVENT_KINDS[e["kind"]], e["event_date"]) for e in events if e["kind"] in EVENT_KINDS)
+    moves = tuple(
+        schedule.StayEvent(EVENT_KINDS[e["kind"]], e["event_date"])
+        for e in events
+        if e["kind"] in EVENT_KINDS
+    )
     part_a = (schedule.PartAStay(stay["admission_date"]),) if stay.get("payer") == "medicare_a" else ()
     return schedule.Stay(stay["resident"], stay["id"], stay["admission_date"], moves, part_a)
 
 
-def schedule_assessment(row: dict[str, Any], v_dates: tuple[date | None, date | None] | None,
-                        exports: Sequence[dict[str, Any]]) -> schedule.Assessment:
+def schedule_assessment(
+    row: dict[str, Any], v_dates: tuple[date | None, date | None] | None, exports: Sequence[dict[str, Any]]
+) -> schedule.Assessment:
     """An Assessment row as the schedule sees it. An accepted record later reopened by a correction stays
     "accepted" for the schedule (the requirement was met); the correction is tracked on its own."""
-    rfa = rfa_rules.Rfa(a=row["a0310a"], b=row["a0310b"], f=row["a0310f"], h=row["a0310h"],
-                        e=row["a0310e"] or None, g=row["a0310g"] or None)
+    rfa = rfa_rules.Rfa(
+        a=row["a0310a"],
+        b=row["a0310b"],
+        f=row["a0310f"],
+        h=row["a0310h"],
+        e=row["a0310e"] or None,
+        g=row["a0310g"] or None,
+    )
     ever_accepted = any(e["state"] == "accepted" for e in exports)
     state = row["submission_state"]
     corrections: tuple[schedule.Correction, ...] = ()
@@ -140,10 +208,24 @@ def schedule_assessment(row: dict[str, Any], v_dates: tuple[date | None, date | 
         x1100e = row["z0500b"] if row["status"] == "completed" else None
         corrections = (schedule.Correction("2", x1100e, state),)
         state = "accepted" if ever_accepted else state
-    submitted = [_as_date(e["submitted_at"]) or _as_date(e["result_at"]) for e in exports if e["state"] in ("submitted", "accepted")]
+    submitted = [
+        _as_date(e["submitted_at"]) or _as_date(e["result_at"])
+        for e in exports
+        if e["state"] in ("submitted", "accepted")
+    ]
     b2, c2 = v_dates or (None, None)
-    return schedule.Assessment(row["id"], rfa, row["ard"], row["ard"], row["z0500b"], b2, c2, state,
-                               min((d for d in submitted if d), default=None), corrections)
+    return schedule.Assessment(
+        row["id"],
+        rfa,
+        row["ard"],
+        row["ard"],
+        row["z0500b"],
+        b2,
+        c2,
+        state,
+        min((d for d in submitted if d), default=None),
+        corrections,
+    )
 
 
 def due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
@@ -158,11 +240,17 @@ def due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
 def _due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
     by_stay: dict[int, list[schedule.Assessment]] = defaultdict(list)
     for row in data.assessments:
-        by_stay[row["stay"]].append(schedule_assessment(row, data.v_dates.get(row["id"]), data.exports.get(row["id"], [])))
+        by_stay[row["stay"]].append(
+            schedule_assessment(row, data.v_dates.get(row["id"]), data.exports.get(row["id"], []))
+        )
     items: list[schedule.DueItem] = []
     for stay in data.stays:
         try:
-            items += _due_of_stay(schedule_stay(stay, data.events.get(stay["id"], [])), tuple(by_stay.get(stay["id"], [])), today)
+            items += _due_of_stay(
+                schedule_stay(stay, data.events.get(stay["id"], [])),
+                tuple(by_stay.get(stay["id"], [])),
+                today,
+            )
         except ValueError:
             continue
     return items
@@ -171,7 +259,9 @@ def _due_items(data: FacilityData, today: date) -> list[schedule.DueItem]:
 # schedule.compute_due is pure and its inputs are frozen: after a write only the stays whose records changed are
 # scheduled again (a facility with years of history has ~100 stays of ~20 records each).
 @lru_cache(maxsize=50_000)
-def _due_of_stay(stay: schedule.Stay, records: tuple[schedule.Assessment, ...], today: date) -> tuple[schedule.DueItem, ...]:
+def _due_of_stay(
+    stay: schedule.Stay, records: tuple[schedule.Assessment, ...], today: date
+) -> tuple[schedule.DueItem, ...]:
     return tuple(schedule.compute_due(stay, list(records), today))
 
 
@@ -197,9 +287,20 @@ def _coordinators(data: FacilityData) -> dict[int, int]:
 
 
 def _resident_view(data: FacilityData, resident_id: int) -> dict[str, Any]:
-    r = data.residents.get(resident_id) or {"id": resident_id, "first_name": "?", "last_name": "?", "unit": None, "room": ""}
-    return {"id": resident_id, "name": f"{r['last_name']}, {r['first_name']}", "room": r.get("room", ""),
-            "unit": data.units.get(r.get("unit") or 0, ""), "unit_id": r.get("unit")}
+    r = data.residents.get(resident_id) or {
+        "id": resident_id,
+        "first_name": "?",
+        "last_name": "?",
+        "unit": None,
+        "room": "",
+    }
+    return {
+        "id": resident_id,
+        "name": f"{r['last_name']}, {r['first_name']}",
+        "room": r.get("room", ""),
+        "unit": data.units.get(r.get("unit") or 0, ""),
+        "unit_id": r.get("unit"),
+    }
 
 
 def dashboard(data: FacilityData, today: date, filters: Filters, lang: str = "en") -> dict[str, Any]:
@@ -222,9 +323,13 @@ def dashboard(data: FacilityData, today: date, filters: Filters, lang: str = "en
     summary = schedule.summarize(items, today)
 
     def due_row(i: schedule.DueItem) -> dict[str, Any]:
-        return {"item": i, "resident": _resident_view(data, i.resident_id), "kind_label": kind_label(i.kind, lang),
-                "start": _start_params(i, today) if i.assessment_id is None else None,
-                "assessment": by_id.get(i.assessment_id)}
+        return {
+            "item": i,
+            "resident": _resident_view(data, i.resident_id),
+            "kind_label": kind_label(i.kind, lang),
+            "start": _start_params(i, today) if i.assessment_id is None else None,
+            "assessment": by_id.get(i.assessment_id),
+        }
 
     pipeline: dict[str, list[dict[str, Any]]] = {k: [] for k in PIPELINE}
     for row in data.assessments:
@@ -232,16 +337,28 @@ def dashboard(data: FacilityData, today: date, filters: Filters, lang: str = "en
         if bucket is None or not keep(row["resident"], row["id"]):
             continue
         exports = data.exports.get(row["id"], [])
-        pipeline[bucket].append({
-            "a": row, "resident": _resident_view(data, row["resident"]), "kind_label": kind_label(row["kind"], lang),
-            "coordinator": data.users.get(row["created_by"], ""), "error_ids": exports[-1]["error_ids"] if exports else "",
-        })
+        pipeline[bucket].append(
+            {
+                "a": row,
+                "resident": _resident_view(data, row["resident"]),
+                "kind_label": kind_label(row["kind"], lang),
+                "coordinator": data.users.get(row["created_by"], ""),
+                "error_ids": exports[-1]["error_ids"] if exports else "",
+            }
+        )
     for rows in pipeline.values():
         rows.sort(key=lambda r: (r["a"]["ard"], r["a"]["id"]))
-    counts = {"late": summary["counts"]["late"], "due_this_week": summary["counts"]["due_this_week"],
-              **{k: len(v) for k, v in pipeline.items()}}
-    return {"late": [due_row(i) for i in summary["late"]], "due_this_week": [due_row(i) for i in summary["due_this_week"]],
-            **pipeline, "counts": counts}
+    counts = {
+        "late": summary["counts"]["late"],
+        "due_this_week": summary["counts"]["due_this_week"],
+        **{k: len(v) for k, v in pipeline.items()},
+    }
+    return {
+        "late": [due_row(i) for i in summary["late"]],
+        "due_this_week": [due_row(i) for i in summary["due_this_week"]],
+        **pipeline,
+        "counts": counts,
+    }
 
 
 def pipeline_bucket(row: dict[str, Any]) -> str | None:
@@ -262,23 +379,42 @@ def _start_params(item: schedule.DueItem, today: date) -> dict[str, Any] | None:
         return None
     target = item.ard_target or item.window_start
     if item.phase == "ard":
-        ard = max(item.window_start, min(today, item.window_end)) if today >= item.window_start else item.window_start
+        ard = (
+            max(item.window_start, min(today, item.window_end))
+            if today >= item.window_start
+            else item.window_start
+        )
         if item.state == "late":
             ard = today
     else:
         ard = target  # tracking and discharge records: the event date (-9017 target date)
-    return {"resident": item.resident_id, "stay": item.stay_id, "kind": item.kind, "rfa": code, "ard": ard.isoformat()}
+    return {
+        "resident": item.resident_id,
+        "stay": item.stay_id,
+        "kind": item.kind,
+        "rfa": code,
+        "ard": ard.isoformat(),
+    }
 
 
 def filter_options(data: FacilityData) -> dict[str, Any]:
-    return {"units": sorted(({"id": k, "name": v} for k, v in data.units.items()), key=lambda u: u["name"]),
-            "coordinators": sorted(({"id": k, "name": v} for k, v in data.users.items()), key=lambda u: u["name"])}
+    return {
+        "units": sorted(({"id": k, "name": v} for k, v in data.units.items()), key=lambda u: u["name"]),
+        "coordinators": sorted(
+            ({"id": k, "name": v} for k, v in data.users.items()), key=lambda u: u["name"]
+        ),
+    }
 
 
 # ---------------------------------------------------------------- missing assessments (CASPER-like)
 
 
-MISSING_REASONS = {"ard": "no_record", "complete": "not_signed", "submit": "not_submitted", "submit_correction": "not_submitted"}
+MISSING_REASONS = {
+    "ard": "no_record",
+    "complete": "not_signed",
+    "submit": "not_submitted",
+    "submit_correction": "not_submitted",
+}
 
 
 def missing_report(data: FacilityData, today: date, lang: str = "en") -> list[dict[str, Any]]:
@@ -295,9 +431,16 @@ def missing_report(data: FacilityData, today: date, lang: str = "en") -> list[di
             reason = "awaiting_result"
         else:
             continue
-        out.append({"item": i, "reason": reason, "resident": _resident_view(data, i.resident_id),
-                    "kind_label": kind_label(i.kind, lang), "assessment": by_id.get(i.assessment_id),
-                    "start": _start_params(i, today) if i.assessment_id is None else None})
+        out.append(
+            {
+                "item": i,
+                "reason": reason,
+                "resident": _resident_view(data, i.resident_id),
+                "kind_label": kind_label(i.kind, lang),
+                "assessment": by_id.get(i.assessment_id),
+                "start": _start_params(i, today) if i.assessment_id is None else None,
+            }
+        )
     return sorted(out, key=lambda r: (r["item"].window_end, r["resident"]["name"]))
 
 
@@ -309,7 +452,9 @@ class ExportOutcome:
     batch_id: int | None = None
     exported: list[dict[str, Any]] = field(default_factory=list)
     excluded: list[dict[str, Any]] = field(default_factory=list)  # fatal edits: {"a": row, "issues": [...]}
-    blocked: list[dict[str, Any]] = field(default_factory=list)   # integrity / state: {"a": row, "reason": text}
+    blocked: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # integrity / state: {"a": row, "reason": text}
 
 
 def member_name(row: dict[str, Any]) -> str:
@@ -319,13 +464,30 @@ def member_name(row: dict[str, Any]) -> str:
 
 async def exportable(facility_id: int) -> list[dict[str, Any]]:
     """Signed records that may be (re-)exported: signed not exported, exported, or rejected."""
-    rows = await Assessment.select(
-        Assessment.id, Assessment.resident, Assessment.resident.first_name.as_alias("first_name"),
-        Assessment.resident.last_name.as_alias("last_name"), Assessment.kind, Assessment.ard, Assessment.isc,
-        Assessment.status, Assessment.submission_state, Assessment.x0800, Assessment.a0050, Assessment.z0500b,
-    ).where((Assessment.facility == facility_id) & (Assessment.active == True)  # noqa: E712
-            & Assessment.status.is_in(["completed", "inactivated"]) & Assessment.submission_state.is_in(list(EXPORTABLE_STATES))
-            ).order_by(Assessment.z0500b).order_by(Assessment.id)
+    rows = (
+        await Assessment.select(
+            Assessment.id,
+            Assessment.resident,
+            Assessment.resident.first_name.as_alias("first_name"),
+            Assessment.resident.last_name.as_alias("last_name"),
+            Assessment.kind,
+            Assessment.ard,
+            Assessment.isc,
+            Assessment.status,
+            Assessment.submission_state,
+            Assessment.x0800,
+            Assessment.a0050,
+            Assessment.z0500b,
+        )
+        .where(
+            (Assessment.facility == facility_id)
+            & (Assessment.active == True)
+            & Assessment.status.is_in(["completed", "inactivated"])
+            & Assessment.submission_state.is_in(list(EXPORTABLE_STATES))
+        )
+        .order_by(Assessment.z0500b)
+        .order_by(Assessment.id)
+    )
     return list(rows)
 
 
@@ -335,18 +497,28 @@ def _validate(records: list[tuple[str, dict[str, str]]], lang: str) -> list[Any]
 
     # Each record is laid out on its own item set (a 2024 record stays 1.18.11 for life); the validator takes the
     # set from the record and reports a code that does not match the target date (MR-310).
-    return [validate_record(name, export_assessment(values, version=version_of(values)), lang) for name, values in records]
+    return [
+        validate_record(name, export_assessment(values, version=version_of(values)), lang)
+        for name, values in records
+    ]
 
 
-async def export_assessments(actor: audit.Actor, user_id: int, facility_id: int, ids: Iterable[int],
-                             lang: str = "en") -> ExportOutcome:
+async def export_assessments(
+    actor: audit.Actor, user_id: int, facility_id: int, ids: Iterable[int], lang: str = "en"
+) -> ExportOutcome:
     """Validate each selected signed record with the MDS XML pipeline; integrity failures and records in
     a state that cannot be exported are blocked, fatal records excluded (listed with their edits); the
     rest go into one zip, tracked per record and audited ("export"). Nothing is written when no record
     passes."""
     wanted = sorted({int(i) for i in ids})
-    rows = {r["id"]: r for r in await Assessment.select().where(
-        Assessment.id.is_in(wanted or [0]) & (Assessment.facility == facility_id) & (Assessment.active == True))}  # noqa: E712
+    rows = {
+        r["id"]: r
+        for r in await Assessment.select().where(
+            Assessment.id.is_in(wanted or [0])
+            & (Assessment.facility == facility_id)
+            & (Assessment.active == True)
+        )
+    }
     outcome = ExportOutcome()
     candidates: list[tuple[dict[str, Any], str, dict[str, str]]] = []
     for assessment_id in wanted:
@@ -366,10 +538,14 @@ async def export_assessments(actor: audit.Actor, user_id: int, facility_id: int,
         if problems:
             outcome.blocked.append({"a": row, "reason": "integrity", "problems": problems})
             continue
-        candidates.append((row, member_name(row), await assessment_services.assessment_answers(assessment_id)))
+        candidates.append(
+            (row, member_name(row), await assessment_services.assessment_answers(assessment_id))
+        )
     if not candidates:
         return outcome
-    results = await anyio.to_thread.run_sync(_validate, [(name, values) for _, name, values in candidates], lang)
+    results = await anyio.to_thread.run_sync(
+        _validate, [(name, values) for _, name, values in candidates], lang
+    )
     passed = []
     for (row, name, values), result in zip(candidates, results, strict=True):
         if result.status == "accepted":
@@ -380,37 +556,78 @@ async def export_assessments(actor: audit.Actor, user_id: int, facility_id: int,
         return outcome
     from mds.xmlio import export_batch
 
-    data = await anyio.to_thread.run_sync(partial(export_batch, version=None), [(name, values) for _, name, values in passed])
+    data = await anyio.to_thread.run_sync(
+        partial(export_batch, version=None), [(name, values) for _, name, values in passed]
+    )
     now = datetime.now(UTC)
-    ccn = (await Facility.select(Facility.ccn).where(Facility.id == facility_id).first() or {"ccn": "000000"})["ccn"]
+    ccn = (
+        await Facility.select(Facility.ccn).where(Facility.id == facility_id).first() or {"ccn": "000000"}
+    )["ccn"]
     async with write_transaction():
-        batch = ExportBatch(facility=facility_id, created_by=user_id, filename=f"mds_{ccn}_{now:%Y%m%d_%H%M%S}.zip",
-                            record_count=len(passed), excluded_count=len(outcome.excluded),
-                            zip_sha256=hashlib.sha256(data).hexdigest(), zip_data=data)
+        batch = ExportBatch(
+            facility=facility_id,
+            created_by=user_id,
+            filename=f"mds_{ccn}_{now:%Y%m%d_%H%M%S}.zip",
+            record_count=len(passed),
+            excluded_count=len(outcome.excluded),
+            zip_sha256=hashlib.sha256(data).hexdigest(),
+            zip_data=data,
+        )
         await batch.save()
         for row, name, _ in passed:
-            await ExportRecord(batch=batch.id, assessment=row["id"], facility=facility_id, member=name, a0050=row["a0050"],
-                               x0800=row["x0800"], content_hash=row["content_hash"], updated_by=user_id).save()
-            await Assessment.update({Assessment.submission_state: submission.transition(row["submission_state"], "export")}).where(
-                Assessment.id == row["id"])
+            await ExportRecord(
+                batch=batch.id,
+                assessment=row["id"],
+                facility=facility_id,
+                member=name,
+                a0050=row["a0050"],
+                x0800=row["x0800"],
+                content_hash=row["content_hash"],
+                updated_by=user_id,
+            ).save()
+            await Assessment.update(
+                {Assessment.submission_state: submission.transition(row["submission_state"], "export")}
+            ).where(Assessment.id == row["id"])
             outcome.exported.append(row)
-        await audit.record(actor, "export", "mds_export_batch", batch.id, facility_id=facility_id, after={
-            "file": batch.filename, "sha256": batch.zip_sha256, "records": [r["id"] for r, _, _ in passed],
-            "excluded": [e["a"]["id"] for e in outcome.excluded], "blocked": [b["a"]["id"] for b in outcome.blocked]})
+        await audit.record(
+            actor,
+            "export",
+            "mds_export_batch",
+            batch.id,
+            facility_id=facility_id,
+            after={
+                "file": batch.filename,
+                "sha256": batch.zip_sha256,
+                "records": [r["id"] for r, _, _ in passed],
+                "excluded": [e["a"]["id"] for e in outcome.excluded],
+                "blocked": [b["a"]["id"] for b in outcome.blocked],
+            },
+        )
     outcome.batch_id = int(batch.id)
     return outcome
 
 
 async def batches(facility_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    rows = await ExportBatch.select(
-        ExportBatch.id, ExportBatch.filename, ExportBatch.record_count, ExportBatch.excluded_count, ExportBatch.submitted_at,
-        ExportBatch.created_at, ExportBatch.zip_sha256, ExportBatch.created_by.display_name.as_alias("by"),
-    ).where((ExportBatch.facility == facility_id) & (ExportBatch.active == True)).order_by(  # noqa: E712
-        ExportBatch.id, ascending=False).limit(limit)
+    rows = (
+        await ExportBatch.select(
+            ExportBatch.id,
+            ExportBatch.filename,
+            ExportBatch.record_count,
+            ExportBatch.excluded_count,
+            ExportBatch.submitted_at,
+            ExportBatch.created_at,
+            ExportBatch.zip_sha256,
+            ExportBatch.created_by.display_name.as_alias("by"),
+        )
+        .where((ExportBatch.facility == facility_id) & (ExportBatch.active == True))
+        .order_by(ExportBatch.id, ascending=False)
+        .limit(limit)
+    )
     if rows:
         states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for rec in await ExportRecord.select(ExportRecord.batch, ExportRecord.state).where(
-                ExportRecord.batch.is_in([r["id"] for r in rows])):
+            ExportRecord.batch.is_in([r["id"] for r in rows])
+        ):
             states[rec["batch"]][rec["state"]] += 1
         for row in rows:
             row["states"] = dict(states.get(row["id"], {}))
@@ -418,35 +635,61 @@ async def batches(facility_id: int, limit: int = 20) -> list[dict[str, Any]]:
 
 
 async def get_batch(facility_ids: Sequence[int], batch_id: int) -> dict[str, Any] | None:
-    row = await ExportBatch.select().where((ExportBatch.id == batch_id) & (ExportBatch.active == True)).first()  # noqa: E712
+    row = (
+        await ExportBatch.select().where((ExportBatch.id == batch_id) & (ExportBatch.active == True)).first()
+    )
     if row is None or row["facility"] not in facility_ids:
         return None
     return row
 
 
 async def batch_records(batch_id: int) -> list[dict[str, Any]]:
-    return list(await ExportRecord.select(
-        *ExportRecord.all_columns(), ExportRecord.assessment.kind.as_alias("kind"), ExportRecord.assessment.ard.as_alias("ard"),
-        ExportRecord.assessment.resident.last_name.as_alias("last_name"),
-        ExportRecord.assessment.resident.first_name.as_alias("first_name"),
-        ExportRecord.assessment.resident.id.as_alias("resident_id"),
-    ).where(ExportRecord.batch == batch_id).order_by(ExportRecord.id))
+    return list(
+        await ExportRecord.select(
+            *ExportRecord.all_columns(),
+            ExportRecord.assessment.kind.as_alias("kind"),
+            ExportRecord.assessment.ard.as_alias("ard"),
+            ExportRecord.assessment.resident.last_name.as_alias("last_name"),
+            ExportRecord.assessment.resident.first_name.as_alias("first_name"),
+            ExportRecord.assessment.resident.id.as_alias("resident_id"),
+        )
+        .where(ExportRecord.batch == batch_id)
+        .order_by(ExportRecord.id)
+    )
 
 
 async def _advance(record: dict[str, Any], event: str, user_id: int, **values: Any) -> str:
     """One export record and its assessment move by `event` (mds.submission.transition)."""
-    ever = bool(await ExportRecord.exists().where((ExportRecord.assessment == record["assessment"]) & (ExportRecord.state == "accepted")))
+    ever = bool(
+        await ExportRecord.exists().where(
+            (ExportRecord.assessment == record["assessment"]) & (ExportRecord.state == "accepted")
+        )
+    )
     new_state = submission.transition(record["state"], event, ever_accepted=ever)
-    await ExportRecord.update({ExportRecord.state: new_state, ExportRecord.updated_by: user_id,
-                               ExportRecord.version: ExportRecord.version + 1, **values}).where(ExportRecord.id == record["id"])
-    latest = await ExportRecord.select(ExportRecord.id).where(ExportRecord.assessment == record["assessment"]).order_by(
-        ExportRecord.id, ascending=False).first()
+    await ExportRecord.update(
+        {
+            ExportRecord.state: new_state,
+            ExportRecord.updated_by: user_id,
+            ExportRecord.version: ExportRecord.version + 1,
+            **values,
+        }
+    ).where(ExportRecord.id == record["id"])
+    latest = (
+        await ExportRecord.select(ExportRecord.id)
+        .where(ExportRecord.assessment == record["assessment"])
+        .order_by(ExportRecord.id, ascending=False)
+        .first()
+    )
     if latest and latest["id"] == record["id"]:  # an older zip's result never overrides a newer export
-        await Assessment.update({Assessment.submission_state: new_state}).where(Assessment.id == record["assessment"])
+        await Assessment.update({Assessment.submission_state: new_state}).where(
+            Assessment.id == record["assessment"]
+        )
     return new_state
 
 
-async def mark_submitted(actor: audit.Actor, user_id: int, batch: dict[str, Any]) -> list[tuple[int, dict[str, str]]]:
+async def mark_submitted(
+    actor: audit.Actor, user_id: int, batch: dict[str, Any]
+) -> list[tuple[int, dict[str, str]]]:
     """The coordinator uploaded the zip to iQIES: every exported record of it becomes submitted.
     Returns the records that could not move (assessment id, en/es message); nothing moves then."""
     records = await ExportRecord.select().where(ExportRecord.batch == batch["id"])
@@ -463,8 +706,15 @@ async def mark_submitted(actor: audit.Actor, user_id: int, batch: dict[str, Any]
         for rec in records:
             await _advance(rec, "submit", user_id)
         await ExportBatch.update({ExportBatch.submitted_at: now}).where(ExportBatch.id == batch["id"])
-        await audit.record(actor, "export", "mds_submission", batch["id"], facility_id=batch["facility"],
-                           before={"state": "exported"}, after={"state": "submitted", "records": [r["assessment"] for r in records]})
+        await audit.record(
+            actor,
+            "export",
+            "mds_submission",
+            batch["id"],
+            facility_id=batch["facility"],
+            before={"state": "exported"},
+            after={"state": "submitted", "records": [r["assessment"] for r in records]},
+        )
     return []
 
 
@@ -473,7 +723,9 @@ async def mark_submitted(actor: audit.Actor, user_id: int, batch: dict[str, Any]
 
 @dataclass
 class ImportOutcome:
-    applied: list[dict[str, Any]] = field(default_factory=list)  # {"line", "assessment", "state", "error_ids"}
+    applied: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # {"line", "assessment", "state", "error_ids"}
     errors: list[submission.ResultError] = field(default_factory=list)
 
 
@@ -489,7 +741,9 @@ def _line_error(line: int, en: str, es: str) -> submission.ResultError:
     return submission.ResultError(line, {"en": en, "es": es})
 
 
-async def import_results(actor: audit.Actor, user_id: int, facility_id: int, text: str, filename: str = "") -> ImportOutcome:
+async def import_results(
+    actor: audit.Actor, user_id: int, facility_id: int, text: str, filename: str = ""
+) -> ImportOutcome:
     """Apply a CMS final-validation-style CSV (record id, status, error ids). Each good row moves its
     record's latest export to accepted/rejected; a bad row (parse error, unknown record, a move the
     state machine refuses) is reported with its line number and changes nothing."""
@@ -501,29 +755,75 @@ async def import_results(actor: audit.Actor, user_id: int, facility_id: int, tex
             key = _record_key(row.record_id)
             rec = None
             if key is not None:
-                rec = await ExportRecord.select().where((ExportRecord.assessment == key) & (ExportRecord.facility == facility_id)
-                                                       & (ExportRecord.active == True)).order_by(ExportRecord.id, ascending=False).first()  # noqa: E712
+                rec = (
+                    await ExportRecord.select()
+                    .where(
+                        (ExportRecord.assessment == key)
+                        & (ExportRecord.facility == facility_id)
+                        & (ExportRecord.active == True)
+                    )
+                    .order_by(ExportRecord.id, ascending=False)
+                    .first()
+                )
             if rec is None:
-                outcome.errors.append(_line_error(row.line, f"Record {row.record_id} was not exported from this facility.",
-                                                  f"El registro {row.record_id} no se exportó desde este centro."))
+                outcome.errors.append(
+                    _line_error(
+                        row.line,
+                        f"Record {row.record_id} was not exported from this facility.",
+                        f"El registro {row.record_id} no se exportó desde este centro.",
+                    )
+                )
                 continue
             event = "accept" if row.status == "accepted" else "reject"
             error_ids = " ".join(str(i) for i in row.error_ids)
             try:
-                new_state = await _advance(rec, event, user_id, error_ids=error_ids, result_line=row.line, result_at=now)
+                new_state = await _advance(
+                    rec, event, user_id, error_ids=error_ids, result_line=row.line, result_at=now
+                )
             except submission.InvalidTransition as exc:
                 outcome.errors.append(submission.ResultError(row.line, exc.messages))
                 continue
-            outcome.applied.append({"line": row.line, "assessment": rec["assessment"], "state": new_state, "error_ids": error_ids})
-            await audit.record(actor, "import", "mds_result", rec["assessment"], facility_id=facility_id,
-                               before={"state": rec["state"]}, after={"state": new_state, "error_ids": error_ids,
-                                                                      "line": row.line, "file": filename[:100]})
+            outcome.applied.append(
+                {
+                    "line": row.line,
+                    "assessment": rec["assessment"],
+                    "state": new_state,
+                    "error_ids": error_ids,
+                }
+            )
+            await audit.record(
+                actor,
+                "import",
+                "mds_result",
+                rec["assessment"],
+                facility_id=facility_id,
+                before={"state": rec["state"]},
+                after={"state": new_state, "error_ids": error_ids, "line": row.line, "file": filename[:100]},
+            )
     outcome.errors.sort(key=lambda e: e.line)
     return outcome
 
 
 __all__ = [
-    "EVENT_KINDS", "ExportOutcome", "FacilityData", "Filters", "ImportOutcome", "KIND_RFA", "batch_records", "batches",
-    "dashboard", "due_for_facility", "due_items", "export_assessments", "exportable", "filter_options", "get_batch",
-    "import_results", "load_facility", "mark_submitted", "missing_report", "schedule_assessment", "schedule_stay",
+    "EVENT_KINDS",
+    "ExportOutcome",
+    "FacilityData",
+    "Filters",
+    "ImportOutcome",
+    "KIND_RFA",
+    "batch_records",
+    "batches",
+    "dashboard",
+    "due_for_facility",
+    "due_items",
+    "export_assessments",
+    "exportable",
+    "filter_options",
+    "get_batch",
+    "import_results",
+    "load_facility",
+    "mark_submitted",
+    "missing_report",
+    "schedule_assessment",
+    "schedule_stay",
 ]

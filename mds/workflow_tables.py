@@ -43,7 +43,9 @@ class ExportRecord(Table):
     a0050 = Varchar(length=1, default="1")
     x0800 = Varchar(length=2, default="")
     content_hash = Varchar(length=64, default="")
-    state = Varchar(length=20, default="exported")  # exported | submitted | accepted | rejected (mds.submission)
+    state = Varchar(
+        length=20, default="exported"
+    )  # exported | submitted | accepted | rejected (mds.submission)
     error_ids = Varchar(length=400, default="")  # CMS edit ids of a rejection, space-separated
     result_line = Integer(null=True, default=None)  # line of the final-validation CSV that set the result
     result_at = Timestamptz(null=True, default=None)

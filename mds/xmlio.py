@@ -38,7 +38,9 @@ _FORBIDDEN_MARKUP = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 class XMLReadError(ValueError):
     """An XML record that cannot be read. `code` is the report's edit id, `line` the source line."""
 
-    def __init__(self, message: str, *, code: str = "MR-201", line: int | None = None, message_es: str | None = None):
+    def __init__(
+        self, message: str, *, code: str = "MR-201", line: int | None = None, message_es: str | None = None
+    ):
         super().__init__(message)
         self.code = code
         self.line = line
@@ -57,8 +59,14 @@ def _parser() -> etree.XMLParser:
     # No entity resolution, no DTD loading, no network, libxml2's default depth/size limits kept
     # (huge_tree stays False). lxml >= 6.1 (CVE-2026-41066 fixed) per SECURITY.md §3.
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
-        remove_comments=True, remove_pis=True, collect_ids=False,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
     )
 
 
@@ -66,16 +74,18 @@ def parse_tree(data: bytes) -> etree._Element:
     """Parse one record with every XML-level guard. Returns the root element."""
     if len(data) > MAX_RECORD_BYTES:
         raise XMLReadError(
-            f"record is {len(data):,} bytes; the limit is {MAX_RECORD_BYTES:,}", code="MR-103",
-            message_es=f"el registro tiene {len(data):,} bytes; el límite es {MAX_RECORD_BYTES:,}")
+            f"record is {len(data):,} bytes; the limit is {MAX_RECORD_BYTES:,}",
+            code="MR-103",
+            message_es=f"el registro tiene {len(data):,} bytes; el límite es {MAX_RECORD_BYTES:,}",
+        )
     if b"<!" in data and any(marker in data for marker in _FORBIDDEN_MARKUP):
         raise _forbidden()
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise XMLReadError(
-            f"not well-formed XML: {exc.msg}", line=exc.lineno,
-            message_es=f"XML mal formado: {exc.msg}") from None
+            f"not well-formed XML: {exc.msg}", line=exc.lineno, message_es=f"XML mal formado: {exc.msg}"
+        ) from None
     except ValueError as exc:  # e.g. lxml refusing a str with an encoding declaration
         raise XMLReadError(f"unreadable XML: {exc}", message_es=f"XML ilegible: {exc}") from None
     docinfo = root.getroottree().docinfo
@@ -88,7 +98,8 @@ def _forbidden() -> XMLReadError:
     return XMLReadError(
         "DOCTYPE/DTD and entity declarations are not allowed in MDS records (XXE and entity-expansion guard)",
         code="MR-202",
-        message_es="No se permiten DOCTYPE/DTD ni declaraciones de entidades en registros MDS (protección XXE)")
+        message_es="No se permiten DOCTYPE/DTD ni declaraciones de entidades en registros MDS (protección XXE)",
+    )
 
 
 def _local(tag: object) -> str | None:
@@ -102,11 +113,17 @@ def values_from_tree(root: etree._Element) -> ParsedRecord:
     root_name = _local(root.tag)
     if root_name is None or root_name.upper() != "ASSESSMENT":
         raise XMLReadError(
-            f"root element is <{root_name}>, expected <ASSESSMENT>", code="MR-205", line=root.sourceline,
-            message_es=f"el elemento raíz es <{root_name}>, se esperaba <ASSESSMENT>")
+            f"root element is <{root_name}>, expected <ASSESSMENT>",
+            code="MR-205",
+            line=root.sourceline,
+            message_es=f"el elemento raíz es <{root_name}>, se esperaba <ASSESSMENT>",
+        )
     if len(root) > MAX_ELEMENTS:
-        raise XMLReadError(f"{len(root):,} elements; the limit is {MAX_ELEMENTS:,}", code="MR-203",
-                           message_es=f"{len(root):,} elementos; el límite es {MAX_ELEMENTS:,}")
+        raise XMLReadError(
+            f"{len(root):,} elements; the limit is {MAX_ELEMENTS:,}",
+            code="MR-203",
+            message_es=f"{len(root):,} elementos; el límite es {MAX_ELEMENTS:,}",
+        )
     record = ParsedRecord(values={}, lines={})
     count = 0
     for elem in root:
@@ -115,20 +132,28 @@ def values_from_tree(root: etree._Element) -> ParsedRecord:
             continue
         count += 1
         if count > MAX_ELEMENTS:
-            raise XMLReadError(f"more than {MAX_ELEMENTS:,} elements", code="MR-203",
-                               message_es=f"más de {MAX_ELEMENTS:,} elementos")
+            raise XMLReadError(
+                f"more than {MAX_ELEMENTS:,} elements",
+                code="MR-203",
+                message_es=f"más de {MAX_ELEMENTS:,} elementos",
+            )
         if len(elem):
             raise XMLReadError(
-                f"item <{tag}> contains child elements; MDS items are flat", code="MR-206", line=elem.sourceline,
-                message_es=f"el ítem <{tag}> contiene elementos hijos; los ítems MDS son planos")
+                f"item <{tag}> contains child elements; MDS items are flat",
+                code="MR-206",
+                line=elem.sourceline,
+                message_es=f"el ítem <{tag}> contiene elementos hijos; los ítems MDS son planos",
+            )
         item_id = tag.upper()
         if item_id != tag:
             record.case_fixed.append(tag)
         if item_id in record.values:
             raise XMLReadError(
                 f"item {item_id} appears twice (lines {record.lines[item_id]} and {elem.sourceline})",
-                code="MR-207", line=elem.sourceline,
-                message_es=f"el ítem {item_id} aparece dos veces (líneas {record.lines[item_id]} y {elem.sourceline})")
+                code="MR-207",
+                line=elem.sourceline,
+                message_es=f"el ítem {item_id} aparece dos veces (líneas {record.lines[item_id]} y {elem.sourceline})",
+            )
         record.values[item_id] = (elem.text or "").strip()
         record.lines[item_id] = elem.sourceline
         record.tags.append(item_id)
@@ -182,7 +207,9 @@ def export_assessment(values: Mapping[str, str], *, version: str = DEFAULT_VERSI
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.xml$")
 
 
-def export_batch(records: Iterable[tuple[str, Mapping[str, str]]], *, version: str | None = DEFAULT_VERSION) -> bytes:
+def export_batch(
+    records: Iterable[tuple[str, Mapping[str, str]]], *, version: str | None = DEFAULT_VERSION
+) -> bytes:
     """A zip batch: one `<name>` member per (name, values) pair. Names must be plain `*.xml` file names. `version=None`
     lays each record out on its own item set (a facility's batch mixes records of several sets)."""
     buf = io.BytesIO()

@@ -45,19 +45,27 @@ def _simple_type_body(item: Item) -> str:
     if item.type == "date":
         return _restriction("xs:token", [f'<xs:pattern value="{_with_specials(DATE_PATTERN, special)}"/>'])
     if item.type == "birthdate":
-        return _restriction("xs:token", [f'<xs:pattern value="{_with_specials(BIRTHDATE_PATTERN, special)}"/>'])
+        return _restriction(
+            "xs:token", [f'<xs:pattern value="{_with_specials(BIRTHDATE_PATTERN, special)}"/>']
+        )
     if item.type == "numeric":
         digits = f"{{{item.width}}}" if item.width else f"{{1,{item.max_digits}}}"
-        number = _restriction("xs:nonNegativeInteger", [
-            f'<xs:pattern value="[0-9]{digits}"/>',
-            f'<xs:minInclusive value="{item.min}"/>', f'<xs:maxInclusive value="{item.max}"/>',
-        ])
+        number = _restriction(
+            "xs:nonNegativeInteger",
+            [
+                f'<xs:pattern value="[0-9]{digits}"/>',
+                f'<xs:minInclusive value="{item.min}"/>',
+                f'<xs:maxInclusive value="{item.max}"/>',
+            ],
+        )
         if not special:
             return number
         specials = _restriction("xs:token", [f"<xs:enumeration value={quoteattr(s)}/>" for s in special])
         return f"<xs:union><xs:simpleType>{number}</xs:simpleType><xs:simpleType>{specials}</xs:simpleType></xs:union>"
     if item.type == "text":
-        return _restriction("xs:string", ['<xs:minLength value="1"/>', f'<xs:maxLength value="{item.max_length}"/>'])
+        return _restriction(
+            "xs:string", ['<xs:minLength value="1"/>', f'<xs:maxLength value="{item.max_length}"/>']
+        )
     raise ValueError(f"{item.id}: unknown item type {item.type!r}")
 
 
@@ -72,7 +80,9 @@ def xsd_text(version: str = DEFAULT_VERSION) -> str:
         name = type_names.setdefault(body, f"t{len(type_names)}")
         min_occurs = "1" if item.required else "0"
         elements.append(f'<xs:element name="{item.id}" type="{name}" minOccurs="{min_occurs}"/>')
-    types = "\n".join(f'<xs:simpleType name="{name}">{body}</xs:simpleType>' for body, name in type_names.items())
+    types = "\n".join(
+        f'<xs:simpleType name="{name}">{body}</xs:simpleType>' for body, name in type_names.items()
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<!-- MDS 3.0 submission record, item set {catalog.version} (ITM_SET_VRSN_CD {catalog.itm_set_vrsn_cd}),"

@@ -37,8 +37,10 @@ async def main() -> None:
         timings.append(time.perf_counter() - start)
     rollup = data["rollup"]
     print(f"residents in the building: {len(census)} (of 120 demo residents)")
-    print(f"facility compliance (queries + rules): best {min(timings) * 1000:.0f} ms, worst {max(timings) * 1000:.0f} ms "
-          f"(target < 1000 ms); {rollup.percent_compliant}% compliant, {len(rollup.findings)} findings")
+    print(
+        f"facility compliance (queries + rules): best {min(timings) * 1000:.0f} ms, worst {max(timings) * 1000:.0f} ms "
+        f"(target < 1000 ms); {rollup.percent_compliant}% compliant, {len(rollup.findings)} findings"
+    )
     # The pure roll-up on 120 residents (the census above padded by repetition to exactly 120).
     inputs = await services.compliance_inputs(census)
     inputs = (inputs * (120 // max(len(inputs), 1) + 1))[:120]

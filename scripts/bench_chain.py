@@ -42,10 +42,22 @@ BENCH_DB = "mdsready_bench_chain"
 
 # Tables that are not copied per facility: users and their access, sessions, the audit chain (hash-linked, one per
 # installation) and the CMS public data.
-NOT_COPIED = {"app_user", "user_facility", "session_record", "login_failure", "audit_event", "cms_deficiency", "facility"}
+NOT_COPIED = {
+    "app_user",
+    "user_facility",
+    "session_record",
+    "login_failure",
+    "audit_event",
+    "cms_deficiency",
+    "facility",
+}
 # Integer columns that hold another table's id without a foreign key (they cross a domain boundary).
-SOFT_REFERENCES = {("triple_check", "assessment_id"): "assessment", ("caa_decision", "assessment_id"): "assessment",
-                   ("problem", "assessment_id"): "assessment", ("assessment", "carried_from"): "assessment"}
+SOFT_REFERENCES = {
+    ("triple_check", "assessment_id"): "assessment",
+    ("caa_decision", "assessment_id"): "assessment",
+    ("problem", "assessment_id"): "assessment",
+    ("assessment", "carried_from"): "assessment",
+}
 
 # (label, user, url, mode): mode None = the page again (its data kept since the last view: facility.datacache),
 # "write" = a write in the facility before each request (what the first view after a nurse's save costs),
@@ -69,6 +81,7 @@ PAGES = [
     ("chain roll-up, refreshed after a write", "admin", "/reports/chain?refresh=true", "write"),
     ("chain roll-up, cold", "admin", "/reports/chain", "cold"),
 ]
+
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
@@ -110,10 +123,17 @@ def _copy_sql(table: Any, offsets: dict[str, int], copies: int, postgres: bool) 
             values.append(f't."{db_name}"')
         else:
             values.append(f't."{db_name}" + k.n * {offsets[target]}')
-    series = f"SELECT generate_series(1, {copies}) AS n" if postgres else (
-        f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {copies}) SELECT n FROM s")
-    return (f'INSERT INTO "{name}" ({", ".join(columns)}) SELECT {", ".join(values)} '
-            f'FROM "{name}" AS t CROSS JOIN ({series}) AS k WHERE t.id <= {offsets[name]}')
+    series = (
+        f"SELECT generate_series(1, {copies}) AS n"
+        if postgres
+        else (
+            f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {copies}) SELECT n FROM s"
+        )
+    )
+    return (
+        f'INSERT INTO "{name}" ({", ".join(columns)}) SELECT {", ".join(values)} '
+        f'FROM "{name}" AS t CROSS JOIN ({series}) AS k WHERE t.id <= {offsets[name]}'
+    )
 
 
 async def _max_ids(tables: list[Any]) -> dict[str, int]:
@@ -136,8 +156,10 @@ async def _multiply_history(facility_id: int, target: int) -> int:
         year += 1
         offsets = await _max_ids(tables)
         # the oldest `missing` signed records of the seed (all of them when fewer) go one more year back
-        last = await Assessment.raw(f"SELECT id FROM assessment WHERE status = 'completed' AND id <= {seed_max} "
-                                    f"ORDER BY id LIMIT 1 OFFSET {missing - 1}")
+        last = await Assessment.raw(
+            f"SELECT id FROM assessment WHERE status = 'completed' AND id <= {seed_max} "
+            f"ORDER BY id LIMIT 1 OFFSET {missing - 1}"
+        )
         cutoff = last[0]["id"] if last else seed_max
         chosen = f"SELECT id FROM assessment WHERE status = 'completed' AND id <= {cutoff}"
         shift = 364 * year  # whole weeks: weekday-sensitive rules see the same pattern
@@ -169,7 +191,9 @@ async def _reset_sequences(tables: list[Any]) -> None:
         return
     for table in tables:
         name = table._meta.tablename
-        await table.raw(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))")
+        await table.raw(
+            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))"
+        )
 
 
 async def build_chain(facilities: int, today: date) -> dict[str, Any]:
@@ -181,7 +205,7 @@ async def build_chain(facilities: int, today: date) -> dict[str, Any]:
     started = time.perf_counter()
     await create_demo(today, residents=RESIDENTS_PER_FACILITY, history_days=HISTORY_DAYS)
     seeded = time.perf_counter()
-    seed = await Facility.select().where(Facility.is_demo == True).first()  # noqa: E712
+    seed = await Facility.select().where(Facility.is_demo == True).first()
     assert seed is not None and seed["id"] == 1, "the chain benchmark needs a fresh database"
     await _multiply_history(seed["id"], TARGET_ASSESSMENTS_PER_FACILITY)
     tables = _tables()
@@ -189,9 +213,16 @@ async def build_chain(facilities: int, today: date) -> dict[str, Any]:
     copies = facilities - 1
     async with write_transaction():
         for k in range(1, copies + 1):
-            await Facility.insert(Facility(id=1 + k * offsets["facility"], name=f"Sunrise Care Center {k + 1:02d}",
-                                           ccn=f"{990000 + k:06d}", state=STATES[k % len(STATES)], npi=seed["npi"],
-                                           is_demo=False))
+            await Facility.insert(
+                Facility(
+                    id=1 + k * offsets["facility"],
+                    name=f"Sunrise Care Center {k + 1:02d}",
+                    ccn=f"{990000 + k:06d}",
+                    state=STATES[k % len(STATES)],
+                    npi=seed["npi"],
+                    is_demo=False,
+                )
+            )
         for table in tables:
             sql = _copy_sql(table, offsets, copies, _is_postgres())
             if sql is not None:
@@ -200,8 +231,11 @@ async def build_chain(facilities: int, today: date) -> dict[str, Any]:
     # The demo's coordinator, nurse and UM reviewer work in the seed facility only; the chain-wide admin sees all.
     await Facility.raw("ANALYZE")
     return {
-        "facilities": await Facility.count(), "residents": await Resident.count(), "assessments": await Assessment.count(),
-        "sections": await AssessmentSection.count(), "seed_seconds": round(seeded - started, 1),
+        "facilities": await Facility.count(),
+        "residents": await Resident.count(),
+        "assessments": await Assessment.count(),
+        "sections": await AssessmentSection.count(),
+        "seed_seconds": round(seeded - started, 1),
         "copy_seconds": round(time.perf_counter() - seeded, 1),
     }
 
@@ -243,7 +277,9 @@ async def time_pages(runs: int) -> list[tuple[str, float, float]]:
             first = await client.get(url)  # warm-up and sanity check
             assert first.status_code == 200, (url, first.status_code, first.text[:300])
             times = []
-            for _ in range(min(runs, 5) if mode == "cold" and url.startswith("/reports/chain") else runs):  # 50 facilities each
+            for _ in range(
+                min(runs, 5) if mode == "cold" and url.startswith("/reports/chain") else runs
+            ):  # 50 facilities each
                 before[mode]()
                 start = time.perf_counter()
                 response = await client.get(url)
@@ -264,17 +300,29 @@ async def run(backend: str, runs: int, facilities: int) -> None:
         from facility.tables import Resident
         from mds.tables import Assessment, AssessmentSection
 
-        figures = {"facilities": await Facility.count(), "residents": await Resident.count(), "assessments": await Assessment.count(),
-                   "sections": await AssessmentSection.count(), "seed_seconds": 0, "copy_seconds": 0}
+        figures = {
+            "facilities": await Facility.count(),
+            "residents": await Resident.count(),
+            "assessments": await Assessment.count(),
+            "sections": await AssessmentSection.count(),
+            "seed_seconds": 0,
+            "copy_seconds": 0,
+        }
     else:
         figures = await build_chain(facilities, today)
-    print(f"[{backend}] chain: {figures['facilities']} facilities, {figures['residents']:,} residents, "
-          f"{figures['assessments']:,} assessments ({figures['sections']:,} section rows); seed {figures['seed_seconds']} s, "
-          f"copies {figures['copy_seconds']} s", flush=True)
+    print(
+        f"[{backend}] chain: {figures['facilities']} facilities, {figures['residents']:,} residents, "
+        f"{figures['assessments']:,} assessments ({figures['sections']:,} section rows); seed {figures['seed_seconds']} s, "
+        f"copies {figures['copy_seconds']} s",
+        flush=True,
+    )
     print(f"[{backend}] {'page':40} {'p50 ms':>8} {'p95 ms':>8} {'goal':>8}   ({runs} requests each)")
     for label, p50, p95 in await time_pages(runs):
         goal = 500 if label.startswith("chain") else 50
-        print(f"[{backend}] {label:40} {p50:8.1f} {p95:8.1f} {goal:8d}  {'ok' if p95 < goal else 'OVER'}", flush=True)
+        print(
+            f"[{backend}] {label:40} {p50:8.1f} {p95:8.1f} {goal:8d}  {'ok' if p95 < goal else 'OVER'}",
+            flush=True,
+        )
 
 
 def _pg_reachable(url: str) -> bool:
@@ -319,8 +367,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--facilities", type=int, default=50)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--quick", action="store_true", help="10 facilities, 5 requests per page (make bench --quick)")
-    parser.add_argument("--sqlite-path", help="keep the SQLite chain in this file and reuse it when it exists")
+    parser.add_argument(
+        "--quick", action="store_true", help="10 facilities, 5 requests per page (make bench --quick)"
+    )
+    parser.add_argument(
+        "--sqlite-path", help="keep the SQLite chain in this file and reuse it when it exists"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()  # scripts/bench.py passes its arguments to every benchmark
     if args.quick:
@@ -328,15 +380,28 @@ def main() -> int:
     if args.child:
         child(args.backend, args.runs, args.facilities)
         return 0
-    env = {**os.environ, "MDSREADY_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
-           "MDSREADY_ENV": "development"}  # plain-http session cookie for the in-process client
+    env = {
+        **os.environ,
+        "MDSREADY_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
+        "MDSREADY_ENV": "development",
+    }  # plain-http session cookie for the in-process client
     env.pop("DATABASE_URL", None)
     failed = 0
-    argv = [sys.executable, __file__, "--child", "--runs", str(args.runs), "--facilities", str(args.facilities)]
+    argv = [
+        sys.executable,
+        __file__,
+        "--child",
+        "--runs",
+        str(args.runs),
+        "--facilities",
+        str(args.facilities),
+    ]
     if args.backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
             path = args.sqlite_path or str(Path(tmp) / "chain.sqlite")
-            result = subprocess.run([*argv, "--backend", "sqlite"], cwd=ROOT, env={**env, "MDSREADY_DB_PATH": path})
+            result = subprocess.run(
+                [*argv, "--backend", "sqlite"], cwd=ROOT, env={**env, "MDSREADY_DB_PATH": path}
+            )
             failed += result.returncode != 0
     if args.backend in ("postgres", "both"):
         server = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -345,7 +410,9 @@ def main() -> int:
         else:
             url = _pg_database(server, "create")
             try:
-                result = subprocess.run([*argv, "--backend", "postgres"], cwd=ROOT, env={**env, "DATABASE_URL": url})
+                result = subprocess.run(
+                    [*argv, "--backend", "postgres"], cwd=ROOT, env={**env, "DATABASE_URL": url}
+                )
                 failed += result.returncode != 0
             finally:
                 _pg_database(server, "drop")

@@ -47,11 +47,21 @@ async def _run(saves: int) -> int:
     record = random_assessment(random.Random(2), isc="NC")
     async with AsyncTestClient(app=create_app(), base_url="http://testserver.local") as client:
         token = csrf_from((await client.get("/login")).text)
-        await client.post("/login", data={"username": "coordinator", "password": "demo-coordinator-pass", "_csrf_token": token})
+        await client.post(
+            "/login",
+            data={"username": "coordinator", "password": "demo-coordinator-pass", "_csrf_token": token},
+        )
         token = csrf_from((await client.get(f"/residents/{resident['id']}?tab=assessments")).text)
-        started = await client.post(f"/mds/residents/{resident['id']}/assessments", follow_redirects=False,
-                                    data={"rfa": "01-99-99-0", "ard": stay["admission_date"].isoformat(),
-                                          "stay_id": str(stay["id"]), "_csrf_token": token})
+        started = await client.post(
+            f"/mds/residents/{resident['id']}/assessments",
+            follow_redirects=False,
+            data={
+                "rfa": "01-99-99-0",
+                "ard": stay["admission_date"].isoformat(),
+                "stay_id": str(stay["id"]),
+                "_csrf_token": token,
+            },
+        )
         assert started.status_code == 303, started.text[-500:]
         assessment_id = int(started.headers["location"].rsplit("/", 1)[1])
         floor: list[float] = []
@@ -64,24 +74,39 @@ async def _run(saves: int) -> int:
             ids = section_items("NC", section)
             data = {i: record.get(i, "") for i in ids}
             for _ in range(saves):
-                row = await AssessmentSection.select(AssessmentSection.version).where(
-                    (AssessmentSection.assessment == assessment_id) & (AssessmentSection.section == section)).first()
+                row = (
+                    await AssessmentSection.select(AssessmentSection.version)
+                    .where(
+                        (AssessmentSection.assessment == assessment_id)
+                        & (AssessmentSection.section == section)
+                    )
+                    .first()
+                )
                 payload = {**data, "version": str(row["version"]), "_csrf_token": token}
                 t0 = time.perf_counter()
-                response = await client.post(f"/mds/assessments/{assessment_id}/sections/{section}", data=payload,
-                                             headers={"HX-Request": "true"})
+                response = await client.post(
+                    f"/mds/assessments/{assessment_id}/sections/{section}",
+                    data=payload,
+                    headers={"HX-Request": "true"},
+                )
                 times.setdefault(section, []).append((time.perf_counter() - t0) * 1000)
                 assert response.status_code == 200, (section, response.status_code)
     every = [t for ts in times.values() for t in ts]
     print(f"MDS section saves, ISC NC, {saves} saves per section, {len(every)} saves (ms)")
     print(f"{'section':>8} {'items':>6} {'p50':>8} {'p95':>8}")
     for section, ts in times.items():
-        print(f"{section:>8} {len(section_items('NC', section)):>6} {statistics.median(ts):8.1f} {_percentile(ts, 0.95):8.1f}")
-    print(f"baseline GET /residents/<id> (htmx): p50 {statistics.median(floor):.1f} ms, p95 {_percentile(floor, 0.95):.1f} ms; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"{section:>8} {len(section_items('NC', section)):>6} {statistics.median(ts):8.1f} {_percentile(ts, 0.95):8.1f}"
+        )
+    print(
+        f"baseline GET /residents/<id> (htmx): p50 {statistics.median(floor):.1f} ms, p95 {_percentile(floor, 0.95):.1f} ms; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     worst = max(_percentile(ts, 0.95) for ts in times.values())
-    print(f"{'all':>8} {'':>6} {statistics.median(every):8.1f} {_percentile(every, 0.95):8.1f}   worst section p95 {worst:.1f} ms "
-          f"(target < 100 ms: {'met' if worst < 100 else 'NOT met'})")
+    print(
+        f"{'all':>8} {'':>6} {statistics.median(every):8.1f} {_percentile(every, 0.95):8.1f}   worst section p95 {worst:.1f} ms "
+        f"(target < 100 ms: {'met' if worst < 100 else 'NOT met'})"
+    )
     return 0
 
 

@@ -56,12 +56,20 @@ async def main(runs: int) -> None:
     assert await run_migrations(), "migrations failed"
     await create_demo(date.today())
     facility = await Facility.select(Facility.id).where(Facility.ccn == DEMO_CCN).first()
-    stay = await Stay.select(Stay.id).where((Stay.facility == facility["id"]) & (Stay.status == "in_facility")).first()
-    clear: dict[str | None, Callable[[], None]] = {"cold": lambda: (reports.clear_cache(), qm_services.clear_cache())}
+    stay = (
+        await Stay.select(Stay.id)
+        .where((Stay.facility == facility["id"]) & (Stay.status == "in_facility"))
+        .first()
+    )
+    clear: dict[str | None, Callable[[], None]] = {
+        "cold": lambda: (reports.clear_cache(), qm_services.clear_cache())
+    }
     print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8}   ({runs} requests each, SQLite demo: 120 residents)")
     clients: dict[str, Browserish] = {}
-    async with AsyncTestClient(app=create_app(), base_url="http://testserver.local") as raw_um, \
-            AsyncTestClient(app=create_app(), base_url="http://testserver.local") as raw_admin:
+    async with (
+        AsyncTestClient(app=create_app(), base_url="http://testserver.local") as raw_um,
+        AsyncTestClient(app=create_app(), base_url="http://testserver.local") as raw_admin,
+    ):
         for name, raw in (("um", raw_um), ("admin", raw_admin)):
             clients[name] = Browserish(raw)
             await clients[name].login(name, f"demo-{name}-pass")
@@ -92,7 +100,9 @@ if __name__ == "__main__":
         if not os.environ.get("DATABASE_URL"):
             os.environ["MDSREADY_DB_PATH"] = str(Path(tmp) / "bench.sqlite")
         os.environ.setdefault("MDSREADY_SECRET_KEY", "bench-secret-key-0123456789abcdef0123456789")
-        os.environ.setdefault("MDSREADY_ENV", "development")  # plain-http session cookie for the in-process client
+        os.environ.setdefault(
+            "MDSREADY_ENV", "development"
+        )  # plain-http session cookie for the in-process client
         from facility.commands import _ensure_conf_importable
 
         _ensure_conf_importable()

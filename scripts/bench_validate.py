@@ -77,7 +77,7 @@ def lxml_only(span: tuple[int, int]) -> tuple[int, int]:
     zf = zipfile.ZipFile(io.BytesIO(_BATCH))
     valid = invalid = 0
     parser = etree.XMLParser()  # a fresh parser: the module default parser is slow after fork here
-    for info in zf.infolist()[span[0]:span[1]]:
+    for info in zf.infolist()[span[0] : span[1]]:
         if schema.validate(etree.fromstring(zf.read(info), parser)):
             valid += 1
         else:
@@ -111,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     warm_up()  # schema builds are start-up costs, not per-file costs: done once, inherited by the workers
     t0 = time.perf_counter()
     batch = build_corpus(args.files, args.seed)
-    print(f"corpus: {args.files} files, {len(batch) / 1e6:.1f} MB zipped, built in {time.perf_counter() - t0:.1f}s "
-          f"(seed {args.seed}, workers {args.workers})")
+    print(
+        f"corpus: {args.files} files, {len(batch) / 1e6:.1f} MB zipped, built in {time.perf_counter() - t0:.1f}s "
+        f"(seed {args.seed}, workers {args.workers})"
+    )
     # Alternate the two pipelines and keep each one's best of --repeat runs (the box is shared).
     lxml_s = ours_s = float("inf")
     for _ in range(args.repeat):
@@ -123,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     lxml_rate, ours_rate = args.files / lxml_s, args.files / ours_s
     ratio = ours_s / lxml_s
     print(f"lxml XSD-only : {lxml_rate:8.0f} files/s  ({lxml_s:.2f}s; {valid} valid, {invalid} invalid)")
-    print(f"mdsready full : {ours_rate:8.0f} files/s  ({ours_s:.2f}s; {accepted} accepted, {rejected} rejected)")
+    print(
+        f"mdsready full : {ours_rate:8.0f} files/s  ({ours_s:.2f}s; {accepted} accepted, {rejected} rejected)"
+    )
     print(f"ratio (ours/lxml time): {ratio:.2f}x  target <= 2.00x  -> {'PASS' if ratio <= 2.0 else 'FAIL'}")
     return 0
 

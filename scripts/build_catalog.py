@@ -37,33 +37,59 @@ BUILDER_REF = "GitHubAdmin/MDS3Builder@a39477872565 (staging)"
 # Item sets, oldest first. ITM_SET_VRSN_CD: the short form edit -3807 asks for. SPEC_VRSN_CD: the data
 # specs' version as "major.minor" (the pattern of a 2015 exporter, item set 1.13 sent with spec 1.15).
 VERSIONS: list[dict[str, Any]] = [
-    {"version": "1.18.11", "effective": "2023-10-01", "until": "2024-09-30",
-     "itm_set_vrsn_cd": "1.18", "itm_set_vrsn_cd_verified": True,
-     "itm_set_vrsn_cd_evidence": "cms.gov MDS data specs V3.02.1 (05-07-2024) item page ITM_SET_VRSN_CD: 1.18 = 'Ninth update to "
-                                 "MDS 3.0 item set (effective 10/01/2023)'; edit -3807 (submit 1.18, not 1.18.11)",
-     "spec_vrsn_cd": "3.01", "spec_vrsn_cd_verified": False,
-     "spec_vrsn_cd_evidence": "NOT VERIFIED: data specs V3.01.x were the specs for item set 1.18 (cms.gov MDS 3.0 Technical "
-                              "Information page); no CMS list of SPEC_VRSN_CD values newer than V1.12.0 (2013) was seen"},
-    {"version": "1.19.1", "effective": "2024-10-01", "until": "2025-09-30",
-     "itm_set_vrsn_cd": "1.19", "itm_set_vrsn_cd_verified": True,
-     "itm_set_vrsn_cd_evidence": "cms.gov MDS data specs V3.02.1 (05-07-2024) item page ITM_SET_VRSN_CD: 1.19 = 'Tenth update to "
-                                 "MDS 3.0 item set (effective 10/01/2024)'",
-     "spec_vrsn_cd": "3.02", "spec_vrsn_cd_verified": False,
-     "spec_vrsn_cd_evidence": "NOT VERIFIED: data specs V3.02.1 final (05-07-2024) are the specs for item set 1.19; the value "
-                              "list of SPEC_VRSN_CD itself was not seen"},
-    {"version": "1.20.1", "effective": "2025-10-01", "until": None,
-     "itm_set_vrsn_cd": "1.20", "itm_set_vrsn_cd_verified": False,
-     "itm_set_vrsn_cd_evidence": "NOT VERIFIED: no data-spec page listing the value for the Oct-2025 item set was seen (the newest "
-                                 "list, V3.02.1, ends at 1.19); 1.20 follows the pattern of -3807 (ref/item_set_changes.csv)",
-     "spec_vrsn_cd": "3.10", "spec_vrsn_cd_verified": False,
-     "spec_vrsn_cd_evidence": "NOT VERIFIED: only the V3.10.0 draft data specs (09-25-2024) for this item set were seen"},
+    {
+        "version": "1.18.11",
+        "effective": "2023-10-01",
+        "until": "2024-09-30",
+        "itm_set_vrsn_cd": "1.18",
+        "itm_set_vrsn_cd_verified": True,
+        "itm_set_vrsn_cd_evidence": "cms.gov MDS data specs V3.02.1 (05-07-2024) item page ITM_SET_VRSN_CD: 1.18 = 'Ninth update to "
+        "MDS 3.0 item set (effective 10/01/2023)'; edit -3807 (submit 1.18, not 1.18.11)",
+        "spec_vrsn_cd": "3.01",
+        "spec_vrsn_cd_verified": False,
+        "spec_vrsn_cd_evidence": "NOT VERIFIED: data specs V3.01.x were the specs for item set 1.18 (cms.gov MDS 3.0 Technical "
+        "Information page); no CMS list of SPEC_VRSN_CD values newer than V1.12.0 (2013) was seen",
+    },
+    {
+        "version": "1.19.1",
+        "effective": "2024-10-01",
+        "until": "2025-09-30",
+        "itm_set_vrsn_cd": "1.19",
+        "itm_set_vrsn_cd_verified": True,
+        "itm_set_vrsn_cd_evidence": "cms.gov MDS data specs V3.02.1 (05-07-2024) item page ITM_SET_VRSN_CD: 1.19 = 'Tenth update to "
+        "MDS 3.0 item set (effective 10/01/2024)'",
+        "spec_vrsn_cd": "3.02",
+        "spec_vrsn_cd_verified": False,
+        "spec_vrsn_cd_evidence": "NOT VERIFIED: data specs V3.02.1 final (05-07-2024) are the specs for item set 1.19; the value "
+        "list of SPEC_VRSN_CD itself was not seen",
+    },
+    {
+        "version": "1.20.1",
+        "effective": "2025-10-01",
+        "until": None,
+        "itm_set_vrsn_cd": "1.20",
+        "itm_set_vrsn_cd_verified": False,
+        "itm_set_vrsn_cd_evidence": "NOT VERIFIED: no data-spec page listing the value for the Oct-2025 item set was seen (the newest "
+        "list, V3.02.1, ends at 1.19); 1.20 follows the pattern of -3807 (ref/item_set_changes.csv)",
+        "spec_vrsn_cd": "3.10",
+        "spec_vrsn_cd_verified": False,
+        "spec_vrsn_cd_evidence": "NOT VERIFIED: only the V3.10.0 draft data specs (09-25-2024) for this item set were seen",
+    },
 ]
 
 # MDS3Builder record types -> item subset code (ISC). Source: item_subset_codes.csv meanings.
 RECORD_TYPE_ISC = {
-    "admission": "NC", "annual": "NC", "significant_change": "NC", "quarterly": "NQ",
-    "pps5_day": "NP", "pps_discharge": "NPE", "interim_payment": "IPA",
-    "discharge_ra": "ND", "discharge_rna": "ND", "entry": "NT", "death": "NT",
+    "admission": "NC",
+    "annual": "NC",
+    "significant_change": "NC",
+    "quarterly": "NQ",
+    "pps5_day": "NP",
+    "pps_discharge": "NPE",
+    "interim_payment": "IPA",
+    "discharge_ra": "ND",
+    "discharge_rna": "ND",
+    "entry": "NT",
+    "death": "NT",
 }
 # MDS3Builder has no swing-bed record types: swing-bed subsets reuse the nursing-home subset of the
 # same record kind (documented assumption, docs/item-sets.md).
@@ -97,9 +123,17 @@ CONTROL_ITEMS: list[dict[str, Any]] = [
 # TEXT items of the skeleton that are numeric: (min, max). Ranges from the item text (e.g. C0500
 # "00-15", 99 = unable to complete) and CMS field widths; minutes are 4-digit fields.
 NUMERIC_RANGES: dict[str, tuple[int, int]] = {
-    "C0500": (0, 99), "D0160": (0, 99), "D0600": (0, 30),
-    "K0200A": (0, 99), "K0200B": (0, 999), "M1030": (0, 9), "O0430": (0, 999),
-    "V0100D": (0, 99), "V0100E": (0, 99), "V0100F": (0, 30), "X0800": (1, 99),
+    "C0500": (0, 99),
+    "D0160": (0, 99),
+    "D0600": (0, 30),
+    "K0200A": (0, 99),
+    "K0200B": (0, 999),
+    "M1030": (0, 9),
+    "O0430": (0, 999),
+    "V0100D": (0, 99),
+    "V0100E": (0, 99),
+    "V0100F": (0, 30),
+    "X0800": (1, 99),
 }
 NUMERIC_PATTERNS = [
     (re.compile(r"^M0300[A-G][12]$"), (0, 9)),
@@ -111,16 +145,41 @@ NUMERIC_PATTERNS = [
 # Numeric items whose value must be zero-padded to a fixed width (CMS sends C0500 as 00-15, X0800 as 01).
 NUMERIC_WIDTH = {"C0500": 2, "D0160": 2, "D0600": 2, "V0100D": 2, "V0100E": 2, "V0100F": 2, "X0800": 2}
 TEXT_LENGTHS = {
-    "A0100A": 10, "A0100B": 15, "A0100C": 15, "A0500A": 12, "A0500B": 1, "A0500C": 18, "A0500D": 3, "A0600A": 9,
-    "A0600B": 12, "A0700": 14, "A1110A": 15,
-    "A1300A": 20, "A1300B": 10, "A1300C": 60, "I0020B": 8, "X0200A": 12, "X0200C": 18, "X0500": 9,
+    "A0100A": 10,
+    "A0100B": 15,
+    "A0100C": 15,
+    "A0500A": 12,
+    "A0500B": 1,
+    "A0500C": 18,
+    "A0500D": 3,
+    "A0600A": 9,
+    "A0600B": 12,
+    "A0700": 14,
+    "A1110A": 15,
+    "A1300A": 20,
+    "A1300B": 10,
+    "A1300C": 60,
+    "I0020B": 8,
+    "X0200A": 12,
+    "X0200C": 18,
+    "X0500": 9,
 }
 BIRTHDATE_ITEMS = {"A0900", "X0400"}  # -3678: YYYYMMDD, YYYYMM or YYYY
 # Items that never take the caret where active: identity/RFA/core dates (the record is meaningless
 # without them). Everything else may be skipped by some skip pattern.
 NEVER_CARET = {
-    "A0050", "A0200", "A0310A", "A0310B", "A0310E", "A0310F", "A0500A", "A0500C", "A0810",
-    "A0900", "A2300", "Z0500B",
+    "A0050",
+    "A0200",
+    "A0310A",
+    "A0310B",
+    "A0310E",
+    "A0310F",
+    "A0500A",
+    "A0500C",
+    "A0810",
+    "A0900",
+    "A2300",
+    "Z0500B",
 }
 # Dash (not assessed) policy: clinical sections B-Q and V0100D-F. Section A identity items,
 # X (correction) and Z (signature) items and control items never take a dash (special_values.csv).
@@ -142,7 +201,10 @@ SECTION_NAMES = {
     "L": ("Oral/Dental Status", "Estado oral y dental"),
     "M": ("Skin Conditions", "Condiciones de la piel"),
     "N": ("Medications", "Medicamentos"),
-    "O": ("Special Treatments, Procedures, and Programs", "Tratamientos, procedimientos y programas especiales"),
+    "O": (
+        "Special Treatments, Procedures, and Programs",
+        "Tratamientos, procedimientos y programas especiales",
+    ),
     "P": ("Restraints and Alarms", "Restricciones y alarmas"),
     "Q": ("Participation in Assessment and Goal Setting", "Participación en la evaluación y metas"),
     "V": ("Care Area Assessment (CAA) Summary", "Resumen de evaluación de áreas de atención (CAA)"),
@@ -152,22 +214,40 @@ SECTION_NAMES = {
 
 # Spanish for the most common value labels (exact English text after "code=").
 VALUE_LABELS_ES = {
-    "NA": "No aplica", "Yes": "Sí", "No": "No", "None": "Ninguno", "Not used": "No se usa",
-    "Not assessed/no information": "No evaluado / sin información", "Blank (skip pattern)": "En blanco (patrón de salto)",
-    "Resident Refused": "El residente se negó", "Unable to determine": "No se puede determinar",
-    "No response": "Sin respuesta", "Used less than daily": "Se usa menos que a diario", "Used daily": "Se usa a diario",
-    "Never or 1 day": "Nunca o 1 día", "2-6 days (several days)": "2-6 días (varios días)",
+    "NA": "No aplica",
+    "Yes": "Sí",
+    "No": "No",
+    "None": "Ninguno",
+    "Not used": "No se usa",
+    "Not assessed/no information": "No evaluado / sin información",
+    "Blank (skip pattern)": "En blanco (patrón de salto)",
+    "Resident Refused": "El residente se negó",
+    "Unable to determine": "No se puede determinar",
+    "No response": "Sin respuesta",
+    "Used less than daily": "Se usa menos que a diario",
+    "Used daily": "Se usa a diario",
+    "Never or 1 day": "Nunca o 1 día",
+    "2-6 days (several days)": "2-6 días (varios días)",
     "7-11 days (half or more of the days)": "7-11 días (la mitad o más de los días)",
     "12-14 days (nearly every day)": "12-14 días (casi todos los días)",
-    "Very important": "Muy importante", "Somewhat important": "Algo importante", "Not very important": "Poco importante",
-    "Not important at all": "Nada importante", "Important, but can't do or no choice": "Importante, pero no puede o no tiene opción",
-    "No response or non-responsive": "Sin respuesta o no responde", "Unknown": "Desconocido",
-    "None of the above": "Ninguna de las anteriores", "Male": "Masculino", "Female": "Femenino",
-    "Add new record": "Agregar registro nuevo", "Modify existing record": "Modificar registro existente",
+    "Very important": "Muy importante",
+    "Somewhat important": "Algo importante",
+    "Not very important": "Poco importante",
+    "Not important at all": "Nada importante",
+    "Important, but can't do or no choice": "Importante, pero no puede o no tiene opción",
+    "No response or non-responsive": "Sin respuesta o no responde",
+    "Unknown": "Desconocido",
+    "None of the above": "Ninguna de las anteriores",
+    "Male": "Masculino",
+    "Female": "Femenino",
+    "Add new record": "Agregar registro nuevo",
+    "Modify existing record": "Modificar registro existente",
     "Inactivate existing record": "Inactivar registro existente",
-    "Nursing Home (SNF/NF)": "Centro de enfermería (SNF/NF)", "Swing Bed": "Cama de transición (swing bed)",
+    "Nursing Home (SNF/NF)": "Centro de enfermería (SNF/NF)",
+    "Swing Bed": "Cama de transición (swing bed)",
     "Admission assessment (required by day 14)": "Evaluación de admisión (requerida al día 14)",
-    "Quarterly review assessment": "Evaluación trimestral", "Annual assessment": "Evaluación anual",
+    "Quarterly review assessment": "Evaluación trimestral",
+    "Annual assessment": "Evaluación anual",
     "Significant change in status assessment": "Evaluación por cambio significativo",
     "Significant correction to prior comprehensive assessment": "Corrección significativa de evaluación integral previa",
     "Significant correction to prior quarterly assessment": "Corrección significativa de evaluación trimestral previa",
@@ -178,9 +258,15 @@ VALUE_LABELS_ES = {
 for _n in range(1, 8):
     VALUE_LABELS_ES[f"{_n} Day" if _n == 1 else f"{_n} Days"] = f"{_n} día" if _n == 1 else f"{_n} días"
 GG_SCALE_ES = {
-    "06": "Independiente", "05": "Ayuda para preparar o limpiar", "04": "Supervisión o asistencia de contacto",
-    "03": "Asistencia parcial/moderada", "02": "Asistencia sustancial/máxima", "01": "Dependiente",
-    "07": "El residente se negó", "09": "No aplica", "10": "No se intentó por limitaciones del entorno",
+    "06": "Independiente",
+    "05": "Ayuda para preparar o limpiar",
+    "04": "Supervisión o asistencia de contacto",
+    "03": "Asistencia parcial/moderada",
+    "02": "Asistencia sustancial/máxima",
+    "01": "Dependiente",
+    "07": "El residente se negó",
+    "09": "No aplica",
+    "10": "No se intentó por limitaciones del entorno",
     "88": "No se intentó por condición médica o seguridad",
 }
 
@@ -188,30 +274,59 @@ GG_SCALE_ES = {
 # application's own names, NOT a CMS translation: no CMS or state Spanish version of the MDS item sets
 # was found (docs/item-sets.md). Every other item keeps its English CMS text (label_es_fallback).
 ITEM_LABELS_ES = {
-    "ASMT_SYS_CD": "Código del sistema de evaluación", "ITM_SBST_CD": "Código de subconjunto de ítems (ISC)",
-    "ITM_SET_VRSN_CD": "Versión del conjunto de ítems", "SPEC_VRSN_CD": "Versión de las especificaciones",
-    "PRODN_TEST_CD": "Indicador de producción/prueba", "STATE_CD": "Código postal del estado del centro",
-    "FAC_ID": "ID de envío del centro", "SFTWR_VNDR_ID": "ID fiscal del proveedor de software",
-    "SFTWR_VNDR_NAME": "Nombre del proveedor de software", "SFTWR_VNDR_EMAIL_ADR": "Correo del proveedor de software",
-    "SFTWR_PROD_NAME": "Nombre del producto de software", "SFTWR_PROD_VRSN_CD": "Versión del producto de software",
+    "ASMT_SYS_CD": "Código del sistema de evaluación",
+    "ITM_SBST_CD": "Código de subconjunto de ítems (ISC)",
+    "ITM_SET_VRSN_CD": "Versión del conjunto de ítems",
+    "SPEC_VRSN_CD": "Versión de las especificaciones",
+    "PRODN_TEST_CD": "Indicador de producción/prueba",
+    "STATE_CD": "Código postal del estado del centro",
+    "FAC_ID": "ID de envío del centro",
+    "SFTWR_VNDR_ID": "ID fiscal del proveedor de software",
+    "SFTWR_VNDR_NAME": "Nombre del proveedor de software",
+    "SFTWR_VNDR_EMAIL_ADR": "Correo del proveedor de software",
+    "SFTWR_PROD_NAME": "Nombre del producto de software",
+    "SFTWR_PROD_VRSN_CD": "Versión del producto de software",
     "FAC_DOC_ID": "ID de documento del centro",
-    "A0050": "Tipo de registro", "A0100B": "Número CMS de certificación", "A0200": "Tipo de proveedor",
-    "A0310A": "Motivo federal OBRA de la evaluación", "A0310B": "Evaluación PPS",
-    "A0310E": "¿Es la primera evaluación desde el ingreso más reciente?", "A0310F": "Registro de ingreso/alta",
-    "A0310G": "Tipo de alta", "A0310G1": "¿Es una estadía interrumpida de la Parte A?",
-    "A0310H": "¿Es una evaluación de alta PPS de la Parte A?", "A0500A": "Nombre", "A0500B": "Inicial del segundo nombre",
-    "A0500C": "Apellido", "A0600A": "Número de Seguro Social", "A0600B": "Número de Medicare",
-    "A0810": "Sexo", "A0900": "Fecha de nacimiento", "A1600": "Fecha de ingreso", "A1805": "Ingresó desde",
-    "A1900": "Fecha de admisión", "A2000": "Fecha de alta", "A2105": "Estado al alta",
-    "A2200": "Fecha de referencia de la evaluación previa", "A2300": "Fecha de referencia de la evaluación (ARD)",
-    "B0100": "Estado comatoso", "C0100": "¿Debe realizarse la entrevista breve del estado mental (BIMS)?",
-    "C0500": "Puntuación total BIMS", "D0100": "¿Debe realizarse la entrevista del estado de ánimo?",
-    "D0160": "Puntuación total de gravedad (PHQ-2 a 9)", "F0300": "¿Debe realizarse la entrevista de preferencias?",
-    "J0200": "¿Debe realizarse la entrevista de dolor?", "J1800": "¿Ha sufrido caídas desde el ingreso o la evaluación previa?",
-    "M0210": "¿Tiene una o más úlceras/lesiones por presión sin cicatrizar?", "K0200A": "Estatura (pulgadas)",
-    "K0200B": "Peso (libras)", "O0390Z": "Servicios de terapia: ninguno de los anteriores",
-    "V0200B2": "Fecha de firma de las CAA", "V0200C2": "Fecha de firma del plan de cuidados",
-    "X0800": "Número de corrección", "X1100E": "Fecha de la atestación de la corrección",
+    "A0050": "Tipo de registro",
+    "A0100B": "Número CMS de certificación",
+    "A0200": "Tipo de proveedor",
+    "A0310A": "Motivo federal OBRA de la evaluación",
+    "A0310B": "Evaluación PPS",
+    "A0310E": "¿Es la primera evaluación desde el ingreso más reciente?",
+    "A0310F": "Registro de ingreso/alta",
+    "A0310G": "Tipo de alta",
+    "A0310G1": "¿Es una estadía interrumpida de la Parte A?",
+    "A0310H": "¿Es una evaluación de alta PPS de la Parte A?",
+    "A0500A": "Nombre",
+    "A0500B": "Inicial del segundo nombre",
+    "A0500C": "Apellido",
+    "A0600A": "Número de Seguro Social",
+    "A0600B": "Número de Medicare",
+    "A0810": "Sexo",
+    "A0900": "Fecha de nacimiento",
+    "A1600": "Fecha de ingreso",
+    "A1805": "Ingresó desde",
+    "A1900": "Fecha de admisión",
+    "A2000": "Fecha de alta",
+    "A2105": "Estado al alta",
+    "A2200": "Fecha de referencia de la evaluación previa",
+    "A2300": "Fecha de referencia de la evaluación (ARD)",
+    "B0100": "Estado comatoso",
+    "C0100": "¿Debe realizarse la entrevista breve del estado mental (BIMS)?",
+    "C0500": "Puntuación total BIMS",
+    "D0100": "¿Debe realizarse la entrevista del estado de ánimo?",
+    "D0160": "Puntuación total de gravedad (PHQ-2 a 9)",
+    "F0300": "¿Debe realizarse la entrevista de preferencias?",
+    "J0200": "¿Debe realizarse la entrevista de dolor?",
+    "J1800": "¿Ha sufrido caídas desde el ingreso o la evaluación previa?",
+    "M0210": "¿Tiene una o más úlceras/lesiones por presión sin cicatrizar?",
+    "K0200A": "Estatura (pulgadas)",
+    "K0200B": "Peso (libras)",
+    "O0390Z": "Servicios de terapia: ninguno de los anteriores",
+    "V0200B2": "Fecha de firma de las CAA",
+    "V0200C2": "Fecha de firma del plan de cuidados",
+    "X0800": "Número de corrección",
+    "X1100E": "Fecha de la atestación de la corrección",
     "Z0500B": "Fecha en que el coordinador RN firmó la evaluación como completa",
 }
 
@@ -237,7 +352,6 @@ def _section(item_id: str) -> str:
     return "GG" if item_id.startswith("GG") else item_id[0]
 
 
-
 def _text_kind(item_id: str, label: str) -> dict[str, Any]:
     if item_id in BIRTHDATE_ITEMS:
         return {"type": "birthdate"}
@@ -255,7 +369,19 @@ def _text_kind(item_id: str, label: str) -> dict[str, Any]:
     return {"type": "text", "max_length": TEXT_LENGTHS.get(item_id, 30)}
 
 
-CHECKLIST_PREFIXES = ("A1005", "A1010", "H0100", "I", "K0520", "M0100", "M1040", "M1200", "O0100", "O0390", "Q0110")
+CHECKLIST_PREFIXES = (
+    "A1005",
+    "A1010",
+    "H0100",
+    "I",
+    "K0520",
+    "M0100",
+    "M1040",
+    "M1200",
+    "O0100",
+    "O0390",
+    "Q0110",
+)
 
 
 def _code_kind(item_id: str, values: list[str]) -> str:
@@ -327,11 +453,17 @@ def read_builder(path: Path) -> dict[str, dict[str, Any]]:
             labels = _parse_value_labels(row["value_labels"])
             kind = {"CHECKBOX": "checklist", "DROPDOWN": "code", "RADIO": "code"}.get(row["field_type"])
             items[item_id] = {
-                "id": item_id, "kind": kind, "label": _builder_label(row),
+                "id": item_id,
+                "kind": kind,
+                "label": _builder_label(row),
                 "values": [v for v in row["values"].split("|") if v not in ("", "^", "-")],
                 "value_labels": {"0": "No", "1": "Yes"} if kind == "checklist" else labels,
-                "subsets": iscs, "source": f"{BUILDER_REF} {row['source_file']}", "evidence": "builder",
-                "note": "commented out in the builder (not sent by it)" if row.get("builder_sends") == "N" else "",
+                "subsets": iscs,
+                "source": f"{BUILDER_REF} {row['source_file']}",
+                "evidence": "builder",
+                "note": "commented out in the builder (not sent by it)"
+                if row.get("builder_sends") == "N"
+                else "",
             }
     for raw in items.values():
         raw["subsets"] = _with_swing_beds(raw["subsets"])
@@ -351,9 +483,16 @@ def read_supplement(path: Path) -> list[dict[str, Any]]:
     with path.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             kind, *args = row["type"].split(":")
-            raw: dict[str, Any] = {"id": row["item"], "since": row["since"], "label": row["label"], "source": row["source"],
-                                   "evidence": row["evidence"], "note": row["note"], "subsets_like": row["subsets_like"],
-                                   "subsets": _subsets_spec(row["subsets"]) if row["subsets"] else set()}
+            raw: dict[str, Any] = {
+                "id": row["item"],
+                "since": row["since"],
+                "label": row["label"],
+                "source": row["source"],
+                "evidence": row["evidence"],
+                "note": row["note"],
+                "subsets_like": row["subsets_like"],
+                "subsets": _subsets_spec(row["subsets"]) if row["subsets"] else set(),
+            }
             if kind in ("code", "checklist"):
                 raw["kind"] = kind
                 raw["value_labels"] = _parse_value_labels(row["values"])
@@ -371,8 +510,16 @@ def read_supplement(path: Path) -> list[dict[str, Any]]:
 
 def read_fixes(path: Path) -> list[dict[str, Any]]:
     with path.open(newline="", encoding="utf-8") as fh:
-        return [{"items": r["item"].split(";"), "versions": r["versions"], "field": r["field"], "value": r["value"],
-                 "source": r["source"]} for r in csv.DictReader(fh)]
+        return [
+            {
+                "items": r["item"].split(";"),
+                "versions": r["versions"],
+                "field": r["field"],
+                "value": r["value"],
+                "source": r["source"],
+            }
+            for r in csv.DictReader(fh)
+        ]
 
 
 def _expand(spec: str) -> list[str]:
@@ -400,6 +547,7 @@ def _removed(item_id: str, removed: set[str]) -> bool:
 
 
 # ---------------------------------------------------------------- building one item set
+
 
 def _applies(versions: str, version: str) -> bool:
     return versions == "ALL" or version in versions.split(";")
@@ -446,7 +594,9 @@ def item_definitions(shared: Path, version: str) -> dict[str, dict[str, Any]]:
         # Section S items are state-optional (not part of the federal record this tool exports).
         missing = sorted(i for i in expected if "*" not in i and not i.startswith("S") and i not in defs)
         if missing:
-            raise SystemExit(f"item_set_changes.csv adds {missing} in {v}, but no definition exists (supplement.csv)")
+            raise SystemExit(
+                f"item_set_changes.csv adds {missing} in {v}, but no definition exists (supplement.csv)"
+            )
     for raw in defs.values():
         like = raw.pop("subsets_like", "")
         if like:
@@ -488,10 +638,15 @@ def _build_item(raw: dict[str, Any]) -> dict[str, Any]:
         item["values"] = values
         labels = raw.get("value_labels", {})
         item["value_labels"] = {
-            code: {"en": labels.get(code) or code, "es": _label_es(code, labels.get(code) or code, values) or labels.get(code) or code}
+            code: {
+                "en": labels.get(code) or code,
+                "es": _label_es(code, labels.get(code) or code, values) or labels.get(code) or code,
+            }
             for code in values
         }
-        item["value_labels_es_fallback"] = [c for c in values if _label_es(c, labels.get(c) or c, values) is None]
+        item["value_labels_es_fallback"] = [
+            c for c in values if _label_es(c, labels.get(c) or c, values) is None
+        ]
     else:
         item.update(raw.get("text_kind") or _text_kind(item_id, label_en))
     item["special"] = _specials(item_id, raw.get("values", []), section)
@@ -510,8 +665,15 @@ def _build_item(raw: dict[str, Any]) -> dict[str, Any]:
 def _controls() -> list[dict[str, Any]]:
     controls = []
     for ctrl in CONTROL_ITEMS:
-        c: dict[str, Any] = {"id": ctrl["id"], "section": "CTRL", "type": ctrl["type"], "control": True,
-                             "required": ctrl["required"], "special": [], "subsets": list(ALL_ISCS)}
+        c: dict[str, Any] = {
+            "id": ctrl["id"],
+            "section": "CTRL",
+            "type": ctrl["type"],
+            "control": True,
+            "required": ctrl["required"],
+            "special": [],
+            "subsets": list(ALL_ISCS),
+        }
         if ctrl["type"] == "code":
             c["values"] = ctrl["values"]
             c["value_labels"] = {v: {"en": v, "es": v} for v in ctrl["values"]}
@@ -533,7 +695,7 @@ def build(shared: Path, version: str) -> dict[str, Any]:
     return {
         **meta,
         "generated_from": f"shared/data/mds/{BUILDER_CSV} + ref/item_set_changes.csv + scripts/catalog/*.csv "
-                          "by scripts/build_catalog.py",
+        "by scripts/build_catalog.py",
         "iscs": ALL_ISCS,
         "sections": {k: {"en": en, "es": es} for k, (en, es) in SECTION_NAMES.items()},
         "items": _controls() + items,
@@ -546,17 +708,28 @@ def out_name(version: str) -> str:
 
 # ---------------------------------------------------------------- the item x ISC table (docs/)
 
+
 def isc_table(catalogs: list[dict[str, Any]]) -> str:
     """Markdown: one row per item of any version, one column per ISC and version ('x' = active)."""
-    lines = ["# Items per item subset (ISC) and item set", "",
-             "Generated by `scripts/build_catalog.py --isc-doc docs/item-sets-isc.md` from the shipped catalogs; do not edit.",
-             "Per version, the letters say on which item subsets (ITM_SBST_CD) the item is active: the record of that",
-             "subset carries the item (as `^` when a skip pattern skips it). `-` = not in that item set.",
-             "Sources per item: the `source`/`evidence`/`note` fields in mds/data/items_v*.json; see docs/item-sets.md.", ""]
+    lines = [
+        "# Items per item subset (ISC) and item set",
+        "",
+        "Generated by `scripts/build_catalog.py --isc-doc docs/item-sets-isc.md` from the shipped catalogs; do not edit.",
+        "Per version, the letters say on which item subsets (ITM_SBST_CD) the item is active: the record of that",
+        "subset carries the item (as `^` when a skip pattern skips it). `-` = not in that item set.",
+        "Sources per item: the `source`/`evidence`/`note` fields in mds/data/items_v*.json; see docs/item-sets.md.",
+        "",
+    ]
     versions = [c["version"] for c in catalogs]
     by_version = [{it["id"]: it for it in c["items"]} for c in catalogs]
-    ids = sorted(set().union(*by_version), key=lambda i: (not by_version[-1].get(i, {}).get("control", False)
-                                                           and not any(bv.get(i, {}).get("control") for bv in by_version), i))
+    ids = sorted(
+        set().union(*by_version),
+        key=lambda i: (
+            not by_version[-1].get(i, {}).get("control", False)
+            and not any(bv.get(i, {}).get("control") for bv in by_version),
+            i,
+        ),
+    )
     lines.append("| Item | " + " | ".join(versions) + " | Evidence |")
     lines.append("|---|" + "---|" * len(versions) + "---|")
     for item_id in ids:

@@ -75,7 +75,9 @@ def grouper_arrays(text: str) -> dict[str, tuple[str, str, str]]:
             raise SystemExit(f"array {name} not found in the grouper source")
         return [x.strip().strip('"') for x in m.group(1).split(",") if x.strip()]
 
-    codes, pt, slp, elig = (array(n) for n in ("I0020BCodes", "I0020BPTCode", "I0020BSLPCode", "I0020BEligibility"))
+    codes, pt, slp, elig = (
+        array(n) for n in ("I0020BCodes", "I0020BPTCode", "I0020BSLPCode", "I0020BEligibility")
+    )
     if not len(codes) == len(pt) == len(slp) == len(elig):
         raise SystemExit("grouper arrays differ in length")
     return {c: (p, s, e) for c, p, s, e in zip(codes, pt, slp, elig, strict=True)}
@@ -89,7 +91,9 @@ def build(grouper: dict[str, tuple[str, str, str]], categories: dict[str, str]) 
             problems.append(f"{code}: unknown category {category!r}")
             continue
         pt, slp, elig = grouper.get(code, ("", "", "1"))
-        if code in grouper and (category == RTP or COLLAPSED[category] != pt or (category == "Acute Neurologic") != (slp == "2")):
+        if code in grouper and (
+            category == RTP or COLLAPSED[category] != pt or (category == "Acute Neurologic") != (slp == "2")
+        ):
             problems.append(f"{code}: spreadsheet {category!r} vs grouper PT {pt} SLP {slp}")
         rows.append((code, category, SURGERY[elig]))
     missing = sorted(set(grouper) - set(categories))
@@ -116,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file differs")
     args = parser.parse_args(argv)
-    rows = build(grouper_arrays(_read_text(args.grouper)), json.loads(args.categories.read_text(encoding="utf-8")))
+    rows = build(
+        grouper_arrays(_read_text(args.grouper)), json.loads(args.categories.read_text(encoding="utf-8"))
+    )
     data = render(rows)
     if args.check:
         same = args.out.exists() and gzip.decompress(args.out.read_bytes()) == gzip.decompress(data)

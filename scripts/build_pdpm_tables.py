@@ -78,12 +78,14 @@ def build(shared: Path) -> dict[str, Any]:
         if r["kind"] == "group"
     ]
     nta_points = {
-        r["key"]: int(r["value"])
-        for r in nta_rows
-        if r["kind"] == "points" and r["value"].isdigit()
+        r["key"]: int(r["value"]) for r in nta_rows if r["kind"] == "points" and r["value"].isdigit()
     }
     function_components = [
-        {"component": r["component"], "items": re.findall(r"GG\d{4}[A-Z]", r["items"]), "aggregation": r["aggregation"]}
+        {
+            "component": r["component"],
+            "items": re.findall(r"GG\d{4}[A-Z]", r["items"]),
+            "aggregation": r["aggregation"],
+        }
         for r in _rows(ref / "pdpm_function_score.csv")
         if r["score"] == "PT/OT function score" and r["component"] != "TOTAL"
     ]

@@ -19,9 +19,21 @@ from generated_file import REPO_ROOT, run  # noqa: E402
 
 DEFAULT_OUT = REPO_ROOT / "surveys" / "data" / "qm_cms_benchmarks.csv"
 SOURCE = "surveys/mds_quality_measures_djen-97ju_sample289.csv"
-COLUMNS = ["CMS Certification Number (CCN)", "Provider Name", "State", "Measure Code", "Resident type",
-           "Q1 Measure Score", "Q2 Measure Score", "Q3 Measure Score", "Q4 Measure Score", "Four Quarter Average Score",
-           "Footnote for Four Quarter Average Score", "Used in Quality Measure Five Star Rating", "Measure Period"]
+COLUMNS = [
+    "CMS Certification Number (CCN)",
+    "Provider Name",
+    "State",
+    "Measure Code",
+    "Resident type",
+    "Q1 Measure Score",
+    "Q2 Measure Score",
+    "Q3 Measure Score",
+    "Q4 Measure Score",
+    "Four Quarter Average Score",
+    "Footnote for Four Quarter Average Score",
+    "Used in Quality Measure Five Star Rating",
+    "Measure Period",
+]
 
 
 def render(shared: Path) -> str:

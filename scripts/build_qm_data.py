@@ -66,7 +66,9 @@ def build(shared: Path) -> dict[str, Any]:
                 "bands": [],
             },
         )
-        entry["bands"].append({"points": int(r["points"]), "rate_min": r["rate_min"], "rate_max": r["rate_max"]})
+        entry["bands"].append(
+            {"points": int(r["points"]), "rate_min": r["rate_min"], "rate_max": r["rate_max"]}
+        )
     thresholds: dict[str, list[dict[str, int]]] = {}
     for r in _rows(ref / "fivestar_qm_rating_thresholds_Jan2025.csv"):
         thresholds.setdefault(r["score"], []).append(

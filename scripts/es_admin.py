@@ -3,15 +3,12 @@ report fixes of issue 18. `python scripts/write_po.py admin` turns it into local
 
 ES = {
     "Password reset. The user's open sessions were ended.": "Contraseña restablecida. Se cerraron las sesiones abiertas del usuario.",
-    "The corrected date must keep the stay's events in order (between the event before and the event after it).":
-        "La fecha corregida debe mantener el orden de los eventos de la estancia (entre el evento anterior y el siguiente).",
-    "A disabled user cannot log in and their open sessions end. Nothing they recorded changes.":
-        "Un usuario desactivado no puede iniciar sesión y sus sesiones abiertas se cierran. Nada de lo que registró cambia.",
+    "The corrected date must keep the stay's events in order (between the event before and the event after it).": "La fecha corregida debe mantener el orden de los eventos de la estancia (entre el evento anterior y el siguiente).",
+    "A disabled user cannot log in and their open sessions end. Nothing they recorded changes.": "Un usuario desactivado no puede iniciar sesión y sus sesiones abiertas se cierran. Nada de lo que registró cambia.",
     "Active users": "Usuarios activos",
     "Add user": "Agregar usuario",
     "Administration": "Administración",
-    "After this correction two stays would overlap (admitted %(first)s and %(second)s).":
-        "Con esta corrección se superpondrían dos estancias (admitidas el %(first)s y el %(second)s).",
+    "After this correction two stays would overlap (admitted %(first)s and %(second)s).": "Con esta corrección se superpondrían dos estancias (admitidas el %(first)s y el %(second)s).",
     "All facilities (chain-wide)": "Todos los centros (toda la cadena)",
     "All record types": "Todos los tipos de registro",
     "All users": "Todos los usuarios",
@@ -29,10 +26,8 @@ ES = {
     "Disabled": "Desactivado",
     "Enable account": "Activar la cuenta",
     "Enter a username of up to 80 characters without spaces.": "Ingrese un nombre de usuario de hasta 80 caracteres, sin espacios.",
-    "Event date corrected. The original entry stays in the audit log.":
-        "Fecha del evento corregida. La entrada original queda en el registro de auditoría.",
-    "Every change shows its values before and after; every opening of a resident or an MDS record is listed as a view.":
-        "Cada cambio muestra sus valores antes y después; cada apertura de un residente o de un registro MDS figura como consulta.",
+    "Event date corrected. The original entry stays in the audit log.": "Fecha del evento corregida. La entrada original queda en el registro de auditoría.",
+    "Every change shows its values before and after; every opening of a resident or an MDS record is listed as a view.": "Cada cambio muestra sus valores antes y después; cada apertura de un residente o de un registro MDS figura como consulta.",
     "Field": "Campo",
     "First password": "Contraseña inicial",
     "Give the reason for the correction.": "Indique el motivo de la corrección.",
@@ -43,8 +38,7 @@ ES = {
     "New password": "Nueva contraseña",
     "No user matches these filters.": "Ningún usuario coincide con estos filtros.",
     "Nurse": "Enfermero/a",
-    "Only a chain-wide administrator can grant chain-wide access.":
-        "Solo un administrador de toda la cadena puede otorgar acceso a toda la cadena.",
+    "Only a chain-wide administrator can grant chain-wide access.": "Solo un administrador de toda la cadena puede otorgar acceso a toda la cadena.",
     "Only an administrator can work across the whole chain.": "Solo un administrador puede trabajar en toda la cadena.",
     "Read-only": "Solo lectura",
     "Reason for the correction": "Motivo de la corrección",
@@ -61,11 +55,9 @@ ES = {
     "The password is too short (at least 8 characters).": "La contraseña es demasiado corta (al menos 8 caracteres).",
     "The two passwords differ.": "Las dos contraseñas no coinciden.",
     "The user can log in again with their current password.": "El usuario podrá volver a iniciar sesión con su contraseña actual.",
-    "This admission date falls inside another stay of this resident (%(start)s to %(end)s).":
-        "Esta fecha de admisión cae dentro de otra estancia de este residente (del %(start)s al %(end)s).",
+    "This admission date falls inside another stay of this resident (%(start)s to %(end)s).": "Esta fecha de admisión cae dentro de otra estancia de este residente (del %(start)s al %(end)s).",
     "This is the date already recorded.": "Esta es la fecha ya registrada.",
-    "This username is taken (usernames ignore upper and lower case).":
-        "Este nombre de usuario ya existe (no se distinguen mayúsculas de minúsculas).",
+    "This username is taken (usernames ignore upper and lower case).": "Este nombre de usuario ya existe (no se distinguen mayúsculas de minúsculas).",
     "Title (RN, LPN …)": "Título (RN, LPN …)",
     "User %(name)s": "Usuario %(name)s",
     "User account": "Cuenta de usuario",
@@ -78,8 +70,7 @@ ES = {
     "What changed": "Qué cambió",
     "Who opened which MDS record": "Quién abrió cada registro MDS",
     "You can only grant facilities you administer.": "Solo puede otorgar los centros que usted administra.",
-    "You cannot change your own role or chain-wide access; ask another administrator.":
-        "No puede cambiar su propio rol ni su acceso a toda la cadena; pídaselo a otro administrador.",
+    "You cannot change your own role or chain-wide access; ask another administrator.": "No puede cambiar su propio rol ni su acceso a toda la cadena; pídaselo a otro administrador.",
     "You cannot disable your own account.": "No puede desactivar su propia cuenta.",
     "another facility": "otro centro",
 }

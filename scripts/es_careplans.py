@@ -18,8 +18,13 @@ ES = {
     ("%(num)d day overdue", "%(num)d days overdue"): ("%(num)d día de atraso", "%(num)d días de atraso"),
     ("%(num)d goal", "%(num)d goals"): ("%(num)d meta", "%(num)d metas"),
     ("%(num)d intervention", "%(num)d interventions"): ("%(num)d intervención", "%(num)d intervenciones"),
-    ("%(num)d intervention without documentation in %(days)s days", "%(num)d interventions without documentation in %(days)s days"): (
-        "%(num)d intervención sin documentar en %(days)s días", "%(num)d intervenciones sin documentar en %(days)s días"),
+    (
+        "%(num)d intervention without documentation in %(days)s days",
+        "%(num)d interventions without documentation in %(days)s days",
+    ): (
+        "%(num)d intervención sin documentar en %(days)s días",
+        "%(num)d intervenciones sin documentar en %(days)s días",
+    ),
     "%(compliant)s of %(total)s in the facility": "%(compliant)s de %(total)s en el centro",
     "'No care plan' needs a documented reason.": "'Sin plan de cuidados' requiere un motivo documentado.",
     "A problem not raised by a trigger needs a reason.": "Un problema que no proviene de un disparador requiere un motivo.",
@@ -38,8 +43,7 @@ ES = {
     "Baseline care plan completed %(when)s": "Plan de cuidados inicial completado %(when)s",
     "Baseline care plan completed at": "Plan de cuidados inicial completado el",
     "Baseline care plan recorded as completed.": "Plan de cuidados inicial registrado como completado.",
-    "Baseline care plan within 48 hours (F655), care plan content (F656), comprehensive care plan within 7 days of the CAAs, review after each assessment and every 92 days (F657).":
-        "Plan de cuidados inicial en 48 horas (F655), contenido del plan (F656), plan integral dentro de los 7 días posteriores a los CAA, revisión tras cada evaluación y cada 92 días (F657).",
+    "Baseline care plan within 48 hours (F655), care plan content (F656), comprehensive care plan within 7 days of the CAAs, review after each assessment and every 92 days (F657).": "Plan de cuidados inicial en 48 horas (F655), contenido del plan (F656), plan integral dentro de los 7 días posteriores a los CAA, revisión tras cada evaluación y cada 92 días (F657).",
     "CAA decision saved.": "Decisión del CAA guardada.",
     "CAA worksheet": "Hoja de trabajo CAA",
     "CAA worksheet (Section V)": "Hoja de trabajo CAA (Sección V)",
@@ -88,8 +92,7 @@ ES = {
     "No care plan": "Sin plan de cuidados",
     "No care-plan timing or content findings.": "Sin hallazgos de plazos o contenido del plan de cuidados.",
     "No changes yet.": "Aún no hay cambios.",
-    "No comprehensive assessment yet: problems can be added from the library as not from a trigger.":
-        "Aún no hay evaluación integral: se pueden agregar problemas de la biblioteca como no provenientes de un disparador.",
+    "No comprehensive assessment yet: problems can be added from the library as not from a trigger.": "Aún no hay evaluación integral: se pueden agregar problemas de la biblioteca como no provenientes de un disparador.",
     "No conference recorded.": "No hay conferencias registradas.",
     "No decision yet": "Sin decisión aún",
     "No documentation in (days)": "Sin documentación en (días)",
@@ -103,10 +106,8 @@ ES = {
     "Not from a trigger:": "No proviene de un disparador:",
     "Note (required when refused or not done)": "Nota (obligatoria si se rechazó o no se realizó)",
     "Notes mentioning a condition absent from the care plan": "Notas que mencionan una condición ausente del plan de cuidados",
-    "Nothing to review: every intervention is documented and the notes match the care plans.":
-        "Nada que revisar: cada intervención está documentada y las notas coinciden con los planes de cuidados.",
-    "Nursing documentation against the care plan: interventions without documentation, progress notes that mention a condition the plan does not address (a keyword and ICD-10 code screen; the matched words are shown), and changes that may need a significant-change assessment.":
-        "Documentación de enfermería frente al plan de cuidados: intervenciones sin documentar, notas de evolución que mencionan una condición que el plan no aborda (búsqueda de palabras clave y códigos CIE-10; se muestran las palabras encontradas) y cambios que pueden requerir una evaluación por cambio significativo.",
+    "Nothing to review: every intervention is documented and the notes match the care plans.": "Nada que revisar: cada intervención está documentada y las notas coinciden con los planes de cuidados.",
+    "Nursing documentation against the care plan: interventions without documentation, progress notes that mention a condition the plan does not address (a keyword and ICD-10 code screen; the matched words are shown), and changes that may need a significant-change assessment.": "Documentación de enfermería frente al plan de cuidados: intervenciones sin documentar, notas de evolución que mencionan una condición que el plan no aborda (búsqueda de palabras clave y códigos CIE-10; se muestran las palabras encontradas) y cambios que pueden requerir una evaluación por cambio significativo.",
     "On the care plan:": "En el plan de cuidados:",
     "Open the CAA worksheet (Section V)": "Abrir la hoja de trabajo CAA (Sección V)",
     "Own problem (focus)": "Problema propio (enfoque)",
@@ -137,8 +138,7 @@ ES = {
     "Say why it was refused or not done.": "Indique por qué se rechazó o no se realizó.",
     "Show": "Mostrar",
     "Signed by %(name)s %(title)s, documented %(date)s": "Firmado por %(name)s %(title)s, documentado el %(date)s",
-    "Someone else saved this record after you opened it. Your entries are kept below; the saved version is:":
-        "Otra persona guardó este registro después de que usted lo abrió. Sus datos se conservan abajo; la versión guardada es:",
+    "Someone else saved this record after you opened it. Your entries are kept below; the saved version is:": "Otra persona guardó este registro después de que usted lo abrió. Sus datos se conservan abajo; la versión guardada es:",
     "Summary": "Resumen",
     "Target date": "Fecha objetivo",
     "The assessment cannot be completed yet:": "La evaluación aún no puede completarse:",
@@ -146,8 +146,7 @@ ES = {
     "The baseline care plan cannot be before the admission.": "El plan de cuidados inicial no puede ser anterior al ingreso.",
     "The resident is not in the facility; timing is not checked.": "El residente no está en el centro; no se revisan los plazos.",
     "The time cannot be in the future.": "La hora no puede estar en el futuro.",
-    "This assessment is not comprehensive: its triggers are information only and need no CAA decision.":
-        "Esta evaluación no es integral: sus disparadores son solo informativos y no requieren decisión CAA.",
+    "This assessment is not comprehensive: its triggers are information only and need no CAA decision.": "Esta evaluación no es integral: sus disparadores son solo informativos y no requieren decisión CAA.",
     "This intervention is discontinued.": "Esta intervención está suspendida.",
     "Time (blank = now)": "Hora (en blanco = ahora)",
     "Time and note": "Hora y nota",
@@ -155,8 +154,7 @@ ES = {
     "Triggered care areas": "Áreas de cuidado activadas",
     "Triggers on the newest assessment (%(label)s, information only)": "Disparadores de la evaluación más reciente (%(label)s, solo informativos)",
     "Unit / room": "Unidad / habitación",
-    "V0200B (CAA process signed by the RN coordinator): %(date)s · V0200C (care-plan decision signed): %(date2)s":
-        "V0200B (proceso CAA firmado por el coordinador RN): %(date)s · V0200C (decisión del plan firmada): %(date2)s",
+    "V0200B (CAA process signed by the RN coordinator): %(date)s · V0200C (care-plan decision signed): %(date2)s": "V0200B (proceso CAA firmado por el coordinador RN): %(date)s · V0200C (decisión del plan firmada): %(date2)s",
     "What": "Qué",
     "When": "Cuándo",
     "Where the CAA documentation is": "Dónde está la documentación del CAA",
@@ -175,4 +173,6 @@ ES = {
 for _area in CARE_AREAS:
     for _code in ("no_decision", "no_rationale", "no_analysis", "no_location"):
         _text = CAA_MESSAGES[_code]
-        ES[_text["en"].format(caa=_area.caa, area=_area.name_en)] = _text["es"].format(caa=_area.caa, area=_area.name_es)
+        ES[_text["en"].format(caa=_area.caa, area=_area.name_en)] = _text["es"].format(
+            caa=_area.caa, area=_area.name_es
+        )

@@ -1,10 +1,12 @@
 """Spanish for the MDS assessment pages (entry, signatures, corrections); `python scripts/write_po.py mds_assess`."""
 
 ES = {
-    ("%(num)d signed version", "%(num)d signed versions"): ("%(num)d versión firmada", "%(num)d versiones firmadas"),
+    ("%(num)d signed version", "%(num)d signed versions"): (
+        "%(num)d versión firmada",
+        "%(num)d versiones firmadas",
+    ),
     "- = not assessed": "- = no evaluado",
-    "A signed assessment is never changed in place. A modification (A0050=2) reopens it for changes and is signed again; an inactivation (A0050=3) withdraws it. Each correction gets the next correction number (X0800) and every earlier version stays readable.":
-        "Una evaluación firmada nunca se cambia directamente. Una modificación (A0050=2) la reabre para hacer cambios y se vuelve a firmar; una inactivación (A0050=3) la retira. Cada corrección recibe el siguiente número de corrección (X0800) y todas las versiones anteriores siguen disponibles.",
+    "A signed assessment is never changed in place. A modification (A0050=2) reopens it for changes and is signed again; an inactivation (A0050=3) withdraws it. Each correction gets the next correction number (X0800) and every earlier version stays readable.": "Una evaluación firmada nunca se cambia directamente. Una modificación (A0050=2) la reabre para hacer cambios y se vuelve a firmar; una inactivación (A0050=3) la retira. Cada corrección recibe el siguiente número de corrección (X0800) y todas las versiones anteriores siguen disponibles.",
     "After": "Después",
     "Assessment reference date (ARD)": "Fecha de referencia de la evaluación (ARD)",
     "Assessment signed and locked (Z0500).": "Evaluación firmada y bloqueada (Z0500).",
@@ -76,27 +78,21 @@ ES = {
     "Stay": "Estancia",
     "The assessment reference date cannot be before the admission.": "La fecha de referencia no puede ser anterior al ingreso.",
     "The assessment reference date is too far in the future.": "La fecha de referencia está demasiado lejos en el futuro.",
-    "The item subset (which sections and items appear) follows from the reason for assessment.":
-        "El subconjunto de ítems (qué secciones e ítems aparecen) depende del motivo de la evaluación.",
+    "The item subset (which sections and items appear) follows from the reason for assessment.": "El subconjunto de ítems (qué secciones e ítems aparecen) depende del motivo de la evaluación.",
     "The password is not correct.": "La contraseña no es correcta.",
     "The two versions are identical.": "Las dos versiones son idénticas.",
     "This assessment is signed and locked.": "Esta evaluación está firmada y bloqueada.",
-    "This assessment is signed and locked. Changes are made through a correction.":
-        "Esta evaluación está firmada y bloqueada. Los cambios se hacen mediante una corrección.",
+    "This assessment is signed and locked. Changes are made through a correction.": "Esta evaluación está firmada y bloqueada. Los cambios se hacen mediante una corrección.",
     "This combination of reasons for assessment is not allowed.": "Esta combinación de motivos de evaluación no está permitida.",
     "This resident has no open stay; record an admission first.": "Este residente no tiene una estancia abierta; registre primero un ingreso.",
-    "This signed assessment is being corrected. Change the sections, then attest and sign again.":
-        "Esta evaluación firmada se está corrigiendo. Cambie las secciones y vuelva a firmarlas y firmar la evaluación.",
+    "This signed assessment is being corrected. Change the sections, then attest and sign again.": "Esta evaluación firmada se está corrigiendo. Cambie las secciones y vuelva a firmarlas y firmar la evaluación.",
     "Type of correction": "Tipo de corrección",
     "Type of record": "Tipo de registro",
-    "Unsaved entries from an earlier draft were restored. Save the section to keep them.":
-        "Se recuperaron datos no guardados de un borrador anterior. Guarde la sección para conservarlos.",
+    "Unsaved entries from an earlier draft were restored. Save the section to keep them.": "Se recuperaron datos no guardados de un borrador anterior. Guarde la sección para conservarlos.",
     "Versions": "Versiones",
-    "Your entries are still in the form below; nothing was saved. Review them against the saved answers, then save again.":
-        "Sus datos siguen en el formulario; no se guardó nada. Revíselos frente a las respuestas guardadas y vuelva a guardar.",
+    "Your entries are still in the form below; nothing was saved. Review them against the saved answers, then save again.": "Sus datos siguen en el formulario; no se guardó nada. Revíselos frente a las respuestas guardadas y vuelva a guardar.",
     "Your password": "Su contraseña",
     "Your password (RN attestation, X1100)": "Su contraseña (firma de la enfermera RN, X1100)",
-    "signed data no longer matches its SHA-256 lock hash. Export is blocked; report this to the administrator.":
-        "los datos firmados ya no coinciden con su hash de bloqueo SHA-256. La exportación está bloqueada; informe al administrador.",
+    "signed data no longer matches its SHA-256 lock hash. Export is blocked; report this to the administrator.": "los datos firmados ya no coinciden con su hash de bloqueo SHA-256. La exportación está bloqueada; informe al administrador.",
     "with version": "con la versión",
 }

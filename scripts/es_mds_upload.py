@@ -15,8 +15,7 @@ ES = {
     "By": "Por",
     "By edit": "Por regla de validación",
     "By item": "Por ítem",
-    "Check MDS 3.0 submission files (.xml records or .zip batches) against the CMS data specifications before you submit them to iQIES.":
-        "Revise los archivos de envío MDS 3.0 (registros .xml o lotes .zip) según las especificaciones de datos de CMS antes de enviarlos a iQIES.",
+    "Check MDS 3.0 submission files (.xml records or .zip batches) against the CMS data specifications before you submit them to iQIES.": "Revise los archivos de envío MDS 3.0 (registros .xml o lotes .zip) según las especificaciones de datos de CMS antes de enviarlos a iQIES.",
     "Checked %(when)s": "Revisado el %(when)s",
     "Choose at least one .xml or .zip file.": "Elija al menos un archivo .xml o .zip.",
     "Choose the facility you are working in first.": "Primero elija el centro en el que trabaja.",
@@ -49,17 +48,12 @@ ES = {
     "Rejected": "Rechazados",
     "Resident": "Residente",
     "Severity": "Gravedad",
-    "Some records could not be stored; they are missing from this report. Upload the file again.":
-        "Algunos registros no se pudieron guardar y faltan en este informe. Cargue el archivo de nuevo.",
+    "Some records could not be stored; they are missing from this report. Upload the file again.": "Algunos registros no se pudieron guardar y faltan en este informe. Cargue el archivo de nuevo.",
     "Status": "Estado",
-    "The %(shown)s items with the most fatal errors are listed, of %(total)s; the CSV has all of them.":
-        "Se muestran los %(shown)s ítems con más errores fatales, de %(total)s; el CSV los tiene todos.",
-    "The first %(shown)s findings are listed; download the CSV for all of them.":
-        "Se muestran los primeros %(shown)s hallazgos; descargue el CSV para verlos todos.",
-    "This page updates by itself; without JavaScript, refresh it to see the progress.":
-        "Esta página se actualiza sola; sin JavaScript, actualícela para ver el avance.",
-    "Up to %(files)s files, each up to %(mb)s MB. A zip batch may hold up to 1,000 records. The files are checked in memory and are not kept; only the results are stored.":
-        "Hasta %(files)s archivos, de hasta %(mb)s MB cada uno. Un lote zip puede contener hasta 1.000 registros. Los archivos se revisan en memoria y no se conservan; solo se guardan los resultados.",
+    "The %(shown)s items with the most fatal errors are listed, of %(total)s; the CSV has all of them.": "Se muestran los %(shown)s ítems con más errores fatales, de %(total)s; el CSV los tiene todos.",
+    "The first %(shown)s findings are listed; download the CSV for all of them.": "Se muestran los primeros %(shown)s hallazgos; descargue el CSV para verlos todos.",
+    "This page updates by itself; without JavaScript, refresh it to see the progress.": "Esta página se actualiza sola; sin JavaScript, actualícela para ver el avance.",
+    "Up to %(files)s files, each up to %(mb)s MB. A zip batch may hold up to 1,000 records. The files are checked in memory and are not kept; only the results are stored.": "Hasta %(files)s archivos, de hasta %(mb)s MB cada uno. Un lote zip puede contener hasta 1.000 registros. Los archivos se revisan en memoria y no se conservan; solo se guardan los resultados.",
     "Upload and validate": "Cargar y validar",
     "Upload at most %(max)d files at a time.": "Cargue como máximo %(max)d archivos a la vez.",
     "Uploaded": "Cargado",
@@ -68,10 +62,8 @@ ES = {
     "Validating…": "Validando…",
     "Validation progress": "Avance de la validación",
     "Validation report": "Informe de validación",
-    "Validation stopped because of an internal error. Upload the file again; if it happens again, tell your administrator.":
-        "La validación se detuvo por un error interno. Cargue el archivo de nuevo; si vuelve a ocurrir, avise a su administrador.",
-    "Validation was interrupted (the server restarted). Upload the file again.":
-        "La validación se interrumpió (el servidor se reinició). Cargue el archivo de nuevo.",
+    "Validation stopped because of an internal error. Upload the file again; if it happens again, tell your administrator.": "La validación se detuvo por un error interno. Cargue el archivo de nuevo; si vuelve a ocurrir, avise a su administrador.",
+    "Validation was interrupted (the server restarted). Upload the file again.": "La validación se interrumpió (el servidor se reinició). Cargue el archivo de nuevo.",
     "Waiting for the validator…": "Esperando al validador…",
     "Warning": "Advertencia",
     "Warnings": "Advertencias",

@@ -2,11 +2,16 @@
 writes the .po file. "Edit" (a CMS validation rule) is "regla de validación", as on the upload pages."""
 
 ES = {
-    ("%(num)d record missing.", "%(num)d records missing."): ("Falta %(num)d registro.", "Faltan %(num)d registros."),
-    ("%(num)d record updated.", "%(num)d records updated."): ("%(num)d registro actualizado.", "%(num)d registros actualizados."),
+    ("%(num)d record missing.", "%(num)d records missing."): (
+        "Falta %(num)d registro.",
+        "Faltan %(num)d registros.",
+    ),
+    ("%(num)d record updated.", "%(num)d records updated."): (
+        "%(num)d registro actualizado.",
+        "%(num)d registros actualizados.",
+    ),
     ("%(num)d record", "%(num)d records"): ("%(num)d registro", "%(num)d registros"),
-    "A CSV with the columns record_id (the facility document id or the file name in the zip), status (accepted or rejected) and error_ids (e.g. -3783).":
-        "Un CSV con las columnas record_id (el identificador del documento del centro o el nombre del archivo en el zip), status (accepted o rejected) y error_ids (p. ej., -3783).",
+    "A CSV with the columns record_id (the facility document id or the file name in the zip), status (accepted or rejected) and error_ids (e.g. -3783).": "Un CSV con las columnas record_id (el identificador del documento del centro o el nombre del archivo en el zip), status (accepted o rejected) y error_ids (p. ej., -3783).",
     "Back to export and submission": "Volver a exportación y envío",
     "Back to the dashboard": "Volver al panel",
     "Batch marked as submitted to CMS.": "Lote marcado como enviado a CMS.",
@@ -42,8 +47,7 @@ ES = {
     "Missing assessments report": "Informe de evaluaciones faltantes",
     "Next step": "Siguiente paso",
     "No export yet.": "Aún no hay exportaciones.",
-    "No missing assessment: every expected record past its deadline was accepted.":
-        "No falta ninguna evaluación: todos los registros esperados con plazo vencido fueron aceptados.",
+    "No missing assessment: every expected record past its deadline was accepted.": "No falta ninguna evaluación: todos los registros esperados con plazo vencido fueron aceptados.",
     "No record could be exported; see the reasons below.": "No se pudo exportar ningún registro; vea los motivos abajo.",
     "No record started": "Ningún registro iniciado",
     "No signed record is waiting for export.": "No hay registros firmados pendientes de exportar.",
@@ -54,19 +58,15 @@ ES = {
     "Not submitted": "No enviado",
     "Nothing here.": "Nada aquí.",
     "Open": "Abrir",
-    "RAI schedule computed from stays, stay events and prior assessments on %(date)s.":
-        "Calendario RAI calculado a partir de estancias, eventos de estancia y evaluaciones previas al %(date)s.",
+    "RAI schedule computed from stays, stay events and prior assessments on %(date)s.": "Calendario RAI calculado a partir de estancias, eventos de estancia y evaluaciones previas al %(date)s.",
     "Record": "Registro",
-    "Records the RAI schedule expected whose deadline has passed and that CMS has not accepted (like the CASPER missing assessment report), as of %(date)s.":
-        "Registros que el calendario RAI esperaba, con plazo vencido y no aceptados por CMS (como el informe de evaluaciones faltantes de CASPER), al %(date)s.",
+    "Records the RAI schedule expected whose deadline has passed and that CMS has not accepted (like the CASPER missing assessment report), as of %(date)s.": "Registros que el calendario RAI esperaba, con plazo vencido y no aceptados por CMS (como el informe de evaluaciones faltantes de CASPER), al %(date)s.",
     "Rejected by CMS": "Rechazado por CMS",
     "Result file (CSV)": "Archivo de resultados (CSV)",
     "Select at least one signed assessment to export.": "Seleccione al menos una evaluación firmada para exportar.",
     "Set the ARD": "Fijar la ARD",
-    "Signed data changed after signing (integrity check failed): export blocked.":
-        "Los datos firmados cambiaron después de la firma (falló la verificación de integridad): exportación bloqueada.",
-    "Signed records are validated with the MDS XML pipeline before they go into the zip: records with a fatal edit stay out, and a record whose signed data changed cannot be exported.":
-        "Los registros firmados se validan con el proceso XML de MDS antes de entrar en el zip: los registros con una regla de validación fatal quedan fuera y un registro cuyos datos firmados cambiaron no se puede exportar.",
+    "Signed data changed after signing (integrity check failed): export blocked.": "Los datos firmados cambiaron después de la firma (falló la verificación de integridad): exportación bloqueada.",
+    "Signed records are validated with the MDS XML pipeline before they go into the zip: records with a fatal edit stay out, and a record whose signed data changed cannot be exported.": "Los registros firmados se validan con el proceso XML de MDS antes de entrar en el zip: los registros con una regla de validación fatal quedan fuera y un registro cuyos datos firmados cambiaron no se puede exportar.",
     "Signed records to export": "Registros firmados para exportar",
     "Signed, not exported": "Firmadas, no exportadas",
     "Start": "Iniciar",
@@ -76,8 +76,7 @@ ES = {
     "Submit to CMS": "Enviar a CMS",
     "Submitted": "Enviada",
     "Submitted, no result yet": "Enviada, aún sin resultado",
-    "The reason and the ARD are suggested from the RAI schedule; check them before starting.":
-        "El motivo y la ARD se sugieren a partir del calendario RAI; revíselos antes de empezar.",
+    "The reason and the ARD are suggested from the RAI schedule; check them before starting.": "El motivo y la ARD se sugieren a partir del calendario RAI; revíselos antes de empezar.",
     "The result file is not UTF-8 text.": "El archivo de resultados no es texto UTF-8.",
     "The result file is too large (2 MB at most).": "El archivo de resultados es demasiado grande (2 MB como máximo).",
     "This record cannot be exported in its current state.": "Este registro no se puede exportar en su estado actual.",

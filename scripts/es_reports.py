@@ -2,11 +2,15 @@
 
 ES = {
     ("%(num)d facility", "%(num)d facilities"): ("%(num)d centro", "%(num)d centros"),
-    ("%(num)d resident must change to reach %(points)d points.", "%(num)d residents must change to reach %(points)d points."):
-        ("%(num)d residente debe cambiar para llegar a %(points)d puntos.", "%(num)d residentes deben cambiar para llegar a %(points)d puntos."),
+    (
+        "%(num)d resident must change to reach %(points)d points.",
+        "%(num)d residents must change to reach %(points)d points.",
+    ): (
+        "%(num)d residente debe cambiar para llegar a %(points)d puntos.",
+        "%(num)d residentes deben cambiar para llegar a %(points)d puntos.",
+    ),
     "%(ok)d of %(n)d residents without a high or medium finding": "%(ok)d de %(n)d residentes sin hallazgos altos o medios",
-    "%(on_time)d of %(due)d assessments with an ARD this month were signed within 14 days of the ARD; %(late)d signed late, %(open)d still unsigned past the deadline.":
-        "%(on_time)d de %(due)d evaluaciones con ARD este mes se firmaron dentro de los 14 días posteriores al ARD; %(late)d se firmaron tarde y %(open)d siguen sin firmar pasado el plazo.",
+    "%(on_time)d of %(due)d assessments with an ARD this month were signed within 14 days of the ARD; %(late)d signed late, %(open)d still unsigned past the deadline.": "%(on_time)d de %(due)d evaluaciones con ARD este mes se firmaron dentro de los 14 días posteriores al ARD; %(late)d se firmaron tarde y %(open)d siguen sin firmar pasado el plazo.",
     "%(uploads)d uploads, %(accepted)d records accepted, %(rejected)d rejected.": "%(uploads)d cargas, %(accepted)d registros aceptados, %(rejected)d rechazados.",
     "Admissions": "Admisiones",
     "Already in the best band.": "Ya está en la mejor banda.",
@@ -33,16 +37,13 @@ ES = {
     "Discharges": "Altas",
     "Download CSV": "Descargar CSV",
     "Download PDF": "Descargar PDF",
-    "Enter whole numbers with the residents triggering no more than the residents in the denominator.":
-        "Ingrese números enteros; los residentes que activan la medida no pueden superar a los del denominador.",
-    "Estimate on the observed rate; CMS scores four-quarter, risk-adjusted rates for some measures.":
-        "Estimación sobre la tasa observada; CMS puntúa tasas de cuatro trimestres, ajustadas por riesgo, en algunas medidas.",
+    "Enter whole numbers with the residents triggering no more than the residents in the denominator.": "Ingrese números enteros; los residentes que activan la medida no pueden superar a los del denominador.",
+    "Estimate on the observed rate; CMS scores four-quarter, risk-adjusted rates for some measures.": "Estimación sobre la tasa observada; CMS puntúa tasas de cuatro trimestres, ajustadas por riesgo, en algunas medidas.",
     "F-tags": "Etiquetas F",
     "Facility": "Centro",
     "Five-Star points": "Puntos de Cinco Estrellas",
     "Group": "Grupo",
-    "How many residents must change for a measure to reach the next Five-Star points band, with the denominator unchanged.":
-        "Cuántos residentes deben cambiar para que una medida llegue a la siguiente banda de puntos de Cinco Estrellas, con el mismo denominador.",
+    "How many residents must change for a measure to reach the next Five-Star points band, with the denominator unchanged.": "Cuántos residentes deben cambiar para que una medida llegue a la siguiente banda de puntos de Cinco Estrellas, con el mismo denominador.",
     "MDS assessments": "Evaluaciones MDS",
     "Measure": "Medida",
     "Measure %(code)s: observed rate %(rate).1f%% earns %(points)d points.": "Medida %(code)s: la tasa observada de %(rate).1f%% obtiene %(points)d puntos.",
@@ -53,11 +54,9 @@ ES = {
     "NTA group": "Grupo NTA",
     "National": "Nacional",
     "National average": "Promedio nacional",
-    "No signed MDS assessments yet: quality measures are computed from signed assessments, so there is nothing to report for this facility.":
-        "Aún no hay evaluaciones MDS firmadas: las medidas de calidad se calculan a partir de evaluaciones firmadas, así que no hay nada que informar para este centro.",
+    "No signed MDS assessments yet: quality measures are computed from signed assessments, so there is nothing to report for this facility.": "Aún no hay evaluaciones MDS firmadas: las medidas de calidad se calculan a partir de evaluaciones firmadas, así que no hay nada que informar para este centro.",
     "Nursing group": "Grupo de enfermería",
-    "Observed (not risk-adjusted) MDS quality measures computed from the signed assessments of this facility, by target quarter.":
-        "Medidas de calidad del MDS observadas (sin ajuste por riesgo) calculadas a partir de las evaluaciones firmadas de este centro, por trimestre objetivo.",
+    "Observed (not risk-adjusted) MDS quality measures computed from the signed assessments of this facility, by target quarter.": "Medidas de calidad del MDS observadas (sin ajuste por riesgo) calculadas a partir de las evaluaciones firmadas de este centro, por trimestre objetivo.",
     "Open stays": "Estancias abiertas",
     "Open survey findings": "Hallazgos de inspección abiertos",
     "PPS assessments (case-mix)": "Evaluaciones PPS (case-mix)",
@@ -77,16 +76,14 @@ ES = {
     "Show": "Mostrar",
     "Simulate": "Simular",
     "State": "Estado",
-    "State and national averages: four-quarter scores of %(n)d facilities in the CMS Provider Data Catalog sample shipped with the app (%(states)s, %(period)s); CMS risk-adjusts 406, 451 and 479.":
-        "Promedios estatal y nacional: puntuaciones de cuatro trimestres de %(n)d centros de la muestra del Provider Data Catalog de CMS incluida en la aplicación (%(states)s, %(period)s); CMS ajusta por riesgo las medidas 406, 451 y 479.",
+    "State and national averages: four-quarter scores of %(n)d facilities in the CMS Provider Data Catalog sample shipped with the app (%(states)s, %(period)s); CMS risk-adjusts 406, 451 and 479.": "Promedios estatal y nacional: puntuaciones de cuatro trimestres de %(n)d centros de la muestra del Provider Data Catalog de CMS incluida en la aplicación (%(states)s, %(period)s); CMS ajusta por riesgo las medidas 406, 451 y 479.",
     "State average": "Promedio estatal",
     "Submissions this month": "Envíos de este mes",
     "Summary": "Resumen",
     "Target: %(target)d residents triggering.": "Meta: %(target)d residentes que activan la medida.",
     "The chart needs JavaScript; the rates are in the table above.": "El gráfico necesita JavaScript; las tasas están en la tabla de arriba.",
     "The next band (%(points)d points) cannot be reached with this denominator.": "La siguiente banda (%(points)d puntos) no se puede alcanzar con este denominador.",
-    "These catalog measures need claims, risk adjustment or logic that was not verified, so no number is shown for them.":
-        "Estas medidas del catálogo necesitan reclamaciones, ajuste por riesgo o una lógica no verificada, así que no se muestra ningún número para ellas.",
+    "These catalog measures need claims, risk adjustment or logic that was not verified, so no number is shown for them.": "Estas medidas del catálogo necesitan reclamaciones, ajuste por riesgo o una lógica no verificada, así que no se muestra ningún número para ellas.",
     "This measure has no Five-Star cut points.": "Esta medida no tiene puntos de corte de Cinco Estrellas.",
     "Total": "Suma total",
     "Trend": "Tendencia",

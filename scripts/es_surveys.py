@@ -5,10 +5,22 @@ ES = {
     ("%(num)d record", "%(num)d records"): ("%(num)d registro", "%(num)d registros"),
     ("%(num)d tag", "%(num)d tags"): ("%(num)d etiqueta", "%(num)d etiquetas"),
     ("%(num)d point", "%(num)d points"): ("%(num)d punto", "%(num)d puntos"),
-    ("%(num)d assessment late", "%(num)d assessments late"): ("%(num)d evaluación atrasada", "%(num)d evaluaciones atrasadas"),
-    ("%(num)d due this week", "%(num)d due this week"): ("%(num)d vence esta semana", "%(num)d vencen esta semana"),
-    ("%(num)d care-plan timing gap", "%(num)d care-plan timing gaps"): ("%(num)d plan de cuidados fuera de plazo", "%(num)d planes de cuidados fuera de plazo"),
-    ("%(num)d item with citations", "%(num)d items with citations"): ("%(num)d punto con citaciones", "%(num)d puntos con citaciones"),
+    ("%(num)d assessment late", "%(num)d assessments late"): (
+        "%(num)d evaluación atrasada",
+        "%(num)d evaluaciones atrasadas",
+    ),
+    ("%(num)d due this week", "%(num)d due this week"): (
+        "%(num)d vence esta semana",
+        "%(num)d vencen esta semana",
+    ),
+    ("%(num)d care-plan timing gap", "%(num)d care-plan timing gaps"): (
+        "%(num)d plan de cuidados fuera de plazo",
+        "%(num)d planes de cuidados fuera de plazo",
+    ),
+    ("%(num)d item with citations", "%(num)d items with citations"): (
+        "%(num)d punto con citaciones",
+        "%(num)d puntos con citaciones",
+    ),
     ("%(num)d day left", "%(num)d days left"): ("queda %(num)d día", "quedan %(num)d días"),
     "Care-plan compliance": "Cumplimiento del plan de cuidados",
     "Rationale": "Justificación",

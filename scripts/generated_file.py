@@ -15,7 +15,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data"
 
 
-def run(description: str, default_out: Path, render_from: Callable[[Path], str], argv: list[str] | None = None) -> int:
+def run(
+    description: str, default_out: Path, render_from: Callable[[Path], str], argv: list[str] | None = None
+) -> int:
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--shared-data", type=Path, default=DEFAULT_SHARED)
     ap.add_argument("--out", type=Path, default=default_out)

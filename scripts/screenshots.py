@@ -31,7 +31,12 @@ SHOTS = {
     "ur-worklist": ("um", "/utilization/worklist", None),
     "ur-transfers": ("um", "/utilization/transfers", None),
 }
-PASSWORDS = {"coordinator": "demo-coordinator-pass", "admin": "demo-admin-pass", "nurse": "demo-nurse-pass", "um": "demo-um-pass"}
+PASSWORDS = {
+    "coordinator": "demo-coordinator-pass",
+    "admin": "demo-admin-pass",
+    "nurse": "demo-nurse-pass",
+    "um": "demo-um-pass",
+}
 
 
 def _free_port() -> int:
@@ -52,8 +57,13 @@ def main() -> int:
     cli = [sys.executable, "-m", "facility.cli"]
     subprocess.run([*cli, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*cli, "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -63,13 +73,19 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
             for name, (user, path, click) in SHOTS.items():
                 if args.only and name not in args.only:
                     continue
-                context = browser.new_context(base_url=base, viewport={"width": 1360, "height": 900},
-                                              locale="es-MX" if name.endswith("-es") else "en-US")
+                context = browser.new_context(
+                    base_url=base,
+                    viewport={"width": 1360, "height": 900},
+                    locale="es-MX" if name.endswith("-es") else "en-US",
+                )
                 page = context.new_page()
                 if user:
                     page.goto("/login")

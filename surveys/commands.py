@@ -55,18 +55,24 @@ def cmd_import_deficiencies(args: argparse.Namespace) -> int:
     if summary is None:
         print(f"nothing imported from {args.file} ({len(errors)} problem(s))", file=sys.stderr)
         return 1
-    print(f"{args.file}: {summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged, "
-          f"{len(errors)} rejected")
+    print(
+        f"{args.file}: {summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{len(errors)} rejected"
+    )
     return 1 if errors else 0
 
 
 def _text_report(result: Any) -> str:
     lines = [f"CCN {result.ccn} as of {result.as_of.isoformat()}"]
     for c in result.cycles:
-        lines.append(f"  cycle {c.cycle} {c.survey_date.isoformat()}: {c.points} points "
-                     f"({len(c.deficiencies)} citations, weight {c.weight:.0%})")
-    lines.append(f"  complaint/infection-control: {result.complaint_points_recent} points in the last 12 months, "
-                 f"{result.complaint_points_older} in months 13-36")
+        lines.append(
+            f"  cycle {c.cycle} {c.survey_date.isoformat()}: {c.points} points "
+            f"({len(c.deficiencies)} citations, weight {c.weight:.0%})"
+        )
+    lines.append(
+        f"  complaint/infection-control: {result.complaint_points_recent} points in the last 12 months, "
+        f"{result.complaint_points_older} in months 13-36"
+    )
     lines.append(f"  weighted score: {result.weighted_score:g}")
     return "\n".join(lines)
 
@@ -84,7 +90,10 @@ def cmd_survey_score(args: argparse.Namespace) -> int:
         return 2
     result = asyncio.run(services.cms_score(ccn, as_of))
     if result is None:
-        print(f"no imported CMS citation for CCN {ccn}; run: mdsready import-deficiencies FILE.csv", file=sys.stderr)
+        print(
+            f"no imported CMS citation for CCN {ccn}; run: mdsready import-deficiencies FILE.csv",
+            file=sys.stderr,
+        )
         return 1
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -100,7 +109,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", metavar="FILE.csv")
     p.set_defaults(func=cmd_import_deficiencies)
 
-    p = subparsers.add_parser("survey-score", help="Five-Star health-inspection score of a CCN from imported citations")
+    p = subparsers.add_parser(
+        "survey-score", help="Five-Star health-inspection score of a CCN from imported citations"
+    )
     p.add_argument("--ccn", required=True)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--as-of", help="score date (default today), YYYY-MM-DD")

@@ -45,7 +45,9 @@ async def findings_guard(connection: Any, handler: Any) -> None:
     user = current_user(connection)
     if not services.may_enter_findings(user):
         async with write_transaction():
-            await audit.record(actor_of(connection), "denied", "route", connection.scope["path"][:40], outcome="role")
+            await audit.record(
+                actor_of(connection), "denied", "route", connection.scope["path"][:40], outcome="role"
+            )
         raise PermissionDeniedException("only the administrator, DON or MDS coordinator enters 2567 findings")
 
 
@@ -66,7 +68,9 @@ def _today() -> date:
 _redirect = redirect_after_post
 
 
-async def _or_404(request: Req, loader: Callable[..., Awaitable[dict[str, Any] | None]], kind: str, object_id: int) -> dict[str, Any]:
+async def _or_404(
+    request: Req, loader: Callable[..., Awaitable[dict[str, Any] | None]], kind: str, object_id: int
+) -> dict[str, Any]:
     """Another facility's id looks exactly like a missing one; the attempt is audited."""
     row = await loader(current_user(request), object_id)
     if row is None:
@@ -89,26 +93,44 @@ async def _finding_context(request: Req, finding: dict[str, Any], **extra: Any) 
     survey = await _survey_of(finding["survey"])
     plan = await services.poc_of_finding(finding["id"])
     today = _today()
-    issues = poc.validate(services.plan_of(plan, finding), survey["exit_date"]) if finding["poc_required"] else []
+    issues = (
+        poc.validate(services.plan_of(plan, finding), survey["exit_date"]) if finding["poc_required"] else []
+    )
     poc_values = extra.pop("poc_values", None)
     if poc_values is None:
         poc_values = {k: (plan[k] if plan else "") for k in services.POC_FIELDS}
         if plan and plan["completion_date"]:
             poc_values["completion_date"] = plan["completion_date"].isoformat()
     context = {
-        "finding": finding, "survey": survey, "plan": plan, "poc_values": poc_values, "poc_errors": {},
-        "poc_state": services.poc_state(plan, finding, survey), "poc_issues": issues,
+        "finding": finding,
+        "survey": survey,
+        "plan": plan,
+        "poc_values": poc_values,
+        "poc_errors": {},
+        "poc_state": services.poc_state(plan, finding, survey),
+        "poc_issues": issues,
         "deadline": services.poc_deadline(survey, today),
-        "signoffs": services.signoffs_of(plan), "signer_roles": services.signer_roles(user),
-        "next_signer": poc.next_signer(services.signoffs_of(plan)), "elements": poc.ELEMENTS,
+        "signoffs": services.signoffs_of(plan),
+        "signer_roles": services.signer_roles(user),
+        "next_signer": poc.next_signer(services.signoffs_of(plan)),
+        "elements": poc.ELEMENTS,
         "residents": await services.residents_of_finding(finding["id"]),
-        "evidence": await services.evidence_of(finding["id"]), "evidence_errors": {},
+        "evidence": await services.evidence_of(finding["id"]),
+        "evidence_errors": {},
         "tasks": services.flag_tasks(await services.tasks_of([plan["id"]] if plan else []), today),
         "audits": await services.audits_of([plan["id"]] if plan else [], today),
-        "task_values": {}, "task_errors": {}, "audit_values": {}, "audit_errors": {},
-        "result_values": {}, "result_errors": {}, "sign_error": "",
-        "task_statuses": forms.TASK_STATUSES, "frequencies": forms.FREQUENCIES, "today": today,
-        "can_write": user.can(SURVEY_WRITE_ROLES), "can_enter": services.may_enter_findings(user),
+        "task_values": {},
+        "task_errors": {},
+        "audit_values": {},
+        "audit_errors": {},
+        "result_values": {},
+        "result_errors": {},
+        "sign_error": "",
+        "task_statuses": forms.TASK_STATUSES,
+        "frequencies": forms.FREQUENCIES,
+        "today": today,
+        "can_write": user.can(SURVEY_WRITE_ROLES),
+        "can_enter": services.may_enter_findings(user),
         "lang": locale_for(request),
     }
     context.update(extra)
@@ -120,11 +142,24 @@ async def _survey_of(survey_id: int) -> dict[str, Any]:
     return await Survey.select().where(Survey.id == survey_id).first()
 
 
-def _finding_form_context(survey: dict[str, Any], choices: list[dict[str, Any]], values: dict[str, Any],
-                          errors: dict[str, str], **extra: Any) -> dict[str, Any]:
-    return {"survey": survey, "resident_choices": choices, "values": values, "errors": errors,
-            "codes": list(severity.GRID), "idr_choices": forms.IDR_CHOICES, "idr_outcomes": forms.IDR_OUTCOMES,
-            "finding_statuses": forms.FINDING_STATUSES, **extra}
+def _finding_form_context(
+    survey: dict[str, Any],
+    choices: list[dict[str, Any]],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "survey": survey,
+        "resident_choices": choices,
+        "values": values,
+        "errors": errors,
+        "codes": list(severity.GRID),
+        "idr_choices": forms.IDR_CHOICES,
+        "idr_outcomes": forms.IDR_OUTCOMES,
+        "finding_statuses": forms.FINDING_STATUSES,
+        **extra,
+    }
 
 
 class SurveyController(Controller):
@@ -137,14 +172,27 @@ class SurveyController(Controller):
     @get("/", media_type=MediaType.HTML)
     async def list_surveys(self, request: Req) -> Template:
         rows = await services.list_surveys(_facility_id(request))
-        return Template("surveys/list.html", context={"surveys": rows, "kinds": forms.SURVEY_KINDS,
-                                                       "can_write": current_user(request).can(SURVEY_WRITE_ROLES),
-                                                       "can_enter": services.may_enter_findings(current_user(request))})
+        return Template(
+            "surveys/list.html",
+            context={
+                "surveys": rows,
+                "kinds": forms.SURVEY_KINDS,
+                "can_write": current_user(request).can(SURVEY_WRITE_ROLES),
+                "can_enter": services.may_enter_findings(current_user(request)),
+            },
+        )
 
-    def _survey_form(self, request: Req, values: dict[str, Any], errors: dict[str, str], status: int = 200,
-                     **extra: Any) -> Template:
+    def _survey_form(
+        self, request: Req, values: dict[str, Any], errors: dict[str, str], status: int = 200, **extra: Any
+    ) -> Template:
         context = {"values": values, "errors": errors, "kinds": forms.SURVEY_KINDS, "survey": None, **extra}
-        return render(request, "surveys/survey_form.html", context, fragment="surveys/_survey_form.html", status_code=status)
+        return render(
+            request,
+            "surveys/survey_form.html",
+            context,
+            fragment="surveys/_survey_form.html",
+            status_code=status,
+        )
 
     @get("/new", media_type=MediaType.HTML, opt=ENTRY, guards=[findings_guard])
     async def new_survey(self, request: Req) -> Template:
@@ -166,8 +214,14 @@ class SurveyController(Controller):
         survey = await _or_404(request, services.get_survey, "survey", survey_id)
         return await self._survey_page(request, survey, {}, {})
 
-    async def _survey_page(self, request: Req, survey: dict[str, Any], values: dict[str, Any],
-                           errors: dict[str, str], status: int = 200) -> Template:
+    async def _survey_page(
+        self,
+        request: Req,
+        survey: dict[str, Any],
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status: int = 200,
+    ) -> Template:
         findings = await services.findings_of_survey(survey["id"])
         for f in findings:
             f["poc_state"] = services.poc_state(f["poc"], f, survey)
@@ -175,19 +229,29 @@ class SurveyController(Controller):
         for f in findings:
             counts[f["scope_severity"]] = counts.get(f["scope_severity"], 0) + 1
         context = _finding_form_context(
-            survey, await services.resident_choices(survey["facility"]), values or {"status": "open"}, errors,
-            findings=findings, grid=severity.grid_rows(counts), kinds=forms.SURVEY_KINDS,
-            deadline=services.poc_deadline(survey, _today()), can_write=current_user(request).can(SURVEY_WRITE_ROLES),
+            survey,
+            await services.resident_choices(survey["facility"]),
+            values or {"status": "open"},
+            errors,
+            findings=findings,
+            grid=severity.grid_rows(counts),
+            kinds=forms.SURVEY_KINDS,
+            deadline=services.poc_deadline(survey, _today()),
+            can_write=current_user(request).can(SURVEY_WRITE_ROLES),
             can_enter=services.may_enter_findings(current_user(request)),
             mode="create",
         )
-        return render(request, "surveys/detail.html", context, fragment="surveys/_finding_form.html", status_code=status)
+        return render(
+            request, "surveys/detail.html", context, fragment="surveys/_finding_form.html", status_code=status
+        )
 
     @get("/{survey_id:int}/edit", media_type=MediaType.HTML, opt=ENTRY, guards=[findings_guard])
     async def edit_survey(self, request: Req, survey_id: int) -> Template:
         survey = await _or_404(request, services.get_survey, "survey", survey_id)
         values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in survey.items()}
-        return self._survey_form(request, {**values, "received_2567": values["received_2567"] or ""}, {}, survey=survey)
+        return self._survey_form(
+            request, {**values, "received_2567": values["received_2567"] or ""}, {}, survey=survey
+        )
 
     @post("/{survey_id:int}", opt=ENTRY, guards=[findings_guard], status_code=303)
     async def update_survey(self, request: Req, survey_id: int) -> Template | Redirect | ClientRedirect:
@@ -200,7 +264,9 @@ class SurveyController(Controller):
         if errors:
             return self._survey_form(request, form, errors, 422, survey=survey)
         try:
-            await services.update_survey(current_user(request), actor_of(request), survey, version or 0, values)
+            await services.update_survey(
+                current_user(request), actor_of(request), survey, version or 0, values
+            )
         except StaleVersion as stale:
             return self._survey_form(request, form, {}, 409, survey=survey, conflict=stale.current)
         flash(request, gettext(locale_for(request), "Changes saved."), "success")
@@ -212,11 +278,17 @@ class SurveyController(Controller):
         facility = await Facility.select().where(Facility.id == survey["facility"]).first()
         findings = await services.findings_of_survey(survey_id)
         content = await anyio.to_thread.run_sync(
-            lambda: pdf.poc_pdf(facility, survey, findings, services.poc_deadline(survey, _today())))
+            lambda: pdf.poc_pdf(facility, survey, findings, services.poc_deadline(survey, _today()))
+        )
         async with write_transaction():
-            await audit.record(actor_of(request), "export", "poc_pdf", survey_id, facility_id=survey["facility"])
-        return Response(content, media_type="application/pdf",
-                        headers={"content-disposition": f'inline; filename="plan-of-correction-{survey_id}.pdf"'})
+            await audit.record(
+                actor_of(request), "export", "poc_pdf", survey_id, facility_id=survey["facility"]
+            )
+        return Response(
+            content,
+            media_type="application/pdf",
+            headers={"content-disposition": f'inline; filename="plan-of-correction-{survey_id}.pdf"'},
+        )
 
     # --- findings ----------------------------------------------------------------------------
 
@@ -225,8 +297,9 @@ class SurveyController(Controller):
         survey = await _or_404(request, services.get_survey, "survey", survey_id)
         form, raw = await _form(request)
         choices = await services.resident_choices(survey["facility"])
-        values, errors = forms.validate_finding(form, raw.getall("resident_ids", []), {r["id"] for r in choices},
-                                                locale_for(request))
+        values, errors = forms.validate_finding(
+            form, raw.getall("resident_ids", []), {r["id"] for r in choices}, locale_for(request)
+        )
         if errors:
             form["resident_ids"] = [str(v) for v in raw.getall("resident_ids", [])]
             return await self._survey_page(request, survey, form, errors, 422)
@@ -243,9 +316,18 @@ class SurveyController(Controller):
     async def edit_finding(self, request: Req, finding_id: int) -> Template:
         finding = await _or_404(request, services.get_finding, "finding", finding_id)
         survey = await _survey_of(finding["survey"])
-        values = {**finding, "resident_ids": [str(r["id"]) for r in await services.residents_of_finding(finding_id)]}
-        context = _finding_form_context(survey, await services.resident_choices(finding["facility"]), values, {},
-                                        finding=finding, mode="edit")
+        values = {
+            **finding,
+            "resident_ids": [str(r["id"]) for r in await services.residents_of_finding(finding_id)],
+        }
+        context = _finding_form_context(
+            survey,
+            await services.resident_choices(finding["facility"]),
+            values,
+            {},
+            finding=finding,
+            mode="edit",
+        )
         return Template("surveys/finding_form.html", context=context)
 
     @post("/findings/{finding_id:int}", opt=ENTRY, guards=[findings_guard], status_code=303)
@@ -254,8 +336,9 @@ class SurveyController(Controller):
         survey = await _survey_of(finding["survey"])
         form, raw = await _form(request)
         choices = await services.resident_choices(finding["facility"])
-        values, errors = forms.validate_finding(form, raw.getall("resident_ids", []), {r["id"] for r in choices},
-                                                locale_for(request))
+        values, errors = forms.validate_finding(
+            form, raw.getall("resident_ids", []), {r["id"] for r in choices}, locale_for(request)
+        )
         version = parse_version(form)
         if version is None:
             errors["version"] = N_("The form is missing its version; reload the page.")
@@ -263,14 +346,23 @@ class SurveyController(Controller):
         status, conflict = 422, None
         if not errors:
             try:
-                await services.update_finding(current_user(request), actor_of(request), finding, version or 0, values)
+                await services.update_finding(
+                    current_user(request), actor_of(request), finding, version or 0, values
+                )
                 flash(request, gettext(locale_for(request), "Changes saved."), "success")
                 return _redirect(request, f"/surveys/findings/{finding_id}")
             except StaleVersion as stale:
                 status, conflict = 409, stale.current
-        context = _finding_form_context(survey, choices, form, errors, finding=finding, mode="edit", conflict=conflict)
-        return render(request, "surveys/finding_form.html", context, fragment="surveys/_finding_form.html",
-                      status_code=status)
+        context = _finding_form_context(
+            survey, choices, form, errors, finding=finding, mode="edit", conflict=conflict
+        )
+        return render(
+            request,
+            "surveys/finding_form.html",
+            context,
+            fragment="surveys/_finding_form.html",
+            status_code=status,
+        )
 
     @post("/findings/{finding_id:int}/evidence", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
     async def upload_evidence(self, request: Req, finding_id: int) -> Template | Redirect | ClientRedirect:
@@ -284,7 +376,9 @@ class SurveyController(Controller):
         values, errors = forms.validate_evidence(name, kind, payload)
         if errors:
             context = await _finding_context(request, finding, evidence_errors=errors)
-            return render(request, "surveys/finding.html", context, fragment="surveys/_evidence.html", status_code=422)
+            return render(
+                request, "surveys/finding.html", context, fragment="surveys/_evidence.html", status_code=422
+            )
         await services.add_evidence(current_user(request), actor_of(request), finding, values, payload)
         flash(request, gettext(locale_for(request), "Evidence file stored."), "success")
         return _redirect(request, f"/surveys/findings/{finding_id}")
@@ -293,11 +387,16 @@ class SurveyController(Controller):
     async def download_evidence(self, request: Req, evidence_id: int) -> Response[bytes]:
         row = await _or_404(request, services.get_evidence, "evidence", evidence_id)
         async with write_transaction():
-            await audit.record(actor_of(request), "view", "evidence", evidence_id, facility_id=row["facility"])
+            await audit.record(
+                actor_of(request), "view", "evidence", evidence_id, facility_id=row["facility"]
+            )
         extension = forms.EVIDENCE_TYPES.get(row["content_type"], ("bin", ()))[0]
         # The stored name is never echoed in a header: a generated one is safe in every browser.
-        return Response(bytes(row["data"]), media_type=row["content_type"],
-                        headers={"content-disposition": f'attachment; filename="evidence-{evidence_id}.{extension}"'})
+        return Response(
+            bytes(row["data"]),
+            media_type=row["content_type"],
+            headers={"content-disposition": f'attachment; filename="evidence-{evidence_id}.{extension}"'},
+        )
 
     # --- plan of correction ------------------------------------------------------------------
 
@@ -307,21 +406,33 @@ class SurveyController(Controller):
         survey = await _survey_of(finding["survey"])
         form, _ = await _form(request)
         current = await services.poc_of_finding(finding_id)
-        values, errors = forms.validate_poc(form, finding["tag"], finding["scope_severity"],
-                                            finding["past_noncompliance"], survey["exit_date"], locale_for(request))
+        values, errors = forms.validate_poc(
+            form,
+            finding["tag"],
+            finding["scope_severity"],
+            finding["past_noncompliance"],
+            survey["exit_date"],
+            locale_for(request),
+        )
         version = parse_version(form)
         if current is not None and version is None:
             errors["version"] = N_("The form is missing its version; reload the page.")
         status, conflict = 422, None
         if not errors:
             try:
-                await services.save_poc(current_user(request), actor_of(request), finding, current, version, values)
+                await services.save_poc(
+                    current_user(request), actor_of(request), finding, current, version, values
+                )
                 flash(request, gettext(locale_for(request), "Plan of correction saved."), "success")
                 return _redirect(request, f"/surveys/findings/{finding_id}")
             except StaleVersion as stale:
                 status, conflict = 409, stale.current
-        context = await _finding_context(request, finding, poc_values=form, poc_errors=errors, poc_conflict=conflict)
-        return render(request, "surveys/finding.html", context, fragment="surveys/_poc.html", status_code=status)
+        context = await _finding_context(
+            request, finding, poc_values=form, poc_errors=errors, poc_conflict=conflict
+        )
+        return render(
+            request, "surveys/finding.html", context, fragment="surveys/_poc.html", status_code=status
+        )
 
     @post("/pocs/{poc_id:int}/sign", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
     async def sign_poc(self, request: Req, poc_id: int) -> Template | Redirect | ClientRedirect:
@@ -333,7 +444,9 @@ class SurveyController(Controller):
         role = str(form.get("role", ""))
         error, status = "", 422
         try:
-            await services.sign_poc(user, actor_of(request), plan, finding, role, parse_version(form) or 0, _today())
+            await services.sign_poc(
+                user, actor_of(request), plan, finding, role, parse_version(form) or 0, _today()
+            )
         except PermissionError:
             error, status = gettext(lang, "You cannot sign this plan in that role."), 403
         except poc.PocError as exc:
@@ -342,7 +455,9 @@ class SurveyController(Controller):
             error, status = gettext(lang, STALE), 409
         if error:
             context = await _finding_context(request, finding, sign_error=error)
-            return render(request, "surveys/finding.html", context, fragment="surveys/_poc.html", status_code=status)
+            return render(
+                request, "surveys/finding.html", context, fragment="surveys/_poc.html", status_code=status
+            )
         flash(request, gettext(lang, "Plan of correction signed."), "success")
         return _redirect(request, f"/surveys/findings/{finding['id']}")
 
@@ -360,7 +475,9 @@ class SurveyController(Controller):
         values, errors = forms.validate_task(form)
         if errors:
             context = await _finding_context(request, finding, task_values=form, task_errors=errors)
-            return render(request, "surveys/finding.html", context, fragment="surveys/_tasks.html", status_code=422)
+            return render(
+                request, "surveys/finding.html", context, fragment="surveys/_tasks.html", status_code=422
+            )
         await services.add_task(current_user(request), actor_of(request), plan, values)
         flash(request, gettext(locale_for(request), "Task added."), "success")
         return _redirect(request, f"/surveys/findings/{finding['id']}")
@@ -374,14 +491,21 @@ class SurveyController(Controller):
         status = 422
         if not errors:
             try:
-                await services.update_task(current_user(request), actor_of(request), task, parse_version(form) or 0, values)
+                await services.update_task(
+                    current_user(request), actor_of(request), task, parse_version(form) or 0, values
+                )
                 flash(request, gettext(locale_for(request), "Task updated."), "success")
                 return _redirect(request, f"/surveys/findings/{finding['id']}")
             except StaleVersion:
                 errors, status = {"status": STALE}, 409
-        context = await _finding_context(request, finding, task_errors={f"task{task_id}": errors.get("status") or
-                                                                        next(iter(errors.values()))})
-        return render(request, "surveys/finding.html", context, fragment="surveys/_tasks.html", status_code=status)
+        context = await _finding_context(
+            request,
+            finding,
+            task_errors={f"task{task_id}": errors.get("status") or next(iter(errors.values()))},
+        )
+        return render(
+            request, "surveys/finding.html", context, fragment="surveys/_tasks.html", status_code=status
+        )
 
     @post("/pocs/{poc_id:int}/audits", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
     async def add_audit(self, request: Req, poc_id: int) -> Template | Redirect | ClientRedirect:
@@ -390,7 +514,9 @@ class SurveyController(Controller):
         values, errors = forms.validate_audit(form)
         if errors:
             context = await _finding_context(request, finding, audit_values=form, audit_errors=errors)
-            return render(request, "surveys/finding.html", context, fragment="surveys/_audits.html", status_code=422)
+            return render(
+                request, "surveys/finding.html", context, fragment="surveys/_audits.html", status_code=422
+            )
         await services.add_audit(current_user(request), actor_of(request), plan, values)
         flash(request, gettext(locale_for(request), "Monitoring audit added."), "success")
         return _redirect(request, f"/surveys/findings/{finding['id']}")
@@ -402,9 +528,12 @@ class SurveyController(Controller):
         form, _ = await _form(request)
         values, errors = forms.validate_audit_result(form, _today())
         if errors:
-            context = await _finding_context(request, finding, result_values={audit_id: form},
-                                             result_errors={audit_id: errors})
-            return render(request, "surveys/finding.html", context, fragment="surveys/_audits.html", status_code=422)
+            context = await _finding_context(
+                request, finding, result_values={audit_id: form}, result_errors={audit_id: errors}
+            )
+            return render(
+                request, "surveys/finding.html", context, fragment="surveys/_audits.html", status_code=422
+            )
         await services.add_audit_result(current_user(request), actor_of(request), row, values)
         flash(request, gettext(locale_for(request), "Audit result recorded."), "success")
         return _redirect(request, f"/surveys/findings/{finding['id']}")
@@ -424,18 +553,39 @@ class SurveyController(Controller):
             if needle and needle not in f"{tag.code} {tag.display} {tag.title} {tag.description}".lower():
                 continue
             rows.append(tag)
-        context = {"tags": rows[:400], "total": len(rows), "q": q, "group": group, "retired": include_retired,
-                   "groups": [(cfr.removeprefix("42 CFR "), name) for cfr, name in groups]}
+        context = {
+            "tags": rows[:400],
+            "total": len(rows),
+            "q": q,
+            "group": group,
+            "retired": include_retired,
+            "groups": [(cfr.removeprefix("42 CFR "), name) for cfr, name in groups],
+        }
         return render(request, "surveys/ftags.html", context, fragment="surveys/_ftag_rows.html")
 
     # --- recommendations ---------------------------------------------------------------------
 
-    async def _rec_page(self, request: Req, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Template:
+    async def _rec_page(
+        self, request: Req, values: dict[str, Any], errors: dict[str, str], status: int = 200
+    ) -> Template:
         facility_id = _facility_id(request)
-        context = {"recommendations": await services.recommendations(facility_id), "values": values, "errors": errors,
-                   "finding_choices": await services.finding_choices(facility_id), "bases": forms.BASES,
-                   "decisions": forms.DECISIONS, "can_write": current_user(request).can(SURVEY_WRITE_ROLES), "rec": None}
-        return render(request, "surveys/recommendations.html", context, fragment="surveys/_rec_form.html", status_code=status)
+        context = {
+            "recommendations": await services.recommendations(facility_id),
+            "values": values,
+            "errors": errors,
+            "finding_choices": await services.finding_choices(facility_id),
+            "bases": forms.BASES,
+            "decisions": forms.DECISIONS,
+            "can_write": current_user(request).can(SURVEY_WRITE_ROLES),
+            "rec": None,
+        }
+        return render(
+            request,
+            "surveys/recommendations.html",
+            context,
+            fragment="surveys/_rec_form.html",
+            status_code=status,
+        )
 
     @get("/recommendations", media_type=MediaType.HTML)
     async def list_recommendations(self, request: Req) -> Template:
@@ -456,8 +606,14 @@ class SurveyController(Controller):
     @get("/recommendations/{rec_id:int}/edit", media_type=MediaType.HTML, opt={"roles": SURVEY_WRITE_ROLES})
     async def edit_recommendation(self, request: Req, rec_id: int) -> Template:
         rec = await _or_404(request, services.get_recommendation, "recommendation", rec_id)
-        context = {"rec": rec, "values": rec, "errors": {}, "bases": forms.BASES, "decisions": forms.DECISIONS,
-                   "finding_choices": await services.finding_choices(rec["facility"])}
+        context = {
+            "rec": rec,
+            "values": rec,
+            "errors": {},
+            "bases": forms.BASES,
+            "decisions": forms.DECISIONS,
+            "finding_choices": await services.finding_choices(rec["facility"]),
+        }
         return Template("surveys/recommendation.html", context=context)
 
     @post("/recommendations/{rec_id:int}", opt={"roles": SURVEY_WRITE_ROLES}, status_code=303)
@@ -472,15 +628,29 @@ class SurveyController(Controller):
         status, conflict = 422, None
         if not errors:
             try:
-                await services.update_recommendation(current_user(request), actor_of(request), rec, version or 0, values)
+                await services.update_recommendation(
+                    current_user(request), actor_of(request), rec, version or 0, values
+                )
                 flash(request, gettext(locale_for(request), "Changes saved."), "success")
                 return _redirect(request, "/surveys/recommendations")
             except StaleVersion as stale:
                 status, conflict = 409, stale.current
-        context = {"rec": rec, "values": form, "errors": errors, "bases": forms.BASES, "decisions": forms.DECISIONS,
-                   "finding_choices": choices, "conflict": conflict}
-        return render(request, "surveys/recommendation.html", context, fragment="surveys/_rec_form.html",
-                      status_code=status)
+        context = {
+            "rec": rec,
+            "values": form,
+            "errors": errors,
+            "bases": forms.BASES,
+            "decisions": forms.DECISIONS,
+            "finding_choices": choices,
+            "conflict": conflict,
+        }
+        return render(
+            request,
+            "surveys/recommendation.html",
+            context,
+            fragment="surveys/_rec_form.html",
+            status_code=status,
+        )
 
     # --- readiness dashboard -----------------------------------------------------------------
 
@@ -504,7 +674,10 @@ class SurveyController(Controller):
         result = await services.what_if(facility, key[:40], _today())
         if is_partial(request):
             return Template("surveys/_whatif.html", context={"whatif": result, "whatif_key": key[:40]})
-        return Template("surveys/dashboard.html", context=await self._dashboard(request, whatif=result, whatif_key=key[:40]))
+        return Template(
+            "surveys/dashboard.html",
+            context=await self._dashboard(request, whatif=result, whatif_key=key[:40]),
+        )
 
 
 ROUTE_HANDLERS = [SurveyController]

@@ -20,8 +20,13 @@ SURVEY_KINDS = {
     "infection_control": N_("Infection control"),
 }
 IDR_CHOICES = {"": N_("None"), "idr": N_("IDR requested"), "iidr": N_("IIDR requested")}
-IDR_OUTCOMES = {"": N_("Not decided"), "pending": N_("Pending"), "upheld": N_("Upheld"),
-                "modified": N_("Modified"), "deleted": N_("Deleted")}
+IDR_OUTCOMES = {
+    "": N_("Not decided"),
+    "pending": N_("Pending"),
+    "upheld": N_("Upheld"),
+    "modified": N_("Modified"),
+    "deleted": N_("Deleted"),
+}
 FINDING_STATUSES = {"open": N_("Open"), "corrected": N_("Corrected")}
 TASK_STATUSES = {"open": N_("Open"), "in_progress": N_("In progress"), "done": N_("Done")}
 FREQUENCIES = {"weekly": N_("Weekly"), "monthly": N_("Monthly")}
@@ -31,7 +36,12 @@ BASES = {
     "care_plan_compliance": N_("Care-plan compliance"),
     "other": N_("Other"),
 }
-DECISIONS = {"pending": N_("Pending"), "accepted": N_("Accepted"), "declined": N_("Declined"), "deferred": N_("Deferred")}
+DECISIONS = {
+    "pending": N_("Pending"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "deferred": N_("Deferred"),
+}
 
 # Evidence files: kept in the database, capped, and only types a surveyor packet holds. The first
 # bytes must match the declared type so a renamed executable is not stored as a "PDF".
@@ -63,8 +73,14 @@ def _optional_text(data: Mapping[str, Any], name: str, max_length: int, errors: 
     return value
 
 
-def _date(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool = True,
-          not_after: date | None = None) -> date | None:
+def _date(
+    data: Mapping[str, Any],
+    name: str,
+    errors: Errors,
+    *,
+    required: bool = True,
+    not_after: date | None = None,
+) -> date | None:
     raw = _text(data, name)
     if not raw:
         if required:
@@ -162,7 +178,12 @@ def validate_finding(
 
 
 def validate_poc(
-    data: Mapping[str, Any], tag: str, scope_severity: str, past_noncompliance: bool, survey_exit: date, lang: str
+    data: Mapping[str, Any],
+    tag: str,
+    scope_severity: str,
+    past_noncompliance: bool,
+    survey_exit: date,
+    lang: str,
 ) -> tuple[dict[str, Any], Errors]:
     """The five elements; what an acceptable plan needs comes from `surveys.poc.validate`."""
     errors: Errors = {}
@@ -175,7 +196,9 @@ def validate_poc(
         return clean, errors
     plan = poc.PlanOfCorrection(tag, scope_severity, past_noncompliance=past_noncompliance, **clean)
     for issue in poc.validate(plan, survey_exit):
-        errors.setdefault(issue.element or "affected_residents", issue.messages.get(lang, issue.messages["en"]))
+        errors.setdefault(
+            issue.element or "affected_residents", issue.messages.get(lang, issue.messages["en"])
+        )
     return clean, errors
 
 
@@ -199,7 +222,9 @@ def validate_audit(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
         "sample_size": _int(data, "sample_size", 1, 1000, errors),
         "frequency": _choice(data, "frequency", FREQUENCIES, errors),
         "threshold_pct": _int(data, "threshold_pct", 1, 100, errors),
-        "periods_to_close": _int(data, "periods_to_close", 1, 52, errors) if _text(data, "periods_to_close") else 3,
+        "periods_to_close": _int(data, "periods_to_close", 1, 52, errors)
+        if _text(data, "periods_to_close")
+        else 3,
     }
     return clean, errors
 
@@ -211,12 +236,18 @@ def validate_audit_result(data: Mapping[str, Any], today: date) -> tuple[dict[st
         "sampled": _int(data, "sampled", 1, 10000, errors),
         "compliant": _int(data, "compliant", 0, 10000, errors),
     }
-    if clean["sampled"] is not None and clean["compliant"] is not None and clean["compliant"] > clean["sampled"]:
+    if (
+        clean["sampled"] is not None
+        and clean["compliant"] is not None
+        and clean["compliant"] > clean["sampled"]
+    ):
         errors["compliant"] = N_("Compliant records cannot exceed the records audited.")
     return clean, errors
 
 
-def validate_recommendation(data: Mapping[str, Any], finding_ids: Collection[int]) -> tuple[dict[str, Any], Errors]:
+def validate_recommendation(
+    data: Mapping[str, Any], finding_ids: Collection[int]
+) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     clean: dict[str, Any] = {
         "recommendation": _required_text(data, "recommendation", 5000, errors),

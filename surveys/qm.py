@@ -48,15 +48,24 @@ HIGHER_IS_BETTER_CODES = frozenset({"415", "430", "454", "472"})
 MESSAGES: dict[str, dict[str, str]] = {
     "numerator": {"en": "counts in the measure (triggered)", "es": "cuenta en la medida (activada)"},
     "denominator": {"en": "in the denominator, not triggered", "es": "en el denominador, no activada"},
-    "wrong_stay": {"en": "not a {stay}-stay resident for this period", "es": "no es residente de estancia {stay_es} en este periodo"},
+    "wrong_stay": {
+        "en": "not a {stay}-stay resident for this period",
+        "es": "no es residente de estancia {stay_es} en este periodo",
+    },
     "no_target": {"en": "no target assessment in the period", "es": "sin evaluación objetivo en el periodo"},
     "admission_target": {
         "en": "target assessment is an OBRA admission or PPS 5-day assessment",
         "es": "la evaluación objetivo es de admisión OBRA o PPS de 5 días",
     },
-    "missing_item": {"en": "required item {item} is missing (dash or blank)", "es": "falta el ítem requerido {item} (guion o en blanco)"},
+    "missing_item": {
+        "en": "required item {item} is missing (dash or blank)",
+        "es": "falta el ítem requerido {item} (guion o en blanco)",
+    },
     "condition": {"en": "excluded by {item}=1", "es": "excluida por {item}=1"},
-    "no_prior": {"en": "no prior assessment 46-165 days before the target", "es": "sin evaluación previa de 46 a 165 días antes del objetivo"},
+    "no_prior": {
+        "en": "no prior assessment 46-165 days before the target",
+        "es": "sin evaluación previa de 46 a 165 días antes del objetivo",
+    },
     "no_initial": {
         "en": "no initial assessment different from the target",
         "es": "sin evaluación inicial distinta de la evaluación objetivo",
@@ -177,14 +186,18 @@ def _split_episodes(dated: list[tuple[date, int, Record]]) -> list[list[tuple[da
         if rec.is_entry:
             if rec.get("A1700") == "1":
                 new_episode = True  # an admission always opens an episode
-            elif last_discharge and (last_discharge[1] != "11" or (when - last_discharge[0]).days > REENTRY_DAYS):
+            elif last_discharge and (
+                last_discharge[1] != "11" or (when - last_discharge[0]).days > REENTRY_DAYS
+            ):
                 new_episode = True
         elif last_discharge and last_discharge[1] in {"10", "12"}:
             new_episode = True
         if new_episode:
             episodes.append([])
         episodes[-1].append(item)
-        last_discharge = (when, rec.get("A0310F")) if rec.is_discharge else None if rec.is_entry else last_discharge
+        last_discharge = (
+            (when, rec.get("A0310F")) if rec.is_discharge else None if rec.is_entry else last_discharge
+        )
     return episodes
 
 
@@ -260,7 +273,12 @@ class MeasureFlag:
 
 
 def _flag(code: str, triggered: bool, items: Mapping[str, str]) -> MeasureFlag:
-    return MeasureFlag(code, "numerator" if triggered else "denominator", "numerator" if triggered else "denominator", dict(items))
+    return MeasureFlag(
+        code,
+        "numerator" if triggered else "denominator",
+        "numerator" if triggered else "denominator",
+        dict(items),
+    )
 
 
 def _excluded(code: str, reason: str, items: Mapping[str, str] | None = None, **params: str) -> MeasureFlag:
@@ -276,7 +294,9 @@ def _target_item_measure(code: str, ep: Episode, item: str, excluding: Sequence[
     target = ep.target
     assert target is not None
     if target.admission_or_5day:
-        return _excluded(code, "admission_target", {"A0310A": target.get("A0310A"), "A0310B": target.get("A0310B")})
+        return _excluded(
+            code, "admission_target", {"A0310A": target.get("A0310A"), "A0310B": target.get("A0310B")}
+        )
     value = target.get(item)
     if _missing(value):
         return _excluded(code, "missing_item", {item: value}, item=item)
@@ -300,7 +320,9 @@ def falls_410(ep: Episode) -> MeasureFlag:
     """N013.02: any look-back scan assessment with J1900C in {1,2}."""
     for rec in ep.scan:
         if rec.get("J1900C") in {"1", "2"}:
-            return _flag("410", True, {"J1900C": rec.get("J1900C"), "A2300": rec.get("A2300") or rec.get("A2000")})
+            return _flag(
+                "410", True, {"J1900C": rec.get("J1900C"), "A2300": rec.get("A2300") or rec.get("A2000")}
+            )
 
     def unknown(rec: Record) -> bool:
         return rec.get("J1800") == "-" or (rec.get("J1800") == "1" and rec.get("J1900C") == "-")
@@ -318,7 +340,9 @@ def pressure_ulcer_479(ep: Episode) -> MeasureFlag:
     target = ep.target
     assert target is not None
     if target.admission_or_5day:
-        return _excluded("479", "admission_target", {"A0310A": target.get("A0310A"), "A0310B": target.get("A0310B")})
+        return _excluded(
+            "479", "admission_target", {"A0310A": target.get("A0310A"), "A0310B": target.get("A0310B")}
+        )
     present = {i: target.get(i) for i in _PU_ITEMS if target.get(i) in set("123456789")}
     if present:
         return _flag("479", True, present)
@@ -383,9 +407,17 @@ def new_antipsychotic_434(ep: Episode) -> MeasureFlag:
             if rec.get(cond) == "1":
                 return _excluded("434", "condition", {cond: "1"}, item=cond)
     if antipsychotic_received(initial):  # "newly received": not already on one at the start of the stay
-        return _excluded("434", "on_initial", {antipsychotic_item(initial): initial.get(antipsychotic_item(initial))})
+        return _excluded(
+            "434", "on_initial", {antipsychotic_item(initial): initial.get(antipsychotic_item(initial))}
+        )
     hits = [r for r in ep.scan if r is not initial and antipsychotic_received(r)]
-    return _flag("434", bool(hits), {antipsychotic_item(hits[0]): hits[0].get(antipsychotic_item(hits[0]))} if hits else {item: target.get(item)})
+    return _flag(
+        "434",
+        bool(hits),
+        {antipsychotic_item(hits[0]): hits[0].get(antipsychotic_item(hits[0]))}
+        if hits
+        else {item: target.get(item)},
+    )
 
 
 def gg_column(rec: Record) -> str:
@@ -403,10 +435,17 @@ def _gg(rec: Record, item: str) -> tuple[str, int | None]:
     return key, (int(value) if value in {"01", "02", "03", "04", "05", "06"} else None)
 
 
-_LATE_LOSS = ("GG0130A", "GG0170B", "GG0170D", "GG0170F")  # eating, sit-to-lying, sit-to-stand, toilet transfer
+_LATE_LOSS = (
+    "GG0130A",
+    "GG0170B",
+    "GG0170D",
+    "GG0170F",
+)  # eating, sit-to-lying, sit-to-stand, toilet transfer
 
 
-def _compare_gg(code: str, ep: Episode, items: Sequence[str]) -> tuple[MeasureFlag | None, list[tuple[str, str, int]]]:
+def _compare_gg(
+    code: str, ep: Episode, items: Sequence[str]
+) -> tuple[MeasureFlag | None, list[tuple[str, str, int]]]:
     """Per-item decline (prior - target), or an exclusion when a score is not 01-06."""
     if ep.prior is None:
         return _excluded(code, "no_prior"), []
@@ -417,7 +456,9 @@ def _compare_gg(code: str, ep: Episode, items: Sequence[str]) -> tuple[MeasureFl
         pkey, pval = _gg(ep.prior, item)
         if tval is None or pval is None:
             bad = tkey if tval is None else pkey
-            return _excluded(code, "missing_item", {bad: (ep.target if tval is None else ep.prior).get(bad)}, item=bad), []
+            return _excluded(
+                code, "missing_item", {bad: (ep.target if tval is None else ep.prior).get(bad)}, item=bad
+            ), []
         declines.append((tkey, f"{pval:02d}->{tval:02d}", pval - tval))
     return None, declines
 
@@ -460,7 +501,9 @@ class ResidentQM:
     flags: tuple[MeasureFlag, ...]
 
 
-def evaluate_resident(resident_id: str, records: Iterable[Record | Mapping[str, str]], period: Period) -> ResidentQM:
+def evaluate_resident(
+    resident_id: str, records: Iterable[Record | Mapping[str, str]], period: Period
+) -> ResidentQM:
     """Every computable measure's flag for one resident in the target period."""
     ep = build_episode(records, period)
     flags = []
@@ -468,7 +511,15 @@ def evaluate_resident(resident_id: str, records: Iterable[Record | Mapping[str, 
         if ep is None or ep.target is None:
             flags.append(MeasureFlag(code, "not_applicable", "no_target"))
         elif ep.stay_type != stay:
-            flags.append(MeasureFlag(code, "not_applicable", "wrong_stay", {"CDIF": str(ep.cdif)}, {"stay": stay, "stay_es": STAY_ES[stay]}))
+            flags.append(
+                MeasureFlag(
+                    code,
+                    "not_applicable",
+                    "wrong_stay",
+                    {"CDIF": str(ep.cdif)},
+                    {"stay": stay, "stay_es": STAY_ES[stay]},
+                )
+            )
         else:
             flags.append(rule(ep))
     return ResidentQM(resident_id, ep, tuple(flags))
@@ -476,12 +527,37 @@ def evaluate_resident(resident_id: str, records: Iterable[Record | Mapping[str, 
 
 # Every item the rules above read (a record reduced to these gives the same flags: tests/unit/surveys/test_qm.py
 # checks it on random records). Facility reads take only these out of each signed record.
-ITEMS_READ = tuple(sorted({
-    "A0310A", "A0310B", "A0310F", "A1600", "A1700", "A2000", "A2300", "H0100A", "I1550", "I1650", "I2300", "J1800",
-    "J1900C", "M0210", "M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1", "N0415A1", "N0410A",
-    "ITM_SET_VRSN_CD", *_ANTIPSYCHOTIC_EXCLUSIONS,
-    *(f"{item}{column}" for item in (*_LATE_LOSS, "GG0170I") for column in "135"),
-}))
+ITEMS_READ = tuple(
+    sorted(
+        {
+            "A0310A",
+            "A0310B",
+            "A0310F",
+            "A1600",
+            "A1700",
+            "A2000",
+            "A2300",
+            "H0100A",
+            "I1550",
+            "I1650",
+            "I2300",
+            "J1800",
+            "J1900C",
+            "M0210",
+            "M0300B1",
+            "M0300C1",
+            "M0300D1",
+            "M0300E1",
+            "M0300F1",
+            "M0300G1",
+            "N0415A1",
+            "N0410A",
+            "ITM_SET_VRSN_CD",
+            *_ANTIPSYCHOTIC_EXCLUSIONS,
+            *(f"{item}{column}" for item in (*_LATE_LOSS, "GG0170I") for column in "135"),
+        }
+    )
+)
 
 
 # ---------------------------------------------------------------- facility rates
@@ -518,7 +594,9 @@ def facility_rates(residents: Iterable[ResidentQM]) -> dict[str, MeasureRate]:
     return {code: MeasureRate(code, n, d, x, tuple(ids)) for code, (n, d, x, ids) in counts.items()}
 
 
-def facility_qm(histories: Mapping[str, Sequence[Mapping[str, str]]], period: Period) -> dict[str, MeasureRate]:
+def facility_qm(
+    histories: Mapping[str, Sequence[Mapping[str, str]]], period: Period
+) -> dict[str, MeasureRate]:
     """Rates for a facility: resident id -> that resident's MDS records."""
     return facility_rates(evaluate_resident(rid, recs, period) for rid, recs in histories.items())
 

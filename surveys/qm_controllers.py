@@ -42,7 +42,11 @@ def _simulation(code: str, numerator: str, denominator: str) -> dict[str, Any] |
     if code not in qm.MEASURES:
         return {"error": N_("Choose a value from the list.")}
     if n is None or d is None or d == 0 or n > d:
-        return {"error": N_("Enter whole numbers with the residents triggering no more than the residents in the denominator.")}
+        return {
+            "error": N_(
+                "Enter whole numbers with the residents triggering no more than the residents in the denominator."
+            )
+        }
     try:
         return {"result": qm_services.simulate(code, n, d), "code": code}
     except KeyError:
@@ -55,7 +59,9 @@ class QualityMeasuresController(Controller):
     opt = {"roles": READ_ROLES}
 
     @get("/", name="quality_measures", media_type=MediaType.HTML)
-    async def page(self, request: Req, quarter: str = "", code: str = "", numerator: str = "", denominator: str = "") -> Template:
+    async def page(
+        self, request: Req, quarter: str = "", code: str = "", numerator: str = "", denominator: str = ""
+    ) -> Template:
         user = current_user(request)
         lang = locale_for(request)
         quarters = qm_services.recent_quarters(_today())
@@ -67,20 +73,32 @@ class QualityMeasuresController(Controller):
         state = await _facility_state(facility_id)
         rows = qm_services.measure_rows(result, quarter, state, lang)
         context = {
-            "rows": rows, "quarter": quarter, "quarters": quarters, "choices": qm_services.recent_quarters(_today(), 8),
-            "assessments": result.assessments, "state": state, "scope": qm_services.benchmark_scope(),
+            "rows": rows,
+            "quarter": quarter,
+            "quarters": quarters,
+            "choices": qm_services.recent_quarters(_today(), 8),
+            "assessments": result.assessments,
+            "state": state,
+            "scope": qm_services.benchmark_scope(),
             "names": await qm_services.resident_ids(facility_id) if result.assessments else {},
-            "chart": qm_services.chart_data(rows, quarters), "not_computed": qm_services.not_computed(),
-            "sim": _simulation(code, numerator, denominator), "sim_values": {"code": code, "numerator": numerator, "denominator": denominator},
+            "chart": qm_services.chart_data(rows, quarters),
+            "not_computed": qm_services.not_computed(),
+            "sim": _simulation(code, numerator, denominator),
+            "sim_values": {"code": code, "numerator": numerator, "denominator": denominator},
             "measure_codes": list(qm.MEASURES),
         }
         return render(request, "qm/page.html", context)
 
     @get("/simulate", media_type=MediaType.HTML)
-    async def simulate(self, request: Req, code: str = "", numerator: str = "", denominator: str = "") -> Template:
-        context = {"sim": _simulation(code, numerator, denominator) or {"error": N_("Choose a value from the list.")},
-                   "sim_values": {"code": code, "numerator": numerator, "denominator": denominator},
-                   "measure_codes": list(qm.MEASURES)}
+    async def simulate(
+        self, request: Req, code: str = "", numerator: str = "", denominator: str = ""
+    ) -> Template:
+        context = {
+            "sim": _simulation(code, numerator, denominator)
+            or {"error": N_("Choose a value from the list.")},
+            "sim_values": {"code": code, "numerator": numerator, "denominator": denominator},
+            "measure_codes": list(qm.MEASURES),
+        }
         status = 422 if "error" in context["sim"] else 200
         if not request.headers.get("hx-request"):
             # Without JavaScript the form submits to the page itself (see the template); keep a usable answer here too.

@@ -33,10 +33,22 @@ MEASURE_LINKS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
     "481": (("F605",), (17,)),
     "434": (("F605",), (17,)),
 }
-CARE_AREAS = {5: "ADL Functional/Rehabilitation Potential", 6: "Urinary Incontinence and Indwelling Catheter", 11: "Falls",
-              12: "Nutritional Status", 16: "Pressure Ulcer/Injury", 17: "Psychotropic Medication Use"}
-CARE_AREAS_ES = {5: "Funcionalidad en AVD / potencial de rehabilitación", 6: "Incontinencia urinaria y sonda permanente",
-                 11: "Caídas", 12: "Estado nutricional", 16: "Úlcera/lesión por presión", 17: "Uso de medicamentos psicotrópicos"}
+CARE_AREAS = {
+    5: "ADL Functional/Rehabilitation Potential",
+    6: "Urinary Incontinence and Indwelling Catheter",
+    11: "Falls",
+    12: "Nutritional Status",
+    16: "Pressure Ulcer/Injury",
+    17: "Psychotropic Medication Use",
+}
+CARE_AREAS_ES = {
+    5: "Funcionalidad en AVD / potencial de rehabilitación",
+    6: "Incontinencia urinaria y sonda permanente",
+    11: "Caídas",
+    12: "Estado nutricional",
+    16: "Úlcera/lesión por presión",
+    17: "Uso de medicamentos psicotrópicos",
+}
 
 
 def quarter_of(day: date) -> str:
@@ -53,7 +65,13 @@ def recent_quarters(today: date, count: int = 4) -> list[str]:
 
 
 def valid_quarter(label: str) -> bool:
-    return len(label) == 6 and label[:4].isdigit() and label[4] == "Q" and label[5] in "1234" and 2000 <= int(label[:4]) <= 2100
+    return (
+        len(label) == 6
+        and label[:4].isdigit()
+        and label[4] == "Q"
+        and label[5] in "1234"
+        and 2000 <= int(label[:4]) <= 2100
+    )
 
 
 @lru_cache(maxsize=1)
@@ -67,8 +85,11 @@ def benchmarks(state: str) -> dict[str, qm.Benchmark]:
 
 def benchmark_scope() -> dict[str, Any]:
     rows = cms_rows()
-    return {"facilities": len({r.ccn for r in rows}), "states": sorted({r.state for r in rows}),
-            "period": rows[0].period if rows else ""}
+    return {
+        "facilities": len({r.ccn for r in rows}),
+        "states": sorted({r.state for r in rows}),
+        "period": rows[0].period if rows else "",
+    }
 
 
 # ---------------------------------------------------------------- assessments (lazy: mds may be absent)
@@ -86,7 +107,8 @@ async def resident_ids(facility_id: int) -> dict[int, str]:
     from facility.tables import Resident
 
     rows = await Resident.select(Resident.id, Resident.last_name, Resident.first_name).where(
-        (Resident.facility == facility_id) & (Resident.active == True))  # noqa: E712
+        (Resident.facility == facility_id) & (Resident.active == True)
+    )
     return {r["id"]: f"{r['last_name']}, {r['first_name']}" for r in rows}
 
 
@@ -98,8 +120,15 @@ async def _signature(facility_id: int) -> tuple[Any, ...]:
         return ("none",)
     from piccolo.query.functions.aggregate import Count, Max
 
-    row = await Assessment.select(Count(alias="n"), Max(Assessment.updated_at, alias="last")).where(
-        (Assessment.facility == facility_id) & Assessment.status.is_in(list(SIGNED)) & (Assessment.active == True)).first()  # noqa: E712
+    row = (
+        await Assessment.select(Count(alias="n"), Max(Assessment.updated_at, alias="last"))
+        .where(
+            (Assessment.facility == facility_id)
+            & Assessment.status.is_in(list(SIGNED))
+            & (Assessment.active == True)
+        )
+        .first()
+    )
     return (row or {}).get("n"), str((row or {}).get("last"))
 
 
@@ -113,7 +142,9 @@ def history_start(quarters: Sequence[str]) -> date:
     return min(qm.Period.quarter(q).start for q in quarters) - timedelta(days=HISTORY_DAYS)
 
 
-async def histories(facility_id: int, since: date | None = None) -> tuple[dict[str, list[dict[str, str]]], int]:
+async def histories(
+    facility_id: int, since: date | None = None
+) -> tuple[dict[str, list[dict[str, str]]], int]:
     """resident id -> each signed record with an ARD from `since` (oldest first), reduced to the items the measures
     read (qm.ITEMS_READ); and the number of records. One query for the whole facility (mds.services)."""
     mds = await _mds()
@@ -183,15 +214,23 @@ def measure_rows(result: FacilityQM, quarter: str, state: str, lang: str) -> lis
         b = bench.get(code)
         comparison = qm.compare(code, rate.percent, b) if (b and rate.percent is not None) else None
         ftag_codes, areas = MEASURE_LINKS.get(code, ((), ()))
-        rows.append({
-            "code": code, "description": catalog[code]["description"], "stay": catalog[code]["stay"], "rate": rate,
-            "state_average": b.state_average if b else None, "national_average": b.national_average if b else None,
-            "comparison": comparison, "points": _points(code, rate), "higher_is_better": qm.higher_is_better(code),
-            "ftags": [_ftag(t) for t in ftag_codes],
-            "care_areas": [(n, (CARE_AREAS_ES if lang == "es" else CARE_AREAS)[n]) for n in areas],
-            "trend": [result.rates[q][code].percent for q in result.quarters],
-            "flagged": _flagged(result.residents[quarter], code, lang),
-        })
+        rows.append(
+            {
+                "code": code,
+                "description": catalog[code]["description"],
+                "stay": catalog[code]["stay"],
+                "rate": rate,
+                "state_average": b.state_average if b else None,
+                "national_average": b.national_average if b else None,
+                "comparison": comparison,
+                "points": _points(code, rate),
+                "higher_is_better": qm.higher_is_better(code),
+                "ftags": [_ftag(t) for t in ftag_codes],
+                "care_areas": [(n, (CARE_AREAS_ES if lang == "es" else CARE_AREAS)[n]) for n in areas],
+                "trend": [result.rates[q][code].percent for q in result.quarters],
+                "flagged": _flagged(result.residents[quarter], code, lang),
+            }
+        )
     return rows
 
 
@@ -210,15 +249,24 @@ def _flagged(residents: dict[str, qm.ResidentQM], code: str, lang: str) -> list[
     for rid, resident in residents.items():
         for flag in resident.flags:
             if flag.code == code and flag.status in ("numerator", "excluded"):
-                out.append({"resident_id": int(rid), "status": flag.status, "message": flag.message(lang),
-                            "items": dict(flag.items)})
+                out.append(
+                    {
+                        "resident_id": int(rid),
+                        "status": flag.status,
+                        "message": flag.message(lang),
+                        "items": dict(flag.items),
+                    }
+                )
     return sorted(out, key=lambda f: (f["status"] != "numerator", f["resident_id"]))
 
 
 def not_computed() -> list[dict[str, str]]:
     """Catalog measures this tool does not compute (no MDS logic, claims-based or risk-adjusted QRP)."""
-    return [{"code": row["code"], "description": row["description"], "stay": row["stay"]}
-            for row in qm.measure_data()["catalog"] if row["code"] not in qm.MEASURES]
+    return [
+        {"code": row["code"], "description": row["description"], "stay": row["stay"]}
+        for row in qm.measure_data()["catalog"]
+        if row["code"] not in qm.MEASURES
+    ]
 
 
 def simulate(code: str, numerator: int, denominator: int) -> qm.CutpointSimulation:
@@ -227,6 +275,12 @@ def simulate(code: str, numerator: int, denominator: int) -> qm.CutpointSimulati
 
 def chart_data(rows: list[dict[str, Any]], quarters: Sequence[str]) -> dict[str, Any]:
     """Chart.js line data: one series per measure with data (None = no denominator that quarter)."""
-    return {"type": "line", "labels": list(quarters), "y_label": "%",
-            "series": [{"label": r["code"], "data": [None if v is None else round(v, 1) for v in r["trend"]]}
-                       for r in rows]}
+    return {
+        "type": "line",
+        "labels": list(quarters),
+        "y_label": "%",
+        "series": [
+            {"label": r["code"], "data": [None if v is None else round(v, 1) for v in r["trend"]]}
+            for r in rows
+        ],
+    }

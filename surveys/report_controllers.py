@@ -30,7 +30,11 @@ def _today() -> date:
 
 
 async def _facility(facility_id: int | None) -> dict[str, Any]:
-    row = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == (facility_id or -1)).first()
+    row = (
+        await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state)
+        .where(Facility.id == (facility_id or -1))
+        .first()
+    )
     if row is None:
         raise NotFoundException()
     return row
@@ -39,17 +43,29 @@ async def _facility(facility_id: int | None) -> dict[str, Any]:
 async def _report(request: Req, month: str) -> tuple[reports.MonthlyReport, str]:
     user = current_user(request)
     lang = locale_for(request)
-    return await reports.monthly_report(await _facility(user.facility_id), reports.parse_month(month, _today()), _today(), lang), lang
+    return await reports.monthly_report(
+        await _facility(user.facility_id), reports.parse_month(month, _today()), _today(), lang
+    ), lang
 
 
 async def _audit_export(request: Req, report: reports.MonthlyReport, kind: str) -> None:
     async with write_transaction():
-        await audit.record(actor_of(request), "export", "monthly_report", report.month, facility_id=report.facility["id"], after={"format": kind})
+        await audit.record(
+            actor_of(request),
+            "export",
+            "monthly_report",
+            report.month,
+            facility_id=report.facility["id"],
+            after={"format": kind},
+        )
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                                          "Cache-Control": "no-store"})
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 class ReportController(Controller):
@@ -67,32 +83,51 @@ class ReportController(Controller):
         charts = reports.charts(report, t)
         if "payers" in charts:
             charts["payers"]["labels"] = [t(PAYER_LABELS.get(p, p)) for p in charts["payers"]["labels"]]
-        context = {"r": report, "summary": report.summary(), "labels": reports.SUMMARY_LABELS, "charts": charts,
-                   "months": reports.recent_months(_today()), "payer_labels": PAYER_LABELS}
+        context = {
+            "r": report,
+            "summary": report.summary(),
+            "labels": reports.SUMMARY_LABELS,
+            "charts": charts,
+            "months": reports.recent_months(_today()),
+            "payer_labels": PAYER_LABELS,
+        }
         return render(request, "reports/monthly.html", context)
 
     @get("/monthly.csv")
     async def monthly_csv(self, request: Req, month: str = "") -> Response[bytes]:
         report, _ = await _report(request, month)
         await _audit_export(request, report, "csv")
-        return _download(reports.report_csv(report), "text/csv; charset=utf-8", f"monthly-report-{report.facility['ccn']}-{report.month}.csv")
+        return _download(
+            reports.report_csv(report),
+            "text/csv; charset=utf-8",
+            f"monthly-report-{report.facility['ccn']}-{report.month}.csv",
+        )
 
     @get("/monthly.pdf")
     async def monthly_pdf(self, request: Req, month: str = "") -> Response[bytes]:
         report, lang = await _report(request, month)
         await _audit_export(request, report, "pdf")
-        pdf = await anyio.to_thread.run_sync(lambda: reports.report_pdf(report, lambda text: gettext(lang, text)))
-        return _download(pdf, "application/pdf", f"monthly-report-{report.facility['ccn']}-{report.month}.pdf")
+        pdf = await anyio.to_thread.run_sync(
+            lambda: reports.report_pdf(report, lambda text: gettext(lang, text))
+        )
+        return _download(
+            pdf, "application/pdf", f"monthly-report-{report.facility['ccn']}-{report.month}.pdf"
+        )
 
     async def _chain(self, request: Req, month: str, refresh: bool = False) -> reports.ChainRollup:
         user = current_user(request)
         if not user.chain_wide:
             async with write_transaction():
-                await audit.record(actor_of(request), "denied", "chain_report", "chain", outcome="not_chain_wide")
+                await audit.record(
+                    actor_of(request), "denied", "chain_report", "chain", outcome="not_chain_wide"
+                )
             raise PermissionDeniedException("only chain-wide administrators see the chain roll-up")
         month = reports.parse_month(month, _today())
-        facilities = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(
-            Facility.id.is_in(list(user.facility_ids) or [-1]) & (Facility.active == True)).order_by(Facility.name)  # noqa: E712
+        facilities = (
+            await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state)
+            .where(Facility.id.is_in(list(user.facility_ids) or [-1]) & (Facility.active == True))
+            .order_by(Facility.name)
+        )
         return await reports.chain_rollup(list(facilities), month, _today(), refresh=refresh)
 
     @get("/chain", media_type=MediaType.HTML, opt={"roles": ("admin",)})
@@ -100,19 +135,39 @@ class ReportController(Controller):
         rollup = await self._chain(request, month, refresh)
         rows, month = rollup.rows, rollup.month
         keys = list(reports.SUMMARY_LABELS)
-        totals = {k: (sum(s[k] for _, s in rows if s[k] is not None) if any(s[k] is not None for _, s in rows) else None)
-                  for k in ("census", "admissions", "discharges", "rejected_records", "open_survey_findings")}
-        return Template("reports/chain.html", context={"rows": rows, "month": month, "keys": keys, "labels": reports.SUMMARY_LABELS,
-                                                       "totals": totals, "months": reports.recent_months(_today()),
-                                                       "computed_at": rollup.computed_at, "refreshing": rollup.refreshing})
+        totals = {
+            k: (
+                sum(s[k] for _, s in rows if s[k] is not None)
+                if any(s[k] is not None for _, s in rows)
+                else None
+            )
+            for k in ("census", "admissions", "discharges", "rejected_records", "open_survey_findings")
+        }
+        return Template(
+            "reports/chain.html",
+            context={
+                "rows": rows,
+                "month": month,
+                "keys": keys,
+                "labels": reports.SUMMARY_LABELS,
+                "totals": totals,
+                "months": reports.recent_months(_today()),
+                "computed_at": rollup.computed_at,
+                "refreshing": rollup.refreshing,
+            },
+        )
 
     @get("/chain.csv", opt={"roles": ("admin",)})
     async def chain_csv(self, request: Req, month: str = "") -> Response[bytes]:
         rollup = await self._chain(request, month)
         rows, month = rollup.rows, rollup.month
         async with write_transaction():
-            await audit.record(actor_of(request), "export", "chain_report", month, after={"facilities": len(rows)})
-        return _download(reports.chain_csv(rows, month), "text/csv; charset=utf-8", f"chain-report-{month}.csv")
+            await audit.record(
+                actor_of(request), "export", "chain_report", month, after={"facilities": len(rows)}
+            )
+        return _download(
+            reports.chain_csv(rows, month), "text/csv; charset=utf-8", f"chain-report-{month}.csv"
+        )
 
 
 ROUTE_HANDLERS = [ReportController]

@@ -139,17 +139,25 @@ class MonthlyReport:
             "rejected_records": self.submissions["rejected"] if self.submissions else None,
             "careplan_compliance_pct": self.careplans["percent"] if self.careplans else None,
             "open_survey_findings": self.findings["open"] if self.findings else None,
-            "qm_worse_than_state": sum(1 for q in self.qm if q["better"] is False) if self.qm is not None else None,
+            "qm_worse_than_state": sum(1 for q in self.qm if q["better"] is False)
+            if self.qm is not None
+            else None,
             "pps_assessments": self.case_mix["assessments"] if self.case_mix else None,
         }
 
 
 SUMMARY_LABELS = {
-    "census": N_("Residents in the building today"), "average_daily_census": N_("Average daily census"),
-    "admissions": N_("Admissions"), "discharges": N_("Discharges"), "assessments_due": N_("Assessments due"),
-    "assessments_on_time_pct": N_("Assessments on time (percent)"), "rejected_records": N_("Rejected submission records"),
-    "careplan_compliance_pct": N_("Care-plan compliance (percent)"), "open_survey_findings": N_("Open survey findings"),
-    "qm_worse_than_state": N_("Quality measures worse than state"), "pps_assessments": N_("PPS assessments (case-mix)"),
+    "census": N_("Residents in the building today"),
+    "average_daily_census": N_("Average daily census"),
+    "admissions": N_("Admissions"),
+    "discharges": N_("Discharges"),
+    "assessments_due": N_("Assessments due"),
+    "assessments_on_time_pct": N_("Assessments on time (percent)"),
+    "rejected_records": N_("Rejected submission records"),
+    "careplan_compliance_pct": N_("Care-plan compliance (percent)"),
+    "open_survey_findings": N_("Open survey findings"),
+    "qm_worse_than_state": N_("Quality measures worse than state"),
+    "pps_assessments": N_("PPS assessments (case-mix)"),
 }
 
 
@@ -160,7 +168,12 @@ def report_csv(report: MonthlyReport) -> bytes:
     base = [report.facility.get("name", ""), report.facility.get("ccn", ""), report.month]
 
     def row(section: str, measure: str, value: Any, note: str = "") -> None:
-        writer.writerow([csv_cell(v) for v in (*base, section, measure, "not available" if value is None else value, note)])
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (*base, section, measure, "not available" if value is None else value, note)
+            ]
+        )
 
     for key, value in report.summary().items():
         row("summary", SUMMARY_LABELS[key], value)
@@ -168,7 +181,12 @@ def report_csv(report: MonthlyReport) -> bytes:
         for payer, count in report.census["payers"].items():
             row("payer mix", payer or "not set", count)
     for q in report.qm or []:
-        row("quality measure", f"{q['code']} {q['description']}", q["facility"], f"state {q['state']}; residents {q['numerator']}/{q['denominator']}")
+        row(
+            "quality measure",
+            f"{q['code']} {q['description']}",
+            q["facility"],
+            f"state {q['state']}; residents {q['numerator']}/{q['denominator']}",
+        )
     if report.case_mix:
         for group, count in report.case_mix["nursing"].items():
             row("case-mix nursing group", group, count)
@@ -183,8 +201,18 @@ def chain_csv(rows: Sequence[tuple[dict[str, Any], dict[str, Any]]], month: str)
     keys = list(SUMMARY_LABELS)
     writer.writerow(["facility", "ccn", "state", "month", *keys])
     for facility, summary in rows:
-        writer.writerow([csv_cell(v) for v in (facility["name"], facility["ccn"], facility["state"], month,
-                                                 *("not available" if summary[k] is None else summary[k] for k in keys))])
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    facility["name"],
+                    facility["ccn"],
+                    facility["state"],
+                    month,
+                    *("not available" if summary[k] is None else summary[k] for k in keys),
+                )
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -203,17 +231,26 @@ async def _census(facility_id: int, first: date, last: date) -> tuple[dict[str, 
     from facility.tables import Resident, Stay, StayEvent
     from facility.utilization_tables import UrReview
 
-    stays = await Stay.select().where((Stay.facility == facility_id) & (Stay.active == True) & (Stay.admission_date <= last))  # noqa: E712
-    events = await StayEvent.select().where(StayEvent.stay.is_in([s["id"] for s in stays] or [-1]) & (StayEvent.active == True))  # noqa: E712
+    stays = await Stay.select().where(
+        (Stay.facility == facility_id) & (Stay.active == True) & (Stay.admission_date <= last)
+    )
+    events = await StayEvent.select().where(
+        StayEvent.stay.is_in([s["id"] for s in stays] or [-1]) & (StayEvent.active == True)
+    )
     by_stay: dict[int, list[dict[str, Any]]] = {}
     for e in events:
         by_stay.setdefault(e["stay"], []).append(e)
     for s in stays:
         s["events"] = by_stay.get(s["id"], [])
     counts = daily_census(stays, first, last)
-    reviews = {r["stay"]: r["payer"] for r in await UrReview.select(UrReview.stay, UrReview.payer).where(UrReview.facility == facility_id)}
+    reviews = {
+        r["stay"]: r["payer"]
+        for r in await UrReview.select(UrReview.stay, UrReview.payer).where(UrReview.facility == facility_id)
+    }
     open_stays = [s for s in stays if s["status"] in ("in_facility", "discharged_ra")]
-    current = await Resident.count().where((Resident.facility == facility_id) & (Resident.active == True) & (Resident.status == "active"))  # noqa: E712
+    current = await Resident.count().where(
+        (Resident.facility == facility_id) & (Resident.active == True) & (Resident.status == "active")
+    )
     in_month = [e for e in events if first <= e["event_date"] <= last]
     return {
         "current": int(current),
@@ -224,7 +261,9 @@ async def _census(facility_id: int, first: date, last: date) -> tuple[dict[str, 
     }, counts
 
 
-async def _assessments(facility_id: int, first: date, last: date, today: date) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+async def _assessments(
+    facility_id: int, first: date, last: date, today: date
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     listing = _optional("mds.services", "assessments_for_facility")
     if listing is None:
         return None, None
@@ -235,13 +274,21 @@ async def _assessments(facility_id: int, first: date, last: date, today: date) -
     return timing, await _case_mix(facility_id, rows, first, last)
 
 
-async def _case_mix(facility_id: int, rows: list[dict[str, Any]], first: date, last: date) -> dict[str, Any] | None:
+async def _case_mix(
+    facility_id: int, rows: list[dict[str, Any]], first: date, last: date
+) -> dict[str, Any] | None:
     answers_for = _optional("mds.services", "answers_for")
     classify = _optional("mds.pdpm", "classify")
     if answers_for is None or classify is None:
         return None
-    pps = [a for a in rows if a.get("status") == "completed" and a.get("a0310b") not in (None, "", "99")
-           and isinstance(a.get("ard"), date) and first <= a["ard"] <= last]
+    pps = [
+        a
+        for a in rows
+        if a.get("status") == "completed"
+        and a.get("a0310b") not in (None, "", "99")
+        and isinstance(a.get("ard"), date)
+        and first <= a["ard"] <= last
+    ]
     records = await answers_for([a["id"] for a in pps])
     nursing: Counter[str] = Counter()
     nta: Counter[str] = Counter()
@@ -257,8 +304,12 @@ async def _case_mix(facility_id: int, rows: list[dict[str, Any]], first: date, l
         nta[result.nta] += 1
         if result.hipps:
             hipps[result.hipps] += 1
-    return {"assessments": count, "nursing": dict(nursing.most_common()), "nta": dict(sorted(nta.items())),
-            "hipps": dict(hipps.most_common(10))}
+    return {
+        "assessments": count,
+        "nursing": dict(nursing.most_common()),
+        "nta": dict(sorted(nta.items())),
+        "hipps": dict(hipps.most_common(10)),
+    }
 
 
 async def _submissions(facility_id: int, first: date, last: date) -> dict[str, Any] | None:
@@ -267,8 +318,11 @@ async def _submissions(facility_id: int, first: date, last: date) -> dict[str, A
         return None
     rows = await recent(facility_id, 1000)
     mine = [r for r in rows if r.get("created_at") and first <= r["created_at"].date() <= last]
-    return {"uploads": len(mine), "accepted": sum(int(r.get("accepted") or 0) for r in mine),
-            "rejected": sum(int(r.get("rejected") or 0) for r in mine)}
+    return {
+        "uploads": len(mine),
+        "accepted": sum(int(r.get("accepted") or 0) for r in mine),
+        "rejected": sum(int(r.get("rejected") or 0) for r in mine),
+    }
 
 
 async def _careplans(facility_id: int) -> dict[str, Any] | None:
@@ -276,8 +330,12 @@ async def _careplans(facility_id: int) -> dict[str, Any] | None:
     if compliance is None:
         return None
     rollup = (await compliance(facility_id))["rollup"]
-    return {"residents": rollup.residents, "compliant": rollup.compliant,
-            "percent": rollup.percent_compliant if rollup.residents else None, "by_ftag": dict(rollup.by_ftag)}
+    return {
+        "residents": rollup.residents,
+        "compliant": rollup.compliant,
+        "percent": rollup.percent_compliant if rollup.residents else None,
+        "by_ftag": dict(rollup.by_ftag),
+    }
 
 
 async def _findings(facility_id: int) -> dict[str, Any] | None:
@@ -285,8 +343,11 @@ async def _findings(facility_id: int) -> dict[str, Any] | None:
     if list_surveys is None:
         return None
     surveys = await list_surveys(facility_id)
-    return {"open": sum(int(s.get("open_count") or 0) for s in surveys), "surveys": len(surveys),
-            "worst": max((s.get("worst") or "" for s in surveys if s.get("open_count")), default="")}
+    return {
+        "open": sum(int(s.get("open_count") or 0) for s in surveys),
+        "surveys": len(surveys),
+        "worst": max((s.get("worst") or "" for s in surveys if s.get("open_count")), default=""),
+    }
 
 
 async def _qm(facility_id: int, state: str, last: date, lang: str) -> list[dict[str, Any]] | None:
@@ -298,21 +359,33 @@ async def _qm(facility_id: int, state: str, last: date, lang: str) -> list[dict[
         return None
     out = []
     for row in qm_services.measure_rows(result, quarter, state, lang):
-        out.append({"code": row["code"], "description": row["description"], "numerator": row["rate"].numerator,
-                    "denominator": row["rate"].denominator,
-                    "facility": None if row["rate"].percent is None else round(row["rate"].percent, 1),
-                    "state": None if row["state_average"] is None else round(row["state_average"], 1),
-                    "national": None if row["national_average"] is None else round(row["national_average"], 1),
-                    "better": row["comparison"].better_than_state if row["comparison"] else None})
+        out.append(
+            {
+                "code": row["code"],
+                "description": row["description"],
+                "numerator": row["rate"].numerator,
+                "denominator": row["rate"].denominator,
+                "facility": None if row["rate"].percent is None else round(row["rate"].percent, 1),
+                "state": None if row["state_average"] is None else round(row["state_average"], 1),
+                "national": None if row["national_average"] is None else round(row["national_average"], 1),
+                "better": row["comparison"].better_than_state if row["comparison"] else None,
+            }
+        )
     return out
 
 
-async def monthly_report(facility: dict[str, Any], month: str, today: date, lang: str = "en", *, use_cache: bool = True) -> MonthlyReport:
+async def monthly_report(
+    facility: dict[str, Any], month: str, today: date, lang: str = "en", *, use_cache: bool = True
+) -> MonthlyReport:
     """The report, kept until the facility's next write (facility.datacache) unless `use_cache` is False."""
     if not use_cache:
         return await _monthly_report(facility, month, today, lang)
-    return await datacache.cached(int(facility["id"]), "reports.monthly", (month, lang, today),
-                                  lambda: _monthly_report(facility, month, today, lang))
+    return await datacache.cached(
+        int(facility["id"]),
+        "reports.monthly",
+        (month, lang, today),
+        lambda: _monthly_report(facility, month, today, lang),
+    )
 
 
 async def _monthly_report(facility: dict[str, Any], month: str, today: date, lang: str) -> MonthlyReport:
@@ -353,13 +426,17 @@ async def _compute_chain(facilities: Sequence[dict[str, Any]], month: str, today
 
     async def one(facility: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         async with gate:
-            return facility, (await monthly_report(facility, month, today)).summary()  # unchanged facilities: cached
+            return facility, (
+                await monthly_report(facility, month, today)
+            ).summary()  # unchanged facilities: cached
 
     rows = list(await asyncio.gather(*(one(f) for f in facilities)))
     return ChainRollup(rows, month, datetime.now(UTC))
 
 
-async def chain_rollup(facilities: Sequence[dict[str, Any]], month: str, today: date, *, refresh: bool = False) -> ChainRollup:
+async def chain_rollup(
+    facilities: Sequence[dict[str, Any]], month: str, today: date, *, refresh: bool = False
+) -> ChainRollup:
     """Each facility's summary for `month` (facilities in the given order), cached for the chain as described
     at CHAIN_FRESH_SECONDS; `refresh` recomputes now."""
     key = (tuple(int(f["id"]) for f in facilities), month, today)
@@ -372,8 +449,9 @@ async def chain_rollup(facilities: Sequence[dict[str, Any]], month: str, today: 
     return await _refresh_chain(key, facilities, month, today)
 
 
-async def _refresh_chain(key: tuple[tuple[int, ...], str, date], facilities: Sequence[dict[str, Any]], month: str,
-                         today: date) -> ChainRollup:
+async def _refresh_chain(
+    key: tuple[tuple[int, ...], str, date], facilities: Sequence[dict[str, Any]], month: str, today: date
+) -> ChainRollup:
     try:
         rollup = await _compute_chain(facilities, month, today)
         if len(_CHAIN) > 64:
@@ -390,21 +468,40 @@ def charts(report: MonthlyReport, t: Any = str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if report.census:
         daily = report.census["daily"]
-        out["census"] = {"type": "line", "labels": [str(first.day + i) for i in range(len(daily))],
-                         "series": [{"label": t(N_("Census")), "data": daily}]}
-        out["payers"] = {"type": "bar", "labels": list(report.census["payers"]),
-                         "series": [{"label": t(N_("Open stays")), "data": list(report.census["payers"].values())}]}
+        out["census"] = {
+            "type": "line",
+            "labels": [str(first.day + i) for i in range(len(daily))],
+            "series": [{"label": t(N_("Census")), "data": daily}],
+        }
+        out["payers"] = {
+            "type": "bar",
+            "labels": list(report.census["payers"]),
+            "series": [{"label": t(N_("Open stays")), "data": list(report.census["payers"].values())}],
+        }
     if report.qm:
-        out["qm"] = {"type": "bar", "labels": [q["code"] for q in report.qm], "y_label": "%",
-                     "series": [{"label": t(N_("Facility")), "data": [q["facility"] for q in report.qm]},
-                                {"label": t(N_("State")), "data": [q["state"] for q in report.qm]},
-                                {"label": t(N_("National")), "data": [q["national"] for q in report.qm]}]}
+        out["qm"] = {
+            "type": "bar",
+            "labels": [q["code"] for q in report.qm],
+            "y_label": "%",
+            "series": [
+                {"label": t(N_("Facility")), "data": [q["facility"] for q in report.qm]},
+                {"label": t(N_("State")), "data": [q["state"] for q in report.qm]},
+                {"label": t(N_("National")), "data": [q["national"] for q in report.qm]},
+            ],
+        }
     return out
 
 
 def _latin1(text: Any) -> str:
     value = "" if text is None else str(text)
-    for old, new in {"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u00a0": " ", "\u2265": ">=", "\u2264": "<="}.items():
+    for old, new in {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2019": "'",
+        "\u00a0": " ",
+        "\u2265": ">=",
+        "\u2264": "<=",
+    }.items():
         value = value.replace(old, new)
     return value.encode("latin-1", "replace").decode("latin-1")
 
@@ -419,18 +516,35 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
     pdf.add_page()
     pdf.set_title(_latin1(f"{t(N_('Monthly facility report'))} {report.month}"))
     pdf.set_font("Helvetica", "B", 15)
-    pdf.cell(0, 9, _latin1(f"{t(N_('Monthly facility report'))} {report.month}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 9, _latin1(f"{t(N_('Monthly facility report'))} {report.month}"), new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 6, _latin1(f"{report.facility.get('name', '')} - CCN {report.facility.get('ccn', '')} - {report.facility.get('state', '')}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 6, _latin1(f"{t(N_('Computed'))}: {report.computed_at:%Y-%m-%d %H:%M} UTC"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        6,
+        _latin1(
+            f"{report.facility.get('name', '')} - CCN {report.facility.get('ccn', '')} - {report.facility.get('state', '')}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.cell(
+        0,
+        6,
+        _latin1(f"{t(N_('Computed'))}: {report.computed_at:%Y-%m-%d %H:%M} UTC"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(3)
 
     def table(title: str, rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> None:
         pdf.set_font("Helvetica", "B", 12)
         pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9.5)
-        with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5, first_row_as_headings=True) as tbl:
+        with pdf.table(
+            col_widths=widths, text_align="LEFT", line_height=5.5, first_row_as_headings=True
+        ) as tbl:
             for values in rows:
                 line = tbl.row()
                 for value in values:
@@ -438,16 +552,40 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
         pdf.ln(3)
 
     summary = report.summary()
-    table(t(N_("Summary")), [(t(N_("Measure")), t(N_("Value")))] + [(t(SUMMARY_LABELS[k]), na if v is None else str(v)) for k, v in summary.items()], (3, 1))
+    table(
+        t(N_("Summary")),
+        [(t(N_("Measure")), t(N_("Value")))]
+        + [(t(SUMMARY_LABELS[k]), na if v is None else str(v)) for k, v in summary.items()],
+        (3, 1),
+    )
     if report.census and report.census["payers"]:
-        table(t(N_("Payer mix of open stays")), [(t(N_("Payer")), t(N_("Open stays")))] +
-              [(p or "-", str(n)) for p, n in report.census["payers"].items()], (3, 1))
+        table(
+            t(N_("Payer mix of open stays")),
+            [(t(N_("Payer")), t(N_("Open stays")))]
+            + [(p or "-", str(n)) for p, n in report.census["payers"].items()],
+            (3, 1),
+        )
     if report.qm:
-        table(t(N_("Quality measures vs state")), [(t(N_("Measure")), t(N_("Residents")), t(N_("Facility")), t(N_("State")), t(N_("National")))] +
-              [(f"{q['code']} {q['description']}", f"{q['numerator']}/{q['denominator']}",
-                na if q["facility"] is None else f"{q['facility']}%", na if q["state"] is None else f"{q['state']}%",
-                na if q["national"] is None else f"{q['national']}%") for q in report.qm], (6, 1.3, 1.2, 1.2, 1.2))
+        table(
+            t(N_("Quality measures vs state")),
+            [(t(N_("Measure")), t(N_("Residents")), t(N_("Facility")), t(N_("State")), t(N_("National")))]
+            + [
+                (
+                    f"{q['code']} {q['description']}",
+                    f"{q['numerator']}/{q['denominator']}",
+                    na if q["facility"] is None else f"{q['facility']}%",
+                    na if q["state"] is None else f"{q['state']}%",
+                    na if q["national"] is None else f"{q['national']}%",
+                )
+                for q in report.qm
+            ],
+            (6, 1.3, 1.2, 1.2, 1.2),
+        )
     if report.case_mix:
-        table(t(N_("Case-mix (PDPM nursing groups)")), [(t(N_("Group")), t(N_("Assessments")))] +
-              [(g, str(n)) for g, n in report.case_mix["nursing"].items()], (3, 1))
+        table(
+            t(N_("Case-mix (PDPM nursing groups)")),
+            [(t(N_("Group")), t(N_("Assessments")))]
+            + [(g, str(n)) for g, n in report.case_mix["nursing"].items()],
+            (3, 1),
+        )
     return bytes(pdf.output())

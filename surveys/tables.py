@@ -180,7 +180,9 @@ class Recommendation(Table):
 class CmsDeficiency(Table):
     """A row of the CMS PDC Health Deficiencies file (r5ix-sfxw), upserted on its natural key."""
 
-    natural_key = Varchar(length=30, unique=True)  # "CCN|YYYY-MM-DD|F0656" — a 2567 cites a tag once per survey
+    natural_key = Varchar(
+        length=30, unique=True
+    )  # "CCN|YYYY-MM-DD|F0656" — a 2567 cites a tag once per survey
     ccn = Varchar(length=6, index=True)
     provider_name = Varchar(length=200, default="")
     state = Varchar(length=2, default="")

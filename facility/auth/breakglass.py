@@ -23,39 +23,78 @@ MIN_REASON = 10  # a reason a reviewer can check ("emergency" alone is not one)
 
 async def active_grant(user_id: int, resident_id: int) -> dict[str, Any] | None:
     now = datetime.now(UTC)
-    return await BreakGlass.select().where(
-        (BreakGlass.user == user_id) & (BreakGlass.resident == resident_id) & (BreakGlass.expires_at > now)
-    ).order_by(BreakGlass.id, ascending=False).first()
+    return (
+        await BreakGlass.select()
+        .where(
+            (BreakGlass.user == user_id)
+            & (BreakGlass.resident == resident_id)
+            & (BreakGlass.expires_at > now)
+        )
+        .order_by(BreakGlass.id, ascending=False)
+        .first()
+    )
 
 
 async def resident_row(resident_id: int) -> dict[str, Any] | None:
-    return await Resident.select(*Resident.all_columns(), Resident.facility.name.as_alias("facility_name")).where(
-        Resident.id == resident_id).first()
+    return (
+        await Resident.select(*Resident.all_columns(), Resident.facility.name.as_alias("facility_name"))
+        .where(Resident.id == resident_id)
+        .first()
+    )
 
 
-async def grant(user: CurrentUser, actor: audit.Actor, resident: dict[str, Any], reason: str) -> dict[str, Any]:
+async def grant(
+    user: CurrentUser, actor: audit.Actor, resident: dict[str, Any], reason: str
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     expires = now + timedelta(seconds=get_settings().break_glass_seconds)
     async with write_transaction():
-        row = BreakGlass(user=user.id, resident=resident["id"], facility_id=resident["facility"], reason=reason,
-                         started_at=now, expires_at=expires)
+        row = BreakGlass(
+            user=user.id,
+            resident=resident["id"],
+            facility_id=resident["facility"],
+            reason=reason,
+            started_at=now,
+            expires_at=expires,
+        )
         await row.save()
-        await audit.record(actor, "emergency", "resident", resident["id"], facility_id=resident["facility"],
-                           resident_id=resident["id"], outcome="granted",
-                           after={"reason": reason, "expires_at": expires.isoformat(), "grant": row.id})
-        await AdminAlert.insert(AdminAlert(
-            kind="emergency", facility_id=resident["facility"], object_id=str(row.id),
-            message=f"{user.username} opened resident {resident['id']} by break-glass: {reason}"))
+        await audit.record(
+            actor,
+            "emergency",
+            "resident",
+            resident["id"],
+            facility_id=resident["facility"],
+            resident_id=resident["id"],
+            outcome="granted",
+            after={"reason": reason, "expires_at": expires.isoformat(), "grant": row.id},
+        )
+        await AdminAlert.insert(
+            AdminAlert(
+                kind="emergency",
+                facility_id=resident["facility"],
+                object_id=str(row.id),
+                message=f"{user.username} opened resident {resident['id']} by break-glass: {reason}",
+            )
+        )
     return {"id": row.id, "expires_at": expires}
 
 
 async def pending_review(admin: CurrentUser) -> list[dict[str, Any]]:
     """Grants of the administrator's facilities waiting for review (never one's own)."""
-    rows = await BreakGlass.select(
-        *BreakGlass.all_columns(), BreakGlass.user.username.as_alias("username"),
-        BreakGlass.resident.last_name.as_alias("last_name"), BreakGlass.resident.first_name.as_alias("first_name"),
-    ).where(BreakGlass.reviewed_at.is_null() & BreakGlass.facility_id.is_in(list(admin.facility_ids) or [-1])
-            & (BreakGlass.user != admin.id)).order_by(BreakGlass.id)
+    rows = (
+        await BreakGlass.select(
+            *BreakGlass.all_columns(),
+            BreakGlass.user.username.as_alias("username"),
+            BreakGlass.resident.last_name.as_alias("last_name"),
+            BreakGlass.resident.first_name.as_alias("first_name"),
+        )
+        .where(
+            BreakGlass.reviewed_at.is_null()
+            & BreakGlass.facility_id.is_in(list(admin.facility_ids) or [-1])
+            & (BreakGlass.user != admin.id)
+        )
+        .order_by(BreakGlass.id)
+    )
     return list(rows)
 
 
@@ -64,10 +103,22 @@ async def review(admin: CurrentUser, actor: audit.Actor, grant_id: int, note: st
     if grant_id not in pending:
         return False
     async with write_transaction():
-        await BreakGlass.update({BreakGlass.reviewed_by: admin.id, BreakGlass.reviewed_at: datetime.now(UTC),
-                                 BreakGlass.review_note: note}).where(BreakGlass.id == grant_id)
-        await audit.record(actor, "review", "break_glass", grant_id, facility_id=pending[grant_id]["facility_id"],
-                           resident_id=pending[grant_id]["resident"], after={"note": note})
+        await BreakGlass.update(
+            {
+                BreakGlass.reviewed_by: admin.id,
+                BreakGlass.reviewed_at: datetime.now(UTC),
+                BreakGlass.review_note: note,
+            }
+        ).where(BreakGlass.id == grant_id)
+        await audit.record(
+            actor,
+            "review",
+            "break_glass",
+            grant_id,
+            facility_id=pending[grant_id]["facility_id"],
+            resident_id=pending[grant_id]["resident"],
+            after={"note": note},
+        )
     return True
 
 

@@ -44,7 +44,11 @@ def _pending(request: Request[Any, Any, Any], key: str) -> int | None:
     session = request.session if isinstance(request.session, dict) else {}
     since = session.get("mfa_since")
     user_id = session.get(key)
-    if not isinstance(user_id, int) or not isinstance(since, (int, float)) or time.time() - since > MFA_PENDING_SECONDS:
+    if (
+        not isinstance(user_id, int)
+        or not isinstance(since, (int, float))
+        or time.time() - since > MFA_PENDING_SECONDS
+    ):
         return None
     return user_id
 
@@ -56,15 +60,23 @@ def _finish_login(request: Request[Any, Any, Any], user_id: int) -> None:
 
 
 def _mfa_error(language: str, message: str, status: int) -> Template:
-    return Template("auth/mfa.html", context={"error": gettext(language, message)}, status_code=status,
-                    media_type=MediaType.HTML)
+    return Template(
+        "auth/mfa.html",
+        context={"error": gettext(language, message)},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
 
 
 async def _setup_page(user_id: int, action: str, error: str | None, status: int = 200) -> Template:
     row = await User.select(User.username).where(User.id == user_id).first() or {}
     secret = await mfa.pending_secret(user_id)
-    context = {"secret": secret, "uri": mfa.provisioning_uri(secret, str(row.get("username", ""))), "action": action,
-               "error": error}
+    context = {
+        "secret": secret,
+        "uri": mfa.provisioning_uri(secret, str(row.get("username", ""))),
+        "action": action,
+        "error": error,
+    }
     return Template("auth/mfa_setup.html", context=context, status_code=status, media_type=MediaType.HTML)
 
 
@@ -165,7 +177,9 @@ class AuthController(Controller):
             return Redirect("/login", status_code=303)
         codes = await _confirm(request, user_id)
         if codes is None:
-            return await _setup_page(user_id, "/login/mfa/setup", gettext(locale_for(request), _BAD_CODE), 422)
+            return await _setup_page(
+                user_id, "/login/mfa/setup", gettext(locale_for(request), _BAD_CODE), 422
+            )
         _finish_login(request, user_id)
         return Template("auth/mfa_codes.html", context={"codes": codes}, media_type=MediaType.HTML)
 

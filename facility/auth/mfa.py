@@ -93,9 +93,11 @@ async def confirm(user_id: int, code: str) -> list[str] | None:
         return None
     codes = new_recovery_codes()
     await UserMfa.update({UserMfa.enabled: True, UserMfa.last_step: step}).where(
-        (UserMfa.user == user_id) & (UserMfa.enabled == False))  # noqa: E712
+        (UserMfa.user == user_id) & (UserMfa.enabled == False)
+    )
     await RecoveryCode.update({RecoveryCode.used_at: datetime.now(UTC)}).where(
-        (RecoveryCode.user == user_id) & RecoveryCode.used_at.is_null())
+        (RecoveryCode.user == user_id) & RecoveryCode.used_at.is_null()
+    )
     await RecoveryCode.insert(*[RecoveryCode(user=user_id, code_hash=_hash(c)) for c in codes])
     return codes
 
@@ -107,12 +109,21 @@ async def verify(user_id: int, code: str) -> bool:
         return False
     step = matching_step(str(row["secret"]), code)
     if step is not None:
-        moved = await UserMfa.update({UserMfa.last_step: step}).where(
-            (UserMfa.user == user_id) & (UserMfa.last_step < step)).returning(UserMfa.id)
+        moved = (
+            await UserMfa.update({UserMfa.last_step: step})
+            .where((UserMfa.user == user_id) & (UserMfa.last_step < step))
+            .returning(UserMfa.id)
+        )
         return bool(moved)
-    spent = await RecoveryCode.update({RecoveryCode.used_at: datetime.now(UTC)}).where(
-        (RecoveryCode.user == user_id) & (RecoveryCode.code_hash == _hash(code)) & RecoveryCode.used_at.is_null()
-    ).returning(RecoveryCode.id)
+    spent = (
+        await RecoveryCode.update({RecoveryCode.used_at: datetime.now(UTC)})
+        .where(
+            (RecoveryCode.user == user_id)
+            & (RecoveryCode.code_hash == _hash(code))
+            & RecoveryCode.used_at.is_null()
+        )
+        .returning(RecoveryCode.id)
+    )
     return bool(spent)
 
 

@@ -42,7 +42,11 @@ async def create_user(
     problem = password_problem(password, username, demo=demo)
     if problem:
         raise UserError(problem)
-    facilities = await Facility.select(Facility.id, Facility.ccn).where(Facility.ccn.is_in(facility_codes)) if facility_codes else []
+    facilities = (
+        await Facility.select(Facility.id, Facility.ccn).where(Facility.ccn.is_in(facility_codes))
+        if facility_codes
+        else []
+    )
     missing = set(facility_codes) - {f["ccn"] for f in facilities}
     if missing:
         raise UserError("facility_unknown:" + ",".join(sorted(missing)))
@@ -53,13 +57,21 @@ async def create_user(
         if await User.exists().where(User.username_key == username.lower()):
             raise UserError("username_taken")
         user = User(
-            username=username, username_key=username.lower(), display_name=display_name or username, title=title,
-            password_hash=password_hash, role=role, chain_wide=chain_wide, language=language,
+            username=username,
+            username_key=username.lower(),
+            display_name=display_name or username,
+            title=title,
+            password_hash=password_hash,
+            role=role,
+            chain_wide=chain_wide,
+            language=language,
         )
         await user.save()
         for facility in facilities:
             await UserFacility(user=user.id, facility=facility["id"]).save()
-        await audit.record(audit.Actor(None, "system"), "create", "user", user.id, after={"username": username, "role": role})
+        await audit.record(
+            audit.Actor(None, "system"), "create", "user", user.id, after={"username": username, "role": role}
+        )
     return int(user.id)
 
 
@@ -89,7 +101,9 @@ async def authenticate(username: str, password: str, address: str) -> tuple[int 
 
 
 async def facilities_of(user_row: dict[str, Any]) -> list[dict[str, Any]]:
-    query = Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.active == True)  # noqa: E712
+    query = Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(
+        Facility.active == True
+    )
     if not user_row["chain_wide"]:
         ids = await UserFacility.select(UserFacility.facility).where(UserFacility.user == user_row["id"])
         query = query.where(Facility.id.is_in([r["facility"] for r in ids] or [-1]))
@@ -104,7 +118,7 @@ async def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> 
         return None
     if time.time() - started > get_settings().session_absolute_seconds:
         return None
-    row = await User.select().where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
+    row = await User.select().where((User.id == user_id) & (User.active == True)).first()
     if row is None:
         return None
     facilities = await facilities_of(row)
@@ -112,7 +126,14 @@ async def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> 
     chosen = session.get("facility_id")
     facility_id = chosen if chosen in ids else (ids[0] if ids else None)
     return CurrentUser(
-        id=row["id"], username=row["username"], display_name=row["display_name"], title=row["title"],
-        role=row["role"], language=row["language"], chain_wide=row["chain_wide"], facility_ids=ids,
-        facility_id=facility_id, facilities=tuple(facilities),
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        title=row["title"],
+        role=row["role"],
+        language=row["language"],
+        chain_wide=row["chain_wide"],
+        facility_ids=ids,
+        facility_id=facility_id,
+        facilities=tuple(facilities),
     )

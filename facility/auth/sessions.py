@@ -55,7 +55,9 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return str(state[_NEW_ID])
         return cookie_id
 
-    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
+    ) -> None:
         state = _state(connection)
         old_id = connection.cookies.get(self.config.key)
         if state.get(_ROTATE) and old_id and old_id != "null":
@@ -83,21 +85,29 @@ class DatabaseSessionStore(Store):
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         data = value.decode() if isinstance(value, bytes) else value
         expires_at = _expiry(expires_in)
-        updated = await SessionRecord.update({SessionRecord.data: data, SessionRecord.expires_at: expires_at}).where(
-            SessionRecord.key == key
-        ).returning(SessionRecord.id)
+        updated = (
+            await SessionRecord.update({SessionRecord.data: data, SessionRecord.expires_at: expires_at})
+            .where(SessionRecord.key == key)
+            .returning(SessionRecord.id)
+        )
         if not updated:
             await SessionRecord.insert(SessionRecord(key=key, data=data, expires_at=expires_at))
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at).where(SessionRecord.key == key).first()
+        row = (
+            await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at)
+            .where(SessionRecord.key == key)
+            .first()
+        )
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
             await self.delete(key)
             return None
         if renew_for is not None:
-            await SessionRecord.update({SessionRecord.expires_at: _expiry(renew_for)}).where(SessionRecord.key == key)
+            await SessionRecord.update({SessionRecord.expires_at: _expiry(renew_for)}).where(
+                SessionRecord.key == key
+            )
         return str(row["data"]).encode()
 
     async def delete(self, key: str) -> None:

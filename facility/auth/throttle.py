@@ -35,8 +35,10 @@ class Rule:
 
 def rules_for(username_key: str, address: str) -> list[Rule]:
     s = get_settings()
-    return [Rule(f"account:{username_key}"[:200], s.login_max_failures),
-            Rule(f"pair:{address}|{username_key}"[:200], s.login_pair_max_failures)]
+    return [
+        Rule(f"account:{username_key}"[:200], s.login_max_failures),
+        Rule(f"pair:{address}|{username_key}"[:200], s.login_pair_max_failures),
+    ]
 
 
 def lock_seconds(lockouts: int) -> int:
@@ -68,7 +70,11 @@ async def reserve_attempt(username_key: str, address: str, actor: audit.Actor) -
     now = datetime.now(UTC)
     async with write_transaction():
         rows = await _rows([r.key for r in rules])
-        locked = [rows[r.key]["locked_until"] for r in rules if rows[r.key]["locked_until"] and rows[r.key]["locked_until"] > now]
+        locked = [
+            rows[r.key]["locked_until"]
+            for r in rules
+            if rows[r.key]["locked_until"] and rows[r.key]["locked_until"] > now
+        ]
         if locked:
             return max(locked)
         until: datetime | None = None
@@ -78,13 +84,24 @@ async def reserve_attempt(username_key: str, address: str, actor: audit.Actor) -
             values: dict[Any, Any] = {LoginThrottle.last_failure_at: now}
             if failures >= rule.limit:
                 lock_end = now + timedelta(seconds=lock_seconds(lockouts))
-                values.update({LoginThrottle.failures: 0, LoginThrottle.window_start: now,
-                               LoginThrottle.locked_until: lock_end, LoginThrottle.lockouts: lockouts + 1})
+                values.update(
+                    {
+                        LoginThrottle.failures: 0,
+                        LoginThrottle.window_start: now,
+                        LoginThrottle.locked_until: lock_end,
+                        LoginThrottle.lockouts: lockouts + 1,
+                    }
+                )
                 until = max(until or lock_end, lock_end)
                 await _record_lockout(actor, rule, failures, lock_end)
             else:
-                values.update({LoginThrottle.failures: failures + 1, LoginThrottle.lockouts: lockouts,
-                               LoginThrottle.window_start: row["window_start"] if failures else now})
+                values.update(
+                    {
+                        LoginThrottle.failures: failures + 1,
+                        LoginThrottle.lockouts: lockouts,
+                        LoginThrottle.window_start: row["window_start"] if failures else now,
+                    }
+                )
             await LoginThrottle.update(values).where(LoginThrottle.id == row["id"])
         return until
 
@@ -92,25 +109,47 @@ async def reserve_attempt(username_key: str, address: str, actor: audit.Actor) -
 async def clear(username_key: str, address: str) -> None:
     """A correct password: both counters start again (call inside the login's transaction)."""
     keys = [r.key for r in rules_for(username_key, address)]
-    await LoginThrottle.update({LoginThrottle.failures: 0, LoginThrottle.lockouts: 0, LoginThrottle.locked_until: None,
-                                LoginThrottle.last_failure_at: None}).where(LoginThrottle.key.is_in(keys))
+    await LoginThrottle.update(
+        {
+            LoginThrottle.failures: 0,
+            LoginThrottle.lockouts: 0,
+            LoginThrottle.locked_until: None,
+            LoginThrottle.last_failure_at: None,
+        }
+    ).where(LoginThrottle.key.is_in(keys))
 
 
 async def _record_lockout(actor: audit.Actor, rule: Rule, failures: int, until: datetime) -> None:
     scope = "account" if rule.key.startswith("account:") else "address and account"
-    await audit.record(actor, "lockout", "login", rule.key[:40], outcome="locked",
-                       after={"key": rule.key, "failures": failures, "until": until.isoformat()})
-    await AdminAlert.insert(AdminAlert(
-        kind="lockout", object_id=rule.key,
-        message=f"Login for {actor.username!r} locked by {scope} after {failures} failed attempts until "
-                f"{until.strftime('%Y-%m-%d %H:%M:%S')} UTC (from {actor.address or 'unknown address'})"))
+    await audit.record(
+        actor,
+        "lockout",
+        "login",
+        rule.key[:40],
+        outcome="locked",
+        after={"key": rule.key, "failures": failures, "until": until.isoformat()},
+    )
+    await AdminAlert.insert(
+        AdminAlert(
+            kind="lockout",
+            object_id=rule.key,
+            message=f"Login for {actor.username!r} locked by {scope} after {failures} failed attempts until "
+            f"{until.strftime('%Y-%m-%d %H:%M:%S')} UTC (from {actor.address or 'unknown address'})",
+        )
+    )
 
 
 async def active_lockouts() -> list[dict[str, Any]]:
     now = datetime.now(UTC)
-    return list(await LoginThrottle.select().where(LoginThrottle.locked_until > now).order_by(LoginThrottle.locked_until))
+    return list(
+        await LoginThrottle.select()
+        .where(LoginThrottle.locked_until > now)
+        .order_by(LoginThrottle.locked_until)
+    )
 
 
 async def unlock(key: str) -> None:
     """An administrator ends a lock-out early (after checking with the user)."""
-    await LoginThrottle.update({LoginThrottle.locked_until: None, LoginThrottle.failures: 0}).where(LoginThrottle.key == key)
+    await LoginThrottle.update({LoginThrottle.locked_until: None, LoginThrottle.failures: 0}).where(
+        LoginThrottle.key == key
+    )

@@ -76,8 +76,12 @@ class NormalisedRequest(HTMXRequest):
         raw = await super().form()
         if getattr(self, "_mdsready_clean", False):
             return raw
-        cleaned = FormMultiDict([(clean_text(k), v if isinstance(v, UploadFile) else clean_text(str(v)))
-                                 for k, v in raw.multi_items()])
+        cleaned = FormMultiDict(
+            [
+                (clean_text(k), v if isinstance(v, UploadFile) else clean_text(str(v)))
+                for k, v in raw.multi_items()
+            ]
+        )
         self._form = cleaned
         self._mdsready_clean = True
         return cleaned
@@ -106,7 +110,9 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
         from facility.db import write_transaction
 
         async with write_transaction():
-            await audit.record(actor_of(connection), "denied", "route", connection.scope["path"][:40], outcome="role")
+            await audit.record(
+                actor_of(connection), "denied", "route", connection.scope["path"][:40], outcome="role"
+            )
         raise PermissionDeniedException("role not allowed")
 
 
@@ -146,14 +152,27 @@ async def denied_as_not_found(request: ASGIConnection, object_type: str, object_
     return NotFoundException()
 
 
-async def record_view(request: ASGIConnection, object_type: str, object_id: Any, *, facility_id: int | None,
-                      resident_id: int | None = None) -> None:
+async def record_view(
+    request: ASGIConnection,
+    object_type: str,
+    object_id: Any,
+    *,
+    facility_id: int | None,
+    resident_id: int | None = None,
+) -> None:
     """Audit one opening of a clinical record (ONC 170.315(d)(2): reads are audited too)."""
     from facility import audit
     from facility.db import write_transaction
 
     async with write_transaction():
-        await audit.record(actor_of(request), "view", object_type, object_id, facility_id=facility_id, resident_id=resident_id)
+        await audit.record(
+            actor_of(request),
+            "view",
+            object_type,
+            object_id,
+            facility_id=facility_id,
+            resident_id=resident_id,
+        )
 
 
 def flash(request: ASGIConnection, message: str, category: str = "info") -> None:

@@ -41,7 +41,9 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
     """Unauthenticated: full pages go to the login form; htmx requests get 401 + HX-Redirect (no PHI)."""
     htmx = getattr(request, "htmx", None)
     if htmx:
-        return Response(content="", status_code=401, headers={"HX-Redirect": "/login"}, media_type=MediaType.TEXT)
+        return Response(
+            content="", status_code=401, headers={"HX-Redirect": "/login"}, media_type=MediaType.TEXT
+        )
     return Redirect(path="/login", status_code=302)  # type: ignore[return-value]
 
 
@@ -54,5 +56,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.error("unhandled error [%s] on %s %s", request_id(request), request.method, request.url.path, exc_info=exc)
+    log.error(
+        "unhandled error [%s] on %s %s", request_id(request), request.method, request.url.path, exc_info=exc
+    )
     return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)

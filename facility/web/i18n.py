@@ -93,7 +93,11 @@ def translations(language: str) -> NullTranslations:
         write_mo(buffer, catalog)
         buffer.seek(0)
         loaded = Translations(fp=buffer)
-        merged = loaded if isinstance(merged, NullTranslations) and not isinstance(merged, Translations) else merged.merge(loaded)  # type: ignore[union-attr]
+        merged = (
+            loaded
+            if isinstance(merged, NullTranslations) and not isinstance(merged, Translations)
+            else merged.merge(loaded)
+        )  # type: ignore[union-attr]
     return merged
 
 

@@ -40,14 +40,25 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
-    env.update({"MDSREADY_DB_PATH": str(db_path), "MDSREADY_ENV": "development", "MDSREADY_PORT": str(port),
-                "MDSREADY_SECRET_KEY": "e2e-secret-key-0123456789abcdef0123456789"})
+    env.update(
+        {
+            "MDSREADY_DB_PATH": str(db_path),
+            "MDSREADY_ENV": "development",
+            "MDSREADY_PORT": str(port),
+            "MDSREADY_SECRET_KEY": "e2e-secret-key-0123456789abcdef0123456789",
+        }
+    )
     cli = [sys.executable, "-m", "facility.cli"]
     subprocess.run([*cli, "migrate"], env=env, cwd=REPO, check=True, capture_output=True)
     subprocess.run([*cli, "demo"], env=env, cwd=REPO, check=True, capture_output=True)
     log = open(tmp_path_factory.mktemp("e2e-log") / "server.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*cli, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -77,8 +88,15 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield b
         b.close()
@@ -90,12 +108,19 @@ def new_page(browser: Any, live_server: str) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def factory(js: bool = True, locale: str = "en-US") -> Any:
-        context = browser.new_context(java_script_enabled=js, locale=locale, base_url=live_server,
-                                      viewport={"width": 1360, "height": 900})
+        context = browser.new_context(
+            java_script_enabled=js,
+            locale=locale,
+            base_url=live_server,
+            viewport={"width": 1360, "height": 900},
+        )
         contexts.append(context)
         page = context.new_page()
         page.csp_errors = []  # type: ignore[attr-defined]
-        page.on("console", lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+        )  # type: ignore[attr-defined]
         return page
 
     yield factory
@@ -115,9 +140,16 @@ def nav_to(page: Any, label: str) -> None:
     """Follow a header menu link: the links sit in grouped drop-downs (<details>), opened first."""
     link = page.locator(f"nav.app-nav a:text-is('{label}')").first
     if not link.is_visible():
-        page.locator("nav.app-nav details", has=page.locator(f"a:text-is('{label}')")).locator("summary").click()
+        page.locator("nav.app-nav details", has=page.locator(f"a:text-is('{label}')")).locator(
+            "summary"
+        ).click()
     link.click()
 
 
-DEMO = {"admin": "demo-admin-pass", "coordinator": "demo-coordinator-pass", "nurse": "demo-nurse-pass",
-        "um": "demo-um-pass", "viewer": "demo-viewer-pass"}
+DEMO = {
+    "admin": "demo-admin-pass",
+    "coordinator": "demo-coordinator-pass",
+    "nurse": "demo-nurse-pass",
+    "um": "demo-um-pass",
+    "viewer": "demo-viewer-pass",
+}

@@ -13,12 +13,32 @@ from tests.e2e.conftest import DEMO, REPO, login, nav_to
 
 SHOTS = Path(REPO) / "docs" / "screenshots"
 TEXT = {
-    "en": {"users": "Users", "add": "Add user", "create": "Create user", "short": "too short", "created": "User created",
-           "save": "Save changes", "saved": "Changes saved.", "disable": "Disable account", "disabled": "User disabled",
-           "log_in": "Log in", "invalid": "Invalid username or password."},
-    "es": {"users": "Usuarios", "add": "Agregar usuario", "create": "Crear usuario", "short": "demasiado corta",
-           "created": "Usuario creado", "save": "Guardar cambios", "saved": "Cambios guardados.", "disable": "Desactivar la cuenta",
-           "disabled": "Usuario desactivado", "log_in": "Iniciar sesión", "invalid": "Usuario o contraseña no válidos."},
+    "en": {
+        "users": "Users",
+        "add": "Add user",
+        "create": "Create user",
+        "short": "too short",
+        "created": "User created",
+        "save": "Save changes",
+        "saved": "Changes saved.",
+        "disable": "Disable account",
+        "disabled": "User disabled",
+        "log_in": "Log in",
+        "invalid": "Invalid username or password.",
+    },
+    "es": {
+        "users": "Usuarios",
+        "add": "Agregar usuario",
+        "create": "Crear usuario",
+        "short": "demasiado corta",
+        "created": "Usuario creado",
+        "save": "Guardar cambios",
+        "saved": "Cambios guardados.",
+        "disable": "Desactivar la cuenta",
+        "disabled": "Usuario desactivado",
+        "log_in": "Iniciar sesión",
+        "invalid": "Usuario o contraseña no válidos.",
+    },
 }
 
 
@@ -34,7 +54,9 @@ def test_admin_creates_changes_and_disables_a_user(new_page: Any, lang: str) -> 
     page.click(f"text={t['add']}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "short")
-    page.evaluate("document.querySelector('input[name=password]').removeAttribute('minlength')")  # let the server answer
+    page.evaluate(
+        "document.querySelector('input[name=password]').removeAttribute('minlength')"
+    )  # let the server answer
     page.check("input[name=facility_ids] >> nth=0")
     page.click(f"button:has-text('{t['create']}')")
     page.wait_for_selector("[data-field=password]")

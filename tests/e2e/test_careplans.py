@@ -21,7 +21,11 @@ WALKTHROUGH_REASON = "J1800=1 (fall since admission or prior assessment)"
 def _walkthrough_row(page: Any) -> Any:
     """The demo's walkthrough resident: falls and pressure ulcer triggered by its admission answers (other demo
     residents may trigger both areas from other items, from the MDS demo's records)."""
-    rows = page.locator("[data-testid=compliance-row]").filter(has_text="CAA 11 triggered").filter(has_text="CAA 16 triggered")
+    rows = (
+        page.locator("[data-testid=compliance-row]")
+        .filter(has_text="CAA 11 triggered")
+        .filter(has_text="CAA 16 triggered")
+    )
     assert rows.count() >= 1, "the demo has no resident with falls and pressure ulcer triggered"
     candidates = [rows.nth(i).get_attribute("data-resident") for i in range(rows.count())]
     for resident_id in candidates:
@@ -60,7 +64,12 @@ def test_nurse_plans_triggered_falls_and_pressure_ulcer(new_page: Any) -> None:
     first = page.locator("[data-testid=intervention]").first
     first.locator("button.cp-done").click()
     page.wait_for_selector("[data-testid=notice]:has-text('Documentation saved.')")
-    assert page.locator("[data-testid=intervention]").first.locator("[data-testid=last-documented]").inner_text().startswith("Done")
+    assert (
+        page.locator("[data-testid=intervention]")
+        .first.locator("[data-testid=last-documented]")
+        .inner_text()
+        .startswith("Done")
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#caa-11").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "careplan.png"), full_page=False)

@@ -22,7 +22,9 @@ def test_login_search_add_resident_switch_language(new_page: Any, js: bool) -> N
 
     page.fill("#q", "Garcia")
     if js:  # htmx searches as you type
-        page.wait_for_function(f"() => !document.querySelector('#resident-results').innerText.includes('{count_text}')")
+        page.wait_for_function(
+            f"() => !document.querySelector('#resident-results').innerText.includes('{count_text}')"
+        )
     else:  # the same form submits normally
         page.click("form[role=search] button[type=submit]")
         page.wait_for_url("**q=Garcia*")
@@ -66,7 +68,9 @@ def test_no_phi_in_browser_storage(new_page: Any) -> None:
     page.click("text=Assessments")
     page.go_back()
     name = page.locator("h1").first.inner_text()
-    storage = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+    storage = page.evaluate(
+        "() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])"
+    )
     assert "htmx-history-cache" not in storage  # historyCacheSize 0: no page snapshots kept
     assert page.evaluate("() => localStorage.length") == 0
     # htmx keeps only the current path (a record id, no names) in sessionStorage

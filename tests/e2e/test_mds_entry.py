@@ -61,7 +61,9 @@ def test_start_admission_fill_section_fix_edit(new_page: Any) -> None:
     page.wait_for_selector("[data-testid=saved]")
     page.wait_for_function("() => !document.querySelector(\"[data-edit='-3605']\")")
     assert page.locator("[data-testid=section-status]").inner_text() == "Complete"
-    assert page.locator("#item-J0410 [data-testid=skipped]").count() == 1  # J0410 replaced J0400 (item set 1.18.11)
+    assert (
+        page.locator("#item-J0410 [data-testid=skipped]").count() == 1
+    )  # J0410 replaced J0400 (item set 1.18.11)
 
     page.click("text=Back to the assessment")
     page.wait_for_selector("[data-testid=section-list]")

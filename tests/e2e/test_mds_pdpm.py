@@ -15,7 +15,9 @@ def test_signed_five_day_record_shows_hipps(new_page: Any) -> None:
     page = new_page(js=True)
     login(page, "coordinator", DEMO["coordinator"])
     page.goto("/residents?status=active")
-    residents = page.locator("#resident-results tbody tr td a").evaluate_all("links => links.map(a => a.href)")
+    residents = page.locator("#resident-results tbody tr td a").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
     found = None
     for href in residents[:60]:
         page.goto(href + "?tab=assessments")

@@ -92,8 +92,9 @@ def _post_sections(page: Any, assessment: str, record: dict[str, str], skip: set
         form = page.evaluate(_FORM_VALUES)
         data = {i: record.get(i, "") for i in section_items("NC", section)}
         data.update(version=form["version"], _csrf_token=form["_csrf_token"])
-        response = page.request.post(f"/mds/assessments/{assessment}/sections/{section}", form=data,
-                                     headers={"HX-Request": "true"})
+        response = page.request.post(
+            f"/mds/assessments/{assessment}/sections/{section}", form=data, headers={"HX-Request": "true"}
+        )
         assert response.status == 200, (section, response.text()[:1500])
         match = re.search(r'data-testid="section-status">([^<]*)<', response.text())
         statuses[section] = match.group(1) if match else "?"
@@ -109,7 +110,10 @@ def _our_members(zip_path: Path, ard: str) -> list[str]:
         out = []
         for name in archive.namelist():
             text = archive.read(name).decode("utf-8", "replace")
-            if all(tag in text for tag in (f"<A2300>{ard}</A2300>", "<A0310A>01</A0310A>", "<ITM_SBST_CD>NC</ITM_SBST_CD>")):
+            if all(
+                tag in text
+                for tag in (f"<A2300>{ard}</A2300>", "<A0310A>01</A0310A>", "<ITM_SBST_CD>NC</ITM_SBST_CD>")
+            ):
                 out.append(name)
         return out
 
@@ -120,7 +124,9 @@ def _decide_caas(page: Any, worksheet: str, today: str) -> int:
     count = areas.count()
     for n in range(count):
         area = page.locator("[data-testid=worksheet-area]").nth(n)
-        area.locator("textarea[name=analysis]").fill("Reviewed triggers, interview and record; risk factors noted.")
+        area.locator("textarea[name=analysis]").fill(
+            "Reviewed triggers, interview and record; risk factors noted."
+        )
         area.locator("input[name=care_plan][value=yes]").check()
         area.locator("input[name=location]").fill("CAA note in the clinical record")
         area.locator("input[name=documented_on]").fill(today)
@@ -163,7 +169,10 @@ def test_admission_signed_exported_accepted(new_page: Any, tmp_path: Path) -> No
     page.fill("form[action$='/sign'] input[name=password]", DEMO["coordinator"])
     with page.expect_navigation():
         page.click("form[action$='/sign'] button[type=submit]")
-    assert page.locator("text=Signed and locked").count() >= 1, (decided, page.locator("main").inner_text()[:3000])
+    assert page.locator("text=Signed and locked").count() >= 1, (
+        decided,
+        page.locator("main").inner_text()[:3000],
+    )
 
     page.goto("/mds/dashboard")
     page.click("text=Export and submission")
@@ -180,14 +189,22 @@ def test_admission_signed_exported_accepted(new_page: Any, tmp_path: Path) -> No
         page.locator("[data-testid=export-outcome] [data-testid=download-zip]").click()
     path = tmp_path / "export.zip"
     info.value.save_as(path)
-    result = subprocess.run([sys.executable, "-m", "facility.cli", "validate", str(path), "--format", "json"], cwd=REPO,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "facility.cli", "validate", str(path), "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     ours = _our_members(path, today.replace("-", ""))
     # the admission signed today is the one record in the zip (a fatal edit would have left it out)
     assert len(ours) == 1, page.locator("[data-testid=export-outcome]").inner_text()[:1500]
     report = {r["source"]: r for r in json.loads(result.stdout)["records"]}
     mine = [r for source, r in report.items() if source.endswith(ours[0])]
-    assert len(mine) == 1 and mine[0]["status"] == "accepted" and mine[0]["isc"] == "NC", (ours, list(report)[:5])
+    assert len(mine) == 1 and mine[0]["status"] == "accepted" and mine[0]["isc"] == "NC", (
+        ours,
+        list(report)[:5],
+    )
     assert len(report) == 1
     assert not page.csp_errors

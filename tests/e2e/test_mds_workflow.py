@@ -85,8 +85,13 @@ def test_dashboard_start_section_export(new_page: Any, tmp_path: Path) -> None:
         page.locator("[data-testid=export-outcome] [data-testid=download-zip]").click()
     path = tmp_path / "export.zip"
     info.value.save_as(path)
-    result = subprocess.run([sys.executable, "-m", "facility.cli", "validate", str(path)], cwd=REPO, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "facility.cli", "validate", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0 and " 0 rejected" in result.stdout, result.stdout[-3000:]
 
     page.click("text=Track this batch")

@@ -58,10 +58,20 @@ def test_admin_survey_poc_audit_dashboard_pdf(new_page: Any) -> None:
     page.click("#poc-form button[type=submit]")  # empty: every element is reported, nothing saved
     page.wait_for_selector("#poc .field-error")
     assert page.locator("#poc .field-error").count() == 5
-    page.fill("textarea[name=affected_residents]", "The resident was reassessed and the low bed placed the same day.")
-    page.fill("textarea[name=others_at_risk]", "All residents with falls in 90 days reviewed against their care plans.")
-    page.fill("textarea[name=systemic_changes]", "Fall interventions added to the Kardex and checked every shift.")
-    page.fill("textarea[name=monitoring]", "DON audits 10 fall-risk residents weekly for 4 weeks; results to QAPI.")
+    page.fill(
+        "textarea[name=affected_residents]",
+        "The resident was reassessed and the low bed placed the same day.",
+    )
+    page.fill(
+        "textarea[name=others_at_risk]",
+        "All residents with falls in 90 days reviewed against their care plans.",
+    )
+    page.fill(
+        "textarea[name=systemic_changes]", "Fall interventions added to the Kardex and checked every shift."
+    )
+    page.fill(
+        "textarea[name=monitoring]", "DON audits 10 fall-risk residents weekly for 4 weeks; results to QAPI."
+    )
     page.fill("input[name=completion_date]", (today + timedelta(days=14)).isoformat())
     page.click("#poc-form button[type=submit]")
     page.wait_for_selector("text=Plan of correction saved.")
@@ -87,7 +97,9 @@ def test_admin_survey_poc_audit_dashboard_pdf(new_page: Any) -> None:
     page.goto("/surveys/dashboard")
     assert _metric(page, "open-findings") == open_before + 2
     assert _metric(page, "failing-audits") == failing_before + 1
-    assert page.locator("[data-testid=hi-score]").inner_text() != score_before  # complaint citations add points
+    assert (
+        page.locator("[data-testid=hi-score]").inner_text() != score_before
+    )  # complaint citations add points
     # the what-if simulator answers in place (htmx)
     page.select_option("[data-testid=whatif-select]", index=0)
     page.wait_for_selector("[data-testid=what-if] >> text=Without this finding")

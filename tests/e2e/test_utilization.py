@@ -28,12 +28,16 @@ def test_um_reviewer_denial_appeal_and_spanish_medicaid_sheet(new_page: Any) -> 
     form.locator("select[name=kind]").select_option("claim_denial")
     form.locator("button[type=submit]").click()  # nothing filled: 422, the form comes back with errors
     page.wait_for_selector("#denials .field-error")
-    page.click("text=Record a denial or non-coverage notice") if not page.locator("[data-testid=denial-form]").is_visible() else None
+    page.click("text=Record a denial or non-coverage notice") if not page.locator(
+        "[data-testid=denial-form]"
+    ).is_visible() else None
     form = page.locator("[data-testid=denial-form]")
     form.locator("input[name=notice_date]").fill(date.today().isoformat())
     form.locator("textarea[name=reason]").fill("Claim denied: therapy notes missing for week 2.")
     form.locator("button[type=submit]").click()
-    page.wait_for_function(f"() => document.querySelectorAll('[data-testid=denial]').length === {denials_before + 1}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('[data-testid=denial]').length === {denials_before + 1}"
+    )
     denial = page.locator("[data-testid=denial]", has_text="therapy notes missing")
     assert "appeal by" in denial.inner_text()
 
@@ -57,7 +61,9 @@ def test_admin_opens_monthly_report_and_downloads_pdf(new_page: Any) -> None:
     nav_to(page, "Monthly report")
     page.wait_for_url("**/reports/monthly")
     assert page.locator("[data-testid=report-summary] article").count() == 6
-    page.wait_for_function("() => document.querySelector('canvas[data-chart=chart-census]').dataset.drawn === '1'")
+    page.wait_for_function(
+        "() => document.querySelector('canvas[data-chart=chart-census]').dataset.drawn === '1'"
+    )
     with page.expect_download() as download_info:
         page.click("[data-testid=report-pdf]")
     path = download_info.value.path()
@@ -78,7 +84,9 @@ def test_review_queue_certification(new_page: Any) -> None:
     _worklist(page)
     assert page.locator("[data-testid=work-item]").count() > 0
     page.select_option("select[name=kind]", "recertification")
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=work-item]')].every(r => r.dataset.kind === 'recertification')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=work-item]')].every(r => r.dataset.kind === 'recertification')"
+    )
     items = page.locator("[data-testid=work-item][data-kind=recertification]")
     before = items.count()
     assert before > 0
@@ -97,7 +105,9 @@ def test_review_queue_certification(new_page: Any) -> None:
 def _open_due_nomnc(page: Any) -> None:
     _worklist(page)
     page.select_option("select[name=kind]", "nomnc")
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=work-item]')].every(r => r.dataset.kind === 'nomnc')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=work-item]')].every(r => r.dataset.kind === 'nomnc')"
+    )
     page.locator("[data-testid=work-item][data-kind=nomnc][data-state=due] a").first.click()
     page.wait_for_url(re.compile(r".*/utilization/stays/\d+#notices$"))
 
@@ -125,7 +135,9 @@ def test_nomnc_delivered_late_is_flagged(new_page: Any) -> None:
     nav_to(page, "Utilization review")
     page.wait_for_url("**/utilization")
     page.select_option("select[name=payer]", "medicare_a")
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=board-row]')].every(r => r.dataset.payer === 'medicare_a')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=board-row]')].every(r => r.dataset.payer === 'medicare_a')"
+    )
     page.locator("[data-testid=board-row] td a").last.click()
     page.wait_for_url(re.compile(r".*/utilization/stays/\d+$"))
     page.click("text=Plan a notice")

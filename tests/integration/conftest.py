@@ -94,7 +94,13 @@ class World:
 
 
 PASSWORD = "correct horse battery"
-ROLE_USERS = {"admin_a": "admin", "coord_a": "mds_coordinator", "nurse_a": "nurse", "um_a": "um_reviewer", "viewer_a": "viewer"}
+ROLE_USERS = {
+    "admin_a": "admin",
+    "coord_a": "mds_coordinator",
+    "nurse_a": "nurse",
+    "um_a": "um_reviewer",
+    "viewer_a": "viewer",
+}
 
 
 @pytest.fixture
@@ -117,10 +123,25 @@ async def world(db: Any) -> World:
     actor = (await User.select(User.id).where(User.username_key == "coord_a").first())["id"]
     ids = {}
     for key, facility, unit, name in (("a", fa, ua, "Anders"), ("b", fb, ub, "Bernal")):
-        r = Resident(facility=facility.id, unit=unit.id, last_name=name, first_name="Test", birth_date=date(1940, 5, 1),
-                     sex="F", room="101A", created_by=actor, updated_by=actor)
+        r = Resident(
+            facility=facility.id,
+            unit=unit.id,
+            last_name=name,
+            first_name="Test",
+            birth_date=date(1940, 5, 1),
+            sex="F",
+            room="101A",
+            created_by=actor,
+            updated_by=actor,
+        )
         await r.save()
-        s = Stay(resident=r.id, facility=facility.id, admission_date=date(2026, 1, 10), created_by=actor, updated_by=actor)
+        s = Stay(
+            resident=r.id,
+            facility=facility.id,
+            admission_date=date(2026, 1, 10),
+            created_by=actor,
+            updated_by=actor,
+        )
         await s.save()
         await StayEvent(stay=s.id, kind="admission", event_date=date(2026, 1, 10), created_by=actor).save()
         ids[key] = (r.id, s.id)
@@ -150,7 +171,9 @@ class Browserish:
             self.token = match.group(1)
         return response
 
-    async def post(self, url: str, data: dict[str, Any] | None = None, *, token: bool = True, **kw: Any) -> Any:
+    async def post(
+        self, url: str, data: dict[str, Any] | None = None, *, token: bool = True, **kw: Any
+    ) -> Any:
         if not self.token:
             await self.get("/login")
         payload = dict(data or {})

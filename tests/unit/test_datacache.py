@@ -35,7 +35,9 @@ async def test_writes_in_a_transaction_count_at_commit_and_not_on_rollback() -> 
     await datacache.cached(1, "x", None, compute)
     token = datacache.begin()
     datacache.note_write(1)
-    assert await datacache.cached(1, "x", None, compute) == 1  # not committed yet: the old value is still the truth
+    assert (
+        await datacache.cached(1, "x", None, compute) == 1
+    )  # not committed yet: the old value is still the truth
     datacache.end(token, committed=False)
     assert await datacache.cached(1, "x", None, compute) == 1  # rolled back: nothing changed
     token = datacache.begin()

@@ -28,7 +28,10 @@ def test_foreign_keys_are_indexed() -> None:
         for column in table._meta.columns:
             if not isinstance(column, ForeignKey) or column._meta.index or column._meta.unique:
                 continue
-            if column._foreign_key_meta.resolved_references._meta.tablename == "app_user" and table._meta.tablename != "user_facility":
+            if (
+                column._foreign_key_meta.resolved_references._meta.tablename == "app_user"
+                and table._meta.tablename != "user_facility"
+            ):
                 continue  # who created/updated a row: shown, never filtered by
             if (table._meta.tablename, column._meta.db_column_name) not in indexed:
                 missing.append(f"{table._meta.tablename}.{column._meta.db_column_name}")
@@ -38,5 +41,7 @@ def test_foreign_keys_are_indexed() -> None:
 def test_index_sql_is_portable() -> None:
     from facility.db import index_sql
 
-    assert index_sql("assessment", ("facility", "ard")) == \
-        'CREATE INDEX IF NOT EXISTS "ix_assessment_facility_ard" ON "assessment" ("facility", "ard")'
+    assert (
+        index_sql("assessment", ("facility", "ard"))
+        == 'CREATE INDEX IF NOT EXISTS "ix_assessment_facility_ard" ON "assessment" ("facility", "ard")'
+    )

@@ -33,9 +33,16 @@ async def _add_falls(client: Any, resident_id: int) -> int:
     from careplans.tables import Problem
 
     await _tab(client, resident_id)
-    response = await client.post(f"/careplans/residents/{resident_id}/library", {"library_id": FALLS.id}, follow_redirects=False)
+    response = await client.post(
+        f"/careplans/residents/{resident_id}/library", {"library_id": FALLS.id}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text[:500]
-    row = await Problem.select().where(Problem.resident == resident_id).order_by(Problem.id, ascending=False).first()
+    row = (
+        await Problem.select()
+        .where(Problem.resident == resident_id)
+        .order_by(Problem.id, ascending=False)
+        .first()
+    )
     return int(row["id"])
 
 
@@ -76,80 +83,143 @@ async def test_one_click_library_problem_links_the_trigger(client: Any, world: A
     page = await _tab(client, world.resident_a)
     assert FALLS.focus["en"] in page.text and "From CAA 11" in page.text
     assert f'data-library="{FALLS.id}"' not in page.text  # already on the plan: no second button
-    audit = await AuditEvent.select().where((AuditEvent.object_type == "problem") & (AuditEvent.action == "create"))
+    audit = await AuditEvent.select().where(
+        (AuditEvent.object_type == "problem") & (AuditEvent.action == "create")
+    )
     assert len(audit) == 1 and audit[0]["actor"] == "nurse_a" and audit[0]["resident_id"] == world.resident_a
     assert await CarePlanEvent.count().where(CarePlanEvent.resident == world.resident_a) == 1
     # htmx: the same click answers with the refreshed tab (fragment) and the notice
-    hx = await client.post(f"/careplans/residents/{world.resident_a}/library", {"library_id": ULCER.id}, headers=HX)
+    hx = await client.post(
+        f"/careplans/residents/{world.resident_a}/library", {"library_id": ULCER.id}, headers=HX
+    )
     assert hx.status_code == 200 and "<html" not in hx.text and 'id="tab-panel"' in hx.text
     assert "Problem added to the care plan." in hx.text and ULCER.focus["en"] in hx.text
 
 
 @pytest.mark.parametrize("hx", [False, True], ids=["full", "htmx"])
-async def test_problem_not_from_a_trigger_needs_a_reason(client: Any, world: Any, triggered: Any, hx: bool) -> None:
+async def test_problem_not_from_a_trigger_needs_a_reason(
+    client: Any, world: Any, triggered: Any, hx: bool
+) -> None:
     from careplans.tables import Problem
 
     await client.login("coord_a")
     await _tab(client, world.resident_a)
-    bad = await client.post(f"/careplans/residents/{world.resident_a}/problems", {"focus": "Hearing aid care", "caa": ""},
-                            headers=HX if hx else {})
+    bad = await client.post(
+        f"/careplans/residents/{world.resident_a}/problems",
+        {"focus": "Hearing aid care", "caa": ""},
+        headers=HX if hx else {},
+    )
     assert bad.status_code == 422 and "A problem not raised by a trigger needs a reason." in bad.text
     assert 'value="Hearing aid care"' in bad.text and (("<html" in bad.text) != hx)
-    wrong_caa = await client.post(f"/careplans/residents/{world.resident_a}/problems", {"focus": "x", "caa": "3"})
+    wrong_caa = await client.post(
+        f"/careplans/residents/{world.resident_a}/problems", {"focus": "x", "caa": "3"}
+    )
     assert wrong_caa.status_code == 422  # CAA 3 did not trigger
-    lib_bad = await client.post(f"/careplans/residents/{world.resident_a}/library", {"library_id": load_library().for_caa(3)[0].id})
+    lib_bad = await client.post(
+        f"/careplans/residents/{world.resident_a}/library", {"library_id": load_library().for_caa(3)[0].id}
+    )
     assert lib_bad.status_code == 422  # library entry of an area that did not trigger, no reason
     assert await Problem.count() == 0
-    ok = await client.post(f"/careplans/residents/{world.resident_a}/problems",
-                           {"focus": "Hearing aid care", "not_triggered_reason": "Family request"}, follow_redirects=False)
+    ok = await client.post(
+        f"/careplans/residents/{world.resident_a}/problems",
+        {"focus": "Hearing aid care", "not_triggered_reason": "Family request"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     row = await Problem.select().first()
     assert row["caa"] is None and row["not_triggered_reason"] == "Family request"
 
 
-async def test_goal_intervention_forms_422_and_409(client: Any, world: Any, triggered: Any, make_client: Any) -> None:
+async def test_goal_intervention_forms_422_and_409(
+    client: Any, world: Any, triggered: Any, make_client: Any
+) -> None:
     from careplans.tables import Goal, Intervention
 
     await client.login("nurse_a")
     problem_id = await _add_falls(client, world.resident_a)
-    bad_goal = await client.post(f"/careplans/problems/{problem_id}/goals", {"text": "Walk to dining room", "target_date": ""},
-                                 headers=HX)
-    assert bad_goal.status_code == 422 and "This field is required." in bad_goal.text and "<html" not in bad_goal.text
+    bad_goal = await client.post(
+        f"/careplans/problems/{problem_id}/goals",
+        {"text": "Walk to dining room", "target_date": ""},
+        headers=HX,
+    )
+    assert (
+        bad_goal.status_code == 422
+        and "This field is required." in bad_goal.text
+        and "<html" not in bad_goal.text
+    )
     goal = await Goal.select().where(Goal.problem == problem_id).first()
     other = await make_client()
     await other.login("coord_a")
     await other.get(f"/residents/{world.resident_a}?tab=careplan")
-    first = await other.post(f"/careplans/goals/{goal['id']}", {"text": "No falls in 90 days", "target_date": "2026-12-01",
-                                                               "version": goal["version"]}, follow_redirects=False)
+    first = await other.post(
+        f"/careplans/goals/{goal['id']}",
+        {"text": "No falls in 90 days", "target_date": "2026-12-01", "version": goal["version"]},
+        follow_redirects=False,
+    )
     assert first.status_code == 303
-    stale = await client.post(f"/careplans/goals/{goal['id']}", {"text": "My wording", "target_date": "2026-12-02",
-                                                                "version": goal["version"]})
+    stale = await client.post(
+        f"/careplans/goals/{goal['id']}",
+        {"text": "My wording", "target_date": "2026-12-02", "version": goal["version"]},
+    )
     assert stale.status_code == 409 and "My wording" in stale.text and "No falls in 90 days" in stale.text
     assert (await Goal.select().where(Goal.id == goal["id"]).first())["text"] == "No falls in 90 days"
-    bad_iv = await client.post(f"/careplans/problems/{problem_id}/interventions",
-                               {"text": "Hip protectors", "discipline": "astrology", "frequency": "daily", "responsible_role": "CNA"})
+    bad_iv = await client.post(
+        f"/careplans/problems/{problem_id}/interventions",
+        {
+            "text": "Hip protectors",
+            "discipline": "astrology",
+            "frequency": "daily",
+            "responsible_role": "CNA",
+        },
+    )
     assert bad_iv.status_code == 422 and "Choose a value from the list." in bad_iv.text
     iv = await Intervention.select().where(Intervention.problem == problem_id).first()
-    changed = await client.post(f"/careplans/interventions/{iv['id']}",
-                                {"text": iv["text"], "discipline": "nursing", "frequency": "shift", "responsible_role": "CNA",
-                                 "status": "discontinued", "version": iv["version"]}, follow_redirects=False)
+    changed = await client.post(
+        f"/careplans/interventions/{iv['id']}",
+        {
+            "text": iv["text"],
+            "discipline": "nursing",
+            "frequency": "shift",
+            "responsible_role": "CNA",
+            "status": "discontinued",
+            "version": iv["version"],
+        },
+        follow_redirects=False,
+    )
     assert changed.status_code == 303
-    assert (await Intervention.select().where(Intervention.id == iv["id"]).first())["status"] == "discontinued"
-    again = await client.post(f"/careplans/interventions/{iv['id']}", {"text": "x", "discipline": "nursing", "frequency": "shift",
-                                                                      "responsible_role": "CNA", "version": iv["version"]})
+    assert (await Intervention.select().where(Intervention.id == iv["id"]).first())[
+        "status"
+    ] == "discontinued"
+    again = await client.post(
+        f"/careplans/interventions/{iv['id']}",
+        {
+            "text": "x",
+            "discipline": "nursing",
+            "frequency": "shift",
+            "responsible_role": "CNA",
+            "version": iv["version"],
+        },
+    )
     assert again.status_code == 409
 
 
-async def test_resolve_keeps_history_and_stale_problem_is_409(client: Any, world: Any, triggered: Any) -> None:
+async def test_resolve_keeps_history_and_stale_problem_is_409(
+    client: Any, world: Any, triggered: Any
+) -> None:
     from careplans.tables import CarePlanEvent, Problem
 
     await client.login("coord_a")
     problem_id = await _add_falls(client, world.resident_a)
-    resolved = await client.post(f"/careplans/problems/{problem_id}", {"focus": "Falls risk", "status": "resolved", "version": "1"},
-                                 follow_redirects=False)
+    resolved = await client.post(
+        f"/careplans/problems/{problem_id}",
+        {"focus": "Falls risk", "status": "resolved", "version": "1"},
+        follow_redirects=False,
+    )
     assert resolved.status_code == 303
-    stale = await client.post(f"/careplans/problems/{problem_id}", {"focus": "Other", "status": "active", "version": "1"})
-    assert stale.status_code == 409 and 'Other' in stale.text
+    stale = await client.post(
+        f"/careplans/problems/{problem_id}", {"focus": "Other", "status": "active", "version": "1"}
+    )
+    assert stale.status_code == 409 and "Other" in stale.text
     missing = await client.post(f"/careplans/problems/{problem_id}", {"focus": "Other", "status": "active"})
     assert missing.status_code == 422
     row = await Problem.select().where(Problem.id == problem_id).first()
@@ -177,8 +247,15 @@ async def test_nurse_documents_interventions(client: Any, world: Any, triggered:
     assert future.status_code == 422 and "The time cannot be in the future." in future.text
     bad = await client.post(url, {"status": "maybe"})
     assert bad.status_code == 422
-    late = await client.post(url, {"status": "not_done", "note": "Resident at dialysis", "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")},
-                             follow_redirects=False)
+    late = await client.post(
+        url,
+        {
+            "status": "not_done",
+            "note": "Resident at dialysis",
+            "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow_redirects=False,
+    )
     assert late.status_code == 303
     rows = await InterventionRecord.select().where(InterventionRecord.intervention == iv["id"])
     assert sorted(r["status"] for r in rows) == ["done", "not_done"]
@@ -191,59 +268,114 @@ async def test_caa_worksheet_decisions_and_blockers(client: Any, world: Any, tri
     from careplans.services import caa_blockers
 
     blockers = await caa_blockers(9001, FALLS_AND_ULCER)
-    assert blockers == ["CAA 11 Falls: no care-planning decision yet",
-                        "CAA 16 Pressure Ulcer/Injury: no care-planning decision yet"]
+    assert blockers == [
+        "CAA 11 Falls: no care-planning decision yet",
+        "CAA 16 Pressure Ulcer/Injury: no care-planning decision yet",
+    ]
     quarterly = {**FALLS_AND_ULCER, "A0310A": "02"}
     assert await caa_blockers(9001, quarterly) == []  # triggers on a quarterly are information only
     await client.login("coord_a")
     base = f"/careplans/residents/{world.resident_a}/assessments/9001"
     sheet = await client.get(base)
     assert sheet.status_code == 200 and "The assessment cannot be completed yet:" in sheet.text
-    no_reason = await client.post(f"{base}/caa/16", {"care_plan": "no", "analysis": "Skin intact, mobile", "location": "CAA note",
-                                                    "documented_on": "2026-01-15"}, headers=HX)
+    no_reason = await client.post(
+        f"{base}/caa/16",
+        {
+            "care_plan": "no",
+            "analysis": "Skin intact, mobile",
+            "location": "CAA note",
+            "documented_on": "2026-01-15",
+        },
+        headers=HX,
+    )
     assert no_reason.status_code == 422 and "'No care plan' needs a documented reason." in no_reason.text
     assert "<html" not in no_reason.text and 'id="caa-16"' in no_reason.text
     not_triggered = await client.post(f"{base}/caa/3", {"care_plan": "yes"})
     assert not_triggered.status_code == 404
-    for caa, choice, rationale in ((11, "yes", ""), (16, "no", "Independent in bed mobility; risk addressed by skin checks")):
-        ok = await client.post(f"{base}/caa/{caa}", {"care_plan": choice, "analysis": "Reviewed with IDT", "rationale": rationale,
-                                                     "location": "CAA note in chart", "documented_on": "2026-01-15"},
-                               follow_redirects=False)
+    for caa, choice, rationale in (
+        (11, "yes", ""),
+        (16, "no", "Independent in bed mobility; risk addressed by skin checks"),
+    ):
+        ok = await client.post(
+            f"{base}/caa/{caa}",
+            {
+                "care_plan": choice,
+                "analysis": "Reviewed with IDT",
+                "rationale": rationale,
+                "location": "CAA note in chart",
+                "documented_on": "2026-01-15",
+            },
+            follow_redirects=False,
+        )
         assert ok.status_code == 303
     assert await caa_blockers(9001, FALLS_AND_ULCER) == []
-    hx_ok = await client.post(f"{base}/caa/16", {"care_plan": "no", "analysis": "Reviewed", "rationale": "Low risk",
-                                                 "location": "CAA note", "documented_on": "2026-01-15", "version": "1"}, headers=HX)
+    hx_ok = await client.post(
+        f"{base}/caa/16",
+        {
+            "care_plan": "no",
+            "analysis": "Reviewed",
+            "rationale": "Low risk",
+            "location": "CAA note",
+            "documented_on": "2026-01-15",
+            "version": "1",
+        },
+        headers=HX,
+    )
     assert hx_ok.status_code == 200 and "CAA decision saved." in hx_ok.text and "<html" not in hx_ok.text
-    stale = await client.post(f"{base}/caa/11", {"care_plan": "yes", "analysis": "x", "location": "y", "documented_on": "2026-01-15",
-                                                 "version": "0"})
+    stale = await client.post(
+        f"{base}/caa/11",
+        {"care_plan": "yes", "analysis": "x", "location": "y", "documented_on": "2026-01-15", "version": "0"},
+    )
     assert stale.status_code == 409
     sheet = await client.get(base)
-    assert "Every triggered care area has a documented decision." in sheet.text and "Signed by Coord_A" in sheet.text
+    assert (
+        "Every triggered care area has a documented decision." in sheet.text
+        and "Signed by Coord_A" in sheet.text
+    )
 
 
 async def test_section_v_record_from_the_worksheet(client: Any, world: Any, triggered: Any) -> None:
     from careplans.services import section_v_record
 
     before = await section_v_record(9001, FALLS_AND_ULCER)
-    assert len(before) == 40 and set(before.values()) == {"0", "1"}  # no V0200B2/C2 on the record yet: not carried
+    assert len(before) == 40 and set(before.values()) == {
+        "0",
+        "1",
+    }  # no V0200B2/C2 on the record yet: not carried
     assert [k for k, v in before.items() if v == "1"] == ["V0200A11A", "V0200A16A"]
     await client.login("coord_a")
     base = f"/careplans/residents/{world.resident_a}/assessments/9001"
     for caa, choice, rationale in ((11, "yes", ""), (16, "no", "Independent in bed mobility")):
-        ok = await client.post(f"{base}/caa/{caa}", {"care_plan": choice, "analysis": "Reviewed with IDT", "rationale": rationale,
-                                                     "location": "CAA note in chart", "documented_on": "2026-01-15"},
-                               follow_redirects=False)
+        ok = await client.post(
+            f"{base}/caa/{caa}",
+            {
+                "care_plan": choice,
+                "analysis": "Reviewed with IDT",
+                "rationale": rationale,
+                "location": "CAA note in chart",
+                "documented_on": "2026-01-15",
+            },
+            follow_redirects=False,
+        )
         assert ok.status_code == 303
     record = {**FALLS_AND_ULCER, "V0200B2": "20260116", "V0200C2": "20260120"}
     items = await section_v_record(9001, record)
-    assert items == {**{f"V0200A{n:02d}{col}": "0" for n in range(1, 21) for col in "AB"},
-                     "V0200A11A": "1", "V0200A16A": "1", "V0200A11B": "1", "V0200B2": "20260116", "V0200C2": "20260120"}
+    assert items == {
+        **{f"V0200A{n:02d}{col}": "0" for n in range(1, 21) for col in "AB"},
+        "V0200A11A": "1",
+        "V0200A16A": "1",
+        "V0200A11B": "1",
+        "V0200B2": "20260116",
+        "V0200C2": "20260120",
+    }
     # records without the CAA process, and records of an item set without trigger rules, carry no V0200 items
     assert await section_v_record(9001, {**record, "A0310A": "02"}) == {}
     assert await section_v_record(9001, {**record, "ITM_SET_VRSN_CD": "1.17"}) == {}
 
 
-async def test_record_of_an_unsupported_item_set_blocks_signing_with_the_reason(world: Any, triggered: Any) -> None:
+async def test_record_of_an_unsupported_item_set_blocks_signing_with_the_reason(
+    world: Any, triggered: Any
+) -> None:
     from careplans.services import caa_blockers
 
     old = {**FALLS_AND_ULCER, "ITM_SET_VRSN_CD": "1.17"}
@@ -263,22 +395,28 @@ async def test_roles(client: Any, world: Any, triggered: Any, make_client: Any) 
         await reader.login(username)
         page = await reader.get(f"/residents/{world.resident_a}?tab=careplan")
         assert page.status_code == 200 and FALLS.focus["en"] in page.text
-        assert 'data-library=' not in page.text and "/records" not in page.text  # no write controls
-        for url, data in ((f"/careplans/residents/{world.resident_a}/library", {"library_id": ULCER.id}),
-                          (f"/careplans/problems/{problem_id}", {"focus": "x", "status": "resolved", "version": "1"}),
-                          (f"/careplans/residents/{world.resident_a}/notes", {"text": "note"})):
+        assert "data-library=" not in page.text and "/records" not in page.text  # no write controls
+        for url, data in (
+            (f"/careplans/residents/{world.resident_a}/library", {"library_id": ULCER.id}),
+            (f"/careplans/problems/{problem_id}", {"focus": "x", "status": "resolved", "version": "1"}),
+            (f"/careplans/residents/{world.resident_a}/notes", {"text": "note"}),
+        ):
             assert (await reader.post(url, data)).status_code == 403
         assert (await reader.get("/careplans/compliance")).status_code == 200
         pdf = await reader.get(f"/careplans/residents/{world.resident_a}/careplan.pdf")
         assert pdf.status_code == 200
     viewer_review = await client.get("/careplans/review")
     assert viewer_review.status_code == 200  # nurses review documentation
-    nurse_decides = await client.post(f"/careplans/residents/{world.resident_a}/assessments/9001/caa/11", {"care_plan": "yes"})
+    nurse_decides = await client.post(
+        f"/careplans/residents/{world.resident_a}/assessments/9001/caa/11", {"care_plan": "yes"}
+    )
     assert nurse_decides.status_code == 403  # CAA decisions belong to the RN coordinator
     assert (await Problem.select().where(Problem.id == problem_id).first())["status"] == "active"
 
 
-async def test_facility_b_ids_refused_on_every_route(client: Any, world: Any, triggered: Any, make_client: Any) -> None:
+async def test_facility_b_ids_refused_on_every_route(
+    client: Any, world: Any, triggered: Any, make_client: Any
+) -> None:
     from careplans.tables import Goal, Intervention, InterventionRecord, Problem, ProgressNote
     from facility.tables import AuditEvent
 
@@ -287,13 +425,23 @@ async def test_facility_b_ids_refused_on_every_route(client: Any, world: Any, tr
     problem_b = await _add_falls(b, world.resident_b)
     goal_b = (await Goal.select().where(Goal.problem == problem_b).first())["id"]
     iv_b = (await Intervention.select().where(Intervention.problem == problem_b).first())["id"]
-    before = (await Problem.count(), await Goal.count(), await Intervention.count(), await InterventionRecord.count(),
-              await ProgressNote.count())
+    before = (
+        await Problem.count(),
+        await Goal.count(),
+        await Intervention.count(),
+        await InterventionRecord.count(),
+        await ProgressNote.count(),
+    )
     await client.login("coord_a")
     await client.get("/residents")
     rb = world.resident_b
-    gets = [f"/residents/{rb}?tab=careplan", f"/careplans/residents/{rb}/careplan.pdf", f"/careplans/residents/{rb}/kardex.pdf",
-            f"/careplans/residents/{rb}/assessments/9002", f"/careplans/residents/{world.resident_a}/assessments/9002"]
+    gets = [
+        f"/residents/{rb}?tab=careplan",
+        f"/careplans/residents/{rb}/careplan.pdf",
+        f"/careplans/residents/{rb}/kardex.pdf",
+        f"/careplans/residents/{rb}/assessments/9002",
+        f"/careplans/residents/{world.resident_a}/assessments/9002",
+    ]
     for url in gets:
         assert (await client.get(url)).status_code == 404, url
     posts = [
@@ -303,8 +451,20 @@ async def test_facility_b_ids_refused_on_every_route(client: Any, world: Any, tr
         (f"/careplans/problems/{problem_b}/changed", {"version": "1"}),
         (f"/careplans/problems/{problem_b}/goals", {"text": "x", "target_date": "2026-12-01"}),
         (f"/careplans/goals/{goal_b}", {"text": "hacked", "target_date": "2026-12-01", "version": "1"}),
-        (f"/careplans/problems/{problem_b}/interventions", {"text": "x", "discipline": "nursing", "frequency": "daily", "responsible_role": "CNA"}),
-        (f"/careplans/interventions/{iv_b}", {"text": "hacked", "discipline": "nursing", "frequency": "daily", "responsible_role": "CNA", "version": "1"}),
+        (
+            f"/careplans/problems/{problem_b}/interventions",
+            {"text": "x", "discipline": "nursing", "frequency": "daily", "responsible_role": "CNA"},
+        ),
+        (
+            f"/careplans/interventions/{iv_b}",
+            {
+                "text": "hacked",
+                "discipline": "nursing",
+                "frequency": "daily",
+                "responsible_role": "CNA",
+                "version": "1",
+            },
+        ),
         (f"/careplans/interventions/{iv_b}/records", {"status": "done"}),
         (f"/careplans/residents/{rb}/baseline", {}),
         (f"/careplans/residents/{rb}/notes", {"text": "x"}),
@@ -315,8 +475,13 @@ async def test_facility_b_ids_refused_on_every_route(client: Any, world: Any, tr
         response = await client.post(url, data)
         assert response.status_code == 404, url
         assert "hacked" not in response.text
-    after = (await Problem.count(), await Goal.count(), await Intervention.count(), await InterventionRecord.count(),
-             await ProgressNote.count())
+    after = (
+        await Problem.count(),
+        await Goal.count(),
+        await Intervention.count(),
+        await InterventionRecord.count(),
+        await ProgressNote.count(),
+    )
     assert after == before
     assert (await Problem.select().where(Problem.id == problem_b).first())["status"] == "active"
     denied = await AuditEvent.count().where((AuditEvent.action == "denied") & (AuditEvent.actor == "coord_a"))
@@ -349,14 +514,23 @@ async def test_notes_conference_baseline_forms(client: Any, world: Any, mds: Any
     await _tab(client, world.resident_a)
     rid = world.resident_a
     assert (await client.post(f"/careplans/residents/{rid}/notes", {"text": " "})).status_code == 422
-    assert (await client.post(f"/careplans/residents/{rid}/notes", {"text": "Resident fell in the hallway."},
-                              follow_redirects=False)).status_code == 303
-    bad_conf = await client.post(f"/careplans/residents/{rid}/conferences", {"held_on": "2199-01-01", "attendees": ""}, headers=HX)
+    assert (
+        await client.post(
+            f"/careplans/residents/{rid}/notes",
+            {"text": "Resident fell in the hallway."},
+            follow_redirects=False,
+        )
+    ).status_code == 303
+    bad_conf = await client.post(
+        f"/careplans/residents/{rid}/conferences", {"held_on": "2199-01-01", "attendees": ""}, headers=HX
+    )
     assert bad_conf.status_code == 422 and "The date cannot be in the future." in bad_conf.text
     today = datetime.now(UTC).date().isoformat()
-    ok = await client.post(f"/careplans/residents/{rid}/conferences",
-                           {"held_on": today, "attendees": "RN, SW", "family_participated": "1", "family_names": "Daughter"},
-                           follow_redirects=False)
+    ok = await client.post(
+        f"/careplans/residents/{rid}/conferences",
+        {"held_on": today, "attendees": "RN, SW", "family_participated": "1", "family_names": "Daughter"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     conf = await Conference.select().first()
     assert conf["family_participated"] is True and conf["resident_participated"] is False

@@ -20,14 +20,24 @@ async def test_chain_admin_adds_facility_with_validation(client: Any, world: Any
     await create_user("chain", "correct horse battery", "admin", [], chain_wide=True)
     await client.login("chain")
     await client.get("/admin/facilities")
-    bad = await client.post("/admin/facilities", {"name": "", "ccn": "12", "state": "ZZ", "npi": "1234567890"})
+    bad = await client.post(
+        "/admin/facilities", {"name": "", "ccn": "12", "state": "ZZ", "npi": "1234567890"}
+    )
     assert bad.status_code == 422
-    for message in ("This field is required.", "A CCN has 6 characters", "2-letter US state", "valid 10-digit NPI"):
+    for message in (
+        "This field is required.",
+        "A CCN has 6 characters",
+        "2-letter US state",
+        "valid 10-digit NPI",
+    ):
         assert message in bad.text
     dup = await client.post("/admin/facilities", {"name": "Dup", "ccn": "365001", "state": "OH"})
     assert dup.status_code == 422 and "already exists" in dup.text
-    ok = await client.post("/admin/facilities", {"name": "Gamma Home", "ccn": "365003", "state": "oh", "npi": "1234567893"},
-                           follow_redirects=False)
+    ok = await client.post(
+        "/admin/facilities",
+        {"name": "Gamma Home", "ccn": "365003", "state": "oh", "npi": "1234567893"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     row = await Facility.select(Facility.state, Facility.npi).where(Facility.ccn == "365003").first()
     assert row == {"state": "OH", "npi": "1234567893"}
@@ -40,7 +50,9 @@ async def test_facility_admin_cannot_add_facilities_but_adds_units(client: Any, 
     await client.get("/admin/facilities")
     denied = await client.post("/admin/facilities", {"name": "X", "ccn": "365009", "state": "OH"})
     assert denied.status_code == 403
-    ok = await client.post(f"/admin/facilities/{world.facility_a}/units", {"name": "Rehab"}, follow_redirects=False)
+    ok = await client.post(
+        f"/admin/facilities/{world.facility_a}/units", {"name": "Rehab"}, follow_redirects=False
+    )
     assert ok.status_code == 303
     assert await Unit.exists().where((Unit.name == "Rehab") & (Unit.facility == world.facility_a))
 
@@ -54,8 +66,15 @@ async def test_home_shows_resident_list(client: Any, world: Any) -> None:
 def _cli(db_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env["MDSREADY_DB_PATH"] = str(db_path)
-    return subprocess.run([sys.executable, "-m", "facility.cli", *args], cwd=REPO, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "facility.cli", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +111,17 @@ def test_demo_creates_facility_and_is_idempotent(demo_db: Path) -> None:
 def test_demo_if_empty_leaves_a_real_database_alone(tmp_path: Path) -> None:
     path = tmp_path / "real.sqlite"
     assert _cli(path, "migrate").returncode == 0
-    made = _cli(path, "create-user", "--username", "boss", "--role", "admin", "--chain-wide", "--password-stdin",
-                stdin="a long enough password\n")
+    made = _cli(
+        path,
+        "create-user",
+        "--username",
+        "boss",
+        "--role",
+        "admin",
+        "--chain-wide",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert made.returncode == 0, made.stderr
     demo = _cli(path, "demo", "--if-empty")
     assert demo.returncode == 0 and "not loaded" in demo.stdout
@@ -101,17 +129,57 @@ def test_demo_if_empty_leaves_a_real_database_alone(tmp_path: Path) -> None:
 
 
 def test_create_user_rules(demo_db: Path) -> None:
-    ok = _cli(demo_db, "create-user", "--username", "jdoe", "--role", "nurse", "--facility", "999001",
-              "--password-stdin", stdin="a long enough password\n")
+    ok = _cli(
+        demo_db,
+        "create-user",
+        "--username",
+        "jdoe",
+        "--role",
+        "nurse",
+        "--facility",
+        "999001",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert ok.returncode == 0, ok.stderr
-    dup = _cli(demo_db, "create-user", "--username", "JDOE", "--role", "nurse", "--facility", "999001",
-               "--password-stdin", stdin="a long enough password\n")
+    dup = _cli(
+        demo_db,
+        "create-user",
+        "--username",
+        "JDOE",
+        "--role",
+        "nurse",
+        "--facility",
+        "999001",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert dup.returncode == 1 and "username_taken" in dup.stderr
-    short = _cli(demo_db, "create-user", "--username", "kim", "--role", "nurse", "--facility", "999001",
-                 "--password-stdin", stdin="short\n")
+    short = _cli(
+        demo_db,
+        "create-user",
+        "--username",
+        "kim",
+        "--role",
+        "nurse",
+        "--facility",
+        "999001",
+        "--password-stdin",
+        stdin="short\n",
+    )
     assert short.returncode == 1 and "password_too_short" in short.stderr
-    unknown = _cli(demo_db, "create-user", "--username", "lee", "--role", "nurse", "--facility", "000000",
-                   "--password-stdin", stdin="a long enough password\n")
+    unknown = _cli(
+        demo_db,
+        "create-user",
+        "--username",
+        "lee",
+        "--role",
+        "nurse",
+        "--facility",
+        "000000",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert unknown.returncode == 1 and "facility_unknown" in unknown.stderr
     no_stdin = _cli(demo_db, "create-user", "--username", "max", "--role", "nurse", "--facility", "999001")
     assert no_stdin.returncode == 2

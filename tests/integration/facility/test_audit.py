@@ -13,14 +13,25 @@ async def test_one_audit_row_per_change_with_before_and_after(client: Any, world
     await client.login("coord_a")
     await client.get(f"/residents/{world.resident_a}/edit")
     start = await AuditEvent.count()
-    data = {"last_name": "Anders", "first_name": "Test", "birth_date": "1940-05-01", "sex": "F", "room": "333C", "version": "1"}
-    assert (await client.post(f"/residents/{world.resident_a}", data, follow_redirects=False)).status_code == 303
+    data = {
+        "last_name": "Anders",
+        "first_name": "Test",
+        "birth_date": "1940-05-01",
+        "sex": "F",
+        "room": "333C",
+        "version": "1",
+    }
+    assert (
+        await client.post(f"/residents/{world.resident_a}", data, follow_redirects=False)
+    ).status_code == 303
     rows = (await AuditEvent.select().order_by(AuditEvent.id).output(load_json=True))[start:]
     updates = [r for r in rows if r["action"] == "update"]
     assert len(updates) == 1
     row = updates[0]
     assert row["before"]["room"] == "101A" and row["after"]["room"] == "333C"
-    assert row["user_id"] is not None and row["resident_id"] == world.resident_a and row["at"].tzinfo is not None
+    assert (
+        row["user_id"] is not None and row["resident_id"] == world.resident_a and row["at"].tzinfo is not None
+    )
 
 
 async def test_audit_table_refuses_update_and_delete(db: Any, world: Any) -> None:
@@ -67,11 +78,15 @@ async def test_failed_login_and_denials_are_audited(client: Any, world: Any) -> 
     from facility.tables import AuditEvent
 
     await client.login("viewer_a", "wrong password!!")
-    failures = await AuditEvent.select().where((AuditEvent.action == "login") & (AuditEvent.outcome == "failure"))
+    failures = await AuditEvent.select().where(
+        (AuditEvent.action == "login") & (AuditEvent.outcome == "failure")
+    )
     assert len(failures) == 1 and failures[0]["actor"] == "viewer_a"
     await client.login("viewer_a")
     await client.get("/admin/audit")
-    denied = await AuditEvent.select().where((AuditEvent.action == "denied") & (AuditEvent.actor == "viewer_a"))
+    denied = await AuditEvent.select().where(
+        (AuditEvent.action == "denied") & (AuditEvent.actor == "viewer_a")
+    )
     assert len(denied) == 1
 
 

@@ -12,7 +12,11 @@ from facility.settings import Settings
 async def test_login_page_contract(client: Any) -> None:
     page = await client.get("/login")
     assert page.status_code == 200
-    assert 'name="username"' in page.text and 'name="password"' in page.text and 'name="_csrf_token"' in page.text
+    assert (
+        'name="username"' in page.text
+        and 'name="password"' in page.text
+        and 'name="_csrf_token"' in page.text
+    )
     assert 'action="/login"' in page.text
 
 
@@ -31,7 +35,9 @@ async def test_unknown_user_and_wrong_password_look_the_same(client: Any, world:
     assert "Invalid username or password." in wrong.text and "Invalid username or password." in unknown.text
 
 
-async def test_session_id_rotated_at_login_and_planted_id_stays_anonymous(client: Any, make_client: Any, world: Any) -> None:
+async def test_session_id_rotated_at_login_and_planted_id_stays_anonymous(
+    client: Any, make_client: Any, world: Any
+) -> None:
     """Session fixation (ASVS 5.0 7.2.4): an attacker-planted id must not become the victim's session."""
     planted = "a" * 64
     client.client.cookies.set("session", planted, domain="testserver.local")
@@ -121,7 +127,9 @@ async def test_post_without_csrf_token_is_403(client: Any, world: Any) -> None:
     assert response.status_code == 403
     wrong = await client.client.post("/residents", data={"last_name": "X", "_csrf_token": "0" * 40})
     assert wrong.status_code == 403
-    login_without = await client.client.post("/login", data={"username": "coord_a", "password": "correct horse battery"})
+    login_without = await client.client.post(
+        "/login", data={"username": "coord_a", "password": "correct horse battery"}
+    )
     assert login_without.status_code == 403
 
 
@@ -148,7 +156,9 @@ def test_production_cookie_flags_and_secret_rules() -> None:
     with pytest.raises(ValueError):
         Settings.from_env({"MDSREADY_ENV": "production"})
     with pytest.raises(ValueError):
-        Settings.from_env({"MDSREADY_ENV": "production", "MDSREADY_SECRET_KEY": "x" * 40, "MDSREADY_SECURE_COOKIES": "0"})
+        Settings.from_env(
+            {"MDSREADY_ENV": "production", "MDSREADY_SECRET_KEY": "x" * 40, "MDSREADY_SECURE_COOKIES": "0"}
+        )
     prod = Settings.from_env({"MDSREADY_ENV": "production", "MDSREADY_SECRET_KEY": "x" * 40})
     assert prod.secure_cookies and prod.session_cookie_name == "__Host-session"
     assert prod.csrf_cookie_name == "__Host-csrftoken"
@@ -159,15 +169,22 @@ async def test_production_session_cookie_has_host_prefix_secure_httponly(db: Any
 
     from facility.app import create_app
 
-    prod = Settings.from_env({"MDSREADY_ENV": "production", "MDSREADY_SECRET_KEY": "y" * 40,
-                              "MDSREADY_ALLOWED_HOSTS": "testserver.local"})
+    prod = Settings.from_env(
+        {
+            "MDSREADY_ENV": "production",
+            "MDSREADY_SECRET_KEY": "y" * 40,
+            "MDSREADY_ALLOWED_HOSTS": "testserver.local",
+        }
+    )
     async with AsyncTestClient(app=create_app(prod), base_url="https://testserver.local") as c:
         page = await c.get("/login")
         assert "max-age=31536000" in page.headers["strict-transport-security"]
         import re
 
         token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-        response = await c.post("/login", data={"username": "coord_a", "password": "correct horse battery", "_csrf_token": token})
+        response = await c.post(
+            "/login", data={"username": "coord_a", "password": "correct horse battery", "_csrf_token": token}
+        )
         cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
         session_cookie = next(v for v in cookies if v.startswith("__Host-session="))
         assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "Path=/" in session_cookie

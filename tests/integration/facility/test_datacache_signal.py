@@ -17,7 +17,9 @@ async def test_write_transaction_and_audit_signal_the_facility(db: Any) -> None:
     compute = Counter()
     await datacache.cached(7, "x", None, compute)
     async with write_transaction():
-        await audit.record(audit.Actor(None, "test"), "view", "resident", 1, facility_id=7)  # a read: no signal
+        await audit.record(
+            audit.Actor(None, "test"), "view", "resident", 1, facility_id=7
+        )  # a read: no signal
     assert await datacache.cached(7, "x", None, compute) == 1
     with pytest.raises(RuntimeError):
         async with write_transaction():

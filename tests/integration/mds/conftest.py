@@ -21,8 +21,11 @@ async def rn(world: Any) -> Any:
 
 async def start(client: Any, world: Any, rfa: str = ADMISSION, ard: str = "2026-01-20", **extra: Any) -> int:
     await client.get(f"/residents/{world.resident_a}?tab=assessments")
-    response = await client.post(f"/mds/residents/{world.resident_a}/assessments",
-                                 {"rfa": rfa, "ard": ard, "stay_id": str(world.stay_a), **extra}, follow_redirects=False)
+    response = await client.post(
+        f"/mds/residents/{world.resident_a}/assessments",
+        {"rfa": rfa, "ard": ard, "stay_id": str(world.stay_a), **extra},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text[:2000]
     return int(response.headers["location"].rsplit("/", 1)[1])
 
@@ -30,8 +33,11 @@ async def start(client: Any, world: Any, rfa: str = ADMISSION, ard: str = "2026-
 async def section_version(assessment_id: int, section: str) -> int:
     from mds.tables import AssessmentSection
 
-    row = await AssessmentSection.select(AssessmentSection.version).where(
-        (AssessmentSection.assessment == assessment_id) & (AssessmentSection.section == section)).first()
+    row = (
+        await AssessmentSection.select(AssessmentSection.version)
+        .where((AssessmentSection.assessment == assessment_id) & (AssessmentSection.section == section))
+        .first()
+    )
     return int(row["version"])
 
 
@@ -63,8 +69,14 @@ def complete_answers(isc: str, section: str, overrides: dict[str, str] | None = 
 PPS_DISCHARGE = "99-99-99-1"  # A0310H=1 standalone Part A PPS discharge (ISC NPE): small, not comprehensive
 
 
-async def fill_all(client: Any, assessment_id: int, isc: str, seed: int = 2, version: str = "1.20.1",
-                   signed_on: str = "20260122") -> dict[str, str]:
+async def fill_all(
+    client: Any,
+    assessment_id: int,
+    isc: str,
+    seed: int = 2,
+    version: str = "1.20.1",
+    signed_on: str = "20260122",
+) -> dict[str, str]:
     """Post every section with a record from mds.testing (valid for the edits; seed 2 gives an
     admission with A0310E=1 on NC) on item set `version`, CAA/care-plan dates `signed_on`; returns the section
     statuses shown after each save."""
@@ -77,7 +89,18 @@ async def fill_all(client: Any, assessment_id: int, isc: str, seed: int = 2, ver
     from mds.services import assessment_answers
 
     fixed = await assessment_answers(assessment_id)  # our RFA, ARD and prefilled dates win
-    for key in ("A0310A", "A0310B", "A0310E", "A0310F", "A0310G", "A0310H", "A2300", "A1600", "A1900", "A0900"):
+    for key in (
+        "A0310A",
+        "A0310B",
+        "A0310E",
+        "A0310F",
+        "A0310G",
+        "A0310H",
+        "A2300",
+        "A1600",
+        "A1900",
+        "A0900",
+    ):
         if key in fixed:
             record[key] = fixed[key]
     for k in ("K0520A2", "K0520B2", "K0520Z2"):  # -4055: ARD 2026-01-20 is 10 days after entry 2026-01-10
@@ -90,7 +113,9 @@ async def fill_all(client: Any, assessment_id: int, isc: str, seed: int = 2, ver
     for section in entry_sections(isc, version):
         data = {i: record.get(i, "") for i in section_items(isc, section, version)}
         data["version"] = str(await section_version(assessment_id, section))
-        response = await client.post(f"/mds/assessments/{assessment_id}/sections/{section}", data, headers={"HX-Request": "true"})
+        response = await client.post(
+            f"/mds/assessments/{assessment_id}/sections/{section}", data, headers={"HX-Request": "true"}
+        )
         assert response.status_code == 200, response.text[:500]
         marker = 'data-testid="section-status">'
         statuses[section] = response.text.split(marker, 1)[1].split("<", 1)[0]

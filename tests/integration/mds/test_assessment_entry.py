@@ -22,7 +22,12 @@ async def test_start_from_resident_tab(client: Any, world: Any) -> None:
     rows = await assessments_for_resident(world.resident_a)
     assert rows[0]["isc"] == "NC" and rows[0]["is_comprehensive"] and rows[0]["kind"] == "admission"
     assert rows[0]["a0310e"] == "1"  # first assessment since entry (mds.rfa.first_since_entry)
-    assert await AuditEvent.count().where((AuditEvent.object_type == "mds_assessment") & (AuditEvent.action == "create")) == 1
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.object_type == "mds_assessment") & (AuditEvent.action == "create")
+        )
+        == 1
+    )
 
 
 async def test_start_refuses_bad_input_with_422(client: Any, world: Any) -> None:
@@ -30,7 +35,9 @@ async def test_start_refuses_bad_input_with_422(client: Any, world: Any) -> None
 
     await client.login("coord_a")
     await client.get(f"/residents/{world.resident_a}?tab=assessments")
-    bad = await client.post(f"/mds/residents/{world.resident_a}/assessments", {"rfa": "77-99-99-0", "ard": "not a date"})
+    bad = await client.post(
+        f"/mds/residents/{world.resident_a}/assessments", {"rfa": "77-99-99-0", "ard": "not a date"}
+    )
     assert bad.status_code == 422 and "Choose a reason for assessment from the list." in bad.text
     assert "Enter a date as YYYY-MM-DD." in bad.text and await Assessment.count() == 0
 
@@ -72,7 +79,9 @@ async def test_skip_pattern_applied_on_save_and_live(client: Any, world: Any) ->
     await client.login("coord_a")
     assessment_id = await start(client, world)
     url = f"/mds/assessments/{assessment_id}/sections/C"
-    data = complete_answers("NC", "C", {"C0100": "0", "C0200": "3", "version": str(await section_version(assessment_id, "C"))})
+    data = complete_answers(
+        "NC", "C", {"C0100": "0", "C0200": "3", "version": str(await section_version(assessment_id, "C"))}
+    )
     saved = await client.post(url, data)
     assert saved.status_code == 200 and "C0100=0 (BIMS interview not conducted)" in saved.text
     from mds.services import assessment_answers
@@ -89,11 +98,23 @@ async def test_edit_shown_inline_then_fixed(client: Any, world: Any) -> None:
     await client.login("coord_a")
     assessment_id = await start(client, world)
     url = f"/mds/assessments/{assessment_id}/sections/J"
-    data = complete_answers("NC", "J", {"J1800": "1", "J1900A": "0", "J1900B": "0", "J1900C": "0",
-                                       "version": str(await section_version(assessment_id, "J"))})
+    data = complete_answers(
+        "NC",
+        "J",
+        {
+            "J1800": "1",
+            "J1900A": "0",
+            "J1900B": "0",
+            "J1900C": "0",
+            "version": str(await section_version(assessment_id, "J")),
+        },
+    )
     bad = await client.post(url, data, headers={"HX-Request": "true"})
     assert bad.status_code == 200 and 'data-edit="-3605"' in bad.text
-    assert "J1800=1 but no fall is counted in J1900A-C" in bad.text and "Code at least one J1900 item" in bad.text
+    assert (
+        "J1800=1 but no fall is counted in J1900A-C" in bad.text
+        and "Code at least one J1900 item" in bad.text
+    )
     assert 'data-testid="section-status">In progress' in bad.text
     data.update({"J1900A": "1", "version": str(await section_version(assessment_id, "J"))})
     fixed = await client.post(url, data, headers={"HX-Request": "true"})
@@ -107,8 +128,17 @@ async def test_spanish_labels_and_messages(client: Any, world: Any) -> None:
     url = f"/mds/assessments/{assessment_id}/sections/J"
     page = await client.get(url)
     assert "Guardar sección" in page.text
-    data = complete_answers("NC", "J", {"J1800": "1", "J1900A": "0", "J1900B": "0", "J1900C": "0",
-                                       "version": str(await section_version(assessment_id, "J"))})
+    data = complete_answers(
+        "NC",
+        "J",
+        {
+            "J1800": "1",
+            "J1900A": "0",
+            "J1900B": "0",
+            "J1900C": "0",
+            "version": str(await section_version(assessment_id, "J")),
+        },
+    )
     bad = await client.post(url, data)
     assert "J1800=1 pero no se cuenta ninguna caída" in bad.text
 
@@ -133,7 +163,9 @@ async def test_stale_save_is_409_with_values_kept(client: Any, world: Any, make_
     first = await other.post(url, complete_answers("NC", "B", {"version": version}))
     assert first.status_code == 200
     await client.get(url)
-    mine = await client.post(url, complete_answers("NC", "B", {"B0200": "3", "version": version}), headers={"HX-Request": "true"})
+    mine = await client.post(
+        url, complete_answers("NC", "B", {"B0200": "3", "version": version}), headers={"HX-Request": "true"}
+    )
     assert mine.status_code == 409 and 'data-testid="conflict"' in mine.text and "Nurse_A" in mine.text
     assert '<option value="3" selected>' in mine.text  # nothing lost
     from mds.services import assessment_answers
@@ -146,11 +178,15 @@ async def test_two_sections_by_two_nurses_do_not_conflict(client: Any, world: An
     assessment_id = await start(client, world)
     other = await make_client()
     await other.login("nurse_a")
-    b = await client.post(f"/mds/assessments/{assessment_id}/sections/B",
-                          complete_answers("NC", "B", {"version": str(await section_version(assessment_id, "B"))}))
+    b = await client.post(
+        f"/mds/assessments/{assessment_id}/sections/B",
+        complete_answers("NC", "B", {"version": str(await section_version(assessment_id, "B"))}),
+    )
     await other.get(f"/mds/assessments/{assessment_id}/sections/L")
-    l_ = await other.post(f"/mds/assessments/{assessment_id}/sections/L",
-                          complete_answers("NC", "L", {"version": str(await section_version(assessment_id, "L"))}))
+    l_ = await other.post(
+        f"/mds/assessments/{assessment_id}/sections/L",
+        complete_answers("NC", "L", {"version": str(await section_version(assessment_id, "L"))}),
+    )
     assert b.status_code == 200 and l_.status_code == 200
     overview = await client.get(f"/mds/assessments/{assessment_id}")
     assert "Coord_A" in overview.text and "Nurse_A" in overview.text
@@ -167,8 +203,12 @@ async def test_roles_viewer_and_um_cannot_edit(client: Any, world: Any, make_cli
         assert page.status_code == 200  # may read
         data = complete_answers("NC", "B", {"version": "1"})
         assert (await browser.post(f"/mds/assessments/{assessment_id}/sections/B", data)).status_code == 403
-        assert (await browser.post(f"/mds/assessments/{assessment_id}/sections/B/draft", data)).status_code == 403
-        denied = await browser.post(f"/mds/residents/{world.resident_a}/assessments", {"rfa": ADMISSION, "ard": "2026-01-20"})
+        assert (
+            await browser.post(f"/mds/assessments/{assessment_id}/sections/B/draft", data)
+        ).status_code == 403
+        denied = await browser.post(
+            f"/mds/residents/{world.resident_a}/assessments", {"rfa": ADMISSION, "ard": "2026-01-20"}
+        )
         assert denied.status_code == 403
 
 
@@ -179,18 +219,47 @@ async def test_facility_b_ids_refused_on_every_route(client: Any, world: Any, ma
     intruder = await make_client()
     await intruder.login("nurse_b")
     await intruder.get(f"/residents/{world.resident_b}?tab=assessments")
-    response = await intruder.post(f"/mds/residents/{world.resident_b}/assessments",
-                                   {"rfa": ADMISSION, "ard": "2026-01-20", "stay_id": str(world.stay_b)}, follow_redirects=False)
+    response = await intruder.post(
+        f"/mds/residents/{world.resident_b}/assessments",
+        {"rfa": ADMISSION, "ard": "2026-01-20", "stay_id": str(world.stay_b)},
+        follow_redirects=False,
+    )
     b_id = int(response.headers["location"].rsplit("/", 1)[1])
     await client.login("coord_a")
-    assert (await client.post(f"/mds/residents/{world.resident_b}/assessments", {"rfa": ADMISSION, "ard": "2026-01-20"})).status_code == 404
+    assert (
+        await client.post(
+            f"/mds/residents/{world.resident_b}/assessments", {"rfa": ADMISSION, "ard": "2026-01-20"}
+        )
+    ).status_code == 404
     base = f"/mds/assessments/{b_id}"
     for url in (base, f"{base}/sections/B", f"{base}/versions", f"{base}/correct"):
         assert (await client.get(url)).status_code == 404, url
-    data = {**complete_answers("NC", "B", {"version": "1"}), "password": "correct horse battery", "sections": "B",
-            "z0500b": "2026-01-25", "kind": "modify", "reasons": "X0900A"}
-    for url in (f"{base}/sections/B", f"{base}/sections/B/draft", f"{base}/sections/B/preview", f"{base}/attest", f"{base}/sign", f"{base}/correct"):
+    data = {
+        **complete_answers("NC", "B", {"version": "1"}),
+        "password": "correct horse battery",
+        "sections": "B",
+        "z0500b": "2026-01-25",
+        "kind": "modify",
+        "reasons": "X0900A",
+    }
+    for url in (
+        f"{base}/sections/B",
+        f"{base}/sections/B/draft",
+        f"{base}/sections/B/preview",
+        f"{base}/attest",
+        f"{base}/sign",
+        f"{base}/correct",
+    ):
         assert (await client.post(url, data)).status_code == 404, url
-    row = await AssessmentSection.select().where((AssessmentSection.assessment == b_id) & (AssessmentSection.section == "B")).first()
+    row = (
+        await AssessmentSection.select()
+        .where((AssessmentSection.assessment == b_id) & (AssessmentSection.section == "B"))
+        .first()
+    )
     assert row["version"] == 1 and row["draft"] is None
-    assert await AuditEvent.count().where((AuditEvent.action == "denied") & (AuditEvent.object_type == "mds_assessment")) >= 9
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.action == "denied") & (AuditEvent.object_type == "mds_assessment")
+        )
+        >= 9
+    )

@@ -15,7 +15,9 @@ async def test_spanish_entry_page_says_item_text_is_english(client: Any, world: 
     await client.post("/language", {"lang": "es"})
     assessment_id = await start(client, world)
     page = await client.get(f"/mds/assessments/{assessment_id}/sections/J")
-    assert page.status_code == 200 and 'data-testid="item-text-english"' in page.text and NOTICE_ES in page.text
+    assert (
+        page.status_code == 200 and 'data-testid="item-text-english"' in page.text and NOTICE_ES in page.text
+    )
     assert '<span lang="en">' in page.text  # a CMS label kept in English
 
 

@@ -28,8 +28,11 @@ async def test_target_date_before_2023_10_01_is_refused(client: Any, world: Any)
     await Stay.update({Stay.admission_date: date(2023, 9, 1)}).where(Stay.id == world.stay_a)
     await client.login("coord_a")
     await client.get(f"/residents/{world.resident_a}?tab=assessments")
-    response = await client.post(f"/mds/residents/{world.resident_a}/assessments",
-                                 {"rfa": ADMISSION, "ard": "2023-09-30", "stay_id": str(world.stay_a)}, follow_redirects=False)
+    response = await client.post(
+        f"/mds/residents/{world.resident_a}/assessments",
+        {"rfa": ADMISSION, "ard": "2023-09-30", "stay_id": str(world.stay_a)},
+        follow_redirects=False,
+    )
     assert response.status_code == 422
     assert "2023-10-01" in response.text and "1.18.11" in response.text
     assert await Assessment.count() == 0
@@ -45,7 +48,9 @@ async def test_migration_sets_existing_rows_from_their_target_date(client: Any, 
     ids = [await start(client, world, ard="2026-01-20") for _ in range(4)]
     targets = [date(2026, 1, 20), date(2025, 3, 1), date(2024, 1, 15), date(2022, 6, 1)]
     for assessment_id, target in zip(ids, targets, strict=True):
-        await Assessment.update({Assessment.ard: target, Assessment.item_set: "1.20.1"}).where(Assessment.id == assessment_id)
+        await Assessment.update({Assessment.ard: target, Assessment.item_set: "1.20.1"}).where(
+            Assessment.id == assessment_id
+        )
     migration = importlib.import_module("mds.piccolo_migrations.mds_2026_12_06t00_05_01_000000")
     await engine().run_ddl(migration.FILL)
     rows = await Assessment.select(Assessment.id, Assessment.item_set).order_by(Assessment.id)
@@ -60,11 +65,17 @@ async def _attest_and_sign(client: Any, assessment_id: int, sections: list[str],
     from tests.integration.conftest import PASSWORD
 
     await client.get(f"/mds/assessments/{assessment_id}")
-    attested = await client.post(f"/mds/assessments/{assessment_id}/attest", {"sections": sections, "password": PASSWORD},
-                                  follow_redirects=False)
+    attested = await client.post(
+        f"/mds/assessments/{assessment_id}/attest",
+        {"sections": sections, "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert attested.status_code == 303, attested.text[-3000:]
-    return await client.post(f"/mds/assessments/{assessment_id}/sign", {"z0500b": z0500b, "password": PASSWORD},
-                             follow_redirects=False)
+    return await client.post(
+        f"/mds/assessments/{assessment_id}/sign",
+        {"z0500b": z0500b, "password": PASSWORD},
+        follow_redirects=False,
+    )
 
 
 async def test_entry_tracking_record_signs_with_section_a_alone(client: Any, rn: Any) -> None:
@@ -105,15 +116,21 @@ async def test_correction_of_a_2024_record_stays_on_1_18_11_with_its_x_items(cli
     original = await assessment_answers(assessment_id)
     assert original["ITM_SET_VRSN_CD"] == "1.18" and "A0800" in original and "A0810" not in original
 
-    started = await client.post(f"/mds/assessments/{assessment_id}/correct",
-                                {"kind": "modify", "reasons": ["X0900B"], "password": PASSWORD}, follow_redirects=False)
+    started = await client.post(
+        f"/mds/assessments/{assessment_id}/correct",
+        {"kind": "modify", "reasons": ["X0900B"], "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert started.status_code == 303, started.text[-2000:]
     data = {k: v for k, v in original.items() if k.startswith("J")}
     data["version"] = str(await section_version(assessment_id, "J"))
     saved = await client.post(f"/mds/assessments/{assessment_id}/sections/J", data)
     assert saved.status_code == 200
-    signed = await client.post(f"/mds/assessments/{assessment_id}/sign", {"z0500b": "2026-01-23", "password": PASSWORD},
-                               follow_redirects=False)
+    signed = await client.post(
+        f"/mds/assessments/{assessment_id}/sign",
+        {"z0500b": "2026-01-23", "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert signed.status_code == 303, signed.text[-3000:]
 
     row = await Assessment.select(Assessment.item_set).where(Assessment.id == assessment_id).first()
@@ -126,12 +143,16 @@ async def test_correction_of_a_2024_record_stays_on_1_18_11_with_its_x_items(cli
     assert [v["a0050"] for v in await versions_of(assessment_id)] == ["1", "2"]
     xml = export_assessment(final, version=version_of(final))
     back = read_assessment(xml)
-    assert {k: v for k, v in back.items() if k.startswith("X")} == {k: v for k, v in final.items() if k.startswith("X")}
+    assert {k: v for k, v in back.items() if k.startswith("X")} == {
+        k: v for k, v in final.items() if k.startswith("X")
+    }
     result = validate_record("correction.xml", xml)
     assert result.status == "accepted", [(i.edit_id, i.item, i.message) for i in result.issues][:10]
 
 
-async def test_signing_writes_the_section_v_items_of_the_care_plan_worksheet(client: Any, rn: Any, monkeypatch: Any) -> None:
+async def test_signing_writes_the_section_v_items_of_the_care_plan_worksheet(
+    client: Any, rn: Any, monkeypatch: Any
+) -> None:
     """sign() asks careplans.services.section_v_record for the record's Section V items after the CAA check and
     stores them in the V section within the signing transaction: the hash, the stored version and the record
     rebuilt from the sections agree. (The worksheet is replaced here so the test controls what it returns; items

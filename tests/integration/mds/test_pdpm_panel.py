@@ -11,8 +11,12 @@ ENTRY = "99-99-01-0"  # entry tracking (ISC NT)
 
 
 async def _save(client: Any, assessment_id: int, isc: str, section: str, overrides: dict[str, str]) -> None:
-    data = complete_answers(isc, section, {**overrides, "version": str(await section_version(assessment_id, section))})
-    response = await client.post(f"/mds/assessments/{assessment_id}/sections/{section}", data, headers={"HX-Request": "true"})
+    data = complete_answers(
+        isc, section, {**overrides, "version": str(await section_version(assessment_id, section))}
+    )
+    response = await client.post(
+        f"/mds/assessments/{assessment_id}/sections/{section}", data, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200, response.text[:500]
 
 
@@ -28,7 +32,11 @@ async def test_five_day_page_shows_hipps_from_i0020b(client: Any, world: Any) ->
     expected = pdpm.classify(await assessment_answers(assessment_id))
     assert expected.hipps and expected.clinical_category == "Non-Surgical Orthopedic/Musculoskeletal"
     assert f'data-testid="pdpm-hipps">{expected.hipps}<' in page.text
-    assert expected.pt_ot in page.text and expected.nursing in page.text and "Non-Surgical Orthopedic" in page.text
+    assert (
+        expected.pt_ot in page.text
+        and expected.nursing in page.text
+        and "Non-Surgical Orthopedic" in page.text
+    )
 
     await _save(client, assessment_id, "NP", "I", {"I0020": "04", "I0020B": "R26.2"})  # Return to Provider
     await client.post("/language", {"lang": "es"})

@@ -17,8 +17,10 @@ from mds.testing import inject_error, random_assessment
 from mds.xmlio import export_assessment, export_batch
 from tests.integration.conftest import Browserish
 
-XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE ASSESSMENT [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-       b"<ASSESSMENT><A0100A>&xxe;</A0100A></ASSESSMENT>")
+XXE = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE ASSESSMENT [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    b"<ASSESSMENT><A0100A>&xxe;</A0100A></ASSESSMENT>"
+)
 
 
 def _valid(seed: int) -> dict[str, str]:
@@ -37,10 +39,15 @@ def _batch() -> bytes:
     data = io.BytesIO()
     import zipfile
 
-    with zipfile.ZipFile(io.BytesIO(export_batch(records))) as src, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as out:
+    with (
+        zipfile.ZipFile(io.BytesIO(export_batch(records))) as src,
+        zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for info in src.infolist():
             out.writestr(info.filename, src.read(info))
-        warning_only = export_assessment(_valid(5)).replace(b"<A0500A>", b"<a0500a>").replace(b"</A0500A>", b"</a0500a>")
+        warning_only = (
+            export_assessment(_valid(5)).replace(b"<A0500A>", b"<a0500a>").replace(b"</A0500A>", b"</a0500a>")
+        )
         out.writestr("r5.xml", warning_only)
     return data.getvalue()
 
@@ -73,7 +80,11 @@ async def _rows(submission_id: int) -> tuple[dict[str, Any], list[dict[str, Any]
     from mds.tables import Submission, SubmissionRecord, ValidationIssue
 
     sub = await Submission.select().where(Submission.id == submission_id).first()
-    records = await SubmissionRecord.select().where(SubmissionRecord.submission == submission_id).order_by(SubmissionRecord.position)
+    records = (
+        await SubmissionRecord.select()
+        .where(SubmissionRecord.submission == submission_id)
+        .order_by(SubmissionRecord.position)
+    )
     issues = await ValidationIssue.select().where(ValidationIssue.submission == submission_id)
     return sub, list(records), list(issues)
 
@@ -87,11 +98,21 @@ async def test_valid_xml_is_accepted_and_audited(client: Browserish, world: Any)
     assert "<html" not in done.text and 'data-status="done"' in done.text
     assert "every 1s" not in done.text  # the finished report no longer polls
     sub, records, issues = await _rows(sid)
-    assert (sub["status"], sub["total_records"], sub["done_records"], sub["accepted"], sub["rejected"]) == ("done", 1, 1, 1, 0)
+    assert (sub["status"], sub["total_records"], sub["done_records"], sub["accepted"], sub["rejected"]) == (
+        "done",
+        1,
+        1,
+        1,
+        0,
+    )
     assert sub["facility"] == world.facility_a and sub["filename"] == "one.xml"
     assert records[0]["status"] == "accepted" and records[0]["isc"] == "NC" and records[0]["resident_name"]
     assert issues == []
-    event = await AuditEvent.select().where((AuditEvent.action == "import") & (AuditEvent.object_type == "submission")).first()
+    event = (
+        await AuditEvent.select()
+        .where((AuditEvent.action == "import") & (AuditEvent.object_type == "submission"))
+        .first()
+    )
     assert event and event["object_id"] == str(sid) and event["facility_id"] == world.facility_a
 
 
@@ -100,7 +121,13 @@ async def test_zip_batch_one_bad_record_keeps_its_neighbours(client: Browserish,
     sid = await _upload(client, ("batch.zip", _batch()))
     await _finish(client, sid)
     sub, records, issues = await _rows(sid)
-    assert (sub["total_records"], sub["done_records"], sub["accepted"], sub["rejected"], sub["warnings"]) == (5, 5, 4, 1, 1)
+    assert (sub["total_records"], sub["done_records"], sub["accepted"], sub["rejected"], sub["warnings"]) == (
+        5,
+        5,
+        4,
+        1,
+        1,
+    )
     assert [r["source"] for r in records] == [f"batch.zip:r{n}.xml" for n in range(1, 6)]
     assert [r["status"] for r in records] == ["accepted"] * 3 + ["rejected", "accepted"]
     fatal = [i for i in issues if i["severity"] == "fatal"]
@@ -117,7 +144,9 @@ async def test_zip_batch_one_bad_record_keeps_its_neighbours(client: Browserish,
     assert 'data-testid="rejected-count">1<' in page.text and 'data-testid="accepted-count">4<' in page.text
     await client.post("/language", {"lang": "es"})
     spanish = await client.get(f"/mds/uploads/{sid}")
-    assert "Informe de validación" in spanish.text and fatal[0]["message_es"] in spanish.text.replace("&#39;", "'")
+    assert "Informe de validación" in spanish.text and fatal[0]["message_es"] in spanish.text.replace(
+        "&#39;", "'"
+    )
 
 
 async def test_severity_filter_plain_get_and_htmx_fragment(client: Browserish, world: Any) -> None:
@@ -153,23 +182,44 @@ async def test_csv_download_is_complete_and_formula_safe(client: Browserish, wor
     assert [r["edit_id"] for r in rows if r["severity"] == "warning"] == ["MR-304"]
     only_warnings = await client.get(f"/mds/uploads/{sid}/report.csv?severity=warning")
     assert len(list(csv.DictReader(io.StringIO(only_warnings.content.decode("utf-8-sig"))))) == 1
-    assert await AuditEvent.count().where((AuditEvent.action == "export") & (AuditEvent.object_type == "submission")) == 2
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.action == "export") & (AuditEvent.object_type == "submission")
+        )
+        == 2
+    )
 
 
-@pytest.mark.parametrize("value, expected", [("=1+1", "'=1+1"), ("+A1", "'+A1"), ("-3677", "'-3677"), ("@SUM(A1)", "'@SUM(A1)"),
-                                             ("\tx", "'\tx"), ("A0310A", "A0310A"), ("", ""), (None, ""), (14, "14")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+A1", "'+A1"),
+        ("-3677", "'-3677"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("A0310A", "A0310A"),
+        ("", ""),
+        (None, ""),
+        (14, "14"),
+    ],
+)
 def test_csv_cell_neutralises_formulas(value: Any, expected: str) -> None:
     from mds.upload_services import csv_cell
 
     assert csv_cell(value) == expected
 
 
-@pytest.mark.parametrize("name, body, edit_id", [
-    ("xxe.xml", XXE, "MR-202"),
-    ("not-a-zip.zip", b"this is plain text, not a zip archive", "1001"),
-])
-async def test_hostile_file_is_a_rejected_record_with_a_clear_message(client: Browserish, world: Any, name: str, body: bytes,
-                                                                      edit_id: str) -> None:
+@pytest.mark.parametrize(
+    "name, body, edit_id",
+    [
+        ("xxe.xml", XXE, "MR-202"),
+        ("not-a-zip.zip", b"this is plain text, not a zip archive", "1001"),
+    ],
+)
+async def test_hostile_file_is_a_rejected_record_with_a_clear_message(
+    client: Browserish, world: Any, name: str, body: bytes, edit_id: str
+) -> None:
     await client.login("coord_a")
     sid = await _upload(client, (name, body), ("ok.xml", export_assessment(_valid(3))))
     await _finish(client, sid)
@@ -203,7 +253,12 @@ def test_too_large_file_is_refused_by_the_service() -> None:
     from mds.upload_services import UploadedFile, check_files
 
     problems = check_files([UploadedFile("big.zip", b"x" * 2_000_001)], Limits(max_upload_bytes=1_000_000))
-    assert problems == [("%(name)s is %(size)s MB; each file may be at most %(max)s MB.", {"name": "big.zip", "size": "2.0", "max": "1.0"})]
+    assert problems == [
+        (
+            "%(name)s is %(size)s MB; each file may be at most %(max)s MB.",
+            {"name": "big.zip", "size": "2.0", "max": "1.0"},
+        )
+    ]
 
 
 async def test_body_over_the_app_cap_gets_the_413_page(db: Any, world: Any) -> None:
@@ -216,7 +271,9 @@ async def test_body_over_the_app_cap_gets_the_413_page(db: Any, world: Any) -> N
         client = Browserish(raw)
         await client.login("coord_a")
         await client.get("/mds/uploads")
-        response = await client.post("/mds/uploads", {}, files=_files(("big.zip", b"PK\x03\x04" + b"\0" * 40_000)))
+        response = await client.post(
+            "/mds/uploads", {}, files=_files(("big.zip", b"PK\x03\x04" + b"\0" * 40_000))
+        )
         assert response.status_code == 413 and "The file is too large" in response.text
     assert await Submission.count() == 0
 
@@ -239,7 +296,9 @@ async def test_running_page_polls_and_offers_a_refresh_link(client: Browserish, 
     sid = await _upload(client, ("one.xml", export_assessment(_valid(22))))
     await _finish(client, sid)
     # Pretend a task of this process is still working on it.
-    await Submission.update({Submission.status: "running", Submission.total_records: 4, Submission.done_records: 1}).where(Submission.id == sid)
+    await Submission.update(
+        {Submission.status: "running", Submission.total_records: 4, Submission.done_records: 1}
+    ).where(Submission.id == sid)
     upload_services._LIVE[sid] = asyncio.get_running_loop().create_future()  # type: ignore[assignment]
     try:
         page = await client.get(f"/mds/uploads/{sid}")
@@ -256,8 +315,14 @@ async def test_submission_left_running_by_a_restart_is_marked_failed(client: Bro
     from mds.tables import Submission
 
     coord = await User.select(User.id).where(User.username_key == "coord_a").first()
-    orphan = Submission(facility=world.facility_a, uploaded_by=coord["id"], filename="lost.zip", status="running",
-                        total_records=10, done_records=3)
+    orphan = Submission(
+        facility=world.facility_a,
+        uploaded_by=coord["id"],
+        filename="lost.zip",
+        status="running",
+        total_records=10,
+        done_records=3,
+    )
     await orphan.save()
     await client.login("coord_a")
     poll = await client.get(f"/mds/uploads/{orphan.id}/progress", headers={"HX-Request": "true"})
@@ -283,7 +348,10 @@ async def test_results_survive_a_new_app_instance(client: Browserish, world: Any
         assert "batch.zip" in listing.text
 
 
-@pytest.mark.parametrize("username, allowed", [("coord_a", True), ("admin_a", True), ("nurse_a", False), ("um_a", False), ("viewer_a", False)])
+@pytest.mark.parametrize(
+    "username, allowed",
+    [("coord_a", True), ("admin_a", True), ("nurse_a", False), ("um_a", False), ("viewer_a", False)],
+)
 async def test_roles(client: Browserish, world: Any, username: str, allowed: bool) -> None:
     await client.login(username)
     page = await client.get("/mds/uploads")
@@ -295,7 +363,9 @@ async def test_roles(client: Browserish, world: Any, username: str, allowed: boo
         assert post.status_code == 403
 
 
-async def test_facility_b_submission_is_404_on_every_route(client: Browserish, make_client: Any, world: Any) -> None:
+async def test_facility_b_submission_is_404_on_every_route(
+    client: Browserish, make_client: Any, world: Any
+) -> None:
     from facility.auth.service import create_user
     from facility.tables import AuditEvent
     from mds.tables import Submission
@@ -308,8 +378,12 @@ async def test_facility_b_submission_is_404_on_every_route(client: Browserish, m
     before = await Submission.select().where(Submission.id == sid).first()
 
     await client.login("coord_a")
-    for url in (f"/mds/uploads/{sid}", f"/mds/uploads/{sid}?severity=fatal", f"/mds/uploads/{sid}/progress",
-                f"/mds/uploads/{sid}/report.csv"):
+    for url in (
+        f"/mds/uploads/{sid}",
+        f"/mds/uploads/{sid}?severity=fatal",
+        f"/mds/uploads/{sid}/progress",
+        f"/mds/uploads/{sid}/report.csv",
+    ):
         for headers in ({}, {"HX-Request": "true"}):
             response = await client.get(url, headers=headers)
             assert response.status_code == 404, url
@@ -317,5 +391,7 @@ async def test_facility_b_submission_is_404_on_every_route(client: Browserish, m
     listing = await client.get("/mds/uploads")
     assert "b.zip" not in listing.text
     assert await Submission.select().where(Submission.id == sid).first() == before
-    denied = await AuditEvent.count().where((AuditEvent.action == "denied") & (AuditEvent.object_type == "submission"))
+    denied = await AuditEvent.count().where(
+        (AuditEvent.action == "denied") & (AuditEvent.object_type == "submission")
+    )
     assert denied == 8

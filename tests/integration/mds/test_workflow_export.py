@@ -22,11 +22,17 @@ async def _signed(client: Any, world: Any, z0500b: str = "2026-01-22") -> int:
     assessment_id = await start(client, world, rfa=PPS_DISCHARGE)
     statuses = await fill_all(client, assessment_id, "NPE")
     await client.get(f"/mds/assessments/{assessment_id}")
-    attested = await client.post(f"/mds/assessments/{assessment_id}/attest", {"sections": list(statuses), "password": PASSWORD},
-                                 follow_redirects=False)
+    attested = await client.post(
+        f"/mds/assessments/{assessment_id}/attest",
+        {"sections": list(statuses), "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert attested.status_code == 303
-    signed = await client.post(f"/mds/assessments/{assessment_id}/sign", {"z0500b": z0500b, "password": PASSWORD},
-                               follow_redirects=False)
+    signed = await client.post(
+        f"/mds/assessments/{assessment_id}/sign",
+        {"z0500b": z0500b, "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert signed.status_code == 303, signed.text[-2000:]
     return assessment_id
 
@@ -40,8 +46,14 @@ def _validate_cli(tmp_path: Path, data: bytes) -> subprocess.CompletedProcess[st
     path = tmp_path / "export.zip"
     path.write_bytes(data)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
-    return subprocess.run([sys.executable, "-m", "facility.cli", "validate", str(path)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "facility.cli", "validate", str(path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp_path: Path) -> None:
@@ -63,10 +75,20 @@ async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp
     assert download.status_code == 200 and download.headers["content-type"].startswith("application/zip")
     assert zipfile.ZipFile(io.BytesIO(download.content)).namelist() == [f"mds_{assessment_id:08d}_00.xml"]
     result = _validate_cli(tmp_path, download.content)
-    assert result.returncode == 0 and "ACCEPTED" in result.stdout and "1 accepted, 0 rejected" in result.stdout, result.stdout
-    state = lambda: Assessment.select(Assessment.submission_state).where(Assessment.id == assessment_id).first()  # noqa: E731
+    assert (
+        result.returncode == 0 and "ACCEPTED" in result.stdout and "1 accepted, 0 rejected" in result.stdout
+    ), result.stdout
+
+    def state() -> Any:
+        return Assessment.select(Assessment.submission_state).where(Assessment.id == assessment_id).first()
+
     assert (await state())["submission_state"] == "exported"
-    assert await AuditEvent.count().where((AuditEvent.action == "export") & (AuditEvent.object_type == "mds_export_batch")) == 1
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.action == "export") & (AuditEvent.object_type == "mds_export_batch")
+        )
+        == 1
+    )
 
     # the coordinator uploads it; marking twice is refused by the state machine
     await client.get(f"/mds/exports/{batch['id']}")
@@ -75,8 +97,10 @@ async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp
     again = await client.post(f"/mds/exports/{batch['id']}/submitted")
     assert again.status_code == 409 and "cannot be submitted" in again.text
 
-    csv_text = (f"record_id,status,error_ids\n{assessment_id},accepted,\n999999,accepted,\n"
-                f",rejected,-3693\n{assessment_id + 1000},maybe,\n")
+    csv_text = (
+        f"record_id,status,error_ids\n{assessment_id},accepted,\n999999,accepted,\n"
+        f",rejected,-3693\n{assessment_id + 1000},maybe,\n"
+    )
     imported = await client.post("/mds/exports/results", {"text": csv_text})
     assert imported.status_code == 200, imported.text[-2000:]
     assert (await state())["submission_state"] == "accepted"
@@ -85,7 +109,9 @@ async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp
         assert line in errors
     assert "Record 999999 was not exported from this facility." in errors and "Missing record id." in errors
     # an accepted record never changes: a later rejection of it is refused line by line
-    refused = await client.post("/mds/exports/results", {"text": f"record_id,status,error_ids\n{assessment_id},rejected,-3693\n"})
+    refused = await client.post(
+        "/mds/exports/results", {"text": f"record_id,status,error_ids\n{assessment_id},rejected,-3693\n"}
+    )
     assert refused.status_code == 422 and "Line 2:" in refused.text and "accepted by CMS" in refused.text
     rec = await ExportRecord.select().first()
     assert rec["state"] == "accepted" and rec["error_ids"] == "" and rec["result_line"] == 2
@@ -103,7 +129,9 @@ async def test_rejected_result_then_reexport(client: Any, rn: Any) -> None:
     assessment_id = await _signed(client, rn)
     await _export(client, assessment_id)
     member = f"mds_{assessment_id:08d}_00.xml"
-    imported = await client.post("/mds/exports/results", {"text": f"record_id,status,error_ids\n{member},rejected,-3693 -3658\n"})
+    imported = await client.post(
+        "/mds/exports/results", {"text": f"record_id,status,error_ids\n{member},rejected,-3693 -3658\n"}
+    )
     assert imported.status_code == 200
     rec = await ExportRecord.select().first()
     assert rec["state"] == "rejected" and rec["error_ids"] == "-3693 -3658"
@@ -134,8 +162,16 @@ async def test_fatal_record_excluded_and_tamper_blocks(client: Any, rn: Any, mon
     def with_date_edit(values: Any, **kw: Any) -> list[Finding]:
         found = list(real(values, **kw))
         if values.get("FAC_DOC_ID") == str(early):
-            found.append(Finding("-3851", FATAL, "Z0500B", None, {"en": "Z0500B is before A2300", "es": "Z0500B es anterior a A2300"},
-                                 {"en": "Fix the dates", "es": "Corrija las fechas"}))
+            found.append(
+                Finding(
+                    "-3851",
+                    FATAL,
+                    "Z0500B",
+                    None,
+                    {"en": "Z0500B is before A2300", "es": "Z0500B es anterior a A2300"},
+                    {"en": "Fix the dates", "es": "Corrija las fechas"},
+                )
+            )
         return found
 
     monkeypatch.setattr(validate, "run_edits", with_date_edit)
@@ -145,7 +181,10 @@ async def test_fatal_record_excluded_and_tamper_blocks(client: Any, rn: Any, mon
     assert f"#{early}" in excluded and "-3851" in excluded and f"#{good}" not in excluded
     batch = await ExportBatch.select().first()
     assert batch["record_count"] == 1 and batch["excluded_count"] == 1
-    states = {r["id"]: r["submission_state"] for r in await Assessment.select(Assessment.id, Assessment.submission_state)}
+    states = {
+        r["id"]: r["submission_state"]
+        for r in await Assessment.select(Assessment.id, Assessment.submission_state)
+    }
     assert states == {good: "exported", early: "completed"}
 
     # tamper with the signed answers in the database: export is blocked, nothing written
@@ -153,7 +192,9 @@ async def test_fatal_record_excluded_and_tamper_blocks(client: Any, rn: Any, mon
     answers = section["answers"] if isinstance(section["answers"], dict) else json.loads(section["answers"])
     key = next(iter(answers))
     answers[key] = "9" if answers[key] != "9" else "8"
-    await AssessmentSection.update({AssessmentSection.answers: json.dumps(answers)}).where(AssessmentSection.id == section["id"])
+    await AssessmentSection.update({AssessmentSection.answers: json.dumps(answers)}).where(
+        AssessmentSection.id == section["id"]
+    )
     blocked = await _export(client, good)
     assert blocked.status_code == 422 and "integrity check failed" in blocked.text
     assert await ExportBatch.count() == 1
@@ -183,7 +224,9 @@ async def test_roles_and_other_facility(client: Any, rn: Any, make_client: Any) 
     assert (await intruder.post(f"/mds/exports/{batch_id}/submitted")).status_code == 404
     cross = await intruder.post("/mds/exports", {"assessment": str(assessment_id)})
     assert cross.status_code == 422 and "Not found in this facility." in cross.text
-    result = await intruder.post("/mds/exports/results", {"text": f"record_id,status,error_ids\n{assessment_id},accepted,\n"})
+    result = await intruder.post(
+        "/mds/exports/results", {"text": f"record_id,status,error_ids\n{assessment_id},accepted,\n"}
+    )
     assert result.status_code == 422 and "was not exported from this facility" in result.text
     assert (await ExportRecord.select(ExportRecord.state).first())["state"] == "exported"
     assert (await Assessment.select(Assessment.submission_state).first())["submission_state"] == "exported"

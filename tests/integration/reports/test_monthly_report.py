@@ -23,24 +23,41 @@ def fresh() -> Iterator[None]:
 
 def test_daily_census_counts_midnights() -> None:
     ev = lambda i, k, d: {"id": i, "kind": k, "event_date": d}  # noqa: E731
-    stays = [{"events": [ev(1, "admission", date(2026, 3, 30)), ev(2, "discharge_return_anticipated", date(2026, 4, 3)),
-                         ev(3, "reentry", date(2026, 4, 5))]},
-             {"events": [ev(4, "admission", date(2026, 4, 2)), ev(5, "death", date(2026, 4, 4))]}]
+    stays = [
+        {
+            "events": [
+                ev(1, "admission", date(2026, 3, 30)),
+                ev(2, "discharge_return_anticipated", date(2026, 4, 3)),
+                ev(3, "reentry", date(2026, 4, 5)),
+            ]
+        },
+        {"events": [ev(4, "admission", date(2026, 4, 2)), ev(5, "death", date(2026, 4, 4))]},
+    ]
     counts = daily_census = reports.daily_census(stays, date(2026, 4, 1), date(2026, 4, 6))
     assert daily_census == [1, 2, 1, 0, 1, 1] and len(counts) == 6
 
 
 def test_on_time_rule() -> None:
-    rows = [{"ard": date(2026, 4, 1), "status": "completed", "z0500b": date(2026, 4, 15)},  # ARD + 14: on time
-            {"ard": date(2026, 4, 1), "status": "completed", "z0500b": date(2026, 4, 16)},  # late
-            {"ard": date(2026, 4, 2), "status": "in_progress", "z0500b": None},  # unsigned past the deadline
-            {"ard": date(2026, 4, 29), "status": "in_progress", "z0500b": None},  # not yet due
-            {"ard": date(2026, 3, 31), "status": "completed", "z0500b": date(2026, 4, 1)}]  # other month
-    assert reports.on_time(rows, date(2026, 4, 1), date(2026, 4, 30), date(2026, 5, 1)) == {"due": 3, "on_time": 1, "late": 1, "open_late": 1}
+    rows = [
+        {"ard": date(2026, 4, 1), "status": "completed", "z0500b": date(2026, 4, 15)},  # ARD + 14: on time
+        {"ard": date(2026, 4, 1), "status": "completed", "z0500b": date(2026, 4, 16)},  # late
+        {"ard": date(2026, 4, 2), "status": "in_progress", "z0500b": None},  # unsigned past the deadline
+        {"ard": date(2026, 4, 29), "status": "in_progress", "z0500b": None},  # not yet due
+        {"ard": date(2026, 3, 31), "status": "completed", "z0500b": date(2026, 4, 1)},
+    ]  # other month
+    assert reports.on_time(rows, date(2026, 4, 1), date(2026, 4, 30), date(2026, 5, 1)) == {
+        "due": 3,
+        "on_time": 1,
+        "late": 1,
+        "open_late": 1,
+    }
     assert reports.percent(1, 3) == 33.3 and reports.percent(0, 0) is None
 
 
-@pytest.mark.parametrize(("text", "expected"), [("2026-04", "2026-04"), ("2026-13", "2026-05"), ("2999-01", "2026-05"), ("x", "2026-05")])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2026-04", "2026-04"), ("2026-13", "2026-05"), ("2999-01", "2026-05"), ("x", "2026-05")],
+)
 def test_parse_month(text: str, expected: str) -> None:
     assert reports.parse_month(text, date(2026, 5, 20)) == expected
 
@@ -59,19 +76,27 @@ async def test_monthly_report_html_csv_pdf(client: Any, world: Any) -> None:
     assert "Residents in the building today,1" in text
     pdf = await client.get("/reports/monthly.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    exports = await AuditEvent.select(AuditEvent.after).where((AuditEvent.object_type == "monthly_report") & (AuditEvent.action == "export")).output(load_json=True)
+    exports = (
+        await AuditEvent.select(AuditEvent.after)
+        .where((AuditEvent.object_type == "monthly_report") & (AuditEvent.action == "export"))
+        .output(load_json=True)
+    )
     assert sorted(e["after"]["format"] for e in exports) == ["csv", "pdf"]
 
 
 async def test_csv_cells_are_formula_safe(world: Any) -> None:
-    facility = {"id": world.facility_a, "name": "=HYPERLINK(\"x\")", "ccn": "365001", "state": "OH"}
+    facility = {"id": world.facility_a, "name": '=HYPERLINK("x")', "ccn": "365001", "state": "OH"}
     report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 1), use_cache=False)
     assert "'=HYPERLINK" in reports.report_csv(report).decode("utf-8-sig")
 
 
 async def test_missing_source_is_not_available(world: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(reports, "_optional", lambda module, name: None)
-    facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
+    facility = (
+        await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state)
+        .where(Facility.id == world.facility_a)
+        .first()
+    )
     report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 1), use_cache=False)
     summary = report.summary()
     assert summary["assessments_on_time_pct"] is None and summary["careplan_compliance_pct"] is None
@@ -83,20 +108,59 @@ async def test_missing_source_is_not_available(world: Any, monkeypatch: Any) -> 
 async def test_assessments_on_time_from_mds_services(world: Any, monkeypatch: Any) -> None:
     from mds import services as mds_services
 
-    rows = [{"id": 1, "stay_id": world.stay_a, "ard": date(2026, 1, 12), "status": "completed", "z0500b": date(2026, 1, 20), "a0310b": "99"},
-            {"id": 2, "stay_id": world.stay_a, "ard": date(2026, 1, 14), "status": "in_progress", "z0500b": None, "a0310b": "99"},
-            {"id": 3, "stay_id": world.stay_a, "ard": date(2025, 12, 30), "status": "in_progress", "z0500b": None, "a0310b": "99"}]
+    rows = [
+        {
+            "id": 1,
+            "stay_id": world.stay_a,
+            "ard": date(2026, 1, 12),
+            "status": "completed",
+            "z0500b": date(2026, 1, 20),
+            "a0310b": "99",
+        },
+        {
+            "id": 2,
+            "stay_id": world.stay_a,
+            "ard": date(2026, 1, 14),
+            "status": "in_progress",
+            "z0500b": None,
+            "a0310b": "99",
+        },
+        {
+            "id": 3,
+            "stay_id": world.stay_a,
+            "ard": date(2025, 12, 30),
+            "status": "in_progress",
+            "z0500b": None,
+            "a0310b": "99",
+        },
+    ]
 
-    async def fake(facility_id: int, *, ard_from: date | None = None, ard_to: date | None = None,
-                   signed_only: bool = False) -> dict[int, list[dict[str, Any]]]:
+    async def fake(
+        facility_id: int,
+        *,
+        ard_from: date | None = None,
+        ard_to: date | None = None,
+        signed_only: bool = False,
+    ) -> dict[int, list[dict[str, Any]]]:
         """The contract of mds.services.assessments_for_facility on three records of resident A."""
         if facility_id != world.facility_a:
             return {}
-        return {world.resident_a: [r for r in rows if (ard_from is None or r["ard"] >= ard_from) and (ard_to is None or r["ard"] <= ard_to)
-                                   and (not signed_only or r["status"] == "completed")]}
+        return {
+            world.resident_a: [
+                r
+                for r in rows
+                if (ard_from is None or r["ard"] >= ard_from)
+                and (ard_to is None or r["ard"] <= ard_to)
+                and (not signed_only or r["status"] == "completed")
+            ]
+        }
 
     monkeypatch.setattr(mds_services, "assessments_for_facility", fake)
-    facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
+    facility = (
+        await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state)
+        .where(Facility.id == world.facility_a)
+        .first()
+    )
     report = await reports.monthly_report(facility, "2026-01", date(2026, 2, 15), use_cache=False)
     assert report.assessments == {"due": 2, "on_time": 1, "late": 0, "open_late": 1, "percent": 50.0}
 
@@ -113,7 +177,9 @@ async def test_chain_rollup_only_for_chain_wide_admins(client: Any, world: Any, 
 
     await client.login("admin_a")  # a facility administrator, not chain-wide
     assert (await client.get("/reports/chain")).status_code == 403
-    await create_user("chief", "correct horse battery", "admin", ["365001", "365002"], display_name="Chief", chain_wide=True)
+    await create_user(
+        "chief", "correct horse battery", "admin", ["365001", "365002"], display_name="Chief", chain_wide=True
+    )
     chief = await make_client()
     await chief.login("chief")
     page = await chief.get("/reports/chain")
@@ -127,14 +193,30 @@ async def test_assessments_on_time_from_the_mds_table(world: Any) -> None:
     from mds.tables import Assessment
 
     actor = (await User.select(User.id).first())["id"]
-    common = {"facility": world.facility_a, "resident": world.resident_a, "stay": world.stay_a, "isc": "NQ", "kind": "quarterly",
-              "a0310a": "02", "created_by": actor, "updated_by": actor}
-    await Assessment(**common, ard=date(2026, 1, 12), status="completed", z0500b=date(2026, 1, 27)).save()  # ARD + 15: late
+    common = {
+        "facility": world.facility_a,
+        "resident": world.resident_a,
+        "stay": world.stay_a,
+        "isc": "NQ",
+        "kind": "quarterly",
+        "a0310a": "02",
+        "created_by": actor,
+        "updated_by": actor,
+    }
+    await Assessment(
+        **common, ard=date(2026, 1, 12), status="completed", z0500b=date(2026, 1, 27)
+    ).save()  # ARD + 15: late
     await Assessment(**common, ard=date(2026, 1, 20), status="completed", z0500b=date(2026, 1, 22)).save()
-    await Assessment(**common, ard=date(2026, 2, 2), status="completed", z0500b=date(2026, 2, 3)).save()  # other month
+    await Assessment(
+        **common, ard=date(2026, 2, 2), status="completed", z0500b=date(2026, 2, 3)
+    ).save()  # other month
     other = {**common, "facility": world.facility_b, "resident": world.resident_b, "stay": world.stay_b}
     await Assessment(**other, ard=date(2026, 1, 12), status="in_progress").save()  # facility B: not counted
-    facility = await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).where(Facility.id == world.facility_a).first()
+    facility = (
+        await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state)
+        .where(Facility.id == world.facility_a)
+        .first()
+    )
     report = await reports.monthly_report(facility, "2026-01", date(2026, 3, 1), use_cache=False)
     assert report.assessments == {"due": 2, "on_time": 1, "late": 1, "open_late": 0, "percent": 50.0}
 
@@ -146,7 +228,11 @@ async def test_chain_rollup_cache_fresh_stale_and_refresh(world: Any, monkeypatc
 
     from facility.tables import Stay
 
-    facilities = list(await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).order_by(Facility.name))
+    facilities = list(
+        await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state).order_by(
+            Facility.name
+        )
+    )
     today = date.today()
     month = reports.parse_month("", today)
     first = await reports.chain_rollup(facilities, month, today)
@@ -157,11 +243,19 @@ async def test_chain_rollup_cache_fresh_stale_and_refresh(world: Any, monkeypatc
     from facility.db import write_transaction
     from facility.tables import StayEvent
 
-    async with write_transaction():  # a write as the app makes it: with its audit row, the facility's write signal
-        await StayEvent.insert(StayEvent(stay=stay["id"], kind="admission", event_date=today, created_by=stay["created_by"]))
-        await audit.record(audit.Actor(None, "test"), "create", "stay_event", stay["id"], facility_id=world.facility_a)
+    async with (
+        write_transaction()
+    ):  # a write as the app makes it: with its audit row, the facility's write signal
+        await StayEvent.insert(
+            StayEvent(stay=stay["id"], kind="admission", event_date=today, created_by=stay["created_by"])
+        )
+        await audit.record(
+            audit.Actor(None, "test"), "create", "stay_event", stay["id"], facility_id=world.facility_a
+        )
     again = await reports.chain_rollup(facilities, month, today)
-    assert again.computed_at == first.computed_at and {f["id"]: s["admissions"] for f, s in again.rows} == census  # fresh: cached
+    assert (
+        again.computed_at == first.computed_at and {f["id"]: s["admissions"] for f, s in again.rows} == census
+    )  # fresh: cached
     monkeypatch.setattr(reports, "CHAIN_FRESH_SECONDS", 0)  # now stale: served as is, refreshed behind
     stale = await reports.chain_rollup(facilities, month, today)
     assert stale.computed_at == first.computed_at and stale.refreshing
@@ -172,7 +266,9 @@ async def test_chain_rollup_cache_fresh_stale_and_refresh(world: Any, monkeypatc
     monkeypatch.setattr(reports, "CHAIN_FRESH_SECONDS", 60)
     refreshed = await reports.chain_rollup(facilities, month, today)
     assert refreshed.computed_at > first.computed_at
-    assert {f["id"]: s["admissions"] for f, s in refreshed.rows}[world.facility_a] == census[world.facility_a] + 1
+    assert {f["id"]: s["admissions"] for f, s in refreshed.rows}[world.facility_a] == census[
+        world.facility_a
+    ] + 1
     forced = await reports.chain_rollup(facilities, month, today, refresh=True)
     assert forced.computed_at > refreshed.computed_at
 
@@ -180,7 +276,9 @@ async def test_chain_rollup_cache_fresh_stale_and_refresh(world: Any, monkeypatc
 async def test_chain_page_says_when_figures_were_computed(world: Any, make_client: Any) -> None:
     from facility.auth.service import create_user
 
-    await create_user("chief", "correct horse battery", "admin", ["365001", "365002"], display_name="Chief", chain_wide=True)
+    await create_user(
+        "chief", "correct horse battery", "admin", ["365001", "365002"], display_name="Chief", chain_wide=True
+    )
     chief = await make_client()
     await chief.login("chief")
     page = await chief.get("/reports/chain")

@@ -25,9 +25,27 @@ def _falls_history(today: date, fell: bool) -> list[dict[str, str]]:
     ard = max(quarter_start, today - timedelta(days=1))
     return [
         {"A0310A": "99", "A0310B": "99", "A0310F": "01", "A1700": "1", "A1600": _ymd(entry)},
-        {"A0310A": "01", "A0310B": "99", "A0310F": "99", "A2300": _ymd(entry + timedelta(days=5)), "J1800": "0"},
-        {"A0310A": "02", "A0310B": "99", "A0310F": "99", "A2300": _ymd(ard), "J1800": "1" if fell else "0",
-         "J1900C": "1" if fell else "0", "I2300": "0", "H0100A": "0", "N0415A1": "0", "I6000": "0", "I5350": "0", "I5250": "0"},
+        {
+            "A0310A": "01",
+            "A0310B": "99",
+            "A0310F": "99",
+            "A2300": _ymd(entry + timedelta(days=5)),
+            "J1800": "0",
+        },
+        {
+            "A0310A": "02",
+            "A0310B": "99",
+            "A0310F": "99",
+            "A2300": _ymd(ard),
+            "J1800": "1" if fell else "0",
+            "J1900C": "1" if fell else "0",
+            "I2300": "0",
+            "H0100A": "0",
+            "N0415A1": "0",
+            "I6000": "0",
+            "I5350": "0",
+            "I5250": "0",
+        },
     ]
 
 
@@ -43,14 +61,25 @@ def assessments(monkeypatch: Any, world: Any) -> dict[int, list[dict[str, str]]]
     from mds import services as mds_services
 
     today = date.today()
-    data = {world.resident_a: _falls_history(today, fell=True), world.resident_b: _falls_history(today, fell=True)}
-    async def fake_signed(facility_id: int, items: Any, *, ard_from: date | None = None) -> dict[int, list[dict[str, str]]]:
-        assert ard_from is not None and set(items) == set(qm_services.qm.ITEMS_READ)  # a bounded, reduced read
+    data = {
+        world.resident_a: _falls_history(today, fell=True),
+        world.resident_b: _falls_history(today, fell=True),
+    }
+
+    async def fake_signed(
+        facility_id: int, items: Any, *, ard_from: date | None = None
+    ) -> dict[int, list[dict[str, str]]]:
+        assert ard_from is not None and set(items) == set(
+            qm_services.qm.ITEMS_READ
+        )  # a bounded, reduced read
         from facility.tables import Resident
 
         mine = {r["id"] for r in await Resident.select(Resident.id).where(Resident.facility == facility_id)}
-        return {rid: [{k: v for k, v in record.items() if k in items} for record in records]
-                for rid, records in data.items() if rid in mine}
+        return {
+            rid: [{k: v for k, v in record.items() if k in items} for record in records]
+            for rid, records in data.items()
+            if rid in mine
+        }
 
     monkeypatch.setattr(mds_services, "signed_items_for_facility", fake_signed)
     return data
@@ -71,7 +100,9 @@ async def test_rates_flags_and_links(client: Any, world: Any, assessments: Any) 
     assert "1 / 1" in row and "100.0%" in row  # facility A only: facility B's resident is not counted
     assert 'href="/surveys/ftags?q=F689"' in row and "11. Falls" in row
     assert "J1900C=1" in page.text and "Anders, Test" in page.text and "Bernal" not in page.text
-    assert "3.3%" in row  # national average of the shipped CMS rows (all AL); facility A is in OH: no state average
+    assert (
+        "3.3%" in row
+    )  # national average of the shipped CMS rows (all AL); facility A is in OH: no state average
     assert 'id="qm-trend"' in page.text and "chart-4.6.1.umd.min.js" in page.text
 
 

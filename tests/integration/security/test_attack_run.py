@@ -13,10 +13,22 @@ from typing import Any
 import pytest
 
 TODAY = date.today()
-SURVEY = {"kind": "standard", "start_date": (TODAY - timedelta(days=12)).isoformat(),
-          "exit_date": (TODAY - timedelta(days=9)).isoformat(), "received_2567": "", "team": "", "notes": ""}
-FINDING = {"tag": "F689", "scope_severity": "G", "narrative": "Interventions not in place.", "idr": "",
-           "idr_outcome": "", "status": "open"}
+SURVEY = {
+    "kind": "standard",
+    "start_date": (TODAY - timedelta(days=12)).isoformat(),
+    "exit_date": (TODAY - timedelta(days=9)).isoformat(),
+    "received_2567": "",
+    "team": "",
+    "notes": "",
+}
+FINDING = {
+    "tag": "F689",
+    "scope_severity": "G",
+    "narrative": "Interventions not in place.",
+    "idr": "",
+    "idr_outcome": "",
+    "status": "open",
+}
 
 
 async def _survey(client: Any) -> int:
@@ -34,7 +46,9 @@ async def test_percent_in_ftag_field_is_422_not_500(client: Any, world: Any, tag
     await client.login("coord_a")
     survey_id = await _survey(client)
     for headers in ({}, {"HX-Request": "true"}):
-        response = await client.post(f"/surveys/{survey_id}/findings", {**FINDING, "tag": tag}, headers=headers)
+        response = await client.post(
+            f"/surveys/{survey_id}/findings", {**FINDING, "tag": tag}, headers=headers
+        )
         assert response.status_code == 422
         assert "is not a tag number" in response.text
         assert "<b>x</b>" not in response.text  # user text in a message is escaped, never marked safe
@@ -48,15 +62,26 @@ async def test_nul_and_control_characters_stripped_from_every_form(client: Any, 
 
     await client.login("coord_a")
     await client.get(f"/residents/{world.resident_a}")
-    saved = await client.post(f"/careplans/residents/{world.resident_a}/problems",
-                              {"focus": "Hearing\x00 aid\x07 care", "not_triggered_reason": "Family\x00 request\x1b"},
-                              follow_redirects=False)
+    saved = await client.post(
+        f"/careplans/residents/{world.resident_a}/problems",
+        {"focus": "Hearing\x00 aid\x07 care", "not_triggered_reason": "Family\x00 request\x1b"},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303, saved.text
     row = await Problem.select().first()
     assert row["focus"] == "Hearing aid care" and row["not_triggered_reason"] == "Family request"
     await client.get("/residents/new")
-    resident = await client.post("/residents", {"last_name": "Nu\x00ll", "first_name": "Te\x0bst", "birth_date": "1940-01-02",
-                                                "sex": "F", "unit_id": str(world.unit_a)}, follow_redirects=False)
+    resident = await client.post(
+        "/residents",
+        {
+            "last_name": "Nu\x00ll",
+            "first_name": "Te\x0bst",
+            "birth_date": "1940-01-02",
+            "sex": "F",
+            "unit_id": str(world.unit_a),
+        },
+        follow_redirects=False,
+    )
     assert resident.status_code == 303, resident.text
     assert await Resident.exists().where(Resident.last_name == "Null")
 
@@ -66,8 +91,16 @@ async def test_nul_and_control_characters_stripped_from_every_form(client: Any, 
 async def test_huge_or_odd_version_is_422_not_500(client: Any, world: Any, version: str) -> None:
     await client.login("coord_a")
     await client.get(f"/residents/{world.resident_a}/edit")
-    response = await client.post(f"/residents/{world.resident_a}", {"last_name": "Anders", "first_name": "Test",
-                                                                    "birth_date": "1940-05-01", "sex": "F", "version": version})
+    response = await client.post(
+        f"/residents/{world.resident_a}",
+        {
+            "last_name": "Anders",
+            "first_name": "Test",
+            "birth_date": "1940-05-01",
+            "sex": "F",
+            "version": version,
+        },
+    )
     assert response.status_code in (409, 422)
 
 
@@ -82,7 +115,12 @@ def test_parse_int_range_and_ascii_digits() -> None:
 
     assert parse_int("42") == 42 and parse_int(" 7 ") == 7 and parse_int(str(MAX_DB_INT)) == MAX_DB_INT
     assert parse_int(str(MAX_DB_INT + 1)) is None and parse_int("9" * 400) is None
-    assert parse_int("²") is None and parse_int("-3") is None and parse_int("-3", -5) == -3 and parse_int("") is None
+    assert (
+        parse_int("²") is None
+        and parse_int("-3") is None
+        and parse_int("-3", -5) == -3
+        and parse_int("") is None
+    )
 
 
 # 6. A zip member with an empty name crashed the validator; the other members were left unchecked.
@@ -94,7 +132,9 @@ def _zip_with_empty_name(good: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def test_zip_member_with_empty_name_is_a_member_rejection(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_zip_member_with_empty_name_is_a_member_rejection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from facility.cli import main
     from mds.testing import random_assessment
     from mds.xmlio import export_assessment
@@ -109,7 +149,9 @@ def test_zip_member_with_empty_name_is_a_member_rejection(tmp_path: Path, capsys
 
 # 8. `mdsready validate --format csv` wrote file names starting with = + - @ verbatim.
 @pytest.mark.parametrize("name", ["=HYPERLINK(1).xml", "+1.xml", "-2.xml", "@SUM(A1).xml"])
-def test_validate_csv_neutralises_formula_names(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+def test_validate_csv_neutralises_formula_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
     from facility.cli import main
 
     path = tmp_path / name
@@ -121,7 +163,9 @@ def test_validate_csv_neutralises_formula_names(tmp_path: Path, capsys: pytest.C
 
 
 # 9. Any nurse could enter 2567 findings.
-async def test_floor_nurse_cannot_record_surveys_or_findings(client: Any, world: Any, make_client: Any) -> None:
+async def test_floor_nurse_cannot_record_surveys_or_findings(
+    client: Any, world: Any, make_client: Any
+) -> None:
     from facility.tables import AuditEvent
     from surveys.tables import Finding, Survey
 
@@ -135,7 +179,9 @@ async def test_floor_nurse_cannot_record_surveys_or_findings(client: Any, world:
     assert (await nurse.post("/surveys", SURVEY)).status_code == 403
     assert (await nurse.get("/surveys/new")).status_code == 403
     assert await Finding.count() == 0 and await Survey.count() == 1
-    assert await AuditEvent.count().where((AuditEvent.action == "denied") & (AuditEvent.actor == "nurse_a")) == 3
+    assert (
+        await AuditEvent.count().where((AuditEvent.action == "denied") & (AuditEvent.actor == "nurse_a")) == 3
+    )
     ok = await client.post(f"/surveys/{survey_id}/findings", FINDING, follow_redirects=False)
     assert ok.status_code == 303
 
@@ -147,19 +193,24 @@ async def test_don_and_administrator_may_record_findings(client: Any, world: Any
     for user in ("don_a", "admin_a"):
         await client.login(user)
         survey_id = await _survey(client)
-        assert (await client.post(f"/surveys/{survey_id}/findings", FINDING, follow_redirects=False)).status_code == 303
+        assert (
+            await client.post(f"/surveys/{survey_id}/findings", FINDING, follow_redirects=False)
+        ).status_code == 303
 
 
 # 7. `password`, `12345678` and password = username were accepted.
-@pytest.mark.parametrize("username, password, problem", [
-    ("jdoe", "password", "password_too_short"),
-    ("jdoe", "12345678", "password_too_short"),
-    ("jdoe", "password1234", "password_common"),
-    ("jdoe", "qwertyuiop123", "password_common"),
-    ("jdoe_nurse", "jdoe_nurse", "password_too_short"),
-    ("jdoe_nurse_home", "jdoe_nurse_home", "password_contains_username"),
-    ("maria.santos", "my name is Maria.Santos!", "password_contains_username"),
-])
+@pytest.mark.parametrize(
+    "username, password, problem",
+    [
+        ("jdoe", "password", "password_too_short"),
+        ("jdoe", "12345678", "password_too_short"),
+        ("jdoe", "password1234", "password_common"),
+        ("jdoe", "qwertyuiop123", "password_common"),
+        ("jdoe_nurse", "jdoe_nurse", "password_too_short"),
+        ("jdoe_nurse_home", "jdoe_nurse_home", "password_contains_username"),
+        ("maria.santos", "my name is Maria.Santos!", "password_contains_username"),
+    ],
+)
 def test_password_policy_refuses(username: str, password: str, problem: str) -> None:
     from facility.auth.passwords import password_problem
 

@@ -21,7 +21,9 @@ import pytest
 
 from tests.integration.conftest import PASSWORD, csrf_from
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only (TEST_DATABASE_URL)")
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only (TEST_DATABASE_URL)"
+)
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE = "surveys/health_deficiencies_r5ix-sfxw_sample300.csv"
 
@@ -42,7 +44,8 @@ async def _in_transaction(marker: str) -> bool:
 
     rows = await engine().run_ddl(
         "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-        f"AND xact_start IS NOT NULL AND query ILIKE '%{marker}%'")
+        f"AND xact_start IS NOT NULL AND query ILIKE '%{marker}%'"
+    )
     return bool(rows and rows[0]["n"])
 
 
@@ -63,13 +66,20 @@ def _big_deficiency_csv(shared_data: Path, copies: int) -> str:
     return "\n".join(out) + "\n"
 
 
-async def test_kill_9_during_deficiency_import_leaves_all_or_nothing(db: Any, shared_data: Path, tmp_path: Path) -> None:
+async def test_kill_9_during_deficiency_import_leaves_all_or_nothing(
+    db: Any, shared_data: Path, tmp_path: Path
+) -> None:
     from surveys.tables import CmsDeficiency
 
     source = tmp_path / "deficiencies.csv"
     source.write_text(_big_deficiency_csv(shared_data, 60), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "facility.cli", "import-deficiencies", str(source)], cwd=REPO,
-                               env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facility.cli", "import-deficiencies", str(source)],
+        cwd=REPO,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     caught = False
     for _ in range(6000):
         if process.poll() is not None:
@@ -81,14 +91,22 @@ async def test_kill_9_during_deficiency_import_leaves_all_or_nothing(db: Any, sh
         await asyncio.sleep(0.01)
     process.wait(timeout=60)
     assert caught, "the import finished before it could be killed: make the file larger"
-    for _ in range(3000):  # PostgreSQL rolls the dead session's transaction back once it notices the dropped socket
+    for _ in range(
+        3000
+    ):  # PostgreSQL rolls the dead session's transaction back once it notices the dropped socket
         if not await _in_transaction("cms_deficiency"):
             break
         await asyncio.sleep(0.01)
     assert await CmsDeficiency.count() == 0  # one transaction: nothing half-imported
     await _chain_ok()
-    again = subprocess.run([sys.executable, "-m", "facility.cli", "import-deficiencies", str(source)], cwd=REPO,
-                           env=_env(), capture_output=True, text=True, timeout=600)
+    again = subprocess.run(
+        [sys.executable, "-m", "facility.cli", "import-deficiencies", str(source)],
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert again.returncode in (0, 1), again.stderr
     from facility.db import engine
 
@@ -112,8 +130,13 @@ async def test_kill_9_during_upload_keeps_every_saved_record_whole(world: Any) -
     from mds.tables import Submission, SubmissionRecord, ValidationIssue
 
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "facility.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "facility.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             for _ in range(600):
@@ -123,10 +146,16 @@ async def test_kill_9_during_upload_keeps_every_saved_record_whole(world: Any) -
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
             page = await http.get("/login")
-            await http.post("/login", data={"username": "coord_a", "password": PASSWORD, "_csrf_token": csrf_from(page.text)})
+            await http.post(
+                "/login",
+                data={"username": "coord_a", "password": PASSWORD, "_csrf_token": csrf_from(page.text)},
+            )
             upload = await http.get("/mds/uploads")
-            response = await http.post("/mds/uploads", data={"_csrf_token": csrf_from(upload.text)},
-                                       files=[("files", ("batch.zip", _batch(60), "application/zip"))])
+            response = await http.post(
+                "/mds/uploads",
+                data={"_csrf_token": csrf_from(upload.text)},
+                files=[("files", ("batch.zip", _batch(60), "application/zip"))],
+            )
             assert response.status_code in (200, 303), response.status_code
         for _ in range(6000):
             done = await SubmissionRecord.count()

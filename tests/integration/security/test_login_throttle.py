@@ -11,7 +11,9 @@ import time_machine
 PASSWORD = "correct horse battery"
 
 
-async def test_forty_simultaneous_wrong_passwords_evaluate_at_most_the_limit(world: Any, monkeypatch: Any) -> None:
+async def test_forty_simultaneous_wrong_passwords_evaluate_at_most_the_limit(
+    world: Any, monkeypatch: Any
+) -> None:
     """Item 1: count-then-record in separate steps let all 40 be checked against a limit of 10."""
     from facility.auth import service
     from facility.settings import get_settings
@@ -26,8 +28,9 @@ async def test_forty_simultaneous_wrong_passwords_evaluate_at_most_the_limit(wor
         return await real_verify(stored, password)
 
     monkeypatch.setattr(service, "verify_password", counting_verify)
-    results = await asyncio.gather(*(service.authenticate("coord_a", f"wrong guess {i:02d}", f"10.0.{i}.1")
-                                     for i in range(40)))
+    results = await asyncio.gather(
+        *(service.authenticate("coord_a", f"wrong guess {i:02d}", f"10.0.{i}.1") for i in range(40))
+    )
     assert evaluated <= get_settings().login_max_failures
     assert sum(1 for _, reason in results if reason == "throttled") >= 40 - get_settings().login_max_failures
 
@@ -41,7 +44,9 @@ async def test_shared_address_never_locks_out_other_accounts(client: Any, world:
         assert user is None
     for _ in range(12):
         await authenticate("nurse_a", "wrong password!", "testclient")
-    assert (await authenticate("nurse_a", PASSWORD, "testclient"))[1] == "throttled"  # the attacked account waits
+    assert (await authenticate("nurse_a", PASSWORD, "testclient"))[
+        1
+    ] == "throttled"  # the attacked account waits
     response = await client.login("admin_a")  # the test client's address is "testclient": the same building
     assert response.status_code == 303
     assert (await authenticate("coord_a", PASSWORD, "testclient"))[1] == ""
@@ -61,7 +66,9 @@ async def test_pair_lock_delays_only_that_address_until_account_limit(world: Any
     for _ in range(6):
         await authenticate("coord_a", "wrong password!", "10.1.1.1")
     assert (await authenticate("coord_a", PASSWORD, "10.1.1.1"))[1] == "throttled"
-    assert (await authenticate("coord_a", PASSWORD, "10.2.2.2"))[1] == ""  # the nurse at the next desk logs in
+    assert (await authenticate("coord_a", PASSWORD, "10.2.2.2"))[
+        1
+    ] == ""  # the nurse at the next desk logs in
 
 
 async def test_backoff_doubles_and_correct_login_after_cool_down(world: Any) -> None:
@@ -82,7 +89,9 @@ async def test_backoff_doubles_and_correct_login_after_cool_down(world: Any) -> 
         assert (await authenticate("coord_a", PASSWORD, "10.4.0.1"))[1] == ""  # never a permanent lock-out
 
 
-async def test_at_most_100_guesses_evaluated_in_an_hour_from_rotating_addresses(world: Any, monkeypatch: Any) -> None:
+async def test_at_most_100_guesses_evaluated_in_an_hour_from_rotating_addresses(
+    world: Any, monkeypatch: Any
+) -> None:
     """SECURITY.md target 12: 150 bad passwords in an hour on one account from rotating addresses."""
     from facility.auth import service
 
@@ -113,7 +122,9 @@ async def test_lockout_is_audited_and_shown_to_the_administrator(client: Any, wo
     await client.login("admin_a")
     page = await client.get("/admin/security")
     assert page.status_code == 200 and "pair:10.7.7.7|viewer_a" in page.text
-    unlock = await client.post("/admin/security/unlock", {"key": "pair:10.7.7.7|viewer_a"}, follow_redirects=False)
+    unlock = await client.post(
+        "/admin/security/unlock", {"key": "pair:10.7.7.7|viewer_a"}, follow_redirects=False
+    )
     assert unlock.status_code == 303
     assert (await authenticate("viewer_a", PASSWORD, "10.7.7.7"))[1] == ""
     nurse = await client.login("nurse_a")

@@ -35,7 +35,9 @@ def _secret(page: str) -> str:
 async def _enroll(client: Any, username: str) -> tuple[str, list[str]]:
     response = await client.login(username)
     assert response.status_code == 303 and response.headers["location"] == "/login/mfa/setup"
-    assert (await client.get("/residents", follow_redirects=False)).status_code == 302  # no session before the code
+    assert (
+        await client.get("/residents", follow_redirects=False)
+    ).status_code == 302  # no session before the code
     await client.login(username)  # leaving the half-finished login dropped it: start again
     page = await client.get("/login/mfa/setup")
     secret = _secret(page.text)
@@ -48,12 +50,16 @@ async def _enroll(client: Any, username: str) -> tuple[str, list[str]]:
     return secret, codes
 
 
-async def test_admin_without_mfa_is_blocked_until_enrolled(client: Any, world: Any, mfa_required: None) -> None:
+async def test_admin_without_mfa_is_blocked_until_enrolled(
+    client: Any, world: Any, mfa_required: None
+) -> None:
     await _enroll(client, "admin_a")
     assert (await client.get("/admin/audit")).status_code == 200
 
 
-async def test_totp_valid_reused_drift_and_recovery_code(client: Any, make_client: Any, world: Any, mfa_required: None) -> None:
+async def test_totp_valid_reused_drift_and_recovery_code(
+    client: Any, make_client: Any, world: Any, mfa_required: None
+) -> None:
     from facility.tables import AuditEvent
 
     secret, codes = await _enroll(client, "coord_a")
@@ -82,7 +88,9 @@ async def test_totp_valid_reused_drift_and_recovery_code(client: Any, make_clien
     assert await AuditEvent.count().where(AuditEvent.outcome == "mfa_failure") == 3
 
 
-async def test_mfa_optional_in_development_and_viewer_never_asked(client: Any, world: Any, mfa_required: None) -> None:
+async def test_mfa_optional_in_development_and_viewer_never_asked(
+    client: Any, world: Any, mfa_required: None
+) -> None:
     viewer = await client.login("viewer_a")
     assert viewer.headers["location"] == "/"  # a read-only role signs nothing
 
@@ -110,22 +118,33 @@ async def test_optional_enrolment_from_the_account_page(client: Any, world: Any)
 # --- break-glass --------------------------------------------------------------------------------
 
 
-async def test_break_glass_reason_grant_alert_review_and_expiry(client: Any, make_client: Any, world: Any) -> None:
+async def test_break_glass_reason_grant_alert_review_and_expiry(
+    client: Any, make_client: Any, world: Any
+) -> None:
     from facility.tables import AdminAlert, AuditEvent, BreakGlass
 
     await client.login("nurse_b")
     url = f"/emergency/residents/{world.resident_a}"
-    assert (await client.get(f"/residents/{world.resident_a}")).status_code == 404  # ordinary route: other facility
+    assert (
+        await client.get(f"/residents/{world.resident_a}")
+    ).status_code == 404  # ordinary route: other facility
     without = await client.get(url)
     assert without.status_code == 403 and "Anders" not in without.text
     short = await client.post(url, {"reason": "urgent"})
     assert short.status_code == 403 and await BreakGlass.count() == 0
     with time_machine.travel(time.time(), tick=False) as traveller:
-        granted = await client.post(url, {"reason": "Transferred to our ER unconscious; need allergies and code status."},
-                                    follow_redirects=False)
+        granted = await client.post(
+            url,
+            {"reason": "Transferred to our ER unconscious; need allergies and code status."},
+            follow_redirects=False,
+        )
         assert granted.status_code == 303
         page = await client.get(url)
-        assert page.status_code == 200 and "Anders" in page.text and 'data-testid="emergency-banner"' in page.text
+        assert (
+            page.status_code == 200
+            and "Anders" in page.text
+            and 'data-testid="emergency-banner"' in page.text
+        )
         assert await AuditEvent.count().where(AuditEvent.action == "emergency") == 1
         assert await AdminAlert.count().where(AdminAlert.kind == "emergency") == 1
         traveller.shift(4 * 3600 + 1)
@@ -138,8 +157,11 @@ async def test_break_glass_reason_grant_alert_review_and_expiry(client: Any, mak
     security = await admin.get("/admin/security")
     assert "nurse_b" in security.text and "need allergies" in security.text
     grant_id = (await BreakGlass.select(BreakGlass.id).first())["id"]
-    reviewed = await admin.post(f"/admin/security/break-glass/{grant_id}/review", {"note": "Checked with the ER: justified."},
-                                follow_redirects=False)
+    reviewed = await admin.post(
+        f"/admin/security/break-glass/{grant_id}/review",
+        {"note": "Checked with the ER: justified."},
+        follow_redirects=False,
+    )
     assert reviewed.status_code == 303
     row = await BreakGlass.select().first()
     assert row["reviewed_at"] is not None and row["review_note"] == "Checked with the ER: justified."
@@ -154,6 +176,9 @@ async def test_break_glass_roles_and_search(client: Any, world: Any) -> None:
     await client.login("nurse_b")
     found = await client.get("/emergency?mbi=1eg4te5mk73&last_name=anders")
     assert found.status_code == 200 and f"/emergency/residents/{world.resident_a}" in found.text
-    assert f"/emergency/residents/{world.resident_a}" not in (await client.get("/emergency?mbi=1EG4TE5MK73&last_name=x")).text
+    assert (
+        f"/emergency/residents/{world.resident_a}"
+        not in (await client.get("/emergency?mbi=1EG4TE5MK73&last_name=x")).text
+    )
     own = await client.get(f"/emergency/residents/{world.resident_b}", follow_redirects=False)
     assert own.status_code == 303  # a resident of the user's own facility needs no emergency access

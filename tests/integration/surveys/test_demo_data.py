@@ -22,7 +22,9 @@ QUARTERS = ("2025Q4", "2026Q1", "2026Q2", "2026Q3")
 
 def cms_averages(shared_data: Path) -> dict[str, float]:
     scores: dict[str, list[float]] = defaultdict(list)
-    with (shared_data / "surveys" / "mds_quality_measures_djen-97ju_sample289.csv").open(newline="", encoding="utf-8") as fh:
+    with (shared_data / "surveys" / "mds_quality_measures_djen-97ju_sample289.csv").open(
+        newline="", encoding="utf-8"
+    ) as fh:
         for row in csv.DictReader(fh):
             value = row["Four Quarter Average Score"].strip()
             if value:
@@ -78,7 +80,9 @@ async def test_demo_records_are_current_and_coherent(demo: int) -> None:
     records = await answers_for([a["id"] for a in signed_pps])
     assert signed_pps
     hipps = [pdpm.classify(records[a["id"]]).hipps for a in signed_pps]
-    assert sum(h is not None for h in hipps) >= 0.8 * len(hipps)  # a few primary diagnoses are Return to Provider codes
+    assert sum(h is not None for h in hipps) >= 0.8 * len(
+        hipps
+    )  # a few primary diagnoses are Return to Provider codes
     for a in signed_pps:
         record = records[a["id"]]
         assert record.get("I0020B") and record.get("I0020")

@@ -59,7 +59,9 @@ async def test_import_all_300_rows_then_idempotent(db: Any, sample_text: str) ->
     again, errors = await import_text(sample_text, "sample300.csv")
     assert errors == [] and (again.created, again.updated, again.unchanged) == (0, 0, 300)
     assert await CmsDeficiency.count() == 300
-    imports = await AuditEvent.select().where(AuditEvent.object_type == "cms_deficiencies").output(load_json=True)
+    imports = (
+        await AuditEvent.select().where(AuditEvent.object_type == "cms_deficiencies").output(load_json=True)
+    )
     assert [e["after"]["created"] for e in imports] == [300, 0]
 
 
@@ -70,7 +72,11 @@ async def test_refreshed_file_updates_in_place(db: Any, sample_text: str) -> Non
 
     await import_text(sample_text, "sample300.csv")
     header, first, *rest = sample_text.splitlines(keepends=True)
-    assert first.startswith("015009,") and ",0880," in first and ",F,\"Deficient, Provider has date of correction\"" in first
+    assert (
+        first.startswith("015009,")
+        and ",0880," in first
+        and ',F,"Deficient, Provider has date of correction"' in first
+    )
     refreshed = header + first.replace(',F,"Deficient', ',E,"Deficient', 1) + "".join(rest)
     summary, errors = await import_text(refreshed, "refresh.csv")
     assert errors == [] and (summary.created, summary.updated, summary.unchanged) == (0, 1, 299)
@@ -78,7 +84,9 @@ async def test_refreshed_file_updates_in_place(db: Any, sample_text: str) -> Non
     assert row["scope_severity"] == "E"
 
 
-async def test_malformed_copy_rejects_bad_rows_by_line_and_keeps_no_partial_row(db: Any, sample_text: str) -> None:
+async def test_malformed_copy_rejects_bad_rows_by_line_and_keeps_no_partial_row(
+    db: Any, sample_text: str
+) -> None:
     from surveys.commands import import_text
     from surveys.tables import CmsDeficiency
 
@@ -109,23 +117,51 @@ async def test_wrong_header_rejects_the_whole_file(db: Any, sample_text: str) ->
         # Cycle 1 2023-03-02: F880 F 16 + F656 J past noncompliance 20 (scored as G) + F689 J PNC 20 + F851 C 0 = 56;
         # cycle 2 2019-08-21: F554 D 4 + F880 D 4 = 8; complaint rows were also standard (counted once).
         # 0.75*56 + 0.25*8 = 44
-        ("015009", {"ccn": "015009", "cycles": [{"cycle": 1, "survey_date": "2023-03-02", "points": 56},
-                                                {"cycle": 2, "survey_date": "2019-08-21", "points": 8}],
-                    "complaint_points": 0, "weighted_score": 44.0}),
+        (
+            "015009",
+            {
+                "ccn": "015009",
+                "cycles": [
+                    {"cycle": 1, "survey_date": "2023-03-02", "points": 56},
+                    {"cycle": 2, "survey_date": "2019-08-21", "points": 8},
+                ],
+                "complaint_points": 0,
+                "weighted_score": 44.0,
+            },
+        ),
         # Cycle 1 2025-01-09: F695 D 4 + F812 F 16 = 20; cycle 2 2021-05-06: F686 D 4 + F880 D 4 = 8;
         # complaints 2025-05-09 (last 12 months) 248 (F600 J and F605 J are SQC: 75 each), 2024-08-04 44.
         # 0.75*20 + 0.25*8 + 0.75*248 + 0.25*44 = 15 + 2 + 186 + 11 = 214
-        ("015060", {"ccn": "015060", "cycles": [{"cycle": 1, "survey_date": "2025-01-09", "points": 20},
-                                                {"cycle": 2, "survey_date": "2021-05-06", "points": 8}],
-                    "complaint_points": 292, "weighted_score": 214.0}),
+        (
+            "015060",
+            {
+                "ccn": "015060",
+                "cycles": [
+                    {"cycle": 1, "survey_date": "2025-01-09", "points": 20},
+                    {"cycle": 2, "survey_date": "2021-05-06", "points": 8},
+                ],
+                "complaint_points": 292,
+                "weighted_score": 214.0,
+            },
+        ),
         # Cycle 1 2025-09-18: F605, F628, F689, F700, F761, F600 all D = 24; cycle 2 2019-09-05: F635 D = 4 -> 19
-        ("015031", {"ccn": "015031", "cycles": [{"cycle": 1, "survey_date": "2025-09-18", "points": 24},
-                                                {"cycle": 2, "survey_date": "2019-09-05", "points": 4}],
-                    "complaint_points": 0, "weighted_score": 19.0}),
+        (
+            "015031",
+            {
+                "ccn": "015031",
+                "cycles": [
+                    {"cycle": 1, "survey_date": "2025-09-18", "points": 24},
+                    {"cycle": 2, "survey_date": "2019-09-05", "points": 4},
+                ],
+                "complaint_points": 0,
+                "weighted_score": 19.0,
+            },
+        ),
     ],
 )
-async def test_score_from_imported_rows_matches_hand_computation(db: Any, sample_text: str, ccn: str,
-                                                                  expected: dict[str, Any]) -> None:
+async def test_score_from_imported_rows_matches_hand_computation(
+    db: Any, sample_text: str, ccn: str, expected: dict[str, Any]
+) -> None:
     from surveys import deficiencies_csv, scoring, services
     from surveys.commands import import_text
 
@@ -144,8 +180,14 @@ async def test_score_from_imported_rows_matches_hand_computation(db: Any, sample
 def _cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env["MDSREADY_DB_PATH"] = str(db_path)
-    return subprocess.run([sys.executable, "-m", "facility.cli", *args], cwd=REPO, env=env, text=True,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "facility.cli", *args],
+        cwd=REPO,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -169,16 +211,25 @@ def test_cli_import_twice_then_score_json(cli_db: Path, shared_data: Path) -> No
     assert score.returncode == 0, score.stderr
     assert json.loads(score.stdout) == {
         "ccn": "015060",
-        "cycles": [{"cycle": 1, "survey_date": "2025-01-09", "points": 20},
-                   {"cycle": 2, "survey_date": "2021-05-06", "points": 8}],
-        "complaint_points": 292, "weighted_score": 214.0,
+        "cycles": [
+            {"cycle": 1, "survey_date": "2025-01-09", "points": 20},
+            {"cycle": 2, "survey_date": "2021-05-06", "points": 8},
+        ],
+        "complaint_points": 292,
+        "weighted_score": 214.0,
     }
-    assert score.stdout.startswith('{"ccn":"015060","cycles":[{"cycle":1,"survey_date":"2025-01-09","points":20}')
+    assert score.stdout.startswith(
+        '{"ccn":"015060","cycles":[{"cycle":1,"survey_date":"2025-01-09","points":20}'
+    )
     text = _cli(cli_db, "survey-score", "--ccn", "015009", "--as-of", "2026-02-01")
     assert text.returncode == 0 and "weighted score: 44" in text.stdout
     # 015023 has a standard survey without citations that only the Inspection Dates file shows: warned
     warned = _cli(cli_db, "survey-score", "--ccn", "015023", "--format", "json", "--as-of", "2026-02-01")
-    assert warned.returncode == 0 and "warning:" in warned.stderr and json.loads(warned.stdout)["weighted_score"] == 9.0
+    assert (
+        warned.returncode == 0
+        and "warning:" in warned.stderr
+        and json.loads(warned.stdout)["weighted_score"] == 9.0
+    )
     unknown = _cli(cli_db, "survey-score", "--ccn", "999999", "--format", "json")
     assert unknown.returncode == 1 and "no imported CMS citation for CCN 999999" in unknown.stderr
 

@@ -19,8 +19,14 @@ D = date(2025, 10, 3)
 
 
 def _full(caa: int, care_plan: bool = True, rationale: str = "") -> AreaDecision:
-    return AreaDecision(caa, care_plan, analysis="findings reviewed", rationale=rationale,
-                        location="CAA note", documented_on=D)
+    return AreaDecision(
+        caa,
+        care_plan,
+        analysis="findings reviewed",
+        rationale=rationale,
+        location="CAA note",
+        documented_on=D,
+    )
 
 
 def test_triggered_area_without_decision_blocks_completion():

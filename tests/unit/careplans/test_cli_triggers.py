@@ -18,6 +18,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     return args.func(args)
 
+
 XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <ASSESSMENT>
   <ITM_SET_VRSN_CD>1.20</ITM_SET_VRSN_CD>
@@ -26,7 +27,9 @@ XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 </ASSESSMENT>
 """
 
-QUARTERLY_FALL = b"<ASSESSMENT><A2300>20241015</A2300><A0310A>02</A0310A><J1800>1</J1800><C0500>15</C0500></ASSESSMENT>"
+QUARTERLY_FALL = (
+    b"<ASSESSMENT><A2300>20241015</A2300><A0310A>02</A0310A><J1800>1</J1800><C0500>15</C0500></ASSESSMENT>"
+)
 
 
 def test_json_output_is_exact(tmp_path, capsys):
@@ -49,8 +52,11 @@ def test_text_output_flags_non_comprehensive(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "content",
-    [b"not xml at all", b"<ROOT><C0500>08</C0500></ROOT>",
-     b'<!DOCTYPE x [<!ENTITY e "boom">]><ASSESSMENT><C0500>&e;</C0500></ASSESSMENT>'],
+    [
+        b"not xml at all",
+        b"<ROOT><C0500>08</C0500></ROOT>",
+        b'<!DOCTYPE x [<!ENTITY e "boom">]><ASSESSMENT><C0500>&e;</C0500></ASSESSMENT>',
+    ],
 )
 def test_unreadable_xml_exits_2(tmp_path, capsys, content):
     f = tmp_path / "bad.xml"
@@ -60,11 +66,20 @@ def test_unreadable_xml_exits_2(tmp_path, capsys, content):
     assert "not a readable MDS assessment XML" in err
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"<ASSESSMENT><ITM_SET_VRSN_CD>1.17</ITM_SET_VRSN_CD><C0500>08</C0500></ASSESSMENT>", "item set 1.17 is not supported"),
-    (b"<ASSESSMENT><A2300>20230815</A2300><C0500>08</C0500></ASSESSMENT>", "in effect on 2023-08-15 is not supported"),
-    (b"<ASSESSMENT><C0500>08</C0500></ASSESSMENT>", "item set (none) is not supported"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"<ASSESSMENT><ITM_SET_VRSN_CD>1.17</ITM_SET_VRSN_CD><C0500>08</C0500></ASSESSMENT>",
+            "item set 1.17 is not supported",
+        ),
+        (
+            b"<ASSESSMENT><A2300>20230815</A2300><C0500>08</C0500></ASSESSMENT>",
+            "in effect on 2023-08-15 is not supported",
+        ),
+        (b"<ASSESSMENT><C0500>08</C0500></ASSESSMENT>", "item set (none) is not supported"),
+    ],
+)
 def test_record_of_an_unsupported_item_set_exits_2(tmp_path, capsys, content, message):
     f = tmp_path / "old.xml"
     f.write_bytes(content)

@@ -21,7 +21,9 @@ IV = (Intervention("i1", "Toilet every 2 h while awake", "Nursing", "q2h", "CNA"
 
 
 def _resident(plan: CarePlan | None = None, assessments=(), admitted=ADMIT) -> Resident:
-    return Resident("r1", "Test Resident", admitted, plan or CarePlan(baseline_completed_at=admitted), tuple(assessments))
+    return Resident(
+        "r1", "Test Resident", admitted, plan or CarePlan(baseline_completed_at=admitted), tuple(assessments)
+    )
 
 
 def _codes(findings, severity=None):
@@ -29,6 +31,7 @@ def _codes(findings, severity=None):
 
 
 # --- F655 baseline: 48 hours -------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("done_after", "now_after", "expected"),
@@ -87,6 +90,7 @@ def test_admission_care_plan_capped_at_21_days():
 
 # --- F657 92-day review ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("days", "expected"), [(92, []), (93, ["not_reviewed_92"])])
 def test_review_92_day_boundary(days, expected):
     last = date(2025, 10, 20)
@@ -110,9 +114,16 @@ def test_review_required_after_quarterly():
 
 # --- F656 content ------------------------------------------------------------------------
 
+
 def test_triggered_area_needs_problem_or_reason():
-    a = Assessment("a1", "01", ard=date(2025, 10, 7), v0200b2=date(2025, 10, 8), v0200c2=date(2025, 10, 9),
-                   triggered_caas=(11, 16, 19))
+    a = Assessment(
+        "a1",
+        "01",
+        ard=date(2025, 10, 7),
+        v0200b2=date(2025, 10, 8),
+        v0200c2=date(2025, 10, 9),
+        triggered_caas=(11, 16, 19),
+    )
     plan = CarePlan(
         baseline_completed_at=ADMIT,
         problems=(CarePlanProblem("p1", "Risk for falls", caa=11, interventions=IV),),
@@ -127,9 +138,17 @@ def test_problem_and_goal_content():
     today = date(2025, 11, 1)
     problems = (
         CarePlanProblem("p1", "Pain", caa=19, goals=(Goal("g1", "Pain <= 3/10", date(2025, 10, 31)),)),
-        CarePlanProblem("p2", "Falls", caa=11, interventions=IV,
-                        goals=(Goal("g2", "No falls", None), Goal("g3", "Walks 50 ft", date(2025, 11, 1)),
-                               Goal("g4", "Met goal", date(2025, 10, 1), met=True))),
+        CarePlanProblem(
+            "p2",
+            "Falls",
+            caa=11,
+            interventions=IV,
+            goals=(
+                Goal("g2", "No falls", None),
+                Goal("g3", "Walks 50 ft", date(2025, 11, 1)),
+                Goal("g4", "Met goal", date(2025, 10, 1), met=True),
+            ),
+        ),
         CarePlanProblem("p3", "Resolved", status="resolved"),
     )
     plan = CarePlan(baseline_completed_at=ADMIT, problems=problems, review_dates=(date(2025, 10, 15),))
@@ -144,34 +163,66 @@ def test_problem_and_goal_content():
 
 def test_revision_when_problem_changes():
     changed = datetime(2025, 10, 10, 9)
-    p = CarePlanProblem("p1", "Skin integrity", caa=16, interventions=IV, needs_changed_at=changed,
-                        last_revised_at=datetime(2025, 10, 5))
+    p = CarePlanProblem(
+        "p1",
+        "Skin integrity",
+        caa=16,
+        interventions=IV,
+        needs_changed_at=changed,
+        last_revised_at=datetime(2025, 10, 5),
+    )
     plan = CarePlan(baseline_completed_at=ADMIT, problems=(p,), review_dates=(date(2025, 10, 5),))
     assert _codes(check_resident(_resident(plan), datetime(2025, 10, 17))) == []
-    assert _codes(check_resident(_resident(plan), datetime(2025, 10, 18))) == ["revision_after_change_missing"]
-    revised = CarePlanProblem("p1", "Skin integrity", caa=16, interventions=IV, needs_changed_at=changed,
-                              last_revised_at=datetime(2025, 10, 11))
+    assert _codes(check_resident(_resident(plan), datetime(2025, 10, 18))) == [
+        "revision_after_change_missing"
+    ]
+    revised = CarePlanProblem(
+        "p1",
+        "Skin integrity",
+        caa=16,
+        interventions=IV,
+        needs_changed_at=changed,
+        last_revised_at=datetime(2025, 10, 11),
+    )
     plan2 = CarePlan(baseline_completed_at=ADMIT, problems=(revised,), review_dates=(date(2025, 10, 11),))
     assert _codes(check_resident(_resident(plan2), datetime(2025, 10, 18))) == []
 
 
 # --- facility roll-up --------------------------------------------------------------------
 
+
 def _facility(n: int) -> list[Resident]:
     residents = []
     for i in range(n):
         admitted = ADMIT - timedelta(days=i)
-        a = Assessment(f"a{i}", "01", ard=admitted.date() + timedelta(days=5),
-                       v0200b2=admitted.date() + timedelta(days=6), v0200c2=admitted.date() + timedelta(days=10),
-                       triggered_caas=(2, 11, 16))
+        a = Assessment(
+            f"a{i}",
+            "01",
+            ard=admitted.date() + timedelta(days=5),
+            v0200b2=admitted.date() + timedelta(days=6),
+            v0200c2=admitted.date() + timedelta(days=10),
+            triggered_caas=(2, 11, 16),
+        )
         problems = tuple(
-            CarePlanProblem(f"p{i}-{c}", f"focus {c}", caa=c, interventions=IV,
-                            goals=(Goal(f"g{i}-{c}", "goal", date(2026, 3, 1)),))
+            CarePlanProblem(
+                f"p{i}-{c}",
+                f"focus {c}",
+                caa=c,
+                interventions=IV,
+                goals=(Goal(f"g{i}-{c}", "goal", date(2026, 3, 1)),),
+            )
             for c in (2, 11, 16)
         )
         baseline = admitted + timedelta(hours=24 if i % 4 else 60)  # every 4th resident late
-        residents.append(Resident(f"r{i}", f"R{i}", admitted, CarePlan(baseline, problems,
-                                                                        (admitted.date() + timedelta(days=10),)), (a,)))
+        residents.append(
+            Resident(
+                f"r{i}",
+                f"R{i}",
+                admitted,
+                CarePlan(baseline, problems, (admitted.date() + timedelta(days=10),)),
+                (a,),
+            )
+        )
     return residents
 
 

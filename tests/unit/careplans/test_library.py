@@ -18,7 +18,11 @@ def test_every_care_area_has_a_complete_entry(caa):
         assert len(p.goals) >= 1 and len(p.interventions) >= 3
         assert all(1 <= g.target_days <= 366 for g in p.goals)
         for iv in p.interventions:
-            for kind, code in (("discipline", iv.discipline), ("frequency", iv.frequency), ("role", iv.responsible_role)):
+            for kind, code in (
+                ("discipline", iv.discipline),
+                ("frequency", iv.frequency),
+                ("role", iv.responsible_role),
+            ):
                 for lang in LANGUAGES:
                     assert lib.label(kind, code, lang)
 
@@ -40,7 +44,9 @@ def test_every_text_is_bilingual_and_translated():
 def test_ids_are_unique():
     lib = load_library()
     ids = [p.id for p in lib.problems]
-    ids += [g.id for p in lib.problems for g in p.goals] + [i.id for p in lib.problems for i in p.interventions]
+    ids += [g.id for p in lib.problems for g in p.goals] + [
+        i.id for p in lib.problems for i in p.interventions
+    ]
     assert len(ids) == len(set(ids))
 
 
@@ -52,8 +58,9 @@ def test_instantiate_gives_a_compliant_problem(lang):
     assert problem.focus == ("Risk for falls" if lang == "en" else "Riesgo de caídas")
     assert all(g.target_date and g.target_date > start for g in problem.goals)
     assert problem.interventions[0].responsible_role
-    resident = Resident("r1", "R", datetime(2025, 10, 1),
-                        CarePlan(datetime(2025, 10, 1), (problem,), (start,)))
+    resident = Resident(
+        "r1", "R", datetime(2025, 10, 1), CarePlan(datetime(2025, 10, 1), (problem,), (start,))
+    )
     # a fresh library problem has interventions and dated goals: no F656 content finding
     assert check_resident(resident, datetime(2025, 10, 3)) == []
 

@@ -22,6 +22,7 @@ SKIN = CarePlanProblem("p1", "Skin integrity", caa=16, interventions=(IV1, IV2))
 
 # --- interventions without documentation ---------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("last", "flagged"),
     [(NOW - timedelta(days=3), False), (NOW - timedelta(days=3, seconds=1), True), (None, True)],
@@ -40,11 +41,15 @@ def test_undocumented_boundary(last, flagged):
 
 def test_resolved_problems_and_future_records_ignored():
     resolved = CarePlanProblem("p2", "Old", status="resolved", interventions=(Intervention("i9", "x"),))
-    future = [InterventionRecord("i1", NOW + timedelta(days=1), "done"), InterventionRecord("i2", NOW, "not_done")]
+    future = [
+        InterventionRecord("i1", NOW + timedelta(days=1), "done"),
+        InterventionRecord("i2", NOW, "not_done"),
+    ]
     assert [r.intervention_id for r in undocumented_interventions([SKIN, resolved], future, NOW)] == ["i1"]
 
 
 # --- notes mentioning conditions absent from the plan --------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -69,8 +74,10 @@ def test_mentions(text, expected):
 
 
 def test_note_flagged_only_when_plan_lacks_the_condition():
-    notes = [ProgressNote("n1", NOW, "Found on the floor, complains of pain in hip"),
-             ProgressNote("n2", NOW, "Sacral pressure injury dressing changed")]
+    notes = [
+        ProgressNote("n1", NOW, "Found on the floor, complains of pain in hip"),
+        ProgressNote("n2", NOW, "Sacral pressure injury dressing changed"),
+    ]
     pain_plan = CarePlanProblem("p9", "Chronic pain", caa=19, interventions=(IV1,))
     result = notes_missing_from_plan(notes, [SKIN, pain_plan])
     assert [(m.note_id, m.condition, m.matched) for m in result] == [("n1", "falls", ("found on the floor",))]
@@ -80,15 +87,27 @@ def test_note_flagged_only_when_plan_lacks_the_condition():
 
 def test_problem_focus_words_count_as_addressed():
     falls_not_from_trigger = CarePlanProblem("p3", "Risk for falls (not from a trigger)", caa=None)
-    assert notes_missing_from_plan([ProgressNote("n1", NOW, "Fell in hallway")], [falls_not_from_trigger]) == []
+    assert (
+        notes_missing_from_plan([ProgressNote("n1", NOW, "Fell in hallway")], [falls_not_from_trigger]) == []
+    )
     resolved = CarePlanProblem("p4", "Falls", caa=11, status="resolved")
     assert len(notes_missing_from_plan([ProgressNote("n1", NOW, "Fell in hallway")], [resolved])) == 1
 
 
 # --- significant change screen ---------------------------------------------------------
 
-BEFORE = {"C1000": "1", "H0300": "1", "H0400": "0", "GG0130A5": "05", "GG0170I5": "04", "E0200A": "0",
-          "E0800": "0", "M0300B1": "0", "K0300": "0", "D0160": "04"}
+BEFORE = {
+    "C1000": "1",
+    "H0300": "1",
+    "H0400": "0",
+    "GG0130A5": "05",
+    "GG0170I5": "04",
+    "E0200A": "0",
+    "E0800": "0",
+    "M0300B1": "0",
+    "K0300": "0",
+    "D0160": "04",
+}
 
 
 @pytest.mark.parametrize(

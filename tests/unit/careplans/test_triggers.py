@@ -63,8 +63,18 @@ FIRES = [
     # 5 ADL (Section GG approximation), cognition gate C1000 0-2 or BIMS 05-15
     ("gg-selfcare-adm", 5, {**ADMISSION, "C0500": "05", "GG0130A1": "04"}, [("GG0130A1", "04")]),
     ("gg-walk-annual", 5, {**ANNUAL, "C1000": "2", "GG0170I5": "01"}, [("GG0170I5", "01")]),
-    ("gg-hygiene-5day", 5, {"A0310A": "99", "A0310B": "01", "C0500": "10", "GG0130I1": "03"}, [("GG0130I1", "03")]),
-    ("gg-hygiene-quarterly", 5, {"A0310A": "02", "A0310B": "99", "C0500": "10", "GG0130I5": "02"}, [("GG0130I5", "02")]),
+    (
+        "gg-hygiene-5day",
+        5,
+        {"A0310A": "99", "A0310B": "01", "C0500": "10", "GG0130I1": "03"},
+        [("GG0130I1", "03")],
+    ),
+    (
+        "gg-hygiene-quarterly",
+        5,
+        {"A0310A": "02", "A0310B": "99", "C0500": "10", "GG0130I5": "02"},
+        [("GG0130I5", "02")],
+    ),
     # 6 Urinary
     ("toileting", 6, {**ADMISSION, "GG0130C1": "03"}, [("GG0130C1", "03")]),
     ("indwelling", 6, {"H0100A": "1"}, [("H0100A", "1")]),
@@ -79,7 +89,8 @@ FIRES = [
     ("f0800q", 7, {"F0800Q": "0"}, [("F0800Q", "0")]),
     ("behavior-no-dementia", 7, {"E0200B": "2", "I4800": "0", "I4200": "-"}, [("E0200B", "2")]),
     (
-        "six-not-important", 7,
+        "six-not-important",
+        7,
         {"F0600": "1", **{f"F0500{c}": "4" for c in "ABCDEG"}},
         [(f"F0500{c}", "4") for c in "ABCDEG"],
     ),
@@ -89,7 +100,12 @@ FIRES = [
     ("phq-10", 8, {"D0160": "10"}, [("D0160", "10")]),
     ("phq-staff-10", 8, {"D0600": "10"}, [("D0600", "10")]),
     ("phq-worse", 8, {**ANNUAL, "D0160": "05", "V0100E": "04"}, [("D0160", "05"), ("V0100E", "04")]),
-    ("phq-staff-worse", 8, {**ANNUAL, "D0160": "99", "D0600": "03", "V0100F": "02"}, [("D0600", "03"), ("V0100F", "02")]),
+    (
+        "phq-staff-worse",
+        8,
+        {**ANNUAL, "D0160": "99", "D0600": "03", "V0100F": "02"},
+        [("D0600", "03"), ("V0100F", "02")],
+    ),
     # 9 Behavioral symptoms
     ("rejection", 9, {"E0800": "1"}, [("E0800", "1")]),
     ("wandering", 9, {"E0900": "3"}, [("E0900", "3")]),
@@ -97,8 +113,12 @@ FIRES = [
     ("any-behavior", 9, {"E0300": "1"}, [("E0300", "1")]),
     # 10 Activities
     ("little-interest", 10, {"D0150A1": "1"}, [("D0150A1", "1")]),
-    ("six-4-or-5", 10, {**{f"F0500{c}": "5" for c in "ABC"}, **{f"F0500{c}": "4" for c in "DEF"}},
-     [(f"F0500{c}", "5") for c in "ABC"] + [(f"F0500{c}", "4") for c in "DEF"]),
+    (
+        "six-4-or-5",
+        10,
+        {**{f"F0500{c}": "5" for c in "ABC"}, **{f"F0500{c}": "4" for c in "DEF"}},
+        [(f"F0500{c}", "5") for c in "ABC"] + [(f"F0500{c}", "4") for c in "DEF"],
+    ),
     ("six-unchecked", 10, {f"F0800{c}": "0" for c in "LMNOPQ"}, [(f"F0800{c}", "0") for c in "LMNOPQ"]),
     # 11 Falls
     ("wandering", 11, {"E0900": "1"}, [("E0900", "1")]),
@@ -231,8 +251,6 @@ SILENT = [
 ]
 
 
-
-
 def _area(result, caa):
     return next((t for t in result if t.caa == caa), None)
 
@@ -259,7 +277,8 @@ def _transcription(shared_data: Path) -> list[dict[str, str]]:
 def test_every_care_area_of_the_reference_has_firing_and_silent_cases(shared_data):
     rows = _transcription(shared_data)
     assert [(int(r["caa_number"]), r["care_area"], r["section_v_trigger_item"]) for r in rows] == [
-        (a.caa, a.name_en, a.v_item) for a in CARE_AREAS]
+        (a.caa, a.name_en, a.v_item) for a in CARE_AREAS
+    ]
     assert {c[1] for c in FIRES} == {c[1] for c in SILENT} == set(range(1, 21))
 
 
@@ -296,8 +315,25 @@ def test_bmi_boundaries_are_not_rounded():
 
 def test_empty_and_no_information_trigger_nothing():
     assert evaluate({}, item_set=CURRENT) == []
-    dashed = {item: "-" for item in ("C0500", "C0700", "B1000", "H0300", "J1800", "Q0610A", "Q0500B", "M0150", "H0600",
-                                     "J0410", "J0510", "J0530", "D0160", "N0415A1")}
+    dashed = {
+        item: "-"
+        for item in (
+            "C0500",
+            "C0700",
+            "B1000",
+            "H0300",
+            "J1800",
+            "Q0610A",
+            "Q0500B",
+            "M0150",
+            "H0600",
+            "J0410",
+            "J0510",
+            "J0530",
+            "D0160",
+            "N0415A1",
+        )
+    }
     assert evaluate(dashed, item_set=CURRENT) == []
 
 
@@ -306,13 +342,26 @@ def test_reason_text_and_area_metadata():
     assert area.reasons[0].text == "C0500=08 (BIMS 0–12)"
     assert (area.caa, area.area, area.v_item) == (2, "Cognitive Loss/Dementia", "V0200A02A")
     assert area.area_es == "Pérdida cognitiva/demencia"
-    assert area.as_dict() == {"caa": 2, "area": "Cognitive Loss/Dementia", "reasons": [{"item": "C0500", "value": "08"}]}
+    assert area.as_dict() == {
+        "caa": 2,
+        "area": "Cognitive Loss/Dementia",
+        "reasons": [{"item": "C0500", "value": "08"}],
+    }
 
 
 @pytest.mark.parametrize(
     ("a0310a", "expected"),
-    [("01", True), ("03", True), ("04", True), ("05", True), ("02", False), ("06", False), ("99", False),
-     ("-", False), (None, False)],
+    [
+        ("01", True),
+        ("03", True),
+        ("04", True),
+        ("05", True),
+        ("02", False),
+        ("06", False),
+        ("99", False),
+        ("-", False),
+        (None, False),
+    ],
 )
 def test_caa_process_only_on_comprehensive(a0310a, expected):
     assert carries_caa_process(a0310a) is expected
@@ -335,9 +384,24 @@ def test_prior_assessment_fills_missing_section_v():
 
 @pytest.mark.parametrize(
     "answers",
-    [{"C1600": "1"}, {"C1300A": "2"}, {"D0300": "12"}, {"D0200I1": "1"}, {"D0200A1": "1"}, {"N0410A": "3"},
-     {"N0410B": "7"}, {"K0510B2": "1"}, {"K0510A1": "1"}, {"J0500A": "1"}, {"J0500B": "1"}, {"Q0600": "1"},
-     {"G0110A1": "3", "C0500": "12"}, {"G0300A": "1"}, {"M0300A": "2"}, {"J0400": "1", "J0600A": "05"}],
+    [
+        {"C1600": "1"},
+        {"C1300A": "2"},
+        {"D0300": "12"},
+        {"D0200I1": "1"},
+        {"D0200A1": "1"},
+        {"N0410A": "3"},
+        {"N0410B": "7"},
+        {"K0510B2": "1"},
+        {"K0510A1": "1"},
+        {"J0500A": "1"},
+        {"J0500B": "1"},
+        {"Q0600": "1"},
+        {"G0110A1": "3", "C0500": "12"},
+        {"G0300A": "1"},
+        {"M0300A": "2"},
+        {"J0400": "1", "J0600A": "05"},
+    ],
     ids=lambda a: "+".join(a),
 )
 def test_retired_ids_never_trigger(answers):
@@ -347,7 +411,10 @@ def test_retired_ids_never_trigger(answers):
 
 
 def test_basis_marks_successor_and_approximation():
-    areas = {t.caa: t for t in evaluate({**ADMISSION, "C0500": "10", "GG0130A1": "02", "N0415A1": "1"}, item_set=CURRENT)}
+    areas = {
+        t.caa: t
+        for t in evaluate({**ADMISSION, "C0500": "10", "GG0130A1": "02", "N0415A1": "1"}, item_set=CURRENT)
+    }
     assert areas[5].reasons[0].basis == BASIS_APPROXIMATION
     assert areas[17].reasons[0].basis == BASIS_SUCCESSOR
     assert areas[2].reasons[0].basis == "cat2010"
@@ -370,9 +437,15 @@ def test_unsupported_item_set_is_refused(item_set):
 
 @pytest.mark.parametrize(
     ("record", "expected"),
-    [({"ITM_SET_VRSN_CD": "1.18"}, "1.18.11"), ({"ITM_SET_VRSN_CD": "1.19"}, "1.19.1"),
-     ({"ITM_SET_VRSN_CD": "1.20"}, "1.20.1"), ({"A2300": "20240930"}, "1.18.11"), ({"A2300": "20241001"}, "1.19.1"),
-     ({"A2300": "20251001"}, "1.20.1"), ({"ITM_SET_VRSN_CD": "1.20", "A2300": "20240101"}, "1.20.1")],
+    [
+        ({"ITM_SET_VRSN_CD": "1.18"}, "1.18.11"),
+        ({"ITM_SET_VRSN_CD": "1.19"}, "1.19.1"),
+        ({"ITM_SET_VRSN_CD": "1.20"}, "1.20.1"),
+        ({"A2300": "20240930"}, "1.18.11"),
+        ({"A2300": "20241001"}, "1.19.1"),
+        ({"A2300": "20251001"}, "1.20.1"),
+        ({"ITM_SET_VRSN_CD": "1.20", "A2300": "20240101"}, "1.20.1"),
+    ],
 )
 def test_item_set_of_record(record, expected):
     assert item_set_of_record(record) == expected
@@ -441,7 +514,18 @@ def test_no_rule_reads_a_retired_id(shared_data, item_set):
     retired = sorted(i for i in reads if i in exact or i.startswith(prefixes))
     assert retired == []
     # the check knows the retired ids the issue names
-    named = ("D0300", "D0200A1", "N0410A", "J0400", "J0500A", "A1100A", "K0510A1", "G0110A1", "O0100A1", "Q0300A")
+    named = (
+        "D0300",
+        "D0200A1",
+        "N0410A",
+        "J0400",
+        "J0500A",
+        "A1100A",
+        "K0510A1",
+        "G0110A1",
+        "O0100A1",
+        "Q0300A",
+    )
     assert [i for i in named if not (i in exact or i.startswith(prefixes))] == []
 
 
@@ -481,5 +565,12 @@ def test_item_set_choice_agrees_with_the_shipped_catalog():
     assert set(ITEM_SETS) == set(catalog.known_versions())
     for code, item_set in ITEM_SET_OF_VRSN_CD.items():
         assert catalog.version_for_code(code) == item_set
-    for day in (date(2023, 10, 1), date(2024, 9, 30), date(2024, 10, 1), date(2025, 9, 30), date(2025, 10, 1), date(2026, 12, 5)):
+    for day in (
+        date(2023, 10, 1),
+        date(2024, 9, 30),
+        date(2024, 10, 1),
+        date(2025, 9, 30),
+        date(2025, 10, 1),
+        date(2026, 12, 5),
+    ):
         assert item_set_on(day) == catalog.version_for_date(day)

@@ -77,7 +77,11 @@ def reference(shared_data: Path) -> dict[str, tuple[set[str], set[str]]]:
     for version in ITEM_SET_VERSIONS:
         added, removed = _added_removed(rows, version)
         retired |= removed
-        current = {i for i in current | added if not _is_removed(i, removed)} if version != "1.18.11" else current | added
+        current = (
+            {i for i in current | added if not _is_removed(i, removed)}
+            if version != "1.18.11"
+            else current | added
+        )
         out[version] = (set(current), set(retired))
     return out
 
@@ -89,7 +93,9 @@ def test_no_current_item_missing(version: str, reference: dict[str, tuple[set[st
 
 
 @pytest.mark.parametrize("version", ITEM_SET_VERSIONS)
-def test_no_retired_item_in_a_newer_set(version: str, reference: dict[str, tuple[set[str], set[str]]]) -> None:
+def test_no_retired_item_in_a_newer_set(
+    version: str, reference: dict[str, tuple[set[str], set[str]]]
+) -> None:
     _, retired = reference[version]
     present = sorted(i for i in get_catalog(version).items if _is_removed(i, retired))
     assert present == []
@@ -97,13 +103,36 @@ def test_no_retired_item_in_a_newer_set(version: str, reference: dict[str, tuple
 
 def test_known_retired_and_artefact_ids_absent() -> None:
     # ITEM-SETS.md §3a/§3b: v1.17 items, builder artefacts and items CMS does not have.
-    gone = {"D0200A1", "D0300", "O0100A2", "N0410A", "J0400", "J0500A", "A1100A", "A1800", "A2100", "Q0300A", "Q0600",
-            "O0600", "O0700", "A0300A", "G0110A1", "K0510A1", "I0020A", "I0200_TITLE", "I0900_TITLE", "K0520C2", "K0520D2"}
+    gone = {
+        "D0200A1",
+        "D0300",
+        "O0100A2",
+        "N0410A",
+        "J0400",
+        "J0500A",
+        "A1100A",
+        "A1800",
+        "A2100",
+        "Q0300A",
+        "Q0600",
+        "O0600",
+        "O0700",
+        "A0300A",
+        "G0110A1",
+        "K0510A1",
+        "I0020A",
+        "I0200_TITLE",
+        "I0900_TITLE",
+        "K0520C2",
+        "K0520D2",
+    }
     for version in ITEM_SET_VERSIONS:
         assert gone.isdisjoint(get_catalog(version).items), version
     assert {"A0800", "X0300", "O0420", "A1250A"} <= set(get_catalog("1.19.1").items)
     assert {"A0800", "X0300", "O0420", "A1250A"}.isdisjoint(get_catalog("1.20.1").items)
-    assert {"O0350", "N0415K1"}.isdisjoint(get_catalog("1.18.11").items) and {"O0350", "N0415K1"} <= set(get_catalog("1.19.1").items)
+    assert {"O0350", "N0415K1"}.isdisjoint(get_catalog("1.18.11").items) and {"O0350", "N0415K1"} <= set(
+        get_catalog("1.19.1").items
+    )
 
 
 def _listed_value_fixes() -> dict[str, list[str]]:
@@ -138,9 +167,21 @@ def test_value_fixes_of_itemsets_review() -> None:
     cat = get_catalog()
     assert cat.items["C0300B"].values == ("0", "1", "2")
     assert cat.items["H0200B"].values == ("0", "1", "2", "9")
-    assert cat.items["D0150A1"].values == ("0", "1", "9") and cat.items["D0150I1"].value_label("9") == "No response"
-    assert cat.items["Q0310A"].values == ("1", "2", "3", "9") and cat.items["Q0620"].values == ("1", "2", "3", "4", "5")
-    assert "While Not a Resident" in cat.items["K0520A2"].label() and "While a Resident" in cat.items["K0520A3"].label()
+    assert (
+        cat.items["D0150A1"].values == ("0", "1", "9")
+        and cat.items["D0150I1"].value_label("9") == "No response"
+    )
+    assert cat.items["Q0310A"].values == ("1", "2", "3", "9") and cat.items["Q0620"].values == (
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    )
+    assert (
+        "While Not a Resident" in cat.items["K0520A2"].label()
+        and "While a Resident" in cat.items["K0520A3"].label()
+    )
 
 
 @pytest.mark.parametrize("version", ITEM_SET_VERSIONS)

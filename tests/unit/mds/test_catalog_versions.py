@@ -27,11 +27,17 @@ from mds.validate import validate_record
 from mds.xmlio import export_assessment
 
 
-@pytest.mark.parametrize(("day", "version"), [
-    (date(2023, 10, 1), "1.18.11"), (date(2024, 9, 30), "1.18.11"),
-    (date(2024, 10, 1), "1.19.1"), (date(2025, 9, 30), "1.19.1"),
-    (date(2025, 10, 1), "1.20.1"), (date(2026, 12, 5), "1.20.1"),
-])
+@pytest.mark.parametrize(
+    ("day", "version"),
+    [
+        (date(2023, 10, 1), "1.18.11"),
+        (date(2024, 9, 30), "1.18.11"),
+        (date(2024, 10, 1), "1.19.1"),
+        (date(2025, 9, 30), "1.19.1"),
+        (date(2025, 10, 1), "1.20.1"),
+        (date(2026, 12, 5), "1.20.1"),
+    ],
+)
 def test_version_for_date(day: date, version: str) -> None:
     assert version_for_date(day) == version
     assert catalog_for_date(day).version == version
@@ -48,8 +54,16 @@ def test_versions_and_codes() -> None:
     assert DEFAULT_VERSION == "1.20.1"
     # ITM_SET_VRSN_CD short forms (edit -3807: submit 1.18, not 1.18.11); 1.18/1.19 seen in data specs V3.02.1.
     assert [get_catalog(v).itm_set_vrsn_cd for v in ITEM_SET_VERSIONS] == ["1.18", "1.19", "1.20"]
-    assert version_for_code("1.18") == "1.18.11" and version_for_code("1.19") == "1.19.1" and version_for_code("1.20") == "1.20.1"
-    assert version_for_code("1.17") is None and version_for_code("1.20.1") is None and version_for_code(None) is None
+    assert (
+        version_for_code("1.18") == "1.18.11"
+        and version_for_code("1.19") == "1.19.1"
+        and version_for_code("1.20") == "1.20.1"
+    )
+    assert (
+        version_for_code("1.17") is None
+        and version_for_code("1.20.1") is None
+        and version_for_code(None) is None
+    )
     for v in ITEM_SET_VERSIONS:
         cat = get_catalog(v)
         assert cat.spec_vrsn_cd and set(cat.evidence) == {"itm_set_vrsn_cd", "spec_vrsn_cd"}
@@ -97,15 +111,21 @@ def test_xsd_command_per_version(version: str, tmp_path: Path) -> None:
     assert main(["xsd", "--out", str(tmp_path), "--version", version]) == 0
     text = (tmp_path / f"mds_{version.replace('.', '_')}.xsd").read_text(encoding="utf-8")
     assert f"item set {version} (ITM_SET_VRSN_CD {get_catalog(version).itm_set_vrsn_cd})" in text
-    assert ('name="A0800"' in text) == (version != "1.20.1") and ('name="A0810"' in text) == (version == "1.20.1")
+    assert ('name="A0800"' in text) == (version != "1.20.1") and ('name="A0810"' in text) == (
+        version == "1.20.1"
+    )
     assert 'name="D0150A1"' in text and 'name="D0200A1"' not in text
 
 
-def test_cli_validates_each_record_under_its_own_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validates_each_record_under_its_own_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = random_assessment(random.Random(11), isc="NQ", version="1.18.11")
     new = random_assessment(random.Random(12), isc="NQ", version="1.20.1")
     batch = tmp_path / "b.zip"
-    batch.write_bytes(_zip({"old.xml": export_assessment(old, version="1.18.11"), "new.xml": export_assessment(new)}))
+    batch.write_bytes(
+        _zip({"old.xml": export_assessment(old, version="1.18.11"), "new.xml": export_assessment(new)})
+    )
     assert main(["validate", str(batch), "--format", "json"]) == 0
     capsys.readouterr()
     assert main(["validate", str(batch), "--format", "json", "--version", "1.20.1"]) == 1

@@ -28,7 +28,9 @@ def test_json_contract(batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"records", "summary"}
     assert set(out["summary"]) == {"files", "accepted", "rejected", "warnings", "seconds"}
-    assert out["summary"]["files"] == 3 and out["summary"]["accepted"] == 2 and out["summary"]["rejected"] == 1
+    assert (
+        out["summary"]["files"] == 3 and out["summary"]["accepted"] == 2 and out["summary"]["rejected"] == 1
+    )
     rec = out["records"][2]
     assert set(rec) == {"source", "status", "isc", "issues"} and rec["source"] == "batch.zip:0002.xml"
     assert rec["status"] == "rejected" and rec["isc"] == "NT"

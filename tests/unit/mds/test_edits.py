@@ -32,6 +32,7 @@ def set_(**changes: str) -> Callable[[Values], None]:
                 v.pop(k, None)
             else:
                 v[k] = val
+
     return apply
 
 
@@ -39,6 +40,7 @@ def same_as(target: str, source: str, **more: str) -> Callable[[Values], None]:
     def apply(v: Values) -> None:
         v[target] = v[source]
         v.update(more)
+
     return apply
 
 
@@ -77,11 +79,29 @@ CASES: list[tuple[str, dict[str, str], Callable[[Values], None], str, str]] = [
     ("-3605", {**NC, "J1800": "1"}, set_(J1900A="0", J1900B="0", J1900C="0"), "J1900A", FATAL),
     ("-3595", {**NC, "M0100A": "1"}, set_(M0100Z="1"), "M0100Z", FATAL),
     ("-3595", NC, set_(M0100A="0", M0100B="0", M0100C="0", M0100Z="0"), "M0100Z", FATAL),
-    ("-4023", NC, set_(Q0110A="0", Q0110B="0", Q0110C="0", Q0110D="0", Q0110E="0", Q0110Z="0"), "Q0110Z", FATAL),
+    (
+        "-4023",
+        NC,
+        set_(Q0110A="0", Q0110B="0", Q0110C="0", Q0110D="0", Q0110E="0", Q0110Z="0"),
+        "Q0110Z",
+        FATAL,
+    ),
     ("-4077", NC, set_(O0390A="1", O0390Z="1"), "O0390Z", FATAL),
     ("-3542", NC, set_(M0210="1", M0300A1="^"), "M0300A1", FATAL),
-    ("-3845", NC, set_(O0400C1="10", O0400C2="0", O0400C3="0", O0400C3A="20", O0400C4="3"), "O0400C3A", FATAL),
-    ("-3559", NC, set_(O0400C1="0", O0400C2="0", O0400C3="0", O0400C3A="^", O0400C4="3", O0400C5="^", O0400C6="^"), "O0400C4", FATAL),
+    (
+        "-3845",
+        NC,
+        set_(O0400C1="10", O0400C2="0", O0400C3="0", O0400C3A="20", O0400C4="3"),
+        "O0400C3A",
+        FATAL,
+    ),
+    (
+        "-3559",
+        NC,
+        set_(O0400C1="0", O0400C2="0", O0400C3="0", O0400C3A="^", O0400C4="3", O0400C5="^", O0400C6="^"),
+        "O0400C4",
+        FATAL,
+    ),
     ("-4055", NC, same_as("A1600", "A2300", K0520A2="^"), "K0520A2", FATAL),
     ("-4049", NC, set_(GG0170A1="^"), "GG0170A1", FATAL),
     ("-3797", NC, set_(J1700A="^"), "J1700A", FATAL),
@@ -91,17 +111,27 @@ CASES: list[tuple[str, dict[str, str], Callable[[Values], None], str, str]] = [
     ("-3982", NC, set_(A1005B="1"), "A1005B", FATAL),
     ("-3983", NC, set_(A1010Y="1"), "A1010Y", FATAL),
     ("-3851", NC, set_(Z0500B="20000101"), "Z0500B", FATAL),
-    ("-3851", NC, same_as("O0250B", "Z0500B", A2300="20250101", A1600="20250101", A1900="20250101"), "A2300", FATAL),
+    (
+        "-3851",
+        NC,
+        same_as("O0250B", "Z0500B", A2300="20250101", A1600="20250101", A1900="20250101"),
+        "A2300",
+        FATAL,
+    ),
     ("-3851", {"isc": "ND"}, set_(A2000="20250101"), "A2000", FATAL),
     ("MR-401", NC, set_(C0100=None), "C0100", FATAL),
     ("MR-402", {"isc": "NT"}, set_(C0100="1"), "C0100", WARNING),
 ]
 
 
-@pytest.mark.parametrize("edit_id,requirements,mutate,item,severity", CASES,
-                         ids=[f"{c[0]}-{c[3]}-{n}" for n, c in enumerate(CASES)])
-def test_each_edit_fires_on_its_mutation(edit_id: str, requirements: dict[str, str], mutate: Callable[[Values], None],
-                                         item: str, severity: str) -> None:
+@pytest.mark.parametrize(
+    "edit_id,requirements,mutate,item,severity",
+    CASES,
+    ids=[f"{c[0]}-{c[3]}-{n}" for n, c in enumerate(CASES)],
+)
+def test_each_edit_fires_on_its_mutation(
+    edit_id: str, requirements: dict[str, str], mutate: Callable[[Values], None], item: str, severity: str
+) -> None:
     req = dict(requirements)
     values = base(req.pop("isc"), **req)
     mutate(values)
@@ -143,10 +173,13 @@ def test_section_scoped_run_is_limited_and_fast() -> None:
     assert (time.perf_counter() - start) / 50 < 0.005
 
 
-@pytest.mark.parametrize("values,expected", [
-    ({"A0310F": "01", "A1600": "20250101", "A2300": "20250105"}, "20250101"),
-    ({"A0310F": "10", "A2000": "20250201", "A2300": "20250201"}, "20250201"),
-    ({"A0310F": "99", "A2300": "20250105"}, "20250105"),
-])
+@pytest.mark.parametrize(
+    "values,expected",
+    [
+        ({"A0310F": "01", "A1600": "20250101", "A2300": "20250105"}, "20250101"),
+        ({"A0310F": "10", "A2000": "20250201", "A2300": "20250201"}, "20250201"),
+        ({"A0310F": "99", "A2300": "20250105"}, "20250105"),
+    ],
+)
 def test_target_date(values: Values, expected: str) -> None:
     assert target_date(values) == expected

@@ -22,7 +22,9 @@ def _gg4049(values: dict[str, str]) -> set[str | None]:
     return {f.item for f in run_edits(values) if f.edit_id == "-4049"}
 
 
-@pytest.mark.parametrize(("gateway", "skipped"), [("GG0170M1", ("GG0170N1", "GG0170O1")), ("GG0170I1", ("GG0170J1", "GG0170K1"))])
+@pytest.mark.parametrize(
+    ("gateway", "skipped"), [("GG0170M1", ("GG0170N1", "GG0170O1")), ("GG0170I1", ("GG0170J1", "GG0170K1"))]
+)
 @pytest.mark.parametrize("code", ["07", "09", "10", "88"])
 def test_skipped_items_may_carry_caret(gateway: str, skipped: tuple[str, ...], code: str) -> None:
     values = _admission()

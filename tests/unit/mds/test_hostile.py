@@ -28,11 +28,19 @@ def check_rejected(name: str, data: bytes, *codes: str) -> list[str]:
     return [i.message for i in issues]
 
 
-@pytest.mark.parametrize("name,codes", [
-    ("xxe_file.xml", ("MR-202",)), ("xxe_parameter.xml", ("MR-202",)), ("billion_laughs.xml", ("MR-202",)),
-    ("quadratic_blowup.xml", ("MR-202",)), ("external_dtd.xml", ("MR-202",)), ("invalid_utf8.xml", ("MR-201",)),
-    ("not_a_zip.zip", ("1001",)), ("wrong_root.xml", ("MR-205",)),
-])
+@pytest.mark.parametrize(
+    "name,codes",
+    [
+        ("xxe_file.xml", ("MR-202",)),
+        ("xxe_parameter.xml", ("MR-202",)),
+        ("billion_laughs.xml", ("MR-202",)),
+        ("quadratic_blowup.xml", ("MR-202",)),
+        ("external_dtd.xml", ("MR-202",)),
+        ("invalid_utf8.xml", ("MR-201",)),
+        ("not_a_zip.zip", ("1001",)),
+        ("wrong_root.xml", ("MR-205",)),
+    ],
+)
 def test_committed_fixtures(name: str, codes: tuple[str, ...]) -> None:
     messages = check_rejected(name, (FIXTURES / name).read_bytes(), *codes)
     assert not any("root:" in m for m in messages)  # /etc/passwd never echoed
@@ -47,7 +55,9 @@ def test_hostile_inside_zip(name: str) -> None:
 
 
 def test_utf16_doctype_refused() -> None:
-    data = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE A [<!ENTITY e "x">]><ASSESSMENT/>'.encode("utf-16")
+    data = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE A [<!ENTITY e "x">]><ASSESSMENT/>'.encode(
+        "utf-16"
+    )
     check_rejected("u16.xml", data, "MR-202", "MR-201")
 
 
@@ -81,7 +91,9 @@ def test_zip_bomb(tmp_path: Path) -> None:
     bomb = _zip({"bomb.xml": b"\0" * 50_000_000})
     assert len(bomb) < 100_000
     check_rejected("bomb.zip", bomb, "MR-103")
-    check_rejected("ratio.zip", _zip({"r.xml": b"<ASSESSMENT>" + b" " * 1_500_000 + b"</ASSESSMENT>"}), "MR-104")
+    check_rejected(
+        "ratio.zip", _zip({"r.xml": b"<ASSESSMENT>" + b" " * 1_500_000 + b"</ASSESSMENT>"}), "MR-104"
+    )
     assert list(tmp_path.iterdir()) == []  # nothing extracted anywhere we can see
 
 
@@ -93,8 +105,10 @@ def test_forged_file_size() -> None:
     check_rejected("forged.zip", bytes(data), "1001", "MR-201")
 
 
-@pytest.mark.parametrize("name,code", [("../evil.xml", "MR-105"), ("/abs.xml", "MR-105"), ("C:\\x.xml", "MR-105"),
-                                       ("inner.zip", "MR-106")])
+@pytest.mark.parametrize(
+    "name,code",
+    [("../evil.xml", "MR-105"), ("/abs.xml", "MR-105"), ("C:\\x.xml", "MR-105"), ("inner.zip", "MR-106")],
+)
 def test_bad_member_names(name: str, code: str) -> None:
     check_rejected("batch.zip", _zip({name: b"<ASSESSMENT/>"}), code)
 

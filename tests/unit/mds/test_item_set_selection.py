@@ -13,15 +13,18 @@ from mds.catalog import UnsupportedTargetDate, version_for_date
 ADMISSION = "01-99-99-0"
 
 
-@pytest.mark.parametrize(("target", "version"), [
-    (date(2023, 10, 1), "1.18.11"),
-    (date(2024, 5, 1), "1.18.11"),
-    (date(2024, 9, 30), "1.18.11"),
-    (date(2024, 10, 1), "1.19.1"),
-    (date(2025, 9, 30), "1.19.1"),
-    (date(2025, 10, 1), "1.20.1"),
-    (date(2026, 12, 5), "1.20.1"),
-])
+@pytest.mark.parametrize(
+    ("target", "version"),
+    [
+        (date(2023, 10, 1), "1.18.11"),
+        (date(2024, 5, 1), "1.18.11"),
+        (date(2024, 9, 30), "1.18.11"),
+        (date(2024, 10, 1), "1.19.1"),
+        (date(2025, 9, 30), "1.19.1"),
+        (date(2025, 10, 1), "1.20.1"),
+        (date(2026, 12, 5), "1.20.1"),
+    ],
+)
 def test_version_for_target_date(target: date, version: str) -> None:
     assert version_for_date(target) == version
 
@@ -30,7 +33,9 @@ def test_version_for_target_date(target: date, version: str) -> None:
 def test_target_date_before_the_oldest_item_set_is_refused(target: date) -> None:
     with pytest.raises(UnsupportedTargetDate):
         version_for_date(target)
-    _, errors = forms.validate_start({"rfa": ADMISSION, "ard": target.isoformat()}, date(2026, 12, 5), None, 0)
+    _, errors = forms.validate_start(
+        {"rfa": ADMISSION, "ard": target.isoformat()}, date(2026, 12, 5), None, 0
+    )
     assert "2023-10-01" in errors["ard"] and "1.18.11" in errors["ard"]
 
 

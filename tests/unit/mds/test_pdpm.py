@@ -21,7 +21,18 @@ def _csv(shared_data: Path, name: str) -> list[dict[str, str]]:
 
 # ---------------------------------------------------------------- GG presets (column 1)
 
-GG_ITEMS = ("GG0130A", "GG0130B", "GG0130C", "GG0170B", "GG0170C", "GG0170D", "GG0170E", "GG0170F", "GG0170J", "GG0170K")
+GG_ITEMS = (
+    "GG0130A",
+    "GG0130B",
+    "GG0130C",
+    "GG0170B",
+    "GG0170C",
+    "GG0170D",
+    "GG0170E",
+    "GG0170F",
+    "GG0170J",
+    "GG0170K",
+)
 
 
 def gg(*codes: str, column: str = "1") -> dict[str, str]:
@@ -43,7 +54,9 @@ def classify(extra: dict[str, str], preset: dict[str, str] = SCORE_0, **kw: obje
 
 
 def test_shipped_tables_match_shared_data(shared_data: Path) -> None:
-    spec = importlib.util.spec_from_file_location("build_pdpm_tables", Path(__file__).parents[3] / "scripts" / "build_pdpm_tables.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_pdpm_tables", Path(__file__).parents[3] / "scripts" / "build_pdpm_tables.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -85,17 +98,30 @@ def test_function_score_averaging_and_rounding(preset: dict[str, str], ptot: int
 
 @pytest.mark.parametrize(
     ("a0310a", "a0310b", "column"),
-    [("99", "01", "1"), ("01", "01", "1"), ("99", "08", "5"), ("01", "99", "1"), ("02", "99", "5"), ("06", "99", "5")],
+    [
+        ("99", "01", "1"),
+        ("01", "01", "1"),
+        ("99", "08", "5"),
+        ("01", "99", "1"),
+        ("02", "99", "5"),
+        ("06", "99", "5"),
+    ],
 )
 def test_gg_column_choice(a0310a: str, a0310b: str, column: str) -> None:
     assert pdpm.gg_column(a0310a, a0310b) == column
     values = {"A0310A": a0310a, "A0310B": a0310b, **gg(*["06"] * 10, column=column)}
     assert pdpm.classify(values).function_score == 24
     other = "5" if column == "1" else "1"
-    assert pdpm.classify({"A0310A": a0310a, "A0310B": a0310b, **gg(*["06"] * 10, column=other)}).function_score == 0
+    assert (
+        pdpm.classify({"A0310A": a0310a, "A0310B": a0310b, **gg(*["06"] * 10, column=other)}).function_score
+        == 0
+    )
 
 
-@pytest.mark.parametrize(("a0310a", "a0310b", "key"), [("99", "02", "bad_a0310b"), ("99", "", "bad_a0310b"), ("99", "99", "bad_a0310a")])
+@pytest.mark.parametrize(
+    ("a0310a", "a0310b", "key"),
+    [("99", "02", "bad_a0310b"), ("99", "", "bad_a0310b"), ("99", "99", "bad_a0310a")],
+)
 def test_unclassifiable_assessment_types(a0310a: str, a0310b: str, key: str) -> None:
     with pytest.raises(pdpm.PdpmError) as err:
         pdpm.classify({"A0310A": a0310a, "A0310B": a0310b})
@@ -348,7 +374,12 @@ def test_nta_worked_example_aapacn() -> None:
     """DOMAIN.md §5: IV meds 5 + diabetes 2 + isolation 1 + wound infection 2 = 10 -> NB."""
     result = classify({"O0110H1B": "1", "I2900": "1", "O0110M1B": "1", "I2500": "1"})
     assert (result.nta_score, result.nta) == (10, "NB")
-    assert {c.items[0] for c in result.explain if c.component == "nta"} == {"O0110H1B", "I2900", "O0110M1B", "I2500"}
+    assert {c.items[0] for c in result.explain if c.component == "nta"} == {
+        "O0110H1B",
+        "I2900",
+        "O0110M1B",
+        "I2500",
+    }
 
 
 def test_pre_2023_item_set_reads_the_2019_ids_chosen_by_version() -> None:
@@ -357,7 +388,12 @@ def test_pre_2023_item_set_reads_the_2019_ids_chosen_by_version() -> None:
     legacy = classify({**legacy_values, "ITM_SET_VRSN_CD": "1.17"})
     by_ard = classify({**legacy_values, "A2300": "20230915"})
     current = classify({**current_values, "ITM_SET_VRSN_CD": "1.19"})
-    assert (legacy.nta_score, legacy.nursing) == (by_ard.nta_score, by_ard.nursing) == (current.nta_score, current.nursing) == (12, "HDE2")
+    assert (
+        (legacy.nta_score, legacy.nursing)
+        == (by_ard.nta_score, by_ard.nursing)
+        == (current.nta_score, current.nursing)
+        == (12, "HDE2")
+    )
     assert pdpm.classify({**FIVE_DAY, **legacy_values}, item_set="1.17").nta_score == 12
 
 
@@ -401,7 +437,11 @@ def test_hipps_end_to_end_from_item_answers() -> None:
     # hip fracture repaired by hip replacement: surgery-eligible code re-routed to Major Joint (TC, C);
     # SLP: intact, no comorbidity or swallowing -> SA (A); nursing score 14, no qualifying
     # condition, BIMS 15, no restorative -> PBC1 (X); NTA diabetes 2 + COPD 2 = 4 -> ND (D); 5-day -> 1.
-    result = pdpm.classify(HIP_FRACTURE_5DAY, clinical_category="Non-Surgical Orthopedic/Musculoskeletal", surgery_eligible="orthopedic")
+    result = pdpm.classify(
+        HIP_FRACTURE_5DAY,
+        clinical_category="Non-Surgical Orthopedic/Musculoskeletal",
+        surgery_eligible="orthopedic",
+    )
     assert result.as_dict() == {
         "pt_ot": "TC",
         "slp": "SA",
@@ -422,7 +462,10 @@ def test_hipps_from_the_record_alone() -> None:
     assert pdpm.classify({**HIP_FRACTURE_5DAY, "J2100": "0"}).hipps == "GAXD1"
 
 
-@pytest.mark.parametrize(("code", "reason"), [("R26.2", "Return to Provider"), ("G20.A1", "not in the CMS FY2020"), ("", "no primary")])
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [("R26.2", "Return to Provider"), ("G20.A1", "not in the CMS FY2020"), ("", "no primary")],
+)
 def test_unmapped_primary_diagnosis_only_category_free_components(code: str, reason: str) -> None:
     result = pdpm.classify({**HIP_FRACTURE_5DAY, "I0020B": code})
     assert (result.pt_ot, result.slp, result.hipps) == (None, None, None)

@@ -74,7 +74,9 @@ def test_category_option_overrides_the_mapping(tmp_path: Path, capsys: pytest.Ca
     assert json.loads(capsys.readouterr().out)["hipps"] == "KACB1"
 
 
-def test_text_output_and_unmapped_primary_diagnosis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_output_and_unmapped_primary_diagnosis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "asmt.xml"
     path.write_bytes(_xml({**ANSWERS, "I0020B": "R26.2"}))  # difficulty walking: Return to Provider
     assert _run(["pdpm", str(path), "--format", "text"]) == 0
@@ -94,7 +96,9 @@ def test_unreadable_xml_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "not a readable MDS assessment XML" in capsys.readouterr().err
 
 
-def test_missing_file_and_unclassifiable_record_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_and_unclassifiable_record_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _run(["pdpm", str(tmp_path / "nope.xml")]) == 2
     assert "cannot read" in capsys.readouterr().err
     path = tmp_path / "quarterly.xml"

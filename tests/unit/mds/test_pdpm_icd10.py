@@ -31,7 +31,13 @@ def grouper() -> dict[str, tuple[str, str, str]]:
         for name, body in re.findall(r"static \w+ (\w+)\[[^=]*=\s*\{([^;]*)\};", text)
     }
     codes = arrays["I0020BCodes"]
-    return dict(zip(codes, zip(arrays["I0020BPTCode"], arrays["I0020BSLPCode"], arrays["I0020BEligibility"], strict=True), strict=True))
+    return dict(
+        zip(
+            codes,
+            zip(arrays["I0020BPTCode"], arrays["I0020BSLPCode"], arrays["I0020BEligibility"], strict=True),
+            strict=True,
+        )
+    )
 
 
 def test_every_grouper_code_maps_to_the_same_collapsed_category_slp_flag_and_surgery() -> None:
@@ -54,7 +60,11 @@ def test_every_grouper_code_maps_to_the_same_collapsed_category_slp_flag_and_sur
 def test_codes_outside_the_grouper_list_are_not_primary_diagnoses() -> None:
     """The grouper lists only codes with a category; every other shipped code is Return to Provider (U07.1 came later)."""
     source = grouper()
-    mapped_elsewhere = [c for c in pdpm_icd10._mapping() if c not in source and pdpm_icd10.lookup(c).status == pdpm_icd10.MAPPED]
+    mapped_elsewhere = [
+        c
+        for c in pdpm_icd10._mapping()
+        if c not in source and pdpm_icd10.lookup(c).status == pdpm_icd10.MAPPED
+    ]
     assert mapped_elsewhere == ["U071"]
     assert pdpm_icd10.code_count() > 70000
 
@@ -62,7 +72,11 @@ def test_codes_outside_the_grouper_list_are_not_primary_diagnoses() -> None:
 @pytest.mark.parametrize(
     ("code", "category", "surgery"),
     [
-        ("S72.001A", "Non-Surgical Orthopedic/Musculoskeletal", "orthopedic"),  # hip fracture: surgery re-routes
+        (
+            "S72.001A",
+            "Non-Surgical Orthopedic/Musculoskeletal",
+            "orthopedic",
+        ),  # hip fracture: surgery re-routes
         ("I63.9", "Acute Neurologic", None),
         ("J18.9", "Pulmonary", None),
         ("I50.9", "Cardiovascular and Coagulations", None),

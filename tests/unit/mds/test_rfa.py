@@ -18,8 +18,12 @@ def _builder_values(shared_data, item: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("item", "ours"),
-    [("A0310A", rfa.A0310A_VALUES), ("A0310B", rfa.A0310B_VALUES), ("A0310F", rfa.A0310F_VALUES),
-     ("A0310E", rfa.A0310E_VALUES)],
+    [
+        ("A0310A", rfa.A0310A_VALUES),
+        ("A0310B", rfa.A0310B_VALUES),
+        ("A0310F", rfa.A0310F_VALUES),
+        ("A0310E", rfa.A0310E_VALUES),
+    ],
 )
 def test_value_lists_match_cms_item_values(shared_data, item, ours):
     assert set(_builder_values(shared_data, item)) == set(ours)
@@ -38,17 +42,29 @@ def test_a0310h_and_g_values_match_builder(shared_data):
         (Rfa("02"), "quarterly", ("quarterly",), "Quarterly (OBRA)"),
         (Rfa("03"), "annual", ("annual",), "Annual (OBRA)"),
         (Rfa("04"), "significant_change", ("significant_change",), "Significant change in status"),
-        (Rfa("05"), "significant_correction_comprehensive", ("significant_correction_comprehensive",),
-         "Significant correction to prior comprehensive"),
-        (Rfa("06"), "significant_correction_quarterly", ("significant_correction_quarterly",),
-         "Significant correction to prior quarterly"),
+        (
+            Rfa("05"),
+            "significant_correction_comprehensive",
+            ("significant_correction_comprehensive",),
+            "Significant correction to prior comprehensive",
+        ),
+        (
+            Rfa("06"),
+            "significant_correction_quarterly",
+            ("significant_correction_quarterly",),
+            "Significant correction to prior quarterly",
+        ),
         (Rfa(b="01"), "pps_5day", ("pps_5day",), "5-day PPS"),
         (Rfa(b="08"), "ipa", ("ipa",), "Interim Payment Assessment (IPA)"),
         (Rfa(f="11"), "discharge_ra", ("discharge_ra",), "Discharge, return anticipated"),
         (Rfa(f="10"), "discharge_rna", ("discharge_rna",), "Discharge, return not anticipated"),
         (Rfa(h="1"), "pps_discharge", ("pps_discharge",), "Part A PPS discharge"),
-        (Rfa(f="10", h="1"), "discharge_rna", ("discharge_rna", "pps_discharge"),
-         "Discharge, return not anticipated + Part A PPS discharge"),
+        (
+            Rfa(f="10", h="1"),
+            "discharge_rna",
+            ("discharge_rna", "pps_discharge"),
+            "Discharge, return not anticipated + Part A PPS discharge",
+        ),
         (Rfa(f="01"), "entry", ("entry",), "Entry tracking record"),
         (Rfa(f="12"), "death", ("death",), "Death in facility tracking record"),
     ],
@@ -79,7 +95,11 @@ def test_kinds_and_labels(r, kind, kinds, label_en):
 )
 def test_classifiers(r, comprehensive, obra, pps, tracking):
     assert (rfa.is_comprehensive(r), rfa.is_obra(r), rfa.is_pps(r), rfa.is_tracking(r)) == (
-        comprehensive, obra, pps, tracking)
+        comprehensive,
+        obra,
+        pps,
+        tracking,
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,8 +118,8 @@ def test_classifiers(r, comprehensive, obra, pps, tracking):
         (Rfa("01", f="01"), ["tracking_alone"]),
         (Rfa(b="01", f="12"), ["tracking_alone"]),
         (Rfa("02", "08", e="0"), ["ipa_alone"]),
-        (Rfa(b="08", e="1"), ["ipa_first"]),                  # -3953
-        (Rfa(h="1", e="1"), ["first_needs_reason"]),          # -3920
+        (Rfa(b="08", e="1"), ["ipa_first"]),  # -3953
+        (Rfa(h="1", e="1"), ["first_needs_reason"]),  # -3920
         (Rfa("02"), ["e_missing"]),
         (Rfa(f="10", e="0"), ["g_missing"]),
         (Rfa("02", e="0", g="1"), ["g_only_discharge"]),
@@ -122,8 +142,12 @@ def test_choices_are_valid_unique_and_labelled():
     values = [c["value"] for c in choices]
     assert len(values) == len(set(values)) == 86
     assert choices[0]["label"] == "Admission (OBRA)"
-    assert {"value": "01-01-99-0", "label": "Admission (OBRA) + 5-day PPS", "group": "Admission (OBRA)",
-            "kind": "admission"} in choices
+    assert {
+        "value": "01-01-99-0",
+        "label": "Admission (OBRA) + 5-day PPS",
+        "group": "Admission (OBRA)",
+        "kind": "admission",
+    } in choices
     assert "99-99-99-0" not in values
     assert "99-08-99-0" in values and "02-08-99-0" not in values
     for c in choices:
@@ -135,8 +159,10 @@ def test_choices_are_valid_unique_and_labelled():
 @pytest.mark.parametrize(
     ("items", "expected"),
     [
-        ({"A0310A": "01", "A0310B": "01", "A0310E": "1", "A0310F": "99", "A0310G": "^", "A0310H": "0"},
-         Rfa("01", "01", e="1")),
+        (
+            {"A0310A": "01", "A0310B": "01", "A0310E": "1", "A0310F": "99", "A0310G": "^", "A0310H": "0"},
+            Rfa("01", "01", e="1"),
+        ),
         ({"A0310A": "99", "A0310B": "99", "A0310F": "01", "A0310H": "^"}, Rfa(f="01")),
     ],
 )
@@ -153,8 +179,13 @@ def test_from_code_rejects_garbage():
 
 @pytest.mark.parametrize(
     ("r", "prior", "expected"),
-    [(Rfa("01"), 0, "1"), (Rfa("02"), 1, "0"), (Rfa(b="08"), 0, "0"), (Rfa(f="11"), 0, "1"),
-     (Rfa(h="1"), 0, "0")],
+    [
+        (Rfa("01"), 0, "1"),
+        (Rfa("02"), 1, "0"),
+        (Rfa(b="08"), 0, "0"),
+        (Rfa(f="11"), 0, "1"),
+        (Rfa(h="1"), 0, "0"),
+    ],
 )
 def test_first_since_entry(r, prior, expected):
     assert rfa.first_since_entry(r, prior) == expected

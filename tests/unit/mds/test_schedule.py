@@ -25,8 +25,15 @@ def stay(*events: s.StayEvent, **kw) -> s.Stay:
 
 def rec(aid, r: Rfa, ard=None, event=None, state="accepted", z=None, **kw) -> s.Assessment:
     ref = event or ard
-    return s.Assessment(aid, r, ard=ard, event_date=event, state=state,
-                        z0500b=z if z is not None or state in ("draft", "in_progress") else ref, **kw)
+    return s.Assessment(
+        aid,
+        r,
+        ard=ard,
+        event_date=event,
+        state=state,
+        z0500b=z if z is not None or state in ("draft", "in_progress") else ref,
+        **kw,
+    )
 
 
 def entry_rec(aid, on: date) -> s.Assessment:
@@ -74,20 +81,28 @@ def test_every_timing_rule_has_a_table(shared_data):
     ("today_day", "ard_day", "state", "days_late", "phase"),
     [
         (1, None, "due", 0, "ard"),
-        (14, None, "due", 0, "ard"),       # last day of the window
-        (15, None, "late", 1, "ard"),      # day 15: late
+        (14, None, "due", 0, "ard"),  # last day of the window
+        (15, None, "late", 1, "ard"),  # day 15: late
         (20, None, "late", 6, "ard"),
-        (20, 14, "done", 0, "done"),       # ARD on day 14 is on time
-        (20, 15, "done", 1, "done"),       # ARD on day 15 was one day late
-        (10, 5, "due", 0, "complete"),     # ARD set, not signed yet
+        (20, 14, "done", 0, "done"),  # ARD on day 14 is on time
+        (20, 15, "done", 1, "done"),  # ARD on day 15 was one day late
+        (10, 5, "due", 0, "complete"),  # ARD set, not signed yet
     ],
 )
 def test_admission_ard_by_day_14(today_day, ard_day, state, days_late, phase):
     records = [entry_rec("e", ADM)]
     if ard_day is not None:
         st = "in_progress" if phase == "complete" else "accepted"
-        records.append(rec("a", Rfa("01", e="1"), ard=d(ard_day), state=st,
-                           z=None if st == "in_progress" else d(ard_day), v0200c2=d(ard_day)))
+        records.append(
+            rec(
+                "a",
+                Rfa("01", e="1"),
+                ard=d(ard_day),
+                state=st,
+                z=None if st == "in_progress" else d(ard_day),
+                v0200c2=d(ard_day),
+            )
+        )
     item = only(s.compute_due(stay(), records, d(today_day)), "admission")
     # the completion step runs from the ARD to day 14 (Z0500B by day 14)
     assert (item.window_start, item.window_end) == (d(ard_day) if phase == "complete" else d(1), d(14))
@@ -107,13 +122,13 @@ def test_admission_not_required_when_discharged_before_day_14():
 @pytest.mark.parametrize(
     ("today_offset", "q_offset", "state", "days_late"),
     [
-        (60, None, "upcoming", 0),   # window open but the deadline is > 14 days away
-        (78, None, "due", 0),        # 14 days before the deadline: due
-        (77, None, "upcoming", 0),   # 15 days before: still upcoming
-        (92, None, "due", 0),        # deadline day
+        (60, None, "upcoming", 0),  # window open but the deadline is > 14 days away
+        (78, None, "due", 0),  # 14 days before the deadline: due
+        (77, None, "upcoming", 0),  # 15 days before: still upcoming
+        (92, None, "due", 0),  # deadline day
         (93, None, "late", 1),
-        (100, 92, "done", 0),        # ARD 92 days after the previous OBRA ARD: on time
-        (100, 93, "done", 1),        # 93 days: one day late
+        (100, 92, "done", 0),  # ARD 92 days after the previous OBRA ARD: on time
+        (100, 93, "done", 1),  # 93 days: one day late
     ],
 )
 def test_quarterly_92_days(today_offset, q_offset, state, days_late):
@@ -131,8 +146,11 @@ def test_quarterly_92_days(today_offset, q_offset, state, days_late):
 def test_quarterly_clock_resets_on_significant_change():
     adm_ard = d(5)
     scsa = adm_ard + timedelta(days=50)
-    records = [entry_rec("e", ADM), rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
-               rec("s", Rfa("04", e="0"), ard=scsa, v0200c2=scsa)]
+    records = [
+        entry_rec("e", ADM),
+        rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
+        rec("s", Rfa("04", e="0"), ard=scsa, v0200c2=scsa),
+    ]
     st = stay(significant_changes=(scsa - timedelta(days=3),))
     pending = [i for i in s.compute_due(st, records, scsa + timedelta(days=10)) if i.kind == "quarterly"]
     assert len(pending) == 1 and pending[0].window_end == scsa + timedelta(days=92)
@@ -153,12 +171,12 @@ def _year_of_quarterlies(last_q_offset: int):
     ("last_q", "annual_off", "today_off", "window_end_off", "state", "days_late"),
     [
         (270, None, 300, 362, "upcoming", 0),  # 92 after the last quarterly (362) comes before 366
-        (280, None, 360, 366, "due", 0),       # 366 after the admission ARD comes first
+        (280, None, 360, 366, "due", 0),  # 366 after the admission ARD comes first
         (280, None, 366, 366, "due", 0),
-        (280, None, 367, 366, "late", 1),      # day 367: late
+        (280, None, 367, 366, "late", 1),  # day 367: late
         (280, 366, 400, 366, "done", 0),
         (280, 367, 400, 366, "done", 1),
-        (270, 363, 400, 362, "done", 1),       # 93 days after the last quarterly: late even though < 366
+        (270, 363, 400, 362, "done", 1),  # 93 days after the last quarterly: late even though < 366
     ],
 )
 def test_annual_366_and_92(last_q, annual_off, today_off, window_end_off, state, days_late):
@@ -173,9 +191,12 @@ def test_annual_366_and_92(last_q, annual_off, today_off, window_end_off, state,
 
 def test_after_second_quarterly_the_next_is_a_quarterly():
     adm_ard = d(5)
-    records = [entry_rec("e", ADM), rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
-               rec("q1", Rfa("02", e="0"), ard=adm_ard + timedelta(days=92)),
-               rec("q2", Rfa("02", e="0"), ard=adm_ard + timedelta(days=184))]
+    records = [
+        entry_rec("e", ADM),
+        rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
+        rec("q1", Rfa("02", e="0"), ard=adm_ard + timedelta(days=92)),
+        rec("q2", Rfa("02", e="0"), ard=adm_ard + timedelta(days=184)),
+    ]
     pending = [i for i in s.compute_due(stay(), records, adm_ard + timedelta(days=200)) if i.state != "done"]
     assert [(i.kind, i.window_end) for i in pending] == [("quarterly", adm_ard + timedelta(days=276))]
 
@@ -192,7 +213,13 @@ def test_quarterly_does_not_satisfy_annual():
 
 @pytest.mark.parametrize(
     ("today_off", "ard_off", "state", "days_late"),
-    [(0, None, "due", 0), (14, None, "due", 0), (15, None, "late", 1), (20, 14, "done", 0), (20, 15, "done", 1)],
+    [
+        (0, None, "due", 0),
+        (14, None, "due", 0),
+        (15, None, "late", 1),
+        (20, 14, "done", 0),
+        (20, 15, "done", 1),
+    ],
 )
 def test_significant_change_14_days(today_off, ard_off, state, days_late):
     det = d(40)
@@ -200,14 +227,18 @@ def test_significant_change_14_days(today_off, ard_off, state, days_late):
     if ard_off is not None:
         ard = det + timedelta(days=ard_off)
         records.append(rec("s", Rfa("04", e="0"), ard=ard, v0200c2=ard))
-    item = only(s.compute_due(stay(significant_changes=(det,)), records, det + timedelta(days=today_off)),
-                "significant_change")
+    item = only(
+        s.compute_due(stay(significant_changes=(det,)), records, det + timedelta(days=today_off)),
+        "significant_change",
+    )
     assert (item.window_start, item.window_end) == (det, det + timedelta(days=14))
     assert (item.state, item.days_late) == (state, days_late)
 
 
-@pytest.mark.parametrize(("comprehensive", "kind"), [(True, "significant_correction_comprehensive"),
-                                                      (False, "significant_correction_quarterly")])
+@pytest.mark.parametrize(
+    ("comprehensive", "kind"),
+    [(True, "significant_correction_comprehensive"), (False, "significant_correction_quarterly")],
+)
 def test_significant_correction_14_days(comprehensive, kind):
     det = d(40)
     items = s.compute_due(stay(significant_errors=((det, comprehensive),)), [entry_rec("e", ADM)], det)
@@ -238,11 +269,11 @@ def test_no_pps_without_part_a():
 @pytest.mark.parametrize(
     ("events", "part_a_end", "expected_ard"),
     [
-        ((), d(20), d(20)),                                        # stays in the facility: last covered day
-        ((s.StayEvent("discharge_rna", d(20)),), d(20), d(20)),     # same day: combined with the discharge
-        ((s.StayEvent("discharge_rna", d(21)),), d(20), d(21)),     # one day before: ARD = A2000
-        ((s.StayEvent("discharge_rna", d(23)),), d(20), d(20)),     # later discharge: separate
-        ((s.StayEvent("death", d(20)),), d(20), None),              # died that day: not required
+        ((), d(20), d(20)),  # stays in the facility: last covered day
+        ((s.StayEvent("discharge_rna", d(20)),), d(20), d(20)),  # same day: combined with the discharge
+        ((s.StayEvent("discharge_rna", d(21)),), d(20), d(21)),  # one day before: ARD = A2000
+        ((s.StayEvent("discharge_rna", d(23)),), d(20), d(20)),  # later discharge: separate
+        ((s.StayEvent("death", d(20)),), d(20), None),  # died that day: not required
     ],
 )
 def test_pps_discharge(events, part_a_end, expected_ard):
@@ -273,7 +304,7 @@ def test_discharge_assessment(kind, today_off, record, state, days_late):
     if record:
         records.append(rec("x", Rfa(f="10", e="0", g="1"), ard=out, event=out))
     item = only(s.compute_due(stay(s.StayEvent(kind, out)), records, out + timedelta(days=today_off)), kind)
-    assert item.ard_target == out   # A2300 = A2000 (-3851)
+    assert item.ard_target == out  # A2300 = A2000 (-3851)
     assert (item.state, item.days_late) == (state, days_late)
 
 
@@ -287,7 +318,9 @@ def test_discharge_record_of_wrong_type_does_not_count():
 @pytest.mark.parametrize(("today_off", "state", "days_late"), [(0, "due", 0), (7, "due", 0), (8, "late", 1)])
 def test_death_tracking(today_off, state, days_late):
     died = d(50)
-    items = s.compute_due(stay(s.StayEvent("death", died)), [entry_rec("e", ADM)], died + timedelta(days=today_off))
+    items = s.compute_due(
+        stay(s.StayEvent("death", died)), [entry_rec("e", ADM)], died + timedelta(days=today_off)
+    )
     item = only(items, "death")
     assert (item.window_start, item.window_end) == (died, died + timedelta(days=7))
     assert (item.state, item.days_late) == (state, days_late)
@@ -306,9 +339,9 @@ def test_entry_tracking_within_7_days(today_day, state, days_late):
 @pytest.mark.parametrize(
     ("discharge", "back_after", "entry_type", "admissions"),
     [
-        ("discharge_ra", 30, "reentry", 1),     # back within 30 days: re-entry, no new admission
-        ("discharge_ra", 31, "admission", 2),   # 31 days: new admission assessment
-        ("discharge_rna", 3, "admission", 2),   # return not anticipated: always a new admission
+        ("discharge_ra", 30, "reentry", 1),  # back within 30 days: re-entry, no new admission
+        ("discharge_ra", 31, "admission", 2),  # 31 days: new admission assessment
+        ("discharge_rna", 3, "admission", 2),  # return not anticipated: always a new admission
     ],
 )
 def test_reentry_30_days(discharge, back_after, entry_type, admissions):
@@ -326,9 +359,13 @@ def test_reentry_30_days(discharge, back_after, entry_type, admissions):
 def test_new_admission_restarts_the_obra_clock():
     out, back = d(40), d(40 + 45)
     st = stay(s.StayEvent("discharge_ra", out), s.StayEvent("return", back))
-    records = [entry_rec("e", ADM), rec("a", Rfa("01", e="1"), ard=d(5), v0200c2=d(5)),
-               rec("x", Rfa(f="11", e="0", g="1"), ard=out, event=out), entry_rec("e2", back),
-               rec("a2", Rfa("01", e="1"), ard=back + timedelta(days=4), v0200c2=back + timedelta(days=4))]
+    records = [
+        entry_rec("e", ADM),
+        rec("a", Rfa("01", e="1"), ard=d(5), v0200c2=d(5)),
+        rec("x", Rfa(f="11", e="0", g="1"), ard=out, event=out),
+        entry_rec("e2", back),
+        rec("a2", Rfa("01", e="1"), ard=back + timedelta(days=4), v0200c2=back + timedelta(days=4)),
+    ]
     q = [i for i in s.compute_due(st, records, back + timedelta(days=30)) if i.kind == "quarterly"]
     assert len(q) == 1 and q[0].window_end == back + timedelta(days=4 + 92)
 
@@ -338,8 +375,12 @@ def test_quarterly_due_while_out_gets_13_days_after_reentry():
     deadline = adm_ard + timedelta(days=92)
     out, back = deadline - timedelta(days=3), deadline + timedelta(days=5)
     st = stay(s.StayEvent("discharge_ra", out), s.StayEvent("return", back))
-    records = [entry_rec("e", ADM), rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
-               rec("x", Rfa(f="11", e="0", g="1"), ard=out, event=out), entry_rec("e2", back)]
+    records = [
+        entry_rec("e", ADM),
+        rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
+        rec("x", Rfa(f="11", e="0", g="1"), ard=out, event=out),
+        entry_rec("e2", back),
+    ]
     item = only(s.compute_due(st, records, back + timedelta(days=1)), "quarterly")
     assert (item.window_end, item.state) == (back + timedelta(days=13), "due")
 
@@ -364,7 +405,7 @@ def test_out_over_30_days_without_return_ends_the_episode():
 @pytest.mark.parametrize(
     "events",
     [
-        (s.StayEvent("return", d(5)),),                                       # return while in facility
+        (s.StayEvent("return", d(5)),),  # return while in facility
         (s.StayEvent("discharge_ra", d(5)), s.StayEvent("discharge_ra", d(6))),
         (s.StayEvent("death", d(5)), s.StayEvent("return", d(6))),
         (s.StayEvent("holiday", d(5)),),
@@ -381,8 +422,8 @@ def test_impossible_timelines_are_refused(events):
 @pytest.mark.parametrize(
     ("r", "kw", "expected_off", "provisional"),
     [
-        (Rfa(f="01"), {"event_date": d(1)}, 14, False),                    # entry: A1600 + 14
-        (Rfa(f="12"), {"event_date": d(1)}, 14, False),                    # death: A2000 + 14
+        (Rfa(f="01"), {"event_date": d(1)}, 14, False),  # entry: A1600 + 14
+        (Rfa(f="12"), {"event_date": d(1)}, 14, False),  # death: A2000 + 14
         (Rfa("02", e="0"), {"ard": d(1), "z0500b": d(3)}, 2 + 14, False),  # quarterly: Z0500B + 14
         (Rfa(f="10", e="0", g="1"), {"ard": d(1), "event_date": d(1), "z0500b": d(2)}, 1 + 14, False),
         (Rfa(b="01", e="1"), {"ard": d(1), "z0500b": d(4)}, 3 + 14, False),
@@ -411,7 +452,7 @@ def test_comprehensive_submission_uses_care_plan_date(kw, expected):
     ("state", "z_day", "today_day", "phase", "item_state", "days_late"),
     [
         ("completed", 6, 19, "submit", "due", 0),
-        ("completed", 6, 20, "submit", "due", 0),     # Z0500B + 14 = day 20
+        ("completed", 6, 20, "submit", "due", 0),  # Z0500B + 14 = day 20
         ("completed", 6, 21, "submit", "late", 1),
         ("exported", 6, 22, "submit", "late", 2),
         ("rejected", 6, 22, "submit", "late", 2),
@@ -422,8 +463,11 @@ def test_submission_phase_of_a_quarterly(state, z_day, today_day, phase, item_st
     adm_ard = d(1) - timedelta(days=80)
     st = s.Stay(1, 2, adm_ard - timedelta(days=4))
     q_ard = d(5)
-    records = [entry_rec("e", st.admission_date), rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
-               rec("q", Rfa("02", e="0"), ard=q_ard, state=state, z=d(z_day))]
+    records = [
+        entry_rec("e", st.admission_date),
+        rec("a", Rfa("01", e="1"), ard=adm_ard, v0200c2=adm_ard),
+        rec("q", Rfa("02", e="0"), ard=q_ard, state=state, z=d(z_day)),
+    ]
     item = [i for i in s.compute_due(st, records, d(today_day)) if i.assessment_id == "q"][0]
     assert (item.phase, item.state, item.days_late) == (phase, item_state, days_late)
     if phase == "submit":
@@ -455,8 +499,17 @@ def test_inactivated_record_does_not_count():
 def test_to_json_rows_contract():
     items = s.compute_due(stay(), [entry_rec("e", ADM)], d(20))
     rows = s.to_json_rows(items)
-    assert rows == [{"resident_id": 7, "stay_id": 70, "kind": "admission", "window_start": "2025-01-01",
-                     "window_end": "2025-01-14", "state": "late", "days_late": 6}]
+    assert rows == [
+        {
+            "resident_id": 7,
+            "stay_id": 70,
+            "kind": "admission",
+            "window_start": "2025-01-01",
+            "window_end": "2025-01-14",
+            "state": "late",
+            "days_late": 6,
+        }
+    ]
     json.dumps(rows)
     assert all(set(r) == set(s.JSON_KEYS) for r in rows)
     assert len(s.to_json_rows(items, include_done=True)) == 2
@@ -465,8 +518,10 @@ def test_to_json_rows_contract():
 
 def test_summarize_counts():
     today = d(16)
-    records = [rec("e", Rfa(f="01"), event=ADM, state="completed"),
-               rec("p", Rfa(b="01", e="1"), ard=d(6), state="in_progress")]
+    records = [
+        rec("e", Rfa(f="01"), event=ADM, state="completed"),
+        rec("p", Rfa(b="01", e="1"), ard=d(6), state="in_progress"),
+    ]
     items = s.compute_due(stay(part_a=(s.PartAStay(ADM),)), records, today)
     pps = only(items, "pps_5day")
     assert (pps.phase, pps.window_end) == ("complete", d(6) + timedelta(days=14))  # Z0500B ≤ ARD + 14

@@ -23,10 +23,10 @@ def test_hash_is_stable_and_order_independent():
 @pytest.mark.parametrize(
     "tamper",
     [
-        {"C0500": "14"},          # changed value
-        {"C0500": "15 "},         # whitespace counts
-        {"Z9999": "1"},           # added item
-        {"B0100": None},          # value cleared
+        {"C0500": "14"},  # changed value
+        {"C0500": "15 "},  # whitespace counts
+        {"Z9999": "1"},  # added item
+        {"B0100": None},  # value cleared
     ],
 )
 def test_verify_detects_tampering(tamper):
@@ -51,9 +51,16 @@ def test_non_string_item_ids_are_refused():
         ([Attestation(RN, ("A", "B", "C"), TODAY)], ["A", "B", "C"], []),
         ([Attestation(RN, ("A",), TODAY), Attestation(LPN, ("B", "C"), TODAY)], ["A", "B", "C"], []),
         ([Attestation(RN, ("A",), TODAY)], ["A", "GG"], ["sections_unattested"]),
-        ([Attestation(Signer(3, "Vi", "", "viewer"), ("A",), TODAY)], ["A"], ["role_z0400", "sections_unattested"]),
-        ([Attestation(Signer(4, "Al", "", "nurse"), ("A",), TODAY)], ["A"],
-         ["attestation_incomplete", "sections_unattested"]),
+        (
+            [Attestation(Signer(3, "Vi", "", "viewer"), ("A",), TODAY)],
+            ["A"],
+            ["role_z0400", "sections_unattested"],
+        ),
+        (
+            [Attestation(Signer(4, "Al", "", "nurse"), ("A",), TODAY)],
+            ["A"],
+            ["attestation_incomplete", "sections_unattested"],
+        ),
         ([Attestation(RN, ("A",), date(2025, 3, 21))], ["A"], ["future_date"]),
     ],
 )
@@ -65,8 +72,8 @@ def test_z0400_attestations(attestations, sections, expected):
     ("signer", "z0500b", "expected"),
     [
         (RN, date(2025, 3, 15), []),
-        (RN, date(2025, 3, 10), []),                          # Z0500B = ARD is allowed
-        (RN, date(2025, 3, 9), ["before_ard"]),               # -3851: A2300 ≤ Z0500B
+        (RN, date(2025, 3, 10), []),  # Z0500B = ARD is allowed
+        (RN, date(2025, 3, 9), ["before_ard"]),  # -3851: A2300 ≤ Z0500B
         (RN, date(2025, 3, 21), ["future_date"]),
         (LPN, date(2025, 3, 15), ["role_z0500"]),
         (Signer(5, "Max", "LPN", "mds_coordinator"), date(2025, 3, 15), ["not_rn"]),
@@ -117,7 +124,7 @@ def test_next_correction_numbers(prior, kind, reasons, a0050, x0800):
         ([ORIGINAL], "modify", ["X0900Z"], {}, "other_needs_text"),
         ([ORIGINAL, Version("3", "01")], "modify", ["X0900A"], {}, "inactivated"),
         ([Version("1", "00", "rejected")], "modify", ["X0900A"], {}, "not_accepted"),
-        ([ORIGINAL, Version("2", "02")], "modify", ["X0900A"], {}, "chain_broken"),   # -3783
+        ([ORIGINAL, Version("2", "02")], "modify", ["X0900A"], {}, "chain_broken"),  # -3783
         ([ORIGINAL, Version("2", "01"), Version("2", "01")], "modify", ["X0900A"], {}, "chain_broken"),
         ([ORIGINAL], "modify", ["X0900A"], {"attestation": LPN}, "role_z0500"),
         ([ORIGINAL], "modify", ["X0900A"], {"attested_on": date(2025, 4, 1)}, "future_date"),
@@ -138,8 +145,18 @@ def test_other_reason_with_text_is_fine_and_bad_kind_refused():
 
 
 def test_locator_items_copy_the_prior_record():
-    prior = {"A0200": "1", "A0500A": "ANA", "A0500C": "RUIZ", "A0900": "19400101", "A0310A": "02",
-             "A0310B": "99", "A0310F": "99", "A0310H": "0", "A2300": "20250310", "A2000": ""}
+    prior = {
+        "A0200": "1",
+        "A0500A": "ANA",
+        "A0500C": "RUIZ",
+        "A0900": "19400101",
+        "A0310A": "02",
+        "A0310B": "99",
+        "A0310F": "99",
+        "A0310H": "0",
+        "A2300": "20250310",
+        "A2000": "",
+    }
     loc = signing.locator_items(prior)
     assert loc["X0150"] == "1" and loc["X0600A"] == "02" and loc["X0700A"] == "20250310"
     assert "X0700B" not in loc

@@ -17,13 +17,21 @@ IPA = get_catalog().active_items("IPA")
 @pytest.mark.parametrize(
     ("answers", "skipped", "answered"),
     [
-        ({"B0100": "1"}, {"B0200", "C0100", "C0500", "D0150A1", "E0300", "F0300", "F0800T"}, {"GG0100A", "B0100"}),
+        (
+            {"B0100": "1"},
+            {"B0200", "C0100", "C0500", "D0150A1", "E0300", "F0300", "F0800T"},
+            {"GG0100A", "B0100"},
+        ),
         ({"B0100": "0"}, set(), {"B0200"}),
         ({"C0100": "0"}, {"C0200", "C0400C", "C0500", "C0600"}, {"C0700", "C1000"}),
         ({"C0100": "1", "C0600": "0"}, {"C0700", "C0900D", "C1000"}, {"C0200", "C1310A"}),
         ({"D0100": "0"}, {"D0150A1", "D0150I2", "D0160"}, {"D0500A1", "D0600"}),
         ({"D0100": "1", "D0160": "07"}, {"D0500A1", "D0500J2", "D0600"}, {"D0150A1"}),
-        ({"D0100": "1", "D0160": "99"}, set(), {"D0500A1", "D0600"}),  # interview incomplete: staff assessment
+        (
+            {"D0100": "1", "D0160": "99"},
+            set(),
+            {"D0500A1", "D0600"},
+        ),  # interview incomplete: staff assessment
         ({"E0300": "0"}, {"E0500A", "E0600C"}, {"E0800"}),
         ({"F0300": "0"}, {"F0400A", "F0600", "F0700"}, {"F0800A"}),
         ({"GG0170I1": "88"}, {"GG0170J1", "GG0170K1"}, {"GG0170L1", "GG0170J3"}),
@@ -69,15 +77,26 @@ def test_rules_name_real_items_and_reasons_in_both_languages() -> None:
     assert gateways_in(["J0200", "J0300", "J1100A"]) == {"J0200", "J0300"} and "B0100" in GATEWAYS
 
 
-@pytest.mark.parametrize(("gateway", "value", "edit_id"), [
-    ("B0100", "1", "-3609"), ("C0100", "0", "MR-410"), ("D0100", "0", "MR-411"), ("J0200", "0", "MR-412"),
-    ("F0300", "0", "-3533"), ("J1800", "0", "-3605"),
-])
+@pytest.mark.parametrize(
+    ("gateway", "value", "edit_id"),
+    [
+        ("B0100", "1", "-3609"),
+        ("C0100", "0", "MR-410"),
+        ("D0100", "0", "MR-411"),
+        ("J0200", "0", "MR-412"),
+        ("F0300", "0", "-3533"),
+        ("J1800", "0", "-3605"),
+    ],
+)
 def test_skips_satisfy_the_gateway_edits(gateway: str, value: str, edit_id: str) -> None:
     """Answers filled in, then the skip applied: the matching CMS/gateway edit has nothing to say,
     and without the skip it fires (so the two tables cannot drift apart silently)."""
     catalog = get_catalog()
-    filled = {i: catalog.items[i].values[0] for i in NC if catalog.items[i].type in ("code", "checklist") and not catalog.items[i].control}
+    filled = {
+        i: catalog.items[i].values[0]
+        for i in NC
+        if catalog.items[i].type in ("code", "checklist") and not catalog.items[i].control
+    }
     filled[gateway] = value
     before = [f for f in run_edits(filled, items=[gateway]) if f.edit_id == edit_id]
     after = [f for f in run_edits(apply_skips(filled, NC), items=[gateway]) if f.edit_id == edit_id]

@@ -40,8 +40,8 @@ def test_allowed_transitions(state, event, expected):
     [
         ("draft", "sign", "invalid"),
         ("draft", "export", "invalid"),
-        ("in_progress", "export", "invalid"),        # unsigned records are never exported
-        ("completed", "edit", "invalid"),            # signed = locked
+        ("in_progress", "export", "invalid"),  # unsigned records are never exported
+        ("completed", "edit", "invalid"),  # signed = locked
         ("completed", "accept", "invalid"),
         ("submitted", "edit", "invalid"),
         ("accepted", "edit", "accepted_locked"),
@@ -87,8 +87,14 @@ def test_ledger_happy_path_and_correction():
     assert [a.action for a in audit] == ["create", "update", "sign", "export", "export", "import"]
     assert audit[1].detail["changes"] == [("C0500", "15", "14")]
     assert ledger.current.content_hash == signing.content_hash(ledger.current.items)
-    corr = signing.next_correction([signing.Version(v.a0050, v.x0800, v.state) for v in ledger.versions],
-                                   "modify", ["X0900D"], RN, TODAY, TODAY)
+    corr = signing.next_correction(
+        [signing.Version(v.a0050, v.x0800, v.state) for v in ledger.versions],
+        "modify",
+        ["X0900D"],
+        RN,
+        TODAY,
+        TODAY,
+    )
     ledger2 = sub.correct(ledger, corr, {"C0500": "13"}, audit)
     assert len(ledger2.versions) == 2 and ledger2.versions[0] == ledger.versions[0]
     assert ledger2.current.items["C0500"] == "13" and ledger2.current.items["X0800"] == "01"
@@ -101,7 +107,9 @@ def test_tamper_detection_on_a_signed_version():
     audit: list[sub.AuditEvent] = []
     ledger = _accepted_ledger(audit)
     assert not sub.tampered(ledger.current)
-    forged = sub.RecordVersion(**{**ledger.current.__dict__, "items": {**ledger.current.items, "C0500": "00"}})
+    forged = sub.RecordVersion(
+        **{**ledger.current.__dict__, "items": {**ledger.current.items, "C0500": "00"}}
+    )
     assert sub.tampered(forged)
 
 
@@ -183,7 +191,8 @@ class AssessmentWorkflow(RuleBasedStateMachine):
         numbers = [v.x0800 for v in self.ledger.versions]
         assert numbers == [f"{i:02d}" for i in range(len(numbers))]
         assert not signing.x0800_sequence_errors(
-            [signing.Version(v.a0050, v.x0800, v.state) for v in self.ledger.versions])
+            [signing.Version(v.a0050, v.x0800, v.state) for v in self.ledger.versions]
+        )
 
     @invariant()
     def one_audit_event_per_change(self):
@@ -229,7 +238,11 @@ def test_parse_results_good_rows():
         ("record_id,status,error_ids\nA1,pending,\n", [2], "Status 'pending'"),
         ("record_id,status,error_ids\nA1,rejected,3783\n", [2], "'3783' is not an MDS edit id"),
         ("record_id,status,error_ids\nA1,rejected,\n", [2], "Record A1 is rejected but lists no"),
-        ("record_id,status,error_ids\nA1,accepted,\nA1,rejected,-3783\n", [3], "Record A1 appears more than once"),
+        (
+            "record_id,status,error_ids\nA1,accepted,\nA1,rejected,-3783\n",
+            [3],
+            "Record A1 appears more than once",
+        ),
     ],
 )
 def test_parse_results_errors_are_line_numbered(text, lines, first_en):

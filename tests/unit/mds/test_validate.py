@@ -25,12 +25,18 @@ def _record(seed: int = 1, isc: str = "NC", **changes: str) -> dict[str, str]:
     return values
 
 
-@pytest.mark.parametrize("changes,edit_id,item", [
-    ({"A0310A": "07"}, "-3676", "A0310A"), ({"A2300": "20251345"}, "-3677", "A2300"),
-    ({"A2300": "20250230"}, "-3677", "A2300"),  # pattern-valid, calendar-invalid: fast path catches it
-    ({"A0900": "19410"}, "-3678", "A0900"), ({"K0200B": "1000"}, "-3679", "K0200B"),
-    ({"A0500A": "ABCDEFGHIJKLMNOP"}, "-3793", "A0500A"), ({"ITM_SBST_CD": "NQ"}, "-3796", "ITM_SBST_CD"),
-])
+@pytest.mark.parametrize(
+    "changes,edit_id,item",
+    [
+        ({"A0310A": "07"}, "-3676", "A0310A"),
+        ({"A2300": "20251345"}, "-3677", "A2300"),
+        ({"A2300": "20250230"}, "-3677", "A2300"),  # pattern-valid, calendar-invalid: fast path catches it
+        ({"A0900": "19410"}, "-3678", "A0900"),
+        ({"K0200B": "1000"}, "-3679", "K0200B"),
+        ({"A0500A": "ABCDEFGHIJKLMNOP"}, "-3793", "A0500A"),
+        ({"ITM_SBST_CD": "NQ"}, "-3796", "ITM_SBST_CD"),
+    ],
+)
 def test_errors_reported_with_edit_id_item_and_line(changes: dict[str, str], edit_id: str, item: str) -> None:
     data = export_assessment(_record(**changes))
     line = next(n for n, text in enumerate(data.decode().splitlines(), 1) if text.startswith(f"<{item}>"))
@@ -43,14 +49,20 @@ def test_errors_reported_with_edit_id_item_and_line(changes: dict[str, str], edi
 
 def test_structure_findings() -> None:
     good = export_assessment(_record()).decode()
-    swapped = good.replace("<ASMT_SYS_CD>MDS</ASMT_SYS_CD>\n", "").replace("</ASSESSMENT>", "<ASMT_SYS_CD>MDS</ASMT_SYS_CD></ASSESSMENT>")
+    swapped = good.replace("<ASMT_SYS_CD>MDS</ASMT_SYS_CD>\n", "").replace(
+        "</ASSESSMENT>", "<ASMT_SYS_CD>MDS</ASMT_SYS_CD></ASSESSMENT>"
+    )
     r = validate_record("r.xml", swapped.encode())
     assert r.status == "accepted" and [i.edit_id for i in r.issues] == ["MR-303"]
     r = validate_record("r.xml", good.replace("<A0050>", "<ZZ0001>1</ZZ0001><A0050>").encode())
     assert r.status == "rejected" and r.issues[0].edit_id == "MR-301" and r.issues[0].item == "ZZ0001"
-    r = validate_record("r.xml", good.replace("<FAC_ID>", "<fac_id>").replace("</FAC_ID>", "</fac_id>").encode())
+    r = validate_record(
+        "r.xml", good.replace("<FAC_ID>", "<fac_id>").replace("</FAC_ID>", "</fac_id>").encode()
+    )
     assert r.status == "accepted" and "MR-304" in [i.edit_id for i in r.issues]
-    r = validate_record("r.xml", "".join(line for line in good.splitlines(True) if not line.startswith("<FAC_ID>")).encode())
+    r = validate_record(
+        "r.xml", "".join(line for line in good.splitlines(True) if not line.startswith("<FAC_ID>")).encode()
+    )
     assert r.status == "rejected" and "MR-302" in [i.edit_id for i in r.issues]
 
 
@@ -63,7 +75,11 @@ def test_batch_record_by_record_target_21(tmp_path: Path) -> None:
     report = validate_bytes("batch.zip", export_batch(recs), on_record=lambda d, t: progress.append((d, t)))
     assert [r.status for r in report.records] == ["accepted"] * 3 + ["rejected", "accepted"]
     assert report.records[0].source == "batch.zip:0.xml"
-    assert report.summary()["accepted"] == 4 and report.summary()["rejected"] == 1 and report.summary()["warnings"] == 1
+    assert (
+        report.summary()["accepted"] == 4
+        and report.summary()["rejected"] == 1
+        and report.summary()["warnings"] == 1
+    )
     assert progress[-1] == (5, 5) and report.exit_code() == 1
     assert [i.edit_id for i in report.records[4].issues] == ["-3807"]
 

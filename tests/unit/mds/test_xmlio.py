@@ -15,7 +15,9 @@ from tests.unit.mds.strategies import assessments
 def test_layout() -> None:
     values = random_assessment(random.Random(1), isc="NC")
     text = export_assessment(values).decode()
-    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<ASSESSMENT>\n<ASMT_SYS_CD>MDS</ASMT_SYS_CD>')
+    assert text.startswith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<ASSESSMENT>\n<ASMT_SYS_CD>MDS</ASMT_SYS_CD>'
+    )
     assert "xmlns" not in text and text.count("<ASSESSMENT>") == 1
 
 
@@ -44,23 +46,37 @@ def test_escaping_round_trip() -> None:
     assert read_assessment(export_assessment(values))["A0500C"] == "O'NEIL & <SONS>"
 
 
-@pytest.mark.parametrize("doc,expected", [
-    (b"<ASSESSMENT>\n  <a0050>\n 1 \n</a0050><!-- c --><FAC_ID x='1'>F</FAC_ID></ASSESSMENT>", {"A0050": "1", "FAC_ID": "F"}),
-    (b'<assessment xmlns="urn:x"><A0050>1</A0050></assessment>', {"A0050": "1"}),
-    ("<?xml version='1.0' encoding='UTF-16'?><ASSESSMENT><A0050>1</A0050></ASSESSMENT>".encode("utf-16"), {"A0050": "1"}),
-    (b"<ASSESSMENT><FAC_ID>F</FAC_ID><A0050>1</A0050></ASSESSMENT>", {"A0050": "1", "FAC_ID": "F"}),
-])
+@pytest.mark.parametrize(
+    "doc,expected",
+    [
+        (
+            b"<ASSESSMENT>\n  <a0050>\n 1 \n</a0050><!-- c --><FAC_ID x='1'>F</FAC_ID></ASSESSMENT>",
+            {"A0050": "1", "FAC_ID": "F"},
+        ),
+        (b'<assessment xmlns="urn:x"><A0050>1</A0050></assessment>', {"A0050": "1"}),
+        (
+            "<?xml version='1.0' encoding='UTF-16'?><ASSESSMENT><A0050>1</A0050></ASSESSMENT>".encode(
+                "utf-16"
+            ),
+            {"A0050": "1"},
+        ),
+        (b"<ASSESSMENT><FAC_ID>F</FAC_ID><A0050>1</A0050></ASSESSMENT>", {"A0050": "1", "FAC_ID": "F"}),
+    ],
+)
 def test_vendor_tolerance(doc: bytes, expected: dict[str, str]) -> None:
     assert read_assessment(doc) == expected
 
 
-@pytest.mark.parametrize("doc,code", [
-    (b"<ASSESSMENT><A0050>1</A0050><A0050>2</A0050></ASSESSMENT>", "MR-207"),
-    (b"<ASSESSMENT><A0050><X>1</X></A0050></ASSESSMENT>", "MR-206"),
-    (b"<RECORD><A0050>1</A0050></RECORD>", "MR-205"),
-    (b"<ASSESSMENT><A0050>1</A0050>", "MR-201"),
-    (b'<!DOCTYPE ASSESSMENT [<!ENTITY e "x">]><ASSESSMENT><A0050>&e;</A0050></ASSESSMENT>', "MR-202"),
-])
+@pytest.mark.parametrize(
+    "doc,code",
+    [
+        (b"<ASSESSMENT><A0050>1</A0050><A0050>2</A0050></ASSESSMENT>", "MR-207"),
+        (b"<ASSESSMENT><A0050><X>1</X></A0050></ASSESSMENT>", "MR-206"),
+        (b"<RECORD><A0050>1</A0050></RECORD>", "MR-205"),
+        (b"<ASSESSMENT><A0050>1</A0050>", "MR-201"),
+        (b'<!DOCTYPE ASSESSMENT [<!ENTITY e "x">]><ASSESSMENT><A0050>&e;</A0050></ASSESSMENT>', "MR-202"),
+    ],
+)
 def test_read_errors(doc: bytes, code: str) -> None:
     with pytest.raises(XMLReadError) as info:
         read_assessment(doc)

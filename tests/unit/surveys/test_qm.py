@@ -74,7 +74,9 @@ def test_quarter_period() -> None:
 # ---------------------------------------------------------------- episodes and CDIF
 
 
-@pytest.mark.parametrize(("admitted", "cdif", "stay"), [(date(2024, 12, 21), 101, "long"), (date(2024, 12, 22), 100, "short")])
+@pytest.mark.parametrize(
+    ("admitted", "cdif", "stay"), [(date(2024, 12, 21), 101, "long"), (date(2024, 12, 22), 100, "short")]
+)
 def test_long_stay_boundary_at_cdif_101(admitted: date, cdif: int, stay: str) -> None:
     ep = qm.build_episode([entry(admitted), asmt(date(2025, 3, 1))], Q1)
     assert ep is not None and (ep.cdif, ep.stay_type) == (cdif, stay)
@@ -92,7 +94,12 @@ def test_readmission_within_30_days_continues_the_episode() -> None:
 
 
 def test_reentry_after_31_days_starts_a_new_episode() -> None:
-    records = [entry(date(2024, 10, 1)), discharge(date(2024, 11, 1)), entry(date(2024, 12, 2), a1700="2"), asmt(date(2025, 3, 1))]
+    records = [
+        entry(date(2024, 10, 1)),
+        discharge(date(2024, 11, 1)),
+        entry(date(2024, 12, 2), a1700="2"),
+        asmt(date(2025, 3, 1)),
+    ]
     ep = qm.build_episode(records, Q1)
     assert ep is not None and ep.cdif == 120 and len(ep.stays) == 1
 
@@ -105,7 +112,9 @@ def test_discharge_return_not_anticipated_ends_episode_before_period() -> None:
 def test_target_assessment_within_120_days_of_episode_end(days_before_end: int, has_target: bool) -> None:
     ep = qm.build_episode(long_stay(asmt(END - timedelta(days=days_before_end))), Q1)
     assert ep is not None
-    assert (ep.target is not None and ep.target.get("A2300") == d(END - timedelta(days=days_before_end))) == has_target
+    assert (
+        ep.target is not None and ep.target.get("A2300") == d(END - timedelta(days=days_before_end))
+    ) == has_target
 
 
 def test_no_target_is_not_applicable() -> None:
@@ -136,10 +145,36 @@ QUARTERLY = END - timedelta(days=10)
         ("407", {}, "excluded", "missing_item"),
         ("479", {"M0300B1": "1"}, "numerator", "numerator"),
         ("479", {"M0300G1": "2", "M0300B1": "0"}, "numerator", "numerator"),
-        ("479", {i: "0" for i in ("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1")}, "denominator", "denominator"),
-        ("479", {"M0300B1": "0", "M0300C1": "0", "M0300D1": "0", "M0300E1": "-", "M0300F1": "0", "M0300G1": "0"}, "excluded", "missing_item"),
-        ("479", {"M0210": "0", **dict.fromkeys(("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1"), "^")}, "denominator", "denominator"),
-        ("479", {"M0210": "-", **dict.fromkeys(("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1"), "^")}, "excluded", "missing_item"),
+        (
+            "479",
+            {i: "0" for i in ("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1")},
+            "denominator",
+            "denominator",
+        ),
+        (
+            "479",
+            {"M0300B1": "0", "M0300C1": "0", "M0300D1": "0", "M0300E1": "-", "M0300F1": "0", "M0300G1": "0"},
+            "excluded",
+            "missing_item",
+        ),
+        (
+            "479",
+            {
+                "M0210": "0",
+                **dict.fromkeys(("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1"), "^"),
+            },
+            "denominator",
+            "denominator",
+        ),
+        (
+            "479",
+            {
+                "M0210": "-",
+                **dict.fromkeys(("M0300B1", "M0300C1", "M0300D1", "M0300E1", "M0300F1", "M0300G1"), "^"),
+            },
+            "excluded",
+            "missing_item",
+        ),
         ("481", {"N0415A1": "1"}, "numerator", "numerator"),
         ("481", {"N0415A1": "0"}, "denominator", "denominator"),
         ("481", {"N0415A1": "1", "I6000": "1"}, "excluded", "condition"),
@@ -185,8 +220,12 @@ def test_falls_look_back_scan_is_275_days(days_before_target: int, status: str) 
         ([{"J1800": "1", "J1900C": "0"}, {"J1800": "1", "J1900C": "1"}], "numerator"),
     ],
 )
-def test_falls_exclusion_only_when_every_scan_assessment_is_unknown(scan_items: list[dict[str, str]], status: str) -> None:
-    records = long_stay(asmt(QUARTERLY - timedelta(days=90), **scan_items[0]), asmt(QUARTERLY, **scan_items[1]))
+def test_falls_exclusion_only_when_every_scan_assessment_is_unknown(
+    scan_items: list[dict[str, str]], status: str
+) -> None:
+    records = long_stay(
+        asmt(QUARTERLY - timedelta(days=90), **scan_items[0]), asmt(QUARTERLY, **scan_items[1])
+    )
     # the 5-day assessment of long_stay() is > 275 days before the target, outside the scan
     assert flag(records, "410").status == status
 
@@ -214,7 +253,9 @@ def test_adl_decline_401(target_scores: dict[str, str], status: str) -> None:
     assert flag(records, "401").status == status
 
 
-@pytest.mark.parametrize(("gap", "status"), [(45, "excluded"), (46, "denominator"), (165, "denominator"), (166, "excluded")])
+@pytest.mark.parametrize(
+    ("gap", "status"), [(45, "excluded"), (46, "denominator"), (165, "denominator"), (166, "excluded")]
+)
 def test_prior_assessment_window_46_to_165_days(gap: int, status: str) -> None:
     records = long_stay(gg_asmt(QUARTERLY - timedelta(days=gap)), gg_asmt(QUARTERLY))
     f = flag(records, "401")
@@ -223,7 +264,9 @@ def test_prior_assessment_window_46_to_165_days(gap: int, status: str) -> None:
         assert f.reason == "no_prior"
 
 
-@pytest.mark.parametrize(("target", "status"), [("03", "numerator"), ("04", "denominator"), ("05", "denominator")])
+@pytest.mark.parametrize(
+    ("target", "status"), [("03", "numerator"), ("04", "denominator"), ("05", "denominator")]
+)
 def test_walk_decline_451(target: str, status: str) -> None:
     records = long_stay(gg_asmt(QUARTERLY - timedelta(days=90)), gg_asmt(QUARTERLY, GG0170I=target))
     f = flag(records, "451")
@@ -254,7 +297,9 @@ SS_ADMIT = date(2025, 2, 1)
         ({"N0415A1": "0"}, {"N0415A1": "-"}, "excluded", "missing_item"),
     ],
 )
-def test_short_stay_new_antipsychotic_434(initial: dict[str, str], later: dict[str, str], status: str, reason: str) -> None:
+def test_short_stay_new_antipsychotic_434(
+    initial: dict[str, str], later: dict[str, str], status: str, reason: str
+) -> None:
     records = [
         entry(SS_ADMIT),
         asmt(SS_ADMIT + timedelta(days=4), "99", "01", **initial),
@@ -312,7 +357,11 @@ def test_load_real_cms_rows(shared_data: Path) -> None:
 def test_benchmarks_and_comparison_from_real_rows(shared_data: Path) -> None:
     text = (shared_data / CMS_FILE).read_text(encoding="utf-8")
     with (shared_data / CMS_FILE).open(newline="", encoding="utf-8") as fh:
-        scores = [float(r["Four Quarter Average Score"]) for r in csv.DictReader(fh) if r["Measure Code"] == "410" and r["Four Quarter Average Score"]]
+        scores = [
+            float(r["Four Quarter Average Score"])
+            for r in csv.DictReader(fh)
+            if r["Measure Code"] == "410" and r["Four Quarter Average Score"]
+        ]
     bench = qm.benchmarks(qm.load_cms_qm_csv(text), "AL")["410"]
     assert bench.state_facilities == len(scores) == bench.national_facilities
     assert bench.state_average == pytest.approx(sum(scores) / len(scores))
@@ -329,7 +378,9 @@ def test_benchmarks_and_comparison_from_real_rows(shared_data: Path) -> None:
 
 
 def test_points_for_every_cutpoint_band_edge(shared_data: Path) -> None:
-    with (shared_data / "surveys" / "ref" / "fivestar_qm_cutpoints_TUG_Apr2026_secondary.csv").open(newline="") as fh:
+    with (shared_data / "surveys" / "ref" / "fivestar_qm_cutpoints_TUG_Apr2026_secondary.csv").open(
+        newline=""
+    ) as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 120  # 9 measures x 10 bands + 6 x 5
     codes = {key: entry["code"] for key, entry in qm.measure_data()["cutpoints"].items()}
@@ -349,9 +400,22 @@ def test_points_for_every_cutpoint_band_edge(shared_data: Path) -> None:
         ("S_042_02", 50, 100, 75, 90, 54, 4),  # higher is better: 50 % -> needs >= 53.01 %
     ],
 )
-def test_cutpoint_simulator(code: str, numerator: int, denominator: int, points: int, next_points: int | None, target: int | None, change: int) -> None:
+def test_cutpoint_simulator(
+    code: str,
+    numerator: int,
+    denominator: int,
+    points: int,
+    next_points: int | None,
+    target: int | None,
+    change: int,
+) -> None:
     sim = qm.simulate_cutpoint(code, numerator, denominator)
-    assert (sim.points, sim.next_points, sim.target_numerator, sim.residents_to_change) == (points, next_points, target, change)
+    assert (sim.points, sim.next_points, sim.target_numerator, sim.residents_to_change) == (
+        points,
+        next_points,
+        target,
+        change,
+    )
     if target is not None:
         assert qm.points_for_rate(code, Fraction(target, denominator)) >= next_points  # type: ignore[operator]
 
@@ -375,12 +439,26 @@ def test_items_read_are_all_the_rules_need() -> None:
     statuses: set[str] = set()
     for resident in range(150):
         entry = period.start - timedelta(days=rng.randint(10, 400))
-        history = [{"A0310A": "99", "A0310B": "99", "A0310F": "01", "A1700": rng.choice("12"), "A1600": entry.strftime("%Y%m%d")}]
+        history = [
+            {
+                "A0310A": "99",
+                "A0310B": "99",
+                "A0310F": "01",
+                "A1700": rng.choice("12"),
+                "A1600": entry.strftime("%Y%m%d"),
+            }
+        ]
         for n in range(rng.randint(1, 5)):
             record = random_assessment(random.Random(resident * 10 + n), isc="NC")
             ard = entry + timedelta(days=5 + 80 * n + rng.randint(0, 20))
-            record.update({"A0310A": "01" if n == 0 else rng.choice(("02", "03", "04")), "A0310B": "99", "A0310F": "99",
-                           "A2300": ard.strftime("%Y%m%d")})
+            record.update(
+                {
+                    "A0310A": "01" if n == 0 else rng.choice(("02", "03", "04")),
+                    "A0310B": "99",
+                    "A0310F": "99",
+                    "A2300": ard.strftime("%Y%m%d"),
+                }
+            )
             history.append(record)
         reduced = [{k: v for k, v in r.items() if k in qm.ITEMS_READ} for r in history]
         full_flags = qm.evaluate_resident(str(resident), history, period).flags
@@ -404,7 +482,11 @@ def test_481_reads_n0415a1_on_current_records_only() -> None:
 def test_481_on_a_pre_2023_record_reads_n0410a(days: str, status: str) -> None:
     """A v1.17 record (target date before 2023-10-01) carries N0410A (days 0-7), chosen by its item set."""
     period = qm.Period.quarter("2023Q3")
-    records = [entry(date(2022, 6, 1)), asmt(date(2022, 6, 5), "01", "01"), asmt(date(2023, 8, 1), N0410A=days, N0415A1="1")]
+    records = [
+        entry(date(2022, 6, 1)),
+        asmt(date(2022, 6, 5), "01", "01"),
+        asmt(date(2023, 8, 1), N0410A=days, N0415A1="1"),
+    ]
     f = flag(records, "481", period)
     assert f.status == status and ("N0410A" in f.items or f.params.get("item") == "N0410A")
     by_version = [*records[:2], asmt(date(2023, 8, 1), N0415A1="1", ITM_SET_VRSN_CD="1.18")]
