@@ -27,8 +27,10 @@ test: install
 bench: install
 	$(BIN)/python scripts/bench.py
 
+# Style gate run by CI before the tests: lint findings and unformatted files fail the build.
 lint: install
-	$(BIN)/ruff check facility mds careplans surveys tests scripts
+	$(BIN)/ruff check facility mds careplans surveys tests scripts piccolo_conf.py
+	$(BIN)/ruff format --check facility mds careplans surveys tests scripts piccolo_conf.py
 
 # Spanish catalogs: scripts/es_<domain>.py -> locales/es/LC_MESSAGES/<domain>.po (+ .mo); the
 # test tests/unit/test_i18n.py fails when a UI message has no Spanish translation.
