@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
@@ -140,14 +140,23 @@ def _jinja_ngettext(ctx: jinja2.runtime.Context, singular: str, plural: str, n: 
     return markup % {"num": n, **variables}  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=8192)
+def _formatted(value: date | datetime, offset: Any, fmt: str, language: str) -> str:
+    """Babel formats each distinct (value, format, language) once per process: a list of 100 residents
+    re-renders the same birth and admission dates on every view, and Babel's call (locale lookup, pattern
+    parse) costs more than the rest of the row. `offset` is in the key because two aware datetimes of the same
+    instant in different zones are equal (and hash alike) but print different wall-clock times."""
+    if isinstance(value, datetime):
+        return format_datetime(value, format=fmt, locale=language, tzinfo=None)
+    return format_date(value, format=fmt, locale=language)
+
+
 @jinja2.pass_context
 def _filter_date(ctx: jinja2.runtime.Context, value: date | datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    language = _ctx_language(ctx)
-    if isinstance(value, datetime):
-        return format_datetime(value, format=fmt, locale=language, tzinfo=None)
-    return format_date(value, format=fmt, locale=language)
+    offset = value.utcoffset() if isinstance(value, datetime) else None
+    return _formatted(value, offset, fmt, _ctx_language(ctx))
 
 
 @jinja2.pass_context
