@@ -177,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         for label, goal in goals.items():
             ratio = rates[label, 32] / health
             verdict = "PASS" if ratio >= goal else "FAIL"
-            print(f"RATIO pages: {label} / health req/s at 32 clients = {ratio:.3f} (goal >= {goal}) {verdict}")
+            print(
+                f"RATIO pages: {label} / health req/s at 32 clients = {ratio:.3f} (goal >= {goal}) {verdict}"
+            )
         for label, _, _ in routes[1:]:
             ratio = rates[label, 32] / rates[label, 1]
             verdict = "PASS" if ratio >= 1.0 else "FAIL"

@@ -130,6 +130,8 @@ def _jinja_gettext(ctx: jinja2.runtime.Context, message: str, **variables: Any) 
     if not variables and message not in _message_ids():
         return str(text)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
+    if not variables and "%" not in text:
+        return markup  # nothing to format (Markup % {} would escape and copy the text for nothing)
     return markup % variables  # type: ignore[no-any-return]
 
 
