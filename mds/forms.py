@@ -14,7 +14,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from facility.forms import N_, parse_date
-from facility.web.i18n import gettext
 from mds import rfa as rfa_rules
 from mds.catalog import (
     CARET,
@@ -25,6 +24,7 @@ from mds.catalog import (
     get_catalog,
     version_for_date,
 )
+from mds.i18n import gettext
 
 MAX_VALUE_LENGTH = 200
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
