@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from facility.forms import N_
+from facility.forms import N_, NC_
 
 DAY = timedelta(days=1)
 
@@ -477,7 +477,7 @@ TRANSFER_REASONS = {
     "change_in_condition": N_("Change in condition / altered mental status"),
     "gi_bleed": N_("Gastrointestinal (bleeding, obstruction)"),
     "planned": N_("Planned procedure"),
-    "other": N_("Other"),
+    "other": NC_("transfer reason", "Other"),
 }
 
 
