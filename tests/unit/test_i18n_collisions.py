@@ -137,9 +137,8 @@ def test_shared_words_read_the_same_in_every_catalog() -> None:
     differing = {}
     for msgid, packages in _uses_without_context().items():
         if msgid in SHARED_WORDS and len(packages) > 1:
-            spanish = {
-                d: catalogs[d].get(msgid).string for d in packages if catalogs[d].get(msgid) is not None
-            }
+            entries = {d: catalogs[d].get(msgid) for d in packages}
+            spanish = {d: e.string for d, e in entries.items() if e is not None}
             if len({str(s) for s in spanish.values()}) > 1:
                 differing[msgid] = spanish
     assert not differing, "a shared word reads differently by package (use a context instead):\n" + "\n".join(
