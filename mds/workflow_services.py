@@ -26,6 +26,7 @@ from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from mds import rfa as rfa_rules
 from mds import schedule, submission
 from mds import services as assessment_services
+from mds.i18n import T_
 from mds.tables import Assessment
 from mds.workflow_tables import ExportBatch, ExportRecord
 
@@ -737,10 +738,6 @@ def _record_key(record_id: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _line_error(line: int, en: str, es: str) -> submission.ResultError:
-    return submission.ResultError(line, {"en": en, "es": es})
-
-
 async def import_results(
     actor: audit.Actor, user_id: int, facility_id: int, text: str, filename: str = ""
 ) -> ImportOutcome:
@@ -767,10 +764,12 @@ async def import_results(
                 )
             if rec is None:
                 outcome.errors.append(
-                    _line_error(
+                    submission.ResultError(
                         row.line,
-                        f"Record {row.record_id} was not exported from this facility.",
-                        f"El registro {row.record_id} no se exportó desde este centro.",
+                        T_(
+                            "Record %(record_id)s was not exported from this facility.",
+                            record_id=row.record_id,
+                        ),
                     )
                 )
                 continue
