@@ -257,6 +257,10 @@ class ResultError:
 RESULT_MESSAGES: dict[str, str] = {
     "header": N_("The first line must name the columns record_id, status, error_ids."),
     "no_id": N_("Missing record id."),
+    "unreadable": N_(
+        "This line cannot be read as CSV (a quote that is never closed, or a quote inside a field); "
+        "the lines after it were not read."
+    ),
     "duplicate": N_("Record %(record_id)s appears more than once (first on line %(first)s)."),
     "status": N_("Status %(status)r is not accepted or rejected."),
     "error_id": N_("%(value)r is not an MDS edit id (a negative number such as -3783)."),
@@ -309,20 +313,33 @@ def _parse_error_ids(text: str) -> tuple[tuple[int, ...], list[str]]:
 
 
 def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
-    """Parse a final-validation-style CSV (record id, status, error ids) into rows and line errors.
+    """Parse a result CSV (record id, status, error ids) into rows and line errors.
 
-    Bad rows are reported and skipped; good rows are returned even when other rows fail, as iQIES
-    processes each record on its own.
+    This is the coordinator's transcription of the CMS Final Validation Report, not the report itself: the
+    report's record-level layout was not found in a public CMS source (docs/SUBMISSION-RESULTS.md), so no
+    parser of it is written here. Every bad line is reported; the caller imports nothing while any line is bad.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff")), strict=True
+    )  # a stray quote is an error, not data
     rows: list[ResultRow] = []
     errors: list[ResultError] = []
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        return [], [_result_error(1, "unreadable")]
     columns = _header_map(header) if header else None
     if columns is None:
         return [], [_result_error(1, "header")]
     first_line: dict[str, int] = {}
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            errors.append(_result_error(reader.line_num, "unreadable"))
+            break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
