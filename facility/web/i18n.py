@@ -227,7 +227,9 @@ class LazyText(Mapping[str, str]):
     def __getitem__(self, language: str) -> str:
         if language not in LANGUAGES:
             raise KeyError(language)
-        values = {name: _translated_value(language, self.domain, value) for name, value in self.params.items()}
+        values = {
+            name: _translated_value(language, self.domain, value) for name, value in self.params.items()
+        }
         text = translate(language, self.domain, self.message)
         return text % values if values else text
 
