@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from piccolo.engine.base import Engine
@@ -22,6 +22,8 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.table import Table
 
 from facility import datacache
+
+_Row = TypeVar("_Row")
 
 
 class PooledSQLiteEngine(SQLiteEngine):
@@ -93,6 +95,19 @@ class StaleVersion(Exception):
     def __init__(self, current: dict[str, Any] | None) -> None:
         super().__init__("stale version")
         self.current = current
+
+
+def found(row: _Row | None, what: str) -> _Row:
+    """`row` (from a `.first()` that must find one: a foreign key or the demo guarantees it), else LookupError."""
+    if row is None:
+        raise LookupError(f"{what} not found")
+    return row
+
+
+def saved_id(row: Table) -> int:
+    """The primary key of a saved row of any table: `id` is declared per table class (facility.tables.Row),
+    not on `Table`, so a helper that takes `type[Table]` reads it the way Piccolo does, through `_meta`."""
+    return int(getattr(row, row._meta.primary_key._meta.name))
 
 
 def engine() -> Engine:

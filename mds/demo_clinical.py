@@ -336,7 +336,7 @@ def _treatments(profile: Profile) -> dict[str, str]:
     return out
 
 
-_NONE_OF = {
+_NONE_OF: dict[str, tuple[str, ...]] = {
     "O0110Z1C": tuple(f"O0110{r}{n}C" for r in "ABCDEFGHIJKMO" for n in ("1", "2", "3", "4", "10")),
     **{f"K0520Z{col}": tuple(f"K0520{r}{col}" for r in "ABCD") for col in "1234"},
 }
@@ -360,7 +360,8 @@ def apply(record: dict[str, str], answers: Mapping[str, str]) -> dict[str, str]:
     falls = [i for i in ("J1900A", "J1900B", "J1900C") if i in out]
     if out.get("J1800") == "1" and not any(out[i] in ("1", "2") for i in falls):
         # the item set of this record has no J1900A (fall without injury): nothing to count, so no fall
-        out.update({"J1800": "0", **dict.fromkeys(falls, CARET)})
+        out["J1800"] = "0"
+        out.update(dict.fromkeys(falls, CARET))
     for none, options in _NONE_OF.items():  # "none of the above" follows the options the record carries
         if out.get(none) not in (None, CARET, "-"):
             out[none] = "0" if any(out.get(o) == "1" for o in options) else "1"

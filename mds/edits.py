@@ -162,8 +162,10 @@ def format_finding(item: Item, value: str) -> Finding | None:
         ok = (
             _DIGITS_RE.match(value) is not None
             and (len(value) == item.width if item.width else len(value) <= item.max_digits)
+            and item.min is not None
+            and item.max is not None
             and item.min <= int(value) <= item.max
-        )  # type: ignore[operator]
+        )
         if ok:
             return None
         width = f", {item.width} digits" if item.width else ""

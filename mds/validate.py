@@ -36,6 +36,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import xmlschema
+from xmlschema.validators import XsdComplexType, XsdGroup
 
 from mds.catalog import (
     DEFAULT_VERSION,
@@ -341,8 +342,10 @@ def _positions(version: str) -> dict[str, int]:
 @cache
 def _xsd_elements(version: str) -> dict[str, object]:
     """Item tag -> its xmlschema element declaration (from the cached schema)."""
-    content = get_schema(version).elements["ASSESSMENT"].type.content
-    return {e.name: e for e in content.iter_elements()}
+    assessment = get_schema(version).elements["ASSESSMENT"].type
+    if not isinstance(assessment, XsdComplexType) or not isinstance(assessment.content, XsdGroup):
+        raise TypeError(f"item set {version}: ASSESSMENT has no element content")
+    return {e.name: e for e in assessment.content.iter_elements() if e.name is not None}
 
 
 def _xsd_value_findings(

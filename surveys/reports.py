@@ -670,7 +670,7 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
     )
     pdf.ln(3)
 
-    def table(title: str, rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> None:
+    def table(title: str, rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
         pdf.set_font("Helvetica", "B", 12)
         pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9.5)

@@ -69,6 +69,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 @dataclass
 class RotatingSessionConfig(ServerSideSessionConfig):
+    # Litestar types _backend_class as the config's own generic backend (ServerSideSessionBackend); a subclass
+    # that swaps in its own backend cannot be expressed without re-declaring the generic config.
     _backend_class = RotatingSessionBackend  # type: ignore[assignment]
 
 
