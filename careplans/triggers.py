@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 NO_INFORMATION = frozenset({"", "-", "^"})
 
@@ -181,13 +182,13 @@ def item_set_of_record(answers: Mapping[str, str]) -> str:
 # --------------------------------------------------------------------------- value helpers
 
 
-def has_info(value: str | None) -> bool:
+def has_info(value: str | None) -> TypeGuard[str]:
     return value is not None and value.strip() not in NO_INFORMATION
 
 
 def _value(answers: Mapping[str, str], item: str) -> str | None:
     value = answers.get(item)
-    return value.strip() if has_info(value) else None  # type: ignore[union-attr]
+    return value.strip() if has_info(value) else None
 
 
 def _int(value: str) -> int | None:
@@ -217,7 +218,7 @@ def carries_caa_process(rfa: Mapping[str, str] | str | None) -> bool:
     (RAI ch. 4 §4.6; CMS FAQ quoted in DOMAIN.md Part 2 §1).
     """
     value = rfa.get("A0310A") if isinstance(rfa, Mapping) else rfa
-    return has_info(value) and value.strip() in COMPREHENSIVE_A0310A  # type: ignore[union-attr]
+    return has_info(value) and value.strip() in COMPREHENSIVE_A0310A
 
 
 # --------------------------------------------------------------------------- rule builders
@@ -368,11 +369,11 @@ def worse_than_prior(
         current, prior = _value(answers, item), ctx.get(prior_item)
         if not NON_ADMISSION_COMPREHENSIVE.test(answers) or current is None or not has_info(prior):
             return []
-        cur, old = _int(current), _int(prior.strip())  # type: ignore[union-attr]
+        cur, old = _int(current), _int(prior.strip())
         if cur is None or old is None or not (low <= cur <= high and low <= old <= high):
             return []
         if (cur > old) if higher_is_worse else (cur < old):
-            return [Reason(item, current, en, es, basis), Reason(prior_item, prior.strip(), en, es, basis)]  # type: ignore[union-attr]
+            return [Reason(item, current, en, es, basis), Reason(prior_item, prior.strip(), en, es, basis)]
         return []
 
     return Rule(("A0310A", item, prior_item), check)
@@ -416,14 +417,16 @@ FAMILY_NOT_RESPONDENT = Gate(("F0600",), lambda a: _value(a, "F0600") == "1")
 
 def _bmi(answers: Mapping[str, str], _ctx: Mapping[str, str]) -> list[Reason]:
     height, weight = _value(answers, "K0200A"), _value(answers, "K0200B")
-    h, w = _float(height or ""), _float(weight or "")
+    if height is None or weight is None:
+        return []
+    h, w = _float(height), _float(weight)
     if not h or not w or h <= 0 or w <= 0:
         return []
     bmi = w * 703 / (h * h)  # CMS: do not round before comparing
     if 18.5 <= bmi <= 24.9:
         return []
     en, es = f"BMI {bmi:.1f}, outside 18.5–24.9", f"IMC {bmi:.1f}, fuera de 18,5–24,9"
-    return [Reason("K0200A", height, en, es), Reason("K0200B", weight, en, es)]  # type: ignore[arg-type]
+    return [Reason("K0200A", height, en, es), Reason("K0200B", weight, en, es)]
 
 
 BMI_OUT_OF_RANGE = Rule(("K0200A", "K0200B"), _bmi)

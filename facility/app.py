@@ -97,14 +97,14 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     # there Piccolo opens a connection per query instead.
     use_pool = settings.is_postgres and settings.env != "test"
     if use_pool:
-        await db.start_connection_pool()  # type: ignore[attr-defined]
+        await db.start_connection_pool()
     elif not settings.is_postgres:
         await enable_wal()
     try:
         yield
     finally:
         if use_pool:
-            await db.close_connection_pool()  # type: ignore[attr-defined]
+            await db.close_connection_pool()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

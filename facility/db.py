@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -201,7 +201,7 @@ async def run_ddl(statements: list[str]) -> None:
         await db.run_ddl(statement)
 
 
-async def protect_tables(never_delete: list[str] = (), append_only: list[str] = ()) -> None:  # type: ignore[assignment]
+async def protect_tables(never_delete: Sequence[str] = (), append_only: Sequence[str] = ()) -> None:
     """Called from migrations: install the guard triggers for the given tables."""
     db = engine()
     for name in never_delete:

@@ -1007,8 +1007,12 @@ def run_edits(
         # The XSD patterns cannot see calendar errors (20250231): check real dates here.
         for item_id in _date_items(version).intersection(values):
             value = values[item_id]
-            if value not in (CARET, DASH) and not valid_date(value):
-                findings.append(format_finding(catalog.items[item_id], value))  # type: ignore[arg-type]
+            if (
+                value not in (CARET, DASH)
+                and not valid_date(value)
+                and (f := format_finding(catalog.items[item_id], value)) is not None
+            ):
+                findings.append(f)
     for r in RULES:
         if scope is None or not r.reads.isdisjoint(scope):
             findings.extend(r.check(ctx))

@@ -38,7 +38,7 @@ class FileRejected(Exception):
         self.en = en
         self.es = es
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]  # picklable across worker processes
+    def __reduce__(self):  # picklable across worker processes
         return (FileRejected, (self.code, self.en, self.es))
 
 

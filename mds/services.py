@@ -1182,7 +1182,7 @@ async def open_stays(resident_id: int) -> list[dict[str, Any]]:
 
 
 async def resident_of(assessment: Mapping[str, Any]) -> dict[str, Any]:
-    return await Resident.select().where(Resident.id == assessment["resident"]).first()  # type: ignore[return-value]
+    return found(await Resident.select().where(Resident.id == assessment["resident"]).first(), "resident")
 
 
 async def user_names(ids: Iterable[int]) -> dict[int, str]:

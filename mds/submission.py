@@ -374,9 +374,9 @@ def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
         row_errors += [_result_error(line, "error_id", value=b) for b in bad]
         if status == "rejected" and not ids and not bad:
             row_errors.append(_result_error(line, "rejected_without_error", record_id=record_id))
-        if row_errors:
+        if row_errors or status is None:
             errors += row_errors
             continue
         first_line[record_id] = line
-        rows.append(ResultRow(line, record_id, status, ids))  # type: ignore[arg-type]
+        rows.append(ResultRow(line, record_id, status, ids))
     return rows, errors

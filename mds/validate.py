@@ -36,7 +36,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import xmlschema
-from xmlschema.validators import XsdComplexType, XsdGroup
+from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup
 
 from mds.catalog import (
     DEFAULT_VERSION,
@@ -214,7 +214,7 @@ def _target_item(values: dict[str, str]) -> str:
     return "A1600" if f == "01" else "A2000" if f in ("10", "11", "12") else "A2300"
 
 
-def _pick_values(root) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _pick_values(root) -> dict[str, str]:
     out = {}
     for e in root:
         tag = e.tag.upper() if isinstance(e.tag, str) else ""
@@ -340,12 +340,16 @@ def _positions(version: str) -> dict[str, int]:
 
 
 @cache
-def _xsd_elements(version: str) -> dict[str, object]:
+def _xsd_elements(version: str) -> dict[str, XsdElement]:
     """Item tag -> its xmlschema element declaration (from the cached schema)."""
     assessment = get_schema(version).elements["ASSESSMENT"].type
     if not isinstance(assessment, XsdComplexType) or not isinstance(assessment.content, XsdGroup):
         raise TypeError(f"item set {version}: ASSESSMENT has no element content")
-    return {e.name: e for e in assessment.content.iter_elements() if e.name is not None}
+    return {
+        e.name: e
+        for e in assessment.content.iter_elements()
+        if isinstance(e, XsdElement) and e.name is not None  # items are elements, never xs:any wildcards
+    }
 
 
 def _xsd_value_findings(
@@ -359,7 +363,7 @@ def _xsd_value_findings(
     for tag in sorted(flagged - explained):
         decl = declarations.get(tag)
         value = parsed.values.get(tag)
-        if decl is None or value is None or decl.type.is_valid(value):  # type: ignore[attr-defined]
+        if decl is None or value is None or decl.type.is_valid(value):
             continue
         out.append(
             _fatal(

@@ -50,7 +50,10 @@ def _plain(row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
 
 async def _scoped(table: type[Table], row_id: int, user: CurrentUser) -> dict[str, Any] | None:
     """The active row if it belongs to one of the user's facilities, else None (→ 404)."""
-    row = await table.select().where((table._meta.primary_key == row_id) & (table.active == True)).first()  # type: ignore[attr-defined]
+    active = table._meta.get_column_by_name(
+        "active"
+    )  # `active` is declared per table (facility.tables.Clinical)
+    row = await table.select().where((table._meta.primary_key == row_id) & (active == True)).first()
     if row is None or not user.may_access_facility(row["facility"]):
         return None
     return row

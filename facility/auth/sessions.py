@@ -31,7 +31,7 @@ def request_rotation(connection: ASGIConnection) -> None:
 
 
 def _state(connection: ASGIConnection) -> dict[str, Any]:
-    return connection.scope.setdefault("state", {})  # type: ignore[return-value]
+    return connection.scope.setdefault("state", {})
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -69,9 +69,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 @dataclass
 class RotatingSessionConfig(ServerSideSessionConfig):
-    # Litestar types _backend_class as the config's own generic backend (ServerSideSessionBackend); a subclass
-    # that swaps in its own backend cannot be expressed without re-declaring the generic config.
-    _backend_class = RotatingSessionBackend  # type: ignore[assignment]
+    _backend_class = RotatingSessionBackend
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:

@@ -97,7 +97,7 @@ def translations(language: str) -> NullTranslations:
             loaded
             if isinstance(merged, NullTranslations) and not isinstance(merged, Translations)
             else merged.merge(loaded)
-        )  # type: ignore[union-attr]
+        )
     return merged
 
 
@@ -130,14 +130,14 @@ def _jinja_gettext(ctx: jinja2.runtime.Context, message: str, **variables: Any) 
     if not variables and message not in _message_ids():
         return str(text)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % variables  # type: ignore[no-any-return]
+    return markup % variables
 
 
 @jinja2.pass_context
 def _jinja_ngettext(ctx: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any) -> str:
     text = translations(_ctx_language(ctx)).ngettext(singular, plural, n)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % {"num": n, **variables}  # type: ignore[no-any-return]
+    return markup % {"num": n, **variables}
 
 
 @jinja2.pass_context
@@ -167,6 +167,7 @@ def _current_language(ctx: jinja2.runtime.Context) -> str:
 
 def install(env: jinja2.Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
+    # install_gettext_callables is added to the Environment by the jinja2.ext.i18n extension at run time
     env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
     # Jinja's newstyle wrappers would %-format any text; ours format only our own message ids (see above).
     env.globals["gettext"] = _jinja_gettext
