@@ -4,15 +4,18 @@
   turns into a write never fails with "database is locked" (SECURITY.md §4, verified 0/1,600 errors).
 - `update_versioned()`: optimistic locking — UPDATE … WHERE id=? AND version=?; an empty result is a
   conflict the caller turns into a 409 with the user's values kept.
-- `never_delete_sql()` / `append_only_sql()`: triggers that make DELETE (and UPDATE for the audit
-  table) fail in the database itself, on SQLite and PostgreSQL.
+- `found()` / `saved_id()`: typed access to a row a query must find and to the id of a saved row.
+
+The never-delete / append-only triggers and the foreign-key indexes are written out in the migrations that
+install them (e.g. facility/piccolo_migrations/facility_2026_11_25t13_20_00_000000.py): a migration never
+imports application code (tests/unit/test_migrations_frozen.py).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -157,69 +160,6 @@ def _is_sqlite(db: Engine) -> bool:
 def is_sqlite() -> bool:
     """The application's database is SQLite (else PostgreSQL): for the few statements written per dialect."""
     return _is_sqlite(engine())
-
-
-def never_delete_sql(db: Engine, table_name: str) -> list[str]:
-    """DDL making DELETE on a clinical table fail (rows are inactivated instead)."""
-    message = f"{table_name}: clinical rows are never deleted; inactivate instead"
-    if _is_sqlite(db):
-        return [
-            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_delete BEFORE DELETE ON {table_name} "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
-        ]
-    return [
-        f"CREATE OR REPLACE FUNCTION {table_name}_no_delete() RETURNS trigger AS $$ "
-        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
-        f"DROP TRIGGER IF EXISTS {table_name}_no_delete ON {table_name};",
-        f"CREATE TRIGGER {table_name}_no_delete BEFORE DELETE ON {table_name} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table_name}_no_delete();",
-    ]
-
-
-def append_only_sql(db: Engine, table_name: str) -> list[str]:
-    """DDL making UPDATE and DELETE fail (the audit log cannot be changed by the application)."""
-    message = f"{table_name} is append-only"
-    if _is_sqlite(db):
-        return [
-            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_update BEFORE UPDATE ON {table_name} "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
-            f"CREATE TRIGGER IF NOT EXISTS {table_name}_no_delete BEFORE DELETE ON {table_name} "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
-        ]
-    return [
-        f"CREATE OR REPLACE FUNCTION {table_name}_append_only() RETURNS trigger AS $$ "
-        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
-        f"DROP TRIGGER IF EXISTS {table_name}_append_only ON {table_name};",
-        f"CREATE TRIGGER {table_name}_append_only BEFORE UPDATE OR DELETE ON {table_name} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table_name}_append_only();",
-    ]
-
-
-async def run_ddl(statements: list[str]) -> None:
-    db = engine()
-    for statement in statements:
-        await db.run_ddl(statement)
-
-
-async def protect_tables(never_delete: Sequence[str] = (), append_only: Sequence[str] = ()) -> None:
-    """Called from migrations: install the guard triggers for the given tables."""
-    db = engine()
-    for name in never_delete:
-        await run_ddl(never_delete_sql(db, name))
-    for name in append_only:
-        await run_ddl(append_only_sql(db, name))
-
-
-def index_sql(table: str, columns: tuple[str, ...]) -> str:
-    """CREATE INDEX IF NOT EXISTS ix_<table>_<columns>: the same statement on SQLite and PostgreSQL."""
-    cols = ", ".join(f'"{c}"' for c in columns)
-    return f'CREATE INDEX IF NOT EXISTS "ix_{table}_{"_".join(columns)}" ON "{table}" ({cols})'
-
-
-async def create_indexes(indexes: list[tuple[str, tuple[str, ...]]]) -> None:
-    """Called from migrations. Piccolo indexes a foreign key only when asked (index=True), and a facility-scoped
-    page filters by facility, resident or parent row on tables that grow with every facility of a chain."""
-    await run_ddl([index_sql(table, columns) for table, columns in indexes])
 
 
 async def enable_wal() -> None:
