@@ -12,9 +12,8 @@ Every rule names the items it reads (`Rule.reads`, `items_read(item_set)`), so t
 against the reference item lists and the shipped catalogs.
 
 Source of the logic: the CMS CAT specification pseudo-code for item sets 1.00/1.10 as
-implemented in `iamjonbradley/mds30` `caa.php` (transcribed in
-../shared/data/mds/ref/caa_triggers_catspec_2010_transcription.csv; DOMAIN.md §4), carried
-forward to the current items (../shared/data/mds/ref/item_set_changes.csv). The current CMS CAT
+implemented in `iamjonbradley/mds30` `caa.php` (a transcription of which tests/unit/careplans/test_triggers.py
+checks), carried forward to the current items (the CMS item-set change lists). The current CMS CAT
 specification (V1.06.0+) was not available; every rule carries a `basis`, listed per care area
 in docs/caa-trigger-deviations.md:
 
@@ -39,7 +38,7 @@ from typing import TypeGuard
 NO_INFORMATION = frozenset({"", "-", "^"})
 
 # A0310A values of OBRA comprehensive assessments: admission, annual, significant change,
-# significant correction to prior comprehensive (RAI ch. 2; DOMAIN.md §2; edit -3810).
+# significant correction to prior comprehensive (RAI ch. 2; edit -3810).
 COMPREHENSIVE_A0310A = frozenset({"01", "03", "04", "05"})
 # Non-admission comprehensive: the only records on which the "worse than prior" CATs apply.
 NON_ADMISSION_COMPREHENSIVE_A0310A = frozenset({"03", "04", "05"})
@@ -215,7 +214,7 @@ def carries_caa_process(rfa: Mapping[str, str] | str | None) -> bool:
 
     Accepts the A0310A value itself or the assessment's answers. CAAs are required only on
     comprehensive assessments, never on quarterly, PPS-only, discharge or tracking records
-    (RAI ch. 4 §4.6; CMS FAQ quoted in DOMAIN.md Part 2 §1).
+    (RAI ch. 4 §4.6; CMS FAQ).
     """
     value = rfa.get("A0310A") if isinstance(rfa, Mapping) else rfa
     return has_info(value) and value.strip() in COMPREHENSIVE_A0310A

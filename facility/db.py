@@ -1,7 +1,8 @@
 """Database helpers shared by every domain.
 
 - `write_transaction()`: one request = one transaction; on SQLite it is BEGIN IMMEDIATE so a read that
-  turns into a write never fails with "database is locked" (SECURITY.md §4, verified 0/1,600 errors).
+  turns into a write never fails with "database is locked" (measured: 8 threads x 200 writes gave 0 errors;
+  DEFERRED lost 1,455 of the 1,600 to "database is locked").
 - `update_versioned()`: optimistic locking — UPDATE … WHERE id=? AND version=?; an empty result is a
   conflict the caller turns into a 409 with the user's values kept.
 - `found()` / `saved_id()`: typed access to a row a query must find and to the id of a saved row.

@@ -7,9 +7,9 @@ that resident answers from it: one primary diagnosis (I0020/I0020B, mapped by th
 mapping), the active diagnoses that go with it, a functional level that declines now and then, and
 the few events the quality measures count.
 
-Rates are chosen so that the demo facility's observed QM rates land near the CMS averages of
-../shared/data/surveys/mds_quality_measures_djen-97ju_sample289.csv (401 12.7, 406 1.2, 407 1.7,
-410 3.3, 434 2.0, 451 15.9, 479 6.2, 481 19.1 percent); tests/integration/test_demo_qm.py checks it.
+Rates are chosen so that the demo facility's observed QM rates land near the CMS averages of the Provider
+Data Catalog MDS quality measures (djen-97ju: 401 12.7, 406 1.2, 407 1.7, 410 3.3, 434 2.0, 451 15.9, 479 6.2,
+481 19.1 percent); tests/integration/surveys/test_demo_data.py checks it.
 
 Only answered items are changed (a caret left by a gateway stays), except in the blocks this module
 owns as a whole (falls J1800-J1900C, pressure ulcers M0210-M0300G2, high-risk drugs N0415/N0410).

@@ -1,6 +1,6 @@
 """CMS MDS 3.0 edits as pure functions over a values mapping (item id -> submitted string).
 
-Edit ids are the negative CMS ids where CMS has one (ref/edits_sample.csv, DOMAIN.md §2). Our own ids
+Edit ids are the negative CMS ids where CMS has one (the MDS 3.0 data specifications' edit list). Our own ids
 (no CMS id was found for the rule) start with "MR-":
   MR-401 fatal    an item active on the record's item subset is missing (data-spec p.13: "the xml tags for
                   the item must be included")

@@ -2,7 +2,8 @@
 
 Pure: `compute_due(stay, assessments, today)` takes plain data and returns `DueItem`s.
 
-Rules (DOMAIN.md §3, ../shared/data/mds/ref/timing_rules.csv; RAI Manual v3.0 ch. 2 where noted).
+Rules (RAI Manual v3.0 ch. 2 and the CMS timing table `timing_rules.csv`; tests/unit/mds/test_schedule.py has one
+table of cases per rule).
 Day 1 is the entry date (A1600), so "day N" = entry + N - 1.
 
 | kind | ARD window | completion (Z0500B) | source |

@@ -2,7 +2,7 @@
 survey, and this month's standard survey whose plans of correction are in progress — with corrective
 tasks (one overdue), monitoring audits (one below threshold) and recommendations.
 
-Findings are written directly (synthetic narratives); nothing is read from ../shared at run time.
+Findings are written directly (synthetic narratives); nothing is read from outside the package at run time.
 Also adds a Director of Nursing account (`don` / `demo-don-pass`, role nurse, title DON) so the
 DON → administrator sign-off can be shown.
 """
