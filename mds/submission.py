@@ -272,6 +272,10 @@ RESULT_MESSAGES: dict[str, dict[str, str]] = {
         "es": "La primera línea debe nombrar las columnas record_id, status, error_ids.",
     },
     "no_id": {"en": "Missing record id.", "es": "Falta el identificador del registro."},
+    "unreadable": {
+        "en": "This line cannot be read as CSV (a quote that is never closed, or a quote inside a field); the lines after it were not read.",
+        "es": "Esta línea no se puede leer como CSV (una comilla que nunca se cierra o una comilla dentro de un campo); las líneas siguientes no se leyeron.",
+    },
     "duplicate": {
         "en": "Record {record_id} appears more than once (first on line {first}).",
         "es": "El registro {record_id} aparece más de una vez (primero en la línea {first}).",
@@ -337,20 +341,33 @@ def _parse_error_ids(text: str) -> tuple[tuple[int, ...], list[str]]:
 
 
 def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
-    """Parse a final-validation-style CSV (record id, status, error ids) into rows and line errors.
+    """Parse a result CSV (record id, status, error ids) into rows and line errors.
 
-    Bad rows are reported and skipped; good rows are returned even when other rows fail, as iQIES
-    processes each record on its own.
+    This is the coordinator's transcription of the CMS Final Validation Report, not the report itself: the
+    report's record-level layout was not found in a public CMS source (docs/SUBMISSION-RESULTS.md), so no
+    parser of it is written here. Every bad line is reported; the caller imports nothing while any line is bad.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff")), strict=True
+    )  # a stray quote is an error, not data
     rows: list[ResultRow] = []
     errors: list[ResultError] = []
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        return [], [_result_error(1, "unreadable")]
     columns = _header_map(header) if header else None
     if columns is None:
         return [], [_result_error(1, "header")]
     first_line: dict[str, int] = {}
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            errors.append(_result_error(reader.line_num, "unreadable"))
+            break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
