@@ -4,12 +4,12 @@ States: draft → in_progress → completed (signed, locked) → exported → su
 - A rejected record that was never accepted may be edited again (back to in_progress, re-signed)
   or re-exported as is.
 - An accepted record never changes: a modification (A0050=2) or inactivation (A0050=3) record is
-  appended as a new version (SECURITY.md §4 "correction policy"; RAI Manual ch. 5).
+  appended as a new version (RAI Manual ch. 5 correction policy).
 - Nothing is deleted: the ledger only grows, and every successful change appends exactly one
   audit event to the list the caller passes in (the web layer writes them to facility.audit).
 
 CMS final validation: "A fatal edit rejects that record only" — each record is accepted or
-rejected with its error ids (all MDS 3.0 edit ids are negative, e.g. -3783; SECURITY.md §4).
+rejected with its error ids (all MDS 3.0 edit ids are negative, e.g. -3783).
 """
 
 from __future__ import annotations
@@ -391,9 +391,9 @@ def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
         row_errors += [_result_error(line, "error_id", value=b) for b in bad]
         if status == "rejected" and not ids and not bad:
             row_errors.append(_result_error(line, "rejected_without_error", record_id=record_id))
-        if row_errors:
+        if row_errors or status is None:
             errors += row_errors
             continue
         first_line[record_id] = line
-        rows.append(ResultRow(line, record_id, status, ids))  # type: ignore[arg-type]
+        rows.append(ResultRow(line, record_id, status, ids))
     return rows, errors

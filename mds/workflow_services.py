@@ -19,6 +19,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import anyio
+from piccolo.columns import Column
 
 from facility import audit, datacache
 from facility.db import write_transaction
@@ -649,9 +650,9 @@ async def batch_records(batch_id: int) -> list[dict[str, Any]]:
             *ExportRecord.all_columns(),
             ExportRecord.assessment.kind.as_alias("kind"),
             ExportRecord.assessment.ard.as_alias("ard"),
-            ExportRecord.assessment.resident.last_name.as_alias("last_name"),
-            ExportRecord.assessment.resident.first_name.as_alias("first_name"),
-            ExportRecord.assessment.resident.id.as_alias("resident_id"),
+            ExportRecord.assessment._.resident._.last_name.as_alias("last_name"),
+            ExportRecord.assessment._.resident._.first_name.as_alias("first_name"),
+            ExportRecord.assessment._.resident._.id.as_alias("resident_id"),
         )
         .where(ExportRecord.batch == batch_id)
         .order_by(ExportRecord.id)
@@ -666,14 +667,13 @@ async def _advance(record: dict[str, Any], event: str, user_id: int, **values: A
         )
     )
     new_state = submission.transition(record["state"], event, ever_accepted=ever)
-    await ExportRecord.update(
-        {
-            ExportRecord.state: new_state,
-            ExportRecord.updated_by: user_id,
-            ExportRecord.version: ExportRecord.version + 1,
-            **values,
-        }
-    ).where(ExportRecord.id == record["id"])
+    changes: dict[Column | str, Any] = {
+        ExportRecord.state: new_state,
+        ExportRecord.updated_by: user_id,
+        ExportRecord.version: ExportRecord.version + 1,
+    }
+    changes.update(values.items())
+    await ExportRecord.update(changes).where(ExportRecord.id == record["id"])
     latest = (
         await ExportRecord.select(ExportRecord.id)
         .where(ExportRecord.assessment == record["assessment"])
