@@ -1,8 +1,8 @@
 """Spanish for the care-plan pages (careplans domain); plural entries are keyed (singular, plural).
 `python scripts/write_po.py careplans` turns it into locales/es/LC_MESSAGES/careplans.po.
 
-The CAA worksheet blockers (careplans.services.caa_blockers) are English messages built from
-careplans.caa.MESSAGES for each of the 20 care areas; their Spanish comes from the same table, so
+The CAA worksheet blockers (careplans.plans.services.caa_blockers) are English messages built from
+careplans.rules.caa.MESSAGES for each of the 20 care areas; their Spanish comes from the same table, so
 another domain can show them with gettext.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from careplans.caa import MESSAGES as CAA_MESSAGES  # noqa: E402
-from careplans.triggers import CARE_AREAS  # noqa: E402
+from careplans.rules.caa import MESSAGES as CAA_MESSAGES  # noqa: E402
+from careplans.rules.triggers import CARE_AREAS  # noqa: E402
 
 ES = {
     ("%(num)d day overdue", "%(num)d days overdue"): ("%(num)d día de atraso", "%(num)d días de atraso"),

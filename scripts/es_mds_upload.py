@@ -1,4 +1,4 @@
-"""Spanish for the MDS upload pages (mds/upload_*); `python scripts/write_po.py mds_upload` writes the .po file.
+"""Spanish for the MDS upload pages (mds/upload/); `python scripts/write_po.py mds_upload` writes the .po file.
 
 "Edit" (a CMS validation rule) is translated "regla de validación"; its id column is "ID de regla"."""
 

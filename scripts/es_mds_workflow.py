@@ -1,4 +1,4 @@
-"""Spanish for the MDS coordinator workflow pages (mds/workflow_*); `python scripts/write_po.py mds_workflow`
+"""Spanish for the MDS coordinator workflow pages (mds/workflow/); `python scripts/write_po.py mds_workflow`
 writes the .po file. "Edit" (a CMS validation rule) is "regla de validación", as on the upload pages."""
 
 ES = {

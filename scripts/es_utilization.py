@@ -1,4 +1,4 @@
-"""Spanish for the utilization review board (facility/utilization_*). `python scripts/write_po.py utilization`."""
+"""Spanish for the utilization review board (facility/utilization/). `python scripts/write_po.py utilization`."""
 
 ES = {
     ("%(num)d open stay", "%(num)d open stays"): ("%(num)d estancia abierta", "%(num)d estancias abiertas"),
@@ -133,7 +133,7 @@ ES = {
     "over target": "por encima de la meta",
 }
 
-# Issue 19: skilled need, certification, Medicare notices, discharge planning, hospital transfers (facility/utilization_rules.py).
+# Issue 19: skilled need, certification, Medicare notices, discharge planning, hospital transfers (facility/utilization/rules.py).
 ES.update(
     {
         "IV medications": "Medicamentos intravenosos",

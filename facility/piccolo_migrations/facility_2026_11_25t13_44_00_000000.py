@@ -13,7 +13,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="facility", description=DESCRIPTION)
 
     async def install():
-        from facility.db import protect_tables
+        from facility.core.db import protect_tables
 
         await protect_tables(never_delete=NEVER_DELETE)
 

@@ -52,7 +52,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="facility", description=DESCRIPTION)
 
     async def install():
-        from facility.db import create_indexes, engine, protect_tables
+        from facility.core.db import create_indexes, engine, protect_tables
 
         db = engine()
         for statement in create_sql(isinstance(db, SQLiteEngine)):

@@ -21,7 +21,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from litestar.connection import ASGIConnection
 
-from facility.settings import get_settings
+from facility.core.settings import get_settings
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"

@@ -1,4 +1,4 @@
-"""Guard triggers: MDS assessment rows are never deleted (they are inactivated; facility/db.py)."""
+"""Guard triggers: MDS assessment rows are never deleted (they are inactivated; facility/core/db.py)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -13,7 +13,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="mds", description=DESCRIPTION)
 
     async def install():
-        from facility.db import protect_tables
+        from facility.core.db import protect_tables
 
         await protect_tables(never_delete=NEVER_DELETE)
 

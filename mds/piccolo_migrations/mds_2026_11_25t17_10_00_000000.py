@@ -25,7 +25,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="mds", description=DESCRIPTION)
 
     async def install():
-        from facility.db import create_indexes
+        from facility.core.db import create_indexes
 
         await create_indexes(INDEXES)
 

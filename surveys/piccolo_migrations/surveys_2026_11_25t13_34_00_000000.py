@@ -16,7 +16,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="surveys", description=DESCRIPTION)
 
     async def install():
-        from facility.db import protect_tables
+        from facility.core.db import protect_tables
 
         await protect_tables(never_delete=NEVER_DELETE)
 

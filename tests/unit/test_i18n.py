@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facility.i18n_catalog import message_ids
+from facility.core.i18n_catalog import message_ids
 from facility.web.i18n import negotiate, parse_accept_language, translations
 
 

@@ -39,7 +39,7 @@ def test_foreign_keys_are_indexed() -> None:
 
 
 def test_index_sql_is_portable() -> None:
-    from facility.db import index_sql
+    from facility.core.db import index_sql
 
     assert (
         index_sql("assessment", ("facility", "ard"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from surveys import qm_services
+from surveys.qm import services as qm_services
 
 HX = {"HX-Request": "true"}
 
@@ -58,7 +58,7 @@ def fresh_cache() -> Iterator[None]:
 
 @pytest.fixture
 def assessments(monkeypatch: Any, world: Any) -> dict[int, list[dict[str, str]]]:
-    from mds import services as mds_services
+    from mds.assessments import services as mds_services
 
     today = date.today()
     data = {
