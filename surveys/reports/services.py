@@ -181,7 +181,7 @@ SUMMARY_LABELS = {
 
 def payer_label(code: str | None) -> str:
     """The payer's name (message id) for a payer code; an unknown code is shown as it is."""
-    from facility.utilization_forms import PAYER_LABELS
+    from facility.utilization.forms import PAYER_LABELS
 
     return PAYER_LABELS.get(code or "", code or "")
 

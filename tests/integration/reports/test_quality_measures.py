@@ -130,7 +130,7 @@ async def test_monthly_report_says_no_state_data_not_zero_worse(
     client: Any, world: Any, assessments: Any
 ) -> None:
     """Facility A is in OH; the shipped CMS averages are all AL: no measure can be compared with the state."""
-    from surveys import reports
+    from surveys.reports import services as reports
 
     reports.clear_cache()
     await client.login("coord_a")
