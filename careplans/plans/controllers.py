@@ -17,6 +17,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
+from careplans.i18n import gettext
 from careplans.plans import forms, pdf, services
 from careplans.plans.library import load_library
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER, CARE_AREAS
@@ -35,7 +36,7 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 
 DECISION_ROLES = ("admin", "mds_coordinator")
 REVIEW_ROLES = ("admin", "mds_coordinator", "nurse")

@@ -29,8 +29,9 @@ from facility.web.core import (
     redirect_after_post,
     render,
 )
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 from mds.assessments import forms, services, signing
+from mds.i18n import gettext
 from mds.pdpm import icd10 as pdpm_icd10
 from mds.pdpm import rules as pdpm
 from mds.record import rfa as rfa_rules

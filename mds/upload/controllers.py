@@ -29,7 +29,8 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
+from mds.i18n import gettext
 from mds.upload import services as svc
 
 HX_STOP_POLLING = 286  # htmx stops an `every` trigger on this status (and still swaps the content)

@@ -25,7 +25,8 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
+from mds.i18n import gettext
 from mds.record import rfa as rfa_rules
 from mds.record import submission
 from mds.workflow import services as wf

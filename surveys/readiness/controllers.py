@@ -30,7 +30,8 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
+from surveys.i18n import gettext
 from surveys.readiness import forms, ftags, pdf, poc, services, severity
 from surveys.readiness.forms import N_
 from surveys.tables import Survey

@@ -18,7 +18,8 @@ from facility.tables import Facility
 from facility.utilization.forms import PAYER_LABELS
 from facility.web.core import actor_of, current_user, render
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
+from surveys.i18n import gettext
 from surveys.reports import services as reports
 
 Req = Request[Any, Any, Any]
