@@ -63,7 +63,7 @@ def code_count() -> int:
 
 # ---------------------------------------------------------------- I8000A-J: NTA and SLP comorbidities
 
-I8000_FILE = Path(__file__).parent / "data" / "pdpm_i8000_fy2020.csv"
+I8000_FILE = Path(__file__).parents[1] / "data" / "pdpm_i8000_fy2020.csv"
 I8000_ITEMS = tuple(f"I8000{c}" for c in "ABCDEFGHIJ")
 
 
