@@ -10,7 +10,7 @@ from typing import Any
 from piccolo.table import Table
 
 from facility.core import audit, datacache
-from facility.core.db import update_versioned, write_transaction
+from facility.core.db import saved_id, update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent
 from facility.utilization import casework
 from facility.utilization import forms as rules
@@ -53,12 +53,12 @@ async def _create(
             actor,
             "create",
             object_type,
-            row.id,
+            saved_id(row),
             facility_id=facility_id,
             resident_id=resident_id,
             after=_plain(values),
         )
-    return int(row.id)
+    return saved_id(row)
 
 
 async def _update(

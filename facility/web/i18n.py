@@ -128,7 +128,7 @@ def domain_translations(language: str, domain: str) -> NullTranslations:
 
 def _search_order(domain: str | None) -> tuple[str, ...]:
     if domain in DOMAINS:
-        return (domain, *(d for d in DOMAINS if d != domain))  # type: ignore[misc]
+        return (domain, *(d for d in DOMAINS if d != domain))
     return DOMAINS
 
 
@@ -170,7 +170,7 @@ def translate_plural(
         translations = domain_translations(language, name)
         catalog = getattr(translations, "_catalog", {})
         if (key, 0) in catalog:
-            text = catalog.get((key, translations.plural(n)))  # type: ignore[attr-defined]
+            text = catalog.get((key, translations.plural(n)))
             if text:
                 return str(text)
     return fallback
@@ -231,7 +231,7 @@ def _format(ctx: jinja2.runtime.Context, message: str, text: str, context: str |
     if not variables and not is_message_id(message, context):
         return str(text)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % variables  # type: ignore[no-any-return]
+    return markup % variables
 
 
 @jinja2.pass_context
@@ -252,7 +252,7 @@ def _jinja_dngettext(
 ) -> str:
     text = translate_plural(_ctx_language(ctx), domain, singular, plural, n)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % {"num": n, **variables}  # type: ignore[no-any-return]
+    return markup % {"num": n, **variables}
 
 
 @jinja2.pass_context
@@ -267,29 +267,29 @@ def _jinja_dnpgettext(
 ) -> str:
     text = translate_plural(_ctx_language(ctx), domain, singular, plural, n, context)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % {"num": n, **variables}  # type: ignore[no-any-return]
+    return markup % {"num": n, **variables}
 
 
 @jinja2.pass_context
 def _gettext_any(ctx: jinja2.runtime.Context, message: str, **variables: Any) -> str:
-    return _jinja_dgettext(ctx, None, message, **variables)  # type: ignore[no-any-return]
+    return _jinja_dgettext(ctx, None, message, **variables)
 
 
 @jinja2.pass_context
 def _pgettext_any(ctx: jinja2.runtime.Context, context: str, message: str, **variables: Any) -> str:
-    return _jinja_dpgettext(ctx, None, context, message, **variables)  # type: ignore[no-any-return]
+    return _jinja_dpgettext(ctx, None, context, message, **variables)
 
 
 @jinja2.pass_context
 def _ngettext_any(ctx: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any) -> str:
-    return _jinja_dngettext(ctx, None, singular, plural, n, **variables)  # type: ignore[no-any-return]
+    return _jinja_dngettext(ctx, None, singular, plural, n, **variables)
 
 
 @jinja2.pass_context
 def _npgettext_any(
     ctx: jinja2.runtime.Context, context: str, singular: str, plural: str, n: int, **variables: Any
 ) -> str:
-    return _jinja_dnpgettext(ctx, None, context, singular, plural, n, **variables)  # type: ignore[no-any-return]
+    return _jinja_dnpgettext(ctx, None, context, singular, plural, n, **variables)
 
 
 # The template calls and the domain-taking function each is compiled to.
@@ -373,6 +373,7 @@ def install(env: jinja2.Environment) -> None:
     env.globals["_i18n_dngettext"] = _jinja_dngettext
     env.globals["_i18n_dnpgettext"] = _jinja_dnpgettext
     # Calls the stream filter cannot see (a `{% trans %}` block, `_` passed as a value) search every domain.
+    # install_gettext_callables is added to the Environment by the jinja2.ext.i18n extension at run time
     env.install_gettext_callables(_gettext_any, _ngettext_any, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_=_gettext_any, gettext=_gettext_any, ngettext=_ngettext_any)
     env.globals.update(pgettext=_pgettext_any, npgettext=_npgettext_any)

@@ -196,7 +196,7 @@ class AssessmentController(Controller):
         )
         if stay is None:
             errors["stay_id"] = N_("This resident has no open stay; record an admission first.")
-        if errors:
+        if errors or stay is None:
             return await _start_refused(request, resident, form, errors)
         try:
             assessment_id = await services.start_assessment(

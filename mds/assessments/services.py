@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from facility.core import audit
-from facility.core.db import StaleVersion, is_sqlite, update_versioned, write_transaction
+from facility.core.db import StaleVersion, found, is_sqlite, update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
 from mds.assessments import signing
@@ -363,11 +363,8 @@ def _section_z(assessment: Mapping[str, Any]) -> dict[str, str]:
 
 
 async def _facility(facility_id: int) -> dict[str, Any]:
-    return (
-        await Facility.select(Facility.id, Facility.state, Facility.ccn)
-        .where(Facility.id == facility_id)
-        .first()
-    )  # type: ignore[return-value]
+    query = Facility.select(Facility.id, Facility.state, Facility.ccn).where(Facility.id == facility_id)
+    return found(await query.first(), f"facility {facility_id}")
 
 
 async def _current_x_items(assessment_id: int) -> dict[str, str]:
@@ -499,10 +496,8 @@ async def signed_items_for_facility(
     database takes them out of each record's locked version (JSON) so the full record is never shipped or parsed.
     Items absent from a record are left out, as in `assessment_answers`."""
     wanted = _sql_item_ids(items)
-    where, args = (
-        ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"],
-        [facility_id, True, True],
-    )
+    where = ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"]
+    args: list[Any] = [facility_id, True, True]
     if ard_from is not None:
         where.append("a.ard >= {}")
         args.append(ard_from)
@@ -858,13 +853,15 @@ async def attest(
     rows = await sections_of(assessment["id"])
     chosen = sorted(s for s in set(sections) if s in rows)
     not_complete = [s for s in chosen if rows[s]["status"] not in ("complete", "signed")]
-    errors = [("attestation_incomplete", {"name": user.display_name})] if not chosen else []
+    errors: list[tuple[str, dict[str, object]]] = (
+        [("attestation_incomplete", {"name": user.display_name})] if not chosen else []
+    )
     if not_complete:
         errors.append(("sections_unattested", {"sections": ", ".join(not_complete)}))
     line = signing.Attestation(_signer(user), tuple(chosen), today)
     errors += signing.attestation_errors([line], chosen, today)
     if errors:
-        raise signing.SigningError(errors)  # type: ignore[arg-type]
+        raise signing.SigningError(errors)
     number = await _record_version(assessment)
     async with write_transaction():
         await AssessmentAttestation(
@@ -1221,7 +1218,7 @@ async def open_stays(resident_id: int) -> list[dict[str, Any]]:
 
 
 async def resident_of(assessment: Mapping[str, Any]) -> dict[str, Any]:
-    return await Resident.select().where(Resident.id == assessment["resident"]).first()  # type: ignore[return-value]
+    return found(await Resident.select().where(Resident.id == assessment["resident"]).first(), "resident")
 
 
 async def user_names(ids: Iterable[int]) -> dict[int, str]:

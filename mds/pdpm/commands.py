@@ -11,7 +11,7 @@ from mds.pdpm import icd10 as pdpm_icd10
 from mds.pdpm import rules as pdpm
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("pdpm", help="classify an MDS assessment XML under PDPM (HIPPS code)")
     p.add_argument("file", type=Path, metavar="FILE.xml")
     p.add_argument("--format", choices=("json", "text"), default="json")

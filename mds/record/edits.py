@@ -1,6 +1,6 @@
 """CMS MDS 3.0 edits as pure functions over a values mapping (item id -> submitted string).
 
-Edit ids are the negative CMS ids where CMS has one (ref/edits_sample.csv, DOMAIN.md §2). Our own ids
+Edit ids are the negative CMS ids where CMS has one (the MDS 3.0 data specifications' edit list). Our own ids
 (no CMS id was found for the rule) start with "MR-":
   MR-401 fatal    an item active on the record's item subset is missing (data-spec p.13: "the xml tags for
                   the item must be included")
@@ -167,8 +167,10 @@ def format_finding(item: Item, value: str) -> Finding | None:
         ok = (
             _DIGITS_RE.match(value) is not None
             and (len(value) == item.width if item.width else len(value) <= item.max_digits)
+            and item.min is not None
+            and item.max is not None
             and item.min <= int(value) <= item.max
-        )  # type: ignore[operator]
+        )
         if ok:
             return None
         width = f", {item.width} digits" if item.width else ""
@@ -1098,8 +1100,12 @@ def run_edits(
         # The XSD patterns cannot see calendar errors (20250231): check real dates here.
         for item_id in _date_items(version).intersection(values):
             value = values[item_id]
-            if value not in (CARET, DASH) and not valid_date(value):
-                findings.append(format_finding(catalog.items[item_id], value))  # type: ignore[arg-type]
+            if (
+                value not in (CARET, DASH)
+                and not valid_date(value)
+                and (f := format_finding(catalog.items[item_id], value)) is not None
+            ):
+                findings.append(f)
     for r in RULES:
         if scope is None or not r.reads.isdisjoint(scope):
             findings.extend(r.check(ctx))

@@ -3,7 +3,7 @@
 One table, used by the entry form (skipped items are shown as skipped and saved as `^`) and meant for
 mds.record.edits' gateway rules (-3609, -3533, -3605, MR-410, -4026, -3784, MR-413), so the rules are written once. Sources:
 the item set v1.20.1 "Skip to …" instructions carried in the catalog's value labels (E0300, GG0170Q1/Q3,
-H0200A, M0210, N2001), DOMAIN.md §2 "Skip / none-of-the-above" (-3609 B0100, -3533 F0300, -3605 J1800)
+H0200A, M0210, N2001), the data specifications' skip and none-of-the-above edits (-3609 B0100, -3533 F0300, -3605 J1800)
 and the RAI Manual ch. 3 gateway items (C0100/C0600 BIMS vs staff assessment, D0100 PHQ interview vs
 D0500 staff assessment, J0200/J0300/J0700 pain interview vs J0800 staff assessment, GG0170I/M "if 07, 09,
 10 or 88, skip" walking/stairs activity codes). A skipped gateway never fires its own rule (chains:
@@ -101,7 +101,7 @@ def skip_rules(version: str = DEFAULT_VERSION) -> tuple[SkipRule, ...]:
 
     rules = [
         # "Complete only if …" items that follow the reason for assessment (A2000/A2100 item text; -3744,
-        # -4049, -3797 in DOMAIN.md §2).
+        # -4049, -3797 of the data specifications).
         _r(
             "A0310E",
             {"1"},

@@ -4,12 +4,12 @@ States: draft → in_progress → completed (signed, locked) → exported → su
 - A rejected record that was never accepted may be edited again (back to in_progress, re-signed)
   or re-exported as is.
 - An accepted record never changes: a modification (A0050=2) or inactivation (A0050=3) record is
-  appended as a new version (SECURITY.md §4 "correction policy"; RAI Manual ch. 5).
+  appended as a new version (RAI Manual ch. 5 correction policy).
 - Nothing is deleted: the ledger only grows, and every successful change appends exactly one
   audit event to the list the caller passes in (the web layer writes them to facility.core.audit).
 
 CMS final validation: "A fatal edit rejects that record only" — each record is accepted or
-rejected with its error ids (all MDS 3.0 edit ids are negative, e.g. -3783; SECURITY.md §4).
+rejected with its error ids (all MDS 3.0 edit ids are negative, e.g. -3783).
 """
 
 from __future__ import annotations
@@ -272,6 +272,10 @@ RESULT_MESSAGES: dict[str, dict[str, str]] = {
         "es": "La primera línea debe nombrar las columnas record_id, status, error_ids.",
     },
     "no_id": {"en": "Missing record id.", "es": "Falta el identificador del registro."},
+    "unreadable": {
+        "en": "This line cannot be read as CSV (a quote that is never closed, or a quote inside a field); the lines after it were not read.",
+        "es": "Esta línea no se puede leer como CSV (una comilla que nunca se cierra o una comilla dentro de un campo); las líneas siguientes no se leyeron.",
+    },
     "duplicate": {
         "en": "Record {record_id} appears more than once (first on line {first}).",
         "es": "El registro {record_id} aparece más de una vez (primero en la línea {first}).",
@@ -337,20 +341,33 @@ def _parse_error_ids(text: str) -> tuple[tuple[int, ...], list[str]]:
 
 
 def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
-    """Parse a final-validation-style CSV (record id, status, error ids) into rows and line errors.
+    """Parse a result CSV (record id, status, error ids) into rows and line errors.
 
-    Bad rows are reported and skipped; good rows are returned even when other rows fail, as iQIES
-    processes each record on its own.
+    This is the coordinator's transcription of the CMS Final Validation Report, not the report itself: the
+    report's record-level layout was not found in a public CMS source (docs/SUBMISSION-RESULTS.md), so no
+    parser of it is written here. Every bad line is reported; the caller imports nothing while any line is bad.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff")), strict=True
+    )  # a stray quote is an error, not data
     rows: list[ResultRow] = []
     errors: list[ResultError] = []
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        return [], [_result_error(1, "unreadable")]
     columns = _header_map(header) if header else None
     if columns is None:
         return [], [_result_error(1, "header")]
     first_line: dict[str, int] = {}
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            errors.append(_result_error(reader.line_num, "unreadable"))
+            break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -374,9 +391,9 @@ def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
         row_errors += [_result_error(line, "error_id", value=b) for b in bad]
         if status == "rejected" and not ids and not bad:
             row_errors.append(_result_error(line, "rejected_without_error", record_id=record_id))
-        if row_errors:
+        if row_errors or status is None:
             errors += row_errors
             continue
         first_line[record_id] = line
-        rows.append(ResultRow(line, record_id, status, ids))  # type: ignore[arg-type]
+        rows.append(ResultRow(line, record_id, status, ids))
     return rows, errors

@@ -330,7 +330,7 @@ class WorkflowController(Controller):
         outcome = await wf.import_results(
             actor_of(request), current_user(request).id, _facility_id(request), text, filename
         )
-        status = 422 if outcome.errors and not outcome.applied else 200
+        status = 422 if outcome.errors else 200  # all or nothing: any bad line, nothing was imported
         context = await self._exports_context(request, import_outcome=outcome)
         context["import_messages"] = [(e.line, e.message.get(lang, e.message["en"])) for e in outcome.errors]
         return Template("mds/workflow/exports.html", context=context, status_code=status)

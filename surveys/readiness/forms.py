@@ -231,16 +231,14 @@ def validate_audit(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
 
 def validate_audit_result(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
+    sampled = _int(data, "sampled", 1, 10000, errors)
+    compliant = _int(data, "compliant", 0, 10000, errors)
     clean = {
         "period_start": _date(data, "period_start", errors, not_after=today),
-        "sampled": _int(data, "sampled", 1, 10000, errors),
-        "compliant": _int(data, "compliant", 0, 10000, errors),
+        "sampled": sampled,
+        "compliant": compliant,
     }
-    if (
-        clean["sampled"] is not None
-        and clean["compliant"] is not None
-        and clean["compliant"] > clean["sampled"]
-    ):
+    if sampled is not None and compliant is not None and compliant > sampled:
         errors["compliant"] = N_("Compliant records cannot exceed the records audited.")
     return clean, errors
 

@@ -4,7 +4,7 @@ Each figure comes from the domain that owns it, read lazily so a missing domain 
 (None here) and never a made-up number:
 * census, admissions, discharges, payer mix: facility tables (stays and their events);
 * assessments on time: ``mds.assessments.services.assessments_for_facility`` (one read for the month) — a signed assessment is on time when
-  Z0500B is no later than ARD + 14 days (RAI Manual ch. 2 completion rule, DOMAIN.md Part 1 §3);
+  Z0500B is no later than ARD + 14 days (RAI Manual ch. 2 completion rule);
   an unsigned one whose ARD + 14 has passed counts as late;
 * rejected submissions: ``mds.upload.services.recent_submissions`` (records rejected by the validator);
 * care-plan compliance: ``careplans.plans.services.facility_compliance`` (today's snapshot);
@@ -670,7 +670,7 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
     )
     pdf.ln(3)
 
-    def table(title: str, rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> None:
+    def table(title: str, rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
         pdf.set_font("Helvetica", "B", 12)
         pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9.5)
