@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from facility.auth.service import create_user
+from facility.core import audit
 from facility.core.db import found, write_transaction
 from facility.tables import Facility, Resident, User
 from surveys.tables import (
