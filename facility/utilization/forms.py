@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from facility.core.forms import N_, Errors, parse_date
+from facility.core.forms import N_, NC_, Errors, parse_date
 from facility.utilization import rules as ur
 
 MEDICARE_A = "medicare_a"
@@ -60,7 +60,7 @@ APPEAL_LEVEL_LABELS = {
 }
 APPEAL_OUTCOMES = ("pending", "overturned", "partial", "upheld", "withdrawn")
 OUTCOME_LABELS = {
-    "pending": N_("Pending"),
+    "pending": NC_("appeal outcome", "Pending"),
     "overturned": N_("Overturned (won)"),
     "partial": N_("Partly overturned"),
     "upheld": N_("Denial upheld"),
@@ -75,7 +75,11 @@ MANUAL_CHECKS = {
     "notices": N_("Beneficiary notices (NOMNC, SNF ABN) given and filed"),
     "occurrence_codes": N_("Claim occurrence and value codes reviewed"),
 }
-TRIPLE_STATUS_LABELS = {"open": N_("Open"), "passed": N_("Passed"), "failed": N_("Failed")}
+TRIPLE_STATUS_LABELS = {
+    "open": NC_("triple check status", "Open"),
+    "passed": NC_("triple check status", "Passed"),
+    "failed": NC_("triple check status", "Failed"),
+}
 
 # ICD-10-CM: a letter, a digit, an alphanumeric, then up to 4 more characters after the dot (CDC ICD-10-CM
 # tabular conventions; 3-7 characters). The MDS writes the code with its decimal point (I0020B, I8000).
@@ -456,7 +460,7 @@ DELIVERED_TO = {
     "refused": N_("Refused to sign"),
 }
 QIO_OUTCOMES = {
-    "": N_("Pending"),
+    "": NC_("appeal outcome", "Pending"),
     "upheld": N_("Non-coverage upheld"),
     "overturned": N_("Overturned: coverage continues"),
 }
@@ -647,11 +651,11 @@ WORK_KINDS = {
 STATE_LABELS = {
     "overdue": N_("Overdue"),
     "late": N_("Delivered late"),
-    "due": N_("Due"),
+    "due": NC_("worklist item state", "Due"),
     "waiting": N_("Waiting"),
     "on_time": N_("On time"),
-    "upcoming": N_("Upcoming"),
-    "signed": N_("Signed"),
+    "upcoming": NC_("worklist item state", "Upcoming"),
+    "signed": NC_("worklist item state", "Signed"),
     "signed_late": N_("Signed late"),
 }
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from facility.core.forms import N_
+from facility.core.forms import N_, NC_
 
 DAY = timedelta(days=1)
 
@@ -478,7 +478,7 @@ TRANSFER_REASONS = {
     "change_in_condition": N_("Change in condition / altered mental status"),
     "gi_bleed": N_("Gastrointestinal (bleeding, obstruction)"),
     "planned": N_("Planned procedure"),
-    "other": N_("Other"),
+    "other": NC_("transfer reason", "Other"),
 }
 
 

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from facility.auth.passwords import verify_password
 from facility.core import audit
 from facility.core.db import StaleVersion, write_transaction
-from facility.core.forms import N_, parse_date, parse_version
+from facility.core.forms import N_, NC_, parse_date, parse_version
 from facility.residents import services as facility_services
 from facility.tables import User
 from facility.web.core import (
@@ -44,7 +44,7 @@ SECTION_STATUS_LABELS = {
     "not_started": N_("Not started"),
     "in_progress": N_("In progress"),
     "complete": N_("Complete"),
-    "signed": N_("Signed"),
+    "signed": NC_("section status", "Signed"),
 }
 STATUS_LABELS = {
     "in_progress": N_("In progress"),

@@ -25,6 +25,7 @@ from facility.core import audit, datacache
 from facility.core.db import write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from mds.assessments import services as assessment_services
+from mds.i18n import T_
 from mds.record import rfa as rfa_rules
 from mds.record import submission
 from mds.tables import Assessment
@@ -738,10 +739,6 @@ def _record_key(record_id: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _line_error(line: int, en: str, es: str) -> submission.ResultError:
-    return submission.ResultError(line, {"en": en, "es": es})
-
-
 async def import_results(
     actor: audit.Actor, user_id: int, facility_id: int, text: str, filename: str = ""
 ) -> ImportOutcome:
@@ -772,21 +769,22 @@ async def import_results(
             )
         if rec is None:
             outcome.errors.append(
-                _line_error(
+                submission.ResultError(
                     row.line,
-                    f"Record {row.record_id} was not exported from this facility.",
-                    f"El registro {row.record_id} no se exportó desde este centro.",
+                    T_("Record %(record_id)s was not exported from this facility.", record_id=row.record_id),
                 )
             )
             continue
         if rec["assessment"] in seen:
             first = seen[rec["assessment"]]
             outcome.errors.append(
-                _line_error(
+                submission.ResultError(
                     row.line,
-                    f"Record {row.record_id} is the same assessment as line {first}; give each record one line.",
-                    f"El registro {row.record_id} es la misma evaluación que la línea {first}; "
-                    "indique cada registro en una sola línea.",
+                    T_(
+                        "Record %(record_id)s is the same assessment as line %(first)s; give each record one line.",
+                        record_id=row.record_id,
+                        first=first,
+                    ),
                 )
             )
             continue

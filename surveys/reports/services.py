@@ -32,7 +32,7 @@ from typing import Any
 
 from facility.core import datacache
 from facility.core.csvsafe import csv_cell
-from facility.core.forms import N_
+from facility.core.forms import N_, NC_
 
 COMPLETION_DAYS = 14
 # The chain roll-up (one summary per facility): served from memory while younger than CHAIN_FRESH_SECONDS;
@@ -519,7 +519,7 @@ def charts(report: MonthlyReport, t: Any = str) -> dict[str, Any]:
             "y_label": "%",
             "series": [
                 {"label": t(N_("Facility")), "data": [q["facility"] for q in report.qm]},
-                {"label": t(N_("State")), "data": [q["state"] for q in report.qm]},
+                {"label": t(NC_("US state", "State")), "data": [q["state"] for q in report.qm]},
                 {"label": t(N_("National")), "data": [q["national"] for q in report.qm]},
             ],
         }
@@ -722,15 +722,23 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
             [q["code"] for q in report.qm],
             [
                 (t(N_("Facility")), [q["facility"] for q in report.qm]),
-                (t(N_("State")), [q["state"] for q in report.qm]),
+                (t(NC_("US state", "State")), [q["state"] for q in report.qm]),
                 (t(N_("National")), [q["national"] for q in report.qm]),
             ],
             unit="%",
-            note="" if report.has_state_data() else f"{t(N_('State'))}: {t(NO_STATE_DATA)}",
+            note="" if report.has_state_data() else f"{t(NC_('US state', 'State'))}: {t(NO_STATE_DATA)}",
         )
         table(
             t(N_("Quality measures vs state")),
-            [(t(N_("Measure")), t(N_("Residents")), t(N_("Facility")), t(N_("State")), t(N_("National")))]
+            [
+                (
+                    t(N_("Measure")),
+                    t(N_("Residents")),
+                    t(N_("Facility")),
+                    t(NC_("US state", "State")),
+                    t(N_("National")),
+                )
+            ]
             + [
                 (
                     f"{q['code']} {q['description']}",
