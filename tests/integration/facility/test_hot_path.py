@@ -13,7 +13,7 @@ from typing import Any
 
 import time_machine
 
-from facility.db import engine
+from facility.core.db import engine
 
 
 @contextmanager

@@ -10,8 +10,8 @@ import pytest
 from babel.dates import format_date, format_datetime
 
 from facility.web.i18n import install
-from mds.catalog import get_catalog
-from mds.forms import select_options
+from mds.assessments.forms import select_options
+from mds.record.catalog import get_catalog
 
 
 class _Request:
