@@ -324,6 +324,13 @@ async def run(backend: str, runs: int, facilities: int) -> None:
             f"[{backend}] {label:40} {p50:8.1f} {p95:8.1f} {goal:8d}  {'ok' if p95 < goal else 'OVER'}",
             flush=True,
         )
+        if (
+            "after a write" in label or label == "chain roll-up, cold"
+        ):  # issue 16's goals (computed, not cached)
+            verdict = "PASS" if p95 < goal else "FAIL"
+            print(
+                f"RATIO chain [{backend}]: {label} p95 = {p95:.1f} ms (goal < {goal}) {verdict}", flush=True
+            )
 
 
 def _pg_reachable(url: str) -> bool:

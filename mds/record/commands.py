@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from pathlib import Path
 
@@ -20,9 +17,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "1: any record rejected; 2: an input could not be read at all.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help=".xml record or .zip batch")
-    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl", "csv"),
+        default="text",
+        help="text (default); json: one document; jsonl: one JSON object per record, then a summary line; "
+        "csv: one row per finding (counts on stderr). Every format is written record by record.",
+    )
     p.add_argument("--lang", choices=("en", "es"), default="en")
-    p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+    p.add_argument(
+        "--jobs",
+        "--workers",
+        dest="jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes to use (default 1; 0: one per core). Results keep the input order.",
+    )
+    p.add_argument(
+        "--max-members",
+        type=int,
+        default=0,
+        metavar="N",
+        help="refuse a zip with more than N members (default: no limit; the web upload keeps its own cap)",
+    )
     p.add_argument(
         "--version",
         default=None,
@@ -44,80 +62,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from mds.record.validate import validate_paths
+    from mds.record.batch import cli_limits, validate_stream
 
-    report = validate_paths(args.paths, args.lang, workers=max(1, args.workers), version=args.version)
-    for path, reason in report.unreadable:
-        print(f"mdsready validate: cannot read {path}: {reason}", file=sys.stderr)
-    out = sys.stdout
-    if args.format == "json":
-        json.dump(report.to_dict(), out, ensure_ascii=False)
-        out.write("\n")
-    elif args.format == "csv":
-        out.write(_csv(report))
-    else:
-        out.write(_text(report, args.lang))
-    return report.exit_code()
-
-
-def _csv(report) -> str:
-    """Every cell through csv_cell: a batch member named "=HYPERLINK(...).xml" must not become a formula."""
-    from facility.core.csvsafe import csv_cell
-
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["source", "status", "isc", "edit_id", "severity", "item", "line", "message", "hint"])
-    for r in report.records:
-        rows = [
-            [
-                r.source,
-                r.status,
-                r.isc or "",
-                i.edit_id,
-                i.severity,
-                i.item or "",
-                "" if i.line is None else i.line,
-                i.message,
-                i.hint,
-            ]
-            for i in r.issues
-        ]
-        for row in rows or [[r.source, r.status, r.isc or "", "", "", "", "", "", ""]]:
-            w.writerow([csv_cell(v) for v in row])
-    return buf.getvalue()
-
-
-_WORDS = {
-    "en": {
-        "accepted": "ACCEPTED",
-        "rejected": "REJECTED",
-        "line": "line",
-        "summary": "{files} files: {accepted} accepted, "
-        "{rejected} rejected, {warnings} warnings in {seconds}s",
-        "fix": "fix",
-    },
-    "es": {
-        "accepted": "ACEPTADO",
-        "rejected": "RECHAZADO",
-        "line": "línea",
-        "summary": "{files} archivos: {accepted} aceptados, "
-        "{rejected} rechazados, {warnings} advertencias en {seconds}s",
-        "fix": "solución",
-    },
-}
-
-
-def _text(report, lang: str) -> str:
-    words = _WORDS[lang]
-    lines = []
-    for r in report.records:
-        lines.append(f"{words[r.status]:9} {r.source}" + (f" [{r.isc}]" if r.isc else ""))
-        for i in r.issues:
-            where = f" {words['line']} {i.line}" if i.line else ""
-            lines.append(f"  {i.severity:7} {i.edit_id:>7} {i.item or '-'}{where}: {i.message}")
-            lines.append(f"          {words['fix']}: {i.hint}")
-    lines.append(words["summary"].format(**report.summary()))
-    return "\n".join(lines) + "\n"
+    if args.jobs < 0 or args.max_members < 0:
+        print("mdsready validate: --jobs and --max-members take a number >= 0", file=sys.stderr)
+        return 2
+    totals = validate_stream(
+        args.paths,
+        sys.stdout,
+        fmt=args.format,
+        lang=args.lang,
+        jobs=args.jobs,
+        version=args.version,
+        limits=cli_limits(args.max_members),
+    )
+    return totals.exit_code()
 
 
 def xsd_command(args: argparse.Namespace) -> int:

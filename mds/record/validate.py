@@ -235,15 +235,30 @@ def validate_record(
         root = parse_tree(data)
     except XMLReadError as exc:
         return _result(source, None, [_fatal(exc.code, str(exc), exc.message_es, exc.line)], lang)
-    version, version_findings = pick_version(_pick_values(root), version)
+    # One pass over the elements (each element touched from Python costs more than its XSD check). The item
+    # set is picked from that pass; `_pick_values` (upper-cased tags, first occurrence) gives the same picks
+    # whenever the gate passes, and is asked again below only for a record the gate refused.
+    pairs = {e.tag: (e.text or "").strip() for e in root}
+    picked = {tag: pairs[tag] for tag in _PICK_TAGS if tag in pairs}
+    forced = version
+    version, version_findings = pick_version(picked, forced)
+    gate = get_lxml_schema(version)
+    valid = gate.validate(root)
+    if not valid:
+        careful = _pick_values(root)
+        if (
+            careful != picked
+        ):  # lower-case or repeated tags: invalid on every item set, report on the right one
+            version, version_findings = pick_version(careful, forced)
+            gate = get_lxml_schema(version)
+            gate.validate(root)
     if version_findings:
         lines = {e.tag: e.sourceline for e in root if isinstance(e.tag, str)}
         version_findings = [_with_line(f, lines.get(f.item or "")) for f in version_findings]
-    gate = get_lxml_schema(version)
-    if gate.validate(root):
+    if valid:
         # The XSD guarantees a flat, ordered, duplicate-free record of known upper-case item tags (the
-        # parser dropped comments and PIs), so a plain comprehension is enough; lines only when needed.
-        values = {e.tag: (e.text or "").strip() for e in root}
+        # parser dropped comments and PIs), so the pairs are the record; lines only when needed.
+        values = pairs
         findings = version_findings + run_edits(values, check_format=False, version=version)
         if findings:
             lines = {e.tag: e.sourceline for e in root}

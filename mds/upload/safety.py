@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from mds.record.xmlio import MAX_RECORD_BYTES
 
@@ -87,10 +89,36 @@ def _unsafe_name(name: str) -> bool:
 def open_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """Open a zip batch and vet its directory. Returns the archive and its file members."""
     check_size(data, limits)
+    return _open_vetted(io.BytesIO(data), limits)
+
+
+def open_zip_path(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """`open_zip` for a batch on disk (the CLI): members are read from the file one at a time, so a batch of any
+    size is never held in memory; `limits.max_upload_bytes` applies to the file's size."""
+    size = Path(path).stat().st_size
+    if size > limits.max_upload_bytes:
+        raise FileRejected(
+            "MR-101",
+            f"File is {size:,} bytes; the upload limit is {limits.max_upload_bytes:,}",
+            f"El archivo tiene {size:,} bytes; el límite de carga es {limits.max_upload_bytes:,}",
+        )
+    return _open_vetted(path, limits)
+
+
+def file_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The archive's file members in archive order (directories left out)."""
+    # not ZipInfo.is_dir(): it indexes filename[-1] and raises IndexError on a member with an empty name
+    return [i for i in zf.infolist() if not i.filename.endswith("/")]
+
+
+def _open_vetted(
+    source: io.BytesIO | str | Path, limits: Limits
+) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        # not ZipInfo.is_dir(): it indexes filename[-1] and raises IndexError on a member with an empty name
-        infos = [i for i in zf.infolist() if not i.filename.endswith("/")]
+        zf = zipfile.ZipFile(source)
+        infos = file_members(zf)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise FileRejected(
             "1001",
@@ -157,7 +185,15 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits = DEF
     try:
         with zf.open(info) as fh:
             data = fh.read(limits.max_member_bytes + 1)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,  # damaged deflate data: a member-level rejection, never a crash of the whole batch
+        RuntimeError,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
         raise FileRejected(
             "1001",
             f"Unable to unzip member {info.filename!r}: {exc}",
@@ -183,26 +219,28 @@ def iter_members(
 ) -> Iterator[tuple[str, bytes | FileRejected]]:
     """(member name, bytes or the member-level rejection) for each member, in archive order."""
     for info in infos:
-        if not info.filename:
-            # a member-level rejection: the batch's other members are still checked
-            yield (
-                "(no name)",
-                FileRejected(
-                    "MR-108", "A zip member has an empty name", "Un archivo del zip no tiene nombre"
-                ),
-            )
-            continue
-        if not info.filename.lower().endswith(".xml"):
-            yield (
-                info.filename,
-                FileRejected(
-                    "MR-108",
-                    f"Member {info.filename!r} is not an .xml file",
-                    f"El archivo {info.filename!r} no es .xml",
-                ),
-            )
-            continue
-        try:
-            yield info.filename, read_member(zf, info, limits)
-        except FileRejected as exc:
-            yield info.filename, exc
+        yield member_payload(zf, info, limits)
+
+
+def member_payload(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str, bytes | FileRejected]:
+    """(member name, its bytes or its member-level rejection): a bad member never stops the batch's others."""
+    if not info.filename:
+        return (
+            "(no name)",
+            FileRejected("MR-108", "A zip member has an empty name", "Un archivo del zip no tiene nombre"),
+        )
+    if not info.filename.lower().endswith(".xml"):
+        return (
+            info.filename,
+            FileRejected(
+                "MR-108",
+                f"Member {info.filename!r} is not an .xml file",
+                f"El archivo {info.filename!r} no es .xml",
+            ),
+        )
+    try:
+        return info.filename, read_member(zf, info, limits)
+    except FileRejected as exc:
+        return info.filename, exc

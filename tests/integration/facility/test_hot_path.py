@@ -99,7 +99,9 @@ async def test_withdrawn_facility_and_disabled_account_take_effect_on_the_next_r
     await client.login("coord_a")
     page = await client.get(f"/residents/{world.resident_a}")
     assert page.status_code == 200 and "Anders" in page.text
-    coord = (await User.select(User.id).where(User.username_key == "coord_a").first())["id"]
+    row = await User.select(User.id).where(User.username_key == "coord_a").first()
+    assert row is not None
+    coord = row["id"]
     await UserFacility.delete().where(UserFacility.user == coord)
     gone = await client.get(f"/residents/{world.resident_a}")
     assert gone.status_code == 404 and "Anders" not in gone.text
