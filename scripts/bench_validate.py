@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from lxml import etree  # noqa: E402
 
 from mds.record.batch import validate_stream  # noqa: E402
+from mds.record.catalog import DEFAULT_VERSION, known_versions  # noqa: E402
 from mds.record.testing import inject_error, random_assessment  # noqa: E402
 from mds.record.validate import warm_up  # noqa: E402
 from mds.record.xmlio import export_batch  # noqa: E402
@@ -59,7 +61,7 @@ def build_corpus(n: int, seed: int = 20251001, error_rate: float = 0.1) -> bytes
 
 def _lxml_span(args: tuple[str, int, int]) -> tuple[int, int]:
     path, lo, hi = args
-    schema = get_lxml_schema()
+    schema = get_lxml_schema(DEFAULT_VERSION)  # positional, as warm_up built it: the cached (inherited) schema
     parser = etree.XMLParser()  # a fresh parser: the module default parser is slow after fork here
     valid = invalid = 0
     with zipfile.ZipFile(path) as zf:
@@ -71,20 +73,27 @@ def _lxml_span(args: tuple[str, int, int]) -> tuple[int, int]:
     return valid, invalid
 
 
-def lxml_only(path: str, n: int, workers: int) -> tuple[float, tuple[int, int]]:
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers, once it has shut down)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def lxml_only(path: str, n: int, workers: int) -> tuple[float, float, tuple[int, int]]:
     step = max(1, n // (workers * 8))
     spans = [(path, lo, min(n, lo + step)) for lo in range(0, n, step)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         totals = list(pool.map(_lxml_span, spans))
-    return time.perf_counter() - start, (sum(t[0] for t in totals), sum(t[1] for t in totals))
+    counts = (sum(t[0] for t in totals), sum(t[1] for t in totals))
+    return time.perf_counter() - start, _cpu() - cpu, counts
 
 
-def ours(path: str, workers: int) -> tuple[float, tuple[int, int]]:
-    start = time.perf_counter()
+def ours(path: str, workers: int) -> tuple[float, float, tuple[int, int]]:
+    start, cpu = time.perf_counter(), _cpu()
     with open(os.devnull, "w") as sink:
         totals = validate_stream([path], sink, fmt="jsonl", jobs=workers)
-    return time.perf_counter() - start, (totals.accepted, totals.rejected)
+    return time.perf_counter() - start, _cpu() - cpu, (totals.accepted, totals.rejected)
 
 
 def peak_memory_kb(path: str, jobs: int) -> int:
@@ -112,8 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [1_000, 3_000] if args.quick else args.files
     repeat = 1 if args.quick else args.repeat
     start = time.perf_counter()
-    warm_up()  # schema builds: start-up costs, inherited by the forked workers
-    print(f"cold start (schemas and edit tables built once per process): {time.perf_counter() - start:.2f}s")
+    for version in known_versions():  # a corpus record may name an older item set (an injected MR-310)
+        warm_up(version)  # schema builds: start-up costs, inherited by the forked workers
+    print(
+        f"cold start (schemas and edit tables of {len(known_versions())} item sets built once per process, "
+        f"not in the figures below): {time.perf_counter() - start:.2f}s"
+    )
     memory: dict[int, int] = {}
     with tempfile.TemporaryDirectory(prefix="mdsready-bench-validate-") as tmp:
         for n in sizes:
@@ -124,24 +137,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"\ncorpus: {n} files, {Path(path).stat().st_size / 1e6:.1f} MB zipped, built in "
                 f"{time.perf_counter() - t0:.1f}s (seed {args.seed}, workers {args.workers}, warm: schemas built)"
             )
-            lxml_s = ours_s = float("inf")
+            lxml_s = ours_s = lxml_cpu = ours_cpu = float("inf")
             for _ in range(repeat):
-                seconds, (valid, invalid) = lxml_only(path, n, args.workers)
-                lxml_s = min(lxml_s, seconds)
-                seconds, (accepted, rejected) = ours(path, args.workers)
-                ours_s = min(ours_s, seconds)
-            ratio = ours_s / lxml_s
+                seconds, cpu, (valid, invalid) = lxml_only(path, n, args.workers)
+                lxml_s, lxml_cpu = min(lxml_s, seconds), min(lxml_cpu, cpu)
+                seconds, cpu, (accepted, rejected) = ours(path, args.workers)
+                ours_s, ours_cpu = min(ours_s, seconds), min(ours_cpu, cpu)
             print(
-                f"  lxml XSD-only  : {n / lxml_s:8.0f} files/s  ({lxml_s:.2f}s; {valid} valid, {invalid} invalid)"
+                f"  lxml XSD-only   : {n / lxml_s:8.0f} files/s  ({lxml_s:.2f}s wall, {lxml_cpu:.2f}s CPU; "
+                f"{valid} valid, {invalid} invalid)"
             )
             print(
-                f"  mdsready (jsonl): {n / ours_s:8.0f} files/s  ({ours_s:.2f}s; {accepted} accepted, "
-                f"{rejected} rejected)"
+                f"  mdsready (jsonl): {n / ours_s:8.0f} files/s  ({ours_s:.2f}s wall, {ours_cpu:.2f}s CPU; "
+                f"{accepted} accepted, {rejected} rejected)"
             )
-            verdict = "PASS" if ratio <= 1.3 else "FAIL"
-            print(
-                f"RATIO validate: {n} files, mdsready / lxml XSD-only time = {ratio:.2f}x (goal <= 1.3) {verdict}"
-            )
+            # CPU seconds are the work done; wall time on a shared two-core box also counts others' work
+            for what, ratio in (("CPU time", ours_cpu / lxml_cpu), ("wall time", ours_s / lxml_s)):
+                verdict = "PASS" if ratio <= 1.3 else "FAIL"
+                print(
+                    f"RATIO validate: {n} files, mdsready / lxml XSD-only {what} = {ratio:.2f}x (goal <= 1.3) {verdict}"
+                )
             memory[n] = peak_memory_kb(path, 1)
             print(f"  peak memory of `mdsready validate --jobs 1`: {memory[n] / 1024:.0f} MB")
     if len(memory) >= 2:
