@@ -61,7 +61,9 @@ def build_corpus(n: int, seed: int = 20251001, error_rate: float = 0.1) -> bytes
 
 def _lxml_span(args: tuple[str, int, int]) -> tuple[int, int]:
     path, lo, hi = args
-    schema = get_lxml_schema(DEFAULT_VERSION)  # positional, as warm_up built it: the cached (inherited) schema
+    schema = get_lxml_schema(
+        DEFAULT_VERSION
+    )  # positional, as warm_up built it: the cached (inherited) schema
     parser = etree.XMLParser()  # a fresh parser: the module default parser is slow after fork here
     valid = invalid = 0
     with zipfile.ZipFile(path) as zf:

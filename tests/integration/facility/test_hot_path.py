@@ -19,19 +19,19 @@ from facility.core.db import engine
 @contextmanager
 def statements() -> Iterator[list[str]]:
     """Every SQL statement the app runs while the block is open (both engines go through run_querystring)."""
-    db = engine()
+    engine_class = type(engine())
     seen: list[str] = []
-    original = db.run_querystring
+    original = engine_class.run_querystring
 
-    async def spy(querystring: Any, in_pool: bool = True) -> Any:
+    async def spy(self: Any, querystring: Any, in_pool: bool = True) -> Any:
         seen.append(str(querystring))
-        return await original(querystring, in_pool=in_pool)
+        return await original(self, querystring, in_pool=in_pool)
 
-    db.run_querystring = spy  # type: ignore[method-assign]
+    engine_class.run_querystring = spy  # type: ignore[method-assign]
     try:
         yield seen
     finally:
-        del db.run_querystring
+        engine_class.run_querystring = original  # type: ignore[method-assign]
 
 
 def _session_writes(seen: list[str]) -> list[str]:
@@ -108,3 +108,30 @@ async def test_withdrawn_facility_and_disabled_account_take_effect_on_the_next_r
     await User.update({User.active: False}).where(User.id == coord)
     out = await client.get("/residents", follow_redirects=False)
     assert out.status_code == 302 and out.headers["location"] == "/login"
+
+
+async def test_concurrent_and_nested_write_transactions_keep_every_audit_row_and_the_chain(
+    world: Any,
+) -> None:
+    """Writers of one process queue for SQLite's single write lock (facility.core.db): concurrent writers all
+    commit, a nested write_transaction does not wait for itself, and the audit hash chain stays intact."""
+    import asyncio
+
+    from facility.core import audit
+    from facility.core.db import write_transaction
+    from facility.tables import AuditEvent
+
+    before = await AuditEvent.count()
+    actor = audit.Actor(None, "system")
+
+    async def one(i: int) -> None:
+        async with write_transaction():
+            await audit.record(actor, "view", "probe", i)
+            async with write_transaction():
+                await audit.record(actor, "view", "probe", f"{i}-inner")
+
+    # wait_for turns a deadlock into a failure instead of a hung test run
+    await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(16))), 120)
+    assert await AuditEvent.count() == before + 32
+    total, broken = await audit.verify_chain()
+    assert broken is None and total == before + 32
