@@ -14,13 +14,10 @@ imports application code (tests/unit/test_migrations_frozen.py).
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import threading
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -123,37 +120,6 @@ def engine() -> Engine:
     return Facility._meta.db
 
 
-WRITER_QUEUE_SECONDS = 10.0  # as long as the SQLite busy timeout (piccolo_conf.py)
-_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
-_WRITING: ContextVar[bool] = ContextVar("mdsready_sqlite_writing", default=False)
-
-
-@asynccontextmanager
-async def _one_sqlite_writer() -> AsyncIterator[None]:
-    """SQLite has one writer at a time. A BEGIN IMMEDIATE that finds the database locked leaves it to SQLite's
-    busy handler, which sleeps and retries (up to 100 ms a time): with 32 page views each auditing a read, most
-    of the time went to those sleeps. Writers of this process queue here instead and the lock passes on at once;
-    other processes (a CLI command) still meet the busy timeout. Re-entered by a nested write_transaction."""
-    if _WRITING.get():
-        yield
-        return
-    loop = asyncio.get_running_loop()
-    lock = _WRITERS.get(loop)
-    if lock is None:
-        lock = _WRITERS[loop] = asyncio.Lock()  # one per event loop (tests run each case on its own)
-    try:
-        await asyncio.wait_for(lock.acquire(), WRITER_QUEUE_SECONDS)
-    except TimeoutError:  # a long writer: go on to SQLite's own busy timeout, as without the queue
-        yield
-        return
-    held = _WRITING.set(True)
-    try:
-        yield
-    finally:
-        _WRITING.reset(held)
-        lock.release()
-
-
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
     db = engine()
@@ -161,7 +127,7 @@ async def write_transaction() -> AsyncIterator[None]:
     committed = False
     try:
         if isinstance(db, SQLiteEngine):
-            async with _one_sqlite_writer(), db.transaction(transaction_type=TransactionType.immediate):
+            async with db.transaction(transaction_type=TransactionType.immediate):
                 yield
         else:
             async with db.transaction():

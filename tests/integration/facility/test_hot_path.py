@@ -113,8 +113,8 @@ async def test_withdrawn_facility_and_disabled_account_take_effect_on_the_next_r
 async def test_concurrent_and_nested_write_transactions_keep_every_audit_row_and_the_chain(
     world: Any,
 ) -> None:
-    """Writers of one process queue for SQLite's single write lock (facility.core.db): concurrent writers all
-    commit, a nested write_transaction does not wait for itself, and the audit hash chain stays intact."""
+    """Concurrent writers of one process all commit (SQLite: one at a time), a nested write_transaction does not
+    wait for itself, and the audit hash chain stays intact."""
     import asyncio
 
     from facility.core import audit
