@@ -25,7 +25,7 @@ from jinja2.ext import InternationalizationExtension
 from jinja2.lexer import Token, TokenStream
 from litestar.connection import ASGIConnection
 
-from facility.settings import REPO_ROOT, get_settings
+from facility.core.settings import REPO_ROOT, get_settings
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
