@@ -25,7 +25,7 @@ from litestar.types import Message, Scope
 from facility.auth.controllers import AuthController
 from facility.auth.service import retrieve_user
 from facility.auth.sessions import DatabaseSessionStore, RotatingSessionConfig
-from facility.settings import REPO_ROOT, Settings, get_settings
+from facility.core.settings import REPO_ROOT, Settings, get_settings
 from facility.web import errors
 from facility.web.core import CSP, CurrentUser, NormalisedRequest, pop_flashes, role_guard
 from facility.web.extensions import DOMAIN_PACKAGES, domain_modules, grouped_nav, nav_items
@@ -38,7 +38,7 @@ log = logging.getLogger("mdsready")
 def _domain_route_handlers() -> list[Any]:
     handlers: list[Any] = [AuthController]
     for module in domain_modules("controllers"):
-        handlers.extend(module.ROUTE_HANDLERS)
+        handlers.extend(getattr(module, "ROUTE_HANDLERS", []))
     return handlers
 
 
@@ -89,7 +89,7 @@ def _allowed_hosts(settings: Settings) -> list[str]:
 
 @asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
-    from facility.db import enable_wal, engine
+    from facility.core.db import enable_wal, engine
 
     db = engine()
     settings = get_settings()

@@ -7,7 +7,7 @@ switch) → Accept-Language (babel `Locale.negotiate`) → English.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -25,7 +25,7 @@ from jinja2.ext import InternationalizationExtension
 from jinja2.lexer import Token, TokenStream
 from litestar.connection import ASGIConnection
 
-from facility.settings import REPO_ROOT, get_settings
+from facility.core.settings import REPO_ROOT, get_settings
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -206,9 +206,57 @@ class Domain:
     def ngettext(self, language: str, singular: str, plural: str, n: int, **variables: Any) -> str:
         return translate_plural(language, self.name, singular, plural, n) % {"num": n, **variables}
 
+    def text(self, message: str, **params: Any) -> LazyText:
+        """The message with parameters, translated when read (`T_` in the package's i18n module)."""
+        return LazyText(self.name, message, **params)
+
+
+class LazyText(Mapping[str, str]):
+    """A message id with its parameters, translated when read: `text["es"]`, `text["en"]`.
+
+    What a pure rule returns instead of `{"en": ..., "es": ...}` dicts: the English id with `%(name)s`
+    placeholders stays in the code, the Spanish in the package's .po. A parameter that is itself a message
+    (`NC_(...)` label or another LazyText) is translated too; any other value is inserted as it is.
+    """
+
+    def __init__(self, domain: str | None, message: str, **params: Any) -> None:
+        self.domain = domain
+        self.message = message
+        self.params = params
+
+    def __getitem__(self, language: str) -> str:
+        if language not in LANGUAGES:
+            raise KeyError(language)
+        values = {
+            name: _translated_value(language, self.domain, value) for name, value in self.params.items()
+        }
+        text = translate(language, self.domain, self.message)
+        return text % values if values else text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def __str__(self) -> str:
+        return self[DEFAULT_LANGUAGE]
+
+    def __repr__(self) -> str:
+        return f"LazyText({self.message!r}, {self.params!r})"
+
+
+def _translated_value(language: str, domain: str | None, value: Any) -> Any:
+    if isinstance(value, LazyText):
+        return value[language]
+    if isinstance(value, Msg):
+        return translate(language, domain, value)
+    return value
+
 
 FACILITY = Domain("facility")
 gettext = FACILITY.gettext  # the facility domain; other packages use their own `<package>.i18n`
+T_ = FACILITY.text
 
 
 def translations(language: str) -> dict[str, NullTranslations]:
