@@ -183,7 +183,10 @@ def schedule_stay(stay: dict[str, Any], events: Sequence[dict[str, Any]]) -> sch
         if e["kind"] in EVENT_KINDS
     )
     part_a = (schedule.PartAStay(stay["admission_date"]),) if stay.get("payer") == "medicare_a" else ()
-    return schedule.Stay(stay["resident"], stay["id"], stay["admission_date"], moves, part_a)
+    significant = tuple(e["event_date"] for e in events if e["kind"] == "significant_change")
+    return schedule.Stay(
+        stay["resident"], stay["id"], stay["admission_date"], moves, part_a, significant_changes=significant
+    )
 
 
 def schedule_assessment(
