@@ -16,10 +16,10 @@ from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Time
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from facility.tables import Facility, Resident, User
+from facility.tables import Clinical, ClinicalStamped, Entry, Facility, Resident, Row, User
 
 
-class CaaDecision(Table):
+class CaaDecision(ClinicalStamped, Table):
     """One row of the CAA worksheet for one triggered care area of one assessment (V0200AnnA/B).
 
     `care_plan`: "" = not decided, "yes" = addressed in the care plan (V0200AnnB=1), "no" = not care
@@ -38,28 +38,17 @@ class CaaDecision(Table):
     signed_by = ForeignKey(references=User, null=True)
     signed_name = Varchar(length=200, default="")
     signed_title = Varchar(length=40, default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class CarePlan(Table):
+class CarePlan(Clinical, Table):
     """The resident's plan as a whole: baseline completion (F655) and overall status."""
 
     facility = ForeignKey(references=Facility)
     resident = ForeignKey(references=Resident, unique=True)
     baseline_completed_at = Timestamptz(null=True, default=None)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Problem(Table):
+class Problem(Clinical, Table):
     """A care-plan problem (focus). Linked to its CAA and the MDS items that raised it, or marked
     "not from a trigger" with the reason (caa null, `not_triggered_reason` set)."""
 
@@ -74,40 +63,25 @@ class Problem(Table):
     status = Varchar(length=10, default="active")  # active | resolved
     needs_changed_at = Timestamptz(null=True, default=None)  # change in condition requiring revision
     last_revised_at = Timestamptz(default=TimestamptzNow())
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Goal(Table):
+class Goal(Clinical, Table):
     problem = ForeignKey(references=Problem)
     text = Text()
     target_date = Date(null=True, default=None)
     met = Boolean(default=False)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Intervention(Table):
+class Intervention(Clinical, Table):
     problem = ForeignKey(references=Problem)
     text = Text()
     discipline = Varchar(length=30, default="nursing")  # library code
     frequency = Varchar(length=30, default="daily")  # library code
     responsible_role = Varchar(length=10, default="LPN")  # library code
     status = Varchar(length=15, default="active")  # active | discontinued
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class InterventionRecord(Table):
+class InterventionRecord(Entry, Table):
     """Nursing documentation of one intervention: done, refused or not done, at a time."""
 
     intervention = ForeignKey(references=Intervention)
@@ -116,22 +90,16 @@ class InterventionRecord(Table):
     status = Varchar(length=10)  # done | refused | not_done
     at = Timestamptz()
     note = Text(default="")
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class ProgressNote(Table):
+class ProgressNote(Entry, Table):
     facility = ForeignKey(references=Facility)
     resident = ForeignKey(references=Resident)
     written_at = Timestamptz()
     text = Text()
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Conference(Table):
+class Conference(Entry, Table):
     """IDT care-plan conference / review, with resident and family participation (483.21(b)(2)(ii))."""
 
     facility = ForeignKey(references=Facility)
@@ -142,12 +110,9 @@ class Conference(Table):
     family_participated = Boolean(default=False)
     family_names = Varchar(length=200, default="")
     summary = Text(default="")
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class CarePlanEvent(Table):
+class CarePlanEvent(Row, Table):
     """History of the plan (append-only): who changed what, shown beside the plan."""
 
     facility = ForeignKey(references=Facility)

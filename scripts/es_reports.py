@@ -97,4 +97,13 @@ ES = {
     "not available: no signed PPS assessment with an ARD this month": "no disponible: no hay evaluaciones PPS firmadas con ARD este mes",
     "short stay": "estancia corta",
     "worst scope/severity %(s)s": "peor alcance/gravedad %(s)s",
+    # issue 18 part 6: reports that do not mislead
+    "no state data": "sin datos del estado",
+    "no signed MDS assessments yet": "aún no hay evaluaciones MDS firmadas",
+    "summary": "resumen",
+    "payer mix": "combinación de pagadores",
+    "quality measure": "medida de calidad",
+    "case-mix nursing group": "grupo de enfermería (combinación de casos)",
+    "case-mix NTA group": "grupo NTA (combinación de casos)",
+    "No state data: the CMS averages shipped with the app have no facility in %(state)s, so no measure is compared with the state.": "Sin datos del estado: los promedios de CMS incluidos en la aplicación no tienen ningún centro de %(state)s, así que ninguna medida se compara con el estado.",
 }

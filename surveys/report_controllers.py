@@ -82,10 +82,12 @@ class ReportController(Controller):
 
         charts = reports.charts(report, t)
         if "payers" in charts:
-            charts["payers"]["labels"] = [t(PAYER_LABELS.get(p, p)) for p in charts["payers"]["labels"]]
+            charts["payers"]["labels"] = [t(reports.payer_label(p)) for p in charts["payers"]["labels"]]
         context = {
             "r": report,
             "summary": report.summary(),
+            "reasons": report.reasons(),
+            "no_state_data": reports.NO_STATE_DATA,
             "labels": reports.SUMMARY_LABELS,
             "charts": charts,
             "months": reports.recent_months(_today()),
@@ -95,10 +97,10 @@ class ReportController(Controller):
 
     @get("/monthly.csv")
     async def monthly_csv(self, request: Req, month: str = "") -> Response[bytes]:
-        report, _ = await _report(request, month)
+        report, lang = await _report(request, month)
         await _audit_export(request, report, "csv")
         return _download(
-            reports.report_csv(report),
+            reports.report_csv(report, lambda text: gettext(lang, text)),
             "text/csv; charset=utf-8",
             f"monthly-report-{report.facility['ccn']}-{report.month}.csv",
         )
@@ -166,7 +168,9 @@ class ReportController(Controller):
                 actor_of(request), "export", "chain_report", month, after={"facilities": len(rows)}
             )
         return _download(
-            reports.chain_csv(rows, month), "text/csv; charset=utf-8", f"chain-report-{month}.csv"
+            reports.chain_csv(rows, month, lambda text: gettext(locale_for(request), text)),
+            "text/csv; charset=utf-8",
+            f"chain-report-{month}.csv",
         )
 
 

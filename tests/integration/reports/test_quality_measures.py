@@ -124,3 +124,26 @@ async def test_quarter_parameter_is_validated(client: Any, world: Any, assessmen
     assert (await client.get("/quality-measures?quarter=garbage")).status_code == 200
     old = await client.get("/quality-measures?quarter=2025Q1")
     assert old.status_code == 200 and 'value="2025Q1" selected' in old.text or "2025Q1" in old.text
+
+
+async def test_monthly_report_says_no_state_data_not_zero_worse(
+    client: Any, world: Any, assessments: Any
+) -> None:
+    """Facility A is in OH; the shipped CMS averages are all AL: no measure can be compared with the state."""
+    from surveys import reports
+
+    reports.clear_cache()
+    await client.login("coord_a")
+    page = await client.get("/reports/monthly")
+    assert page.status_code == 200 and 'data-testid="no-state-data"' in page.text
+    card = page.text.split('data-key="qm_worse_than_state"')[1].split("</article>")[0]
+    assert "no state data" in card and ">0<" not in card
+    text = (await client.get("/reports/monthly.csv")).content.decode("utf-8-sig")
+    assert "Quality measures worse than state,no state data" in text and "None" not in text
+    await client.post("/language", {"lang": "es"})
+    es = await client.get("/reports/monthly")
+    assert "sin datos del estado" in es.text
+    es_csv = (await client.get("/reports/monthly.csv")).content.decode("utf-8-sig")
+    assert "sin datos del estado" in es_csv and "None" not in es_csv
+    pdf = await client.get("/reports/monthly.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
