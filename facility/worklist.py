@@ -18,7 +18,7 @@ from datetime import date
 
 from facility.forms import N_
 
-PER_PAGE = 50
+PER_PAGE = 25
 MAX_PER_PAGE = 100
 WINDOWS: dict[str, str] = {
     "": N_("Any due date"),

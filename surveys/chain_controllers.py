@@ -26,7 +26,7 @@ FLAG_LABELS = {
     "excluded": N_("excluded"),
     "not_applicable": N_("not in this measure"),
 }
-ITEM_ID = re.compile(r"^[A-Z][0-9]{4}[A-Z0-9]{0,4}$")
+ITEM_ID = re.compile(r"^[A-Z]{1,2}[0-9]{4}[A-Z0-9]{0,4}$")  # J1800, GG0170D1, M0300B1
 Req = Request[Any, Any, Any]
 
 

@@ -21,8 +21,23 @@ WALKTHROUGH_REASON = "J1800=1 (fall since admission or prior assessment)"
 def _unplanned(page: Any, caa: int) -> list[str]:
     """Residents listed on the compliance list with care area `caa` triggered and not planned."""
     page.goto(f"/careplans/compliance?kind=triggered_unaddressed&care_area={caa}")
-    rows = page.locator("[data-testid=worklist-row]")
-    return [rows.nth(i).get_attribute("data-resident") for i in range(rows.count())]
+    found: list[str] = []
+    while True:  # every page of the list
+        rows = page.locator("[data-testid=worklist-row]")
+        found += [rows.nth(i).get_attribute("data-resident") for i in range(rows.count())]
+        if not page.locator("[data-testid=next]").count():
+            return found
+        page.goto(page.locator("[data-testid=next]").get_attribute("href"))
+
+
+def _row_of(page: Any, url: str, resident_id: str) -> Any:
+    """The resident's row on a paged list, turning pages until it shows."""
+    page.goto(url)
+    while True:
+        row = page.locator(f"[data-testid=worklist-row][data-resident='{resident_id}']")
+        if row.count() or not page.locator("[data-testid=next]").count():
+            return row
+        page.goto(page.locator("[data-testid=next]").get_attribute("href"))
 
 
 def _walkthrough_resident(page: Any) -> str:
@@ -43,8 +58,7 @@ def test_nurse_plans_triggered_falls_and_pressure_ulcer(new_page: Any) -> None:
     page = new_page(js=True)
     login(page, "nurse", DEMO["nurse"])
     resident_id = _walkthrough_resident(page)
-    page.goto("/careplans/compliance?kind=triggered_unaddressed&care_area=11")
-    row = page.locator(f"[data-testid=worklist-row][data-resident='{resident_id}']")
+    row = _row_of(page, "/careplans/compliance?kind=triggered_unaddressed&care_area=11", resident_id)
     assert "Falls: triggered" in row.inner_text()  # the care area by name, not by number
     row.locator("[data-testid=fix]").click()  # one click to the fix
     page.wait_for_url(re.compile(rf".*/residents/{resident_id}\?tab=careplan"))

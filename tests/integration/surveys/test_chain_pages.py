@@ -105,12 +105,15 @@ async def test_each_hop_both_ways(client: Any, chain_world: Any) -> None:
     assert {f"/chain/residents/{a}/areas/11", problem} <= _links(item.text)
     # care area -> back to the items that fired it, forward to the problem, the measure, the F-tag, the POC
     area = await client.get(f"/chain/residents/{a}/areas/11")
-    assert {f"/chain/residents/{a}/items/J1800", f"/chain/residents/{a}/items/J1700A", problem} <= _links(
-        area.text
-    )
+    record = "?assessment=9001"  # the record that fired the area
+    behind = {f"/chain/residents/{a}/items/J1800{record}", f"/chain/residents/{a}/items/J1700A{record}"}
+    assert behind | {problem} <= _links(area.text)
+    assert "J1800 = 1" in (await client.get(f"/chain/residents/{a}/items/J1800{record}")).text
     assert {"/chain/qm/410", "/chain/ftags/F689", f"/surveys/findings/{ids['finding']}#poc"} <= _links(
         area.text
     )
+    gg = await client.get(f"/chain/residents/{a}/items/GG0170D1")  # two-letter section ids are items too
+    assert gg.status_code == 200 and "GG0170D1 = —" in gg.text
     # item feeding a measure -> measure -> F-tag -> finding and its plan of correction
     injury = await client.get(f"/chain/residents/{a}/items/J1900C")
     assert "410" in injury.text and "in the numerator" in injury.text
