@@ -18,6 +18,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from careplans import forms, pdf, services
+from careplans.i18n import gettext
 from careplans.library import load_library
 from careplans.triggers import CARE_AREA_BY_NUMBER, CARE_AREAS
 from facility import audit
@@ -35,7 +36,7 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 
 DECISION_ROLES = ("admin", "mds_coordinator")
 REVIEW_ROLES = ("admin", "mds_coordinator", "nurse")

@@ -34,8 +34,9 @@ records of item sets before 1.18 (ITM_SET_VRSN_CD below 1.18, or without it an A
 The clinical category of the primary diagnosis (I0020B) comes from the shipped CMS ICD-10 mapping
 (``mds.pdpm_icd10``: the FY2020 mapping, the newest found; see that module). A caller may still
 name the category (``clinical_category=``) for codes the FY2020 mapping lacks. NTA points and SLP
-comorbidities that come only from I8000 ICD-10 codes or the claim (e.g. HIV/AIDS 8, lung
-transplant 3) are passed in (``extra_nta``, ``icd10_slp_comorbidity``).
+comorbidities that come from the ICD-10 codes of I8000A-I8000J are derived from the CMS grouper's FY2020
+lists (``pdpm_icd10.i8000_comorbidities``, mds/data/pdpm_i8000_fy2020.csv); conditions that come only from the
+claim (e.g. HIV/AIDS 8) are passed in (``extra_nta``, ``icd10_slp_comorbidity``).
 
 Deliberate deviations from the 2019 C++ code, each a bug against RAI ch. 6:
 * comatose is ``B0100 == "1"`` (the C++ compares a 1-character item with "01", never true);
@@ -228,6 +229,10 @@ class _Items:
         self._v = {str(k).upper(): ("" if v is None else str(v).strip()) for k, v in values.items()}
         self._pre_2023 = pre_2023
 
+    @property
+    def values(self) -> Mapping[str, str]:
+        return self._v
+
     def key(self, item: str) -> str:
         return PRE_2023_IDS.get(item, item) if self._pre_2023 else item
 
@@ -394,14 +399,15 @@ def slp_group(
         "O0110F1B",
     )  # aphasia, CVA, hemiplegia, TBI, trach, vent
     present = [i for i in slp_items if items.is_(i, "1")]
-    if present or icd10_slp_comorbidity:
+    coded = [c for c in pdpm_icd10.i8000_comorbidities(items.values) if c.component == "slp"]
+    if present or coded or icd10_slp_comorbidity:
         count1 += 1
-        shown = tuple(items.key(i) for i in present) or ("I8000",)
-        explain.append(
-            Contribution(
-                "slp", shown, tuple("1" for _ in present) or ("ICD-10",), "SLP-related comorbidity +1"
-            )
-        )
+        if present or coded:
+            shown = tuple(items.key(i) for i in present) + tuple(c.item for c in coded)
+            given = tuple("1" for _ in present) + tuple(c.code for c in coded)
+        else:
+            shown, given = ("I8000",), ("ICD-10",)
+        explain.append(Contribution("slp", shown, given, "SLP-related comorbidity +1"))
     if cognitively_impaired_slp(items, column):
         count1 += 1
         explain.append(Contribution("slp", ("C0500",), (items.get("C0500"),), "cognitive impairment +1"))
@@ -681,7 +687,13 @@ def nta_score(items: _Items, extra_nta: Mapping[str, int] | None, explain: list[
                     f"{condition} +{pts}",
                 )
             )
+    coded = [c for c in pdpm_icd10.i8000_comorbidities(items.values) if c.component == "nta"]
+    for c in coded:  # I8000A-J: each condition once, the grouper's points (CheckI8000Logic.cpp)
+        total += c.points
+        explain.append(Contribution("nta", (c.item,), (c.code,), f"{c.condition} +{c.points} (I8000 ICD-10)"))
     for condition, pts in (extra_nta or {}).items():
+        if any(c.condition == condition for c in coded):
+            continue  # already counted from the record's own I8000 codes
         pts = points_table.get(condition, pts)  # known conditions always use the table's points
         total += pts
         explain.append(Contribution("nta", ("I8000",), (condition,), f"{condition} +{pts} (ICD-10/claim)"))

@@ -21,8 +21,8 @@ from facility import audit
 from facility.db import StaleVersion, is_sqlite, update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
+from mds import pdpm, signing
 from mds import rfa as rfa_rules
-from mds import signing
 from mds.catalog import (
     CARET,
     DASH,
@@ -338,6 +338,10 @@ def _record_items(
         {"A0050": assessment["a0050"], "A0200": "1", **rfa.to_items(), "A2300": _ymd(assessment["ard"])}
     )
     values |= _section_z(assessment)
+    for item_id in catalog.section_items("Z"):
+        # Z0100A (HIPPS) is written at signing into the Z section; the state case-mix items Z0200A-Z0250B and
+        # the PDPM version code Z0100B are not computed here: ^ (blank, not available), as their item pages allow.
+        values.setdefault(item_id, CARET)
     x_items = [i for i in catalog.section_items("X") if i in active]
     correction = _load(assessment.get("x_items"), {}) or {}
     for item_id in x_items:
@@ -915,18 +919,43 @@ async def _section_v(assessment: Mapping[str, Any], record: Mapping[str, str]) -
     """The Section V items the care-plan worksheet gives this comprehensive record, kept to the items its item set
     carries on its subset (so what is hashed is what `_record_of` rebuilds from the stored V section)."""
     items = await _careplans("section_v_record", assessment["id"], record) or {}
-    active = get_catalog(assessment["item_set"]).active_items(assessment["isc"])
-    return {k: str(v) for k, v in items.items() if k in active and v not in (None, "")}
+    catalog = get_catalog(assessment["item_set"])
+    active = catalog.active_items(assessment["isc"])
+    return {
+        k: str(v)
+        for k, v in items.items()
+        if k in active and catalog.items[k].section == "V" and v not in (None, "")
+    }
+
+
+def _section_z_pdpm(assessment: Mapping[str, Any], record: Mapping[str, str]) -> dict[str, str]:
+    """Z0100A, the Medicare Part A HIPPS code, from mds.pdpm on the record being signed (RAI manual Z0100A: "the
+    software data entry product will calculate this value"; -3935 recalculates it). ^ when the record has no HIPPS
+    (a record PDPM does not classify, or an I0020B code outside the shipped ICD-10 mapping). {} when the record's
+    item subset does not carry Z0100A."""
+    if "Z0100A" not in get_catalog(assessment["item_set"]).active_items(assessment["isc"]):
+        return {}
+    hipps = None
+    if pdpm.classifiable(record.get("A0310A", ""), record.get("A0310B", "")):
+        try:
+            hipps = pdpm.classify(record, item_set=assessment["item_set"]).hipps
+        except pdpm.PdpmError:
+            hipps = None
+    return {"Z0100A": hipps or CARET}
 
 
 async def _store_section_v(
-    assessment_id: int, rows: Mapping[str, Mapping[str, Any]], items: Mapping[str, str]
+    assessment_id: int,
+    rows: Mapping[str, Mapping[str, Any]],
+    items: Mapping[str, str],
+    section: str = "V",
 ) -> None:
-    """Write the Section V items into the V section's answers (inside the signing transaction)."""
-    row = rows.get("V")
+    """Write items computed at signing (Section V from the CAA worksheet, Z0100A from PDPM) into that section's
+    answers (inside the signing transaction), so the record rebuilt from the sections is the signed one."""
+    row = rows.get(section)
     if row is None:
         await AssessmentSection(
-            assessment=assessment_id, section="V", answers=json.dumps(dict(items)), status="signed"
+            assessment=assessment_id, section=section, answers=json.dumps(dict(items)), status="signed"
         ).save()
         return
     await AssessmentSection.update(
@@ -966,7 +995,11 @@ async def sign(
         # CAA triggered / care-planned flags and dates: part of the signed (hashed, exported) record.
         section_v = await _section_v(assessment, record)
         record = {**record, **section_v}
-    lock = signing.lock(record, _signer(user), z0500b, today, lines, list(rows))
+    section_z = _section_z_pdpm(assessment, record)
+    record = {**record, **section_z}
+    # Z0400 lines cover the entered sections; a Z (or V) row written by an earlier signing is not entered by anyone.
+    entered = [s for s in rows if s not in NON_ENTRY_SECTIONS]
+    lock = signing.lock(record, _signer(user), z0500b, today, lines, entered)
     pending = _load(assessment.get("pending_correction"), None) or {}
     a0050 = pending.get("a0050", assessment["a0050"])
     x0800 = pending.get("x0800", assessment["x0800"])
@@ -996,6 +1029,8 @@ async def sign(
         ).where(AssessmentSection.assessment == assessment["id"])
         if section_v:
             await _store_section_v(assessment["id"], rows, section_v)
+        if section_z:
+            await _store_section_v(assessment["id"], rows, section_z, section="Z")
         await AssessmentVersion(
             assessment=assessment["id"],
             number=number,

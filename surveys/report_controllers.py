@@ -18,8 +18,9 @@ from facility.tables import Facility
 from facility.utilization_forms import PAYER_LABELS
 from facility.web.core import actor_of, current_user, render
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 from surveys import reports
+from surveys.i18n import gettext
 
 Req = Request[Any, Any, Any]
 REPORT_ROLES = ("admin", "mds_coordinator")

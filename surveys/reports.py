@@ -664,7 +664,7 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
     pdf.cell(
         0,
         6,
-        _latin1(f"{t(N_('Computed'))}: {report.computed_at:%Y-%m-%d %H:%M} UTC"),
+        _latin1(t(N_("Computed: %(when)s UTC")) % {"when": f"{report.computed_at:%Y-%m-%d %H:%M}"}),
         new_x="LMARGIN",
         new_y="NEXT",
     )
