@@ -31,10 +31,10 @@ UPCOMING_DAYS = 30
 KINDS: tuple[str, ...] = ("missing", "late", "change_clock", "due", "upcoming", "unsigned", "rejected")
 LABELS: dict[str, str] = {
     "missing": N_("Missing record"),
-    "late": N_("Late"),
+    "late": N_("Record late"),
     "change_clock": N_("Change in condition: 14-day assessment"),
-    "due": N_("Due"),
-    "upcoming": N_("Upcoming"),
+    "due": N_("Record due"),
+    "upcoming": N_("Record coming up"),
     "unsigned": N_("Not signed"),
     "rejected": N_("Rejected by CMS"),
 }
@@ -90,9 +90,9 @@ def due_item_row(
     if kind == "change_clock" or (item.kind in CLOCK_KINDS and item.phase in ("ard", "complete")):
         clock = Clock(item.window_start, item.window_end)
     if item.assessment_id is not None:
-        fix_url, fix = f"/mds/assessments/{item.assessment_id}", N_("Open")
+        fix_url, fix = f"/mds/assessments/{item.assessment_id}", N_("Open the record")
     else:
-        fix_url, fix = _start_url(start, item.resident_id), N_("Start")
+        fix_url, fix = _start_url(start, item.resident_id), N_("Start the record")
     return Item(
         key=f"{kind}-{item.stay_id}-{item.kind}-{item.phase}-{item.window_start}-{item.assessment_id}",
         kind=kind,
@@ -145,7 +145,7 @@ def coordinator_items(
                     detail_en=f"{en_kind}, ARD {a['ard']}: not signed",
                     detail_es=f"{es_kind}, ARD {a['ard']}: sin firmar",
                     fix_url=f"/mds/assessments/{a['id']}",
-                    fix_label=N_("Open"),
+                    fix_label=N_("Open the record"),
                     due=due_on,
                     ftag=FTAG_OF_KIND.get(a["kind"], ""),
                     **person,
@@ -160,7 +160,7 @@ def coordinator_items(
                     detail_en=f"{en_kind}, ARD {a['ard']}: rejected" + (f" ({errors})" if errors else ""),
                     detail_es=f"{es_kind}, ARD {a['ard']}: rechazada" + (f" ({errors})" if errors else ""),
                     fix_url=f"/mds/assessments/{a['id']}/correct",
-                    fix_label=N_("Correct"),
+                    fix_label=N_("Correct the record"),
                     due=today,
                     ftag="F640",
                     **person,

@@ -119,7 +119,9 @@ def main() -> int:
                 response = client.get(path)
                 warm.append((time.perf_counter() - start) * 1000)
             rows = response.text.count("<tr") - response.text.count("<thead")
-            print(f"{path:62} {response.status_code:>6} {cold:>8.0f} {statistics.median(warm):>8.0f} {rows:>5}")
+            print(
+                f"{path:62} {response.status_code:>6} {cold:>8.0f} {statistics.median(warm):>8.0f} {rows:>5}"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)

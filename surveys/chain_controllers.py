@@ -23,7 +23,7 @@ from surveys import chain_services as data
 FLAG_LABELS = {
     "numerator": N_("in the numerator"),
     "denominator": N_("in the denominator, not the numerator"),
-    "excluded": N_("excluded"),
+    "excluded": N_("excluded from the measure"),
     "not_applicable": N_("not in this measure"),
 }
 ITEM_ID = re.compile(r"^[A-Z]{1,2}[0-9]{4}[A-Z0-9]{0,4}$")  # J1800, GG0170D1, M0300B1
