@@ -7,11 +7,11 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from facility import audit
 from facility.auth import throttle
 from facility.auth.passwords import hash_password, password_problem, verify_password
-from facility.db import write_transaction
-from facility.settings import get_settings
+from facility.core import audit
+from facility.core.db import write_transaction
+from facility.core.settings import get_settings
 from facility.tables import ROLES, Facility, User, UserFacility
 from facility.web.core import CurrentUser
 

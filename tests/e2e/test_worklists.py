@@ -84,7 +84,7 @@ def test_coordinator_worklist_to_a_fix(new_page: Any, lang: str) -> None:
     rows.first.locator("[data-testid=fix]").click()
     page.wait_for_url(re.compile(r".*/mds/dashboard/start\?.*kind=significant_change"))
     assert page.locator("form").count() > 0
-    assert page.csp_errors == []  # type: ignore[attr-defined]
+    assert page.csp_errors == []
 
 
 @LANGS
@@ -109,7 +109,7 @@ def test_nurse_worklist_to_a_fix(new_page: Any, lang: str) -> None:
     _short_and_small(page)
     options = page.locator("[data-testid=worklist-filter] select[name=care_area] option")
     assert options.count() > 1 and not options.nth(1).inner_text().strip().isdigit()
-    assert page.csp_errors == []  # type: ignore[attr-defined]
+    assert page.csp_errors == []
 
 
 @LANGS
@@ -127,7 +127,7 @@ def test_don_worklist_to_a_fix(new_page: Any, lang: str) -> None:
     row.locator("[data-testid=fix]").click()
     page.wait_for_url(re.compile(r".*/surveys/findings/\d+#tasks"))
     assert page.locator("#tasks").is_visible()
-    assert page.csp_errors == []  # type: ignore[attr-defined]
+    assert page.csp_errors == []
 
 
 def test_compliance_list_is_paged_with_care_area_names(new_page: Any) -> None:
@@ -195,4 +195,4 @@ def test_chain_forward_and_back(new_page: Any, lang: str) -> None:
     link = page.locator("[data-testid=chain-problems] a").first
     link.click()
     page.wait_for_url(re.compile(r".*/residents/\d+\?tab=careplan"))
-    assert page.csp_errors == []  # type: ignore[attr-defined]
+    assert page.csp_errors == []

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from surveys import qm_services
+from surveys.qm import services as qm_services
 from tests.integration.careplans.conftest import FALLS_AND_ULCER, FakeMds, fake_assessment
 from tests.integration.reports.test_quality_measures import _falls_history
 from tests.integration.surveys.test_survey_pages import FALLS, _facility_b_objects, _finding, _poc, _survey
@@ -30,7 +30,7 @@ def fresh_cache() -> Iterator[None]:
 @pytest.fixture
 def chain_world(monkeypatch: Any, world: Any) -> Any:
     """The MDS domain's contract faked: resident A's admission record (care plans) and signed history (QMs)."""
-    from mds import services as mds_services
+    from mds.assessments import services as mds_services
 
     fake = FakeMds()
     fake.add(world.resident_a, {**fake_assessment(9001), "status": "completed"}, FALLS_AND_ULCER)
@@ -61,7 +61,7 @@ def chain_world(monkeypatch: Any, world: Any) -> Any:
 
 
 async def _build(client: Any, world: Any) -> dict[str, int]:
-    from careplans.library import load_library
+    from careplans.plans.library import load_library
     from careplans.tables import Problem
     from surveys.tables import CorrectiveTask
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from careplans import compliance as cmp
-from careplans.worklist import change_clocks, compliance_items, notes_items, nurse_items
+from careplans.plans.worklist import change_clocks, compliance_items, notes_items, nurse_items
+from careplans.rules import compliance as cmp
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -110,7 +110,7 @@ def test_compliance_list_has_one_row_per_finding_with_names() -> None:
 
 
 def test_notes_flagged_rows() -> None:
-    from careplans import notes_review
+    from careplans.rules import notes_review
 
     mention = notes_review.NoteMention("n9", "falls", "fall", "caída", ("fell",))
     review = [

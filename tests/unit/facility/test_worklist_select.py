@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from facility.worklist import MAX_PER_PAGE, PER_PAGE, Clock, Item, Query, parse_query, select
+from facility.core.worklist import MAX_PER_PAGE, PER_PAGE, Clock, Item, Query, parse_query, select
 
 TODAY = date(2026, 3, 10)
 KINDS = ("late", "due")

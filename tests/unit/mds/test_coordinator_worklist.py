@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from mds import rfa, schedule
-from mds.worklist import coordinator_items
+from mds.record import rfa
+from mds.workflow import schedule
+from mds.workflow.worklist import coordinator_items
 
 TODAY = date(2026, 3, 10)
 PEOPLE = {1: {"name": "Adams, Ann", "unit": "East", "room": "101"}}

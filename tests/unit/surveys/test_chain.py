@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from careplans.triggers import evaluate
-from surveys import chain
-from surveys.qm import MeasureFlag
+from careplans.rules.triggers import evaluate
+from surveys.chain import rules as chain
+from surveys.qm.rules import MeasureFlag
 
 RECORD = {"A0310A": "01", "ITM_SET_VRSN_CD": "1.20", "A2300": "20260301", "J1800": "1", "E0900": "1"}
 TRIGGERED = evaluate(RECORD, item_set="1.20.1")

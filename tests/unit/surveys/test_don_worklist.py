@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from surveys import ftags, poc, qm
-from surveys.worklist import audit_rows, don_items, poc_rows, qm_over, task_rows
+from surveys.qm import rules as qm
+from surveys.readiness import ftags, poc
+from surveys.readiness.worklist import audit_rows, don_items, poc_rows, qm_over, task_rows
 
 TODAY = date(2026, 3, 10)
 F689 = {"id": 5, "tag": "F0689", "ftag": ftags.resolve("F0689"), "scope_severity": "G"}
