@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from mds import pdpm
 from mds.catalog import CARET, DASH, DEFAULT_VERSION, Catalog, Item, get_catalog, known_versions
 from mds.isc import derive_isc
 from mds.skips import skipped_by
@@ -644,6 +645,35 @@ def _pain_presence(ctx: Ctx) -> Iterator_F:
                     f"Envíe - en {i}.",
                 )
         yield from _must_not_be_caret(ctx, "-3970", ("J0700",), "J0300 is -", "J0300 es -")
+
+
+@rule("-3935", ["Z0100A"])
+def _hipps_recalculated(ctx: Ctx) -> Iterator_F:
+    """-3935 (MDS data specs V3.01.0/V3.02.0 drafts, consistency, warning): "For items Z0100A and Z0100B, the
+    submission system will recalculate the HIPPS code ... and issue a warning if the recalculated values do not
+    match". Recalculated with mds.pdpm (CMS FY2020 ICD-10 mapping, docs/pdpm.md); not checked when the record is
+    not one PDPM classifies or no HIPPS can be computed from it. Z0100B: the version code value is not known."""
+    submitted = (ctx.get("Z0100A") or "").strip()
+    if submitted in ("", CARET, DASH) or not ctx.present(["Z0100A"]):
+        return
+    if not pdpm.classifiable(ctx.get("A0310A") or "", ctx.get("A0310B") or ""):
+        return
+    try:
+        hipps = pdpm.classify(ctx.values, item_set=ctx.catalog.version).hipps
+    except pdpm.PdpmError:
+        return
+    if hipps and hipps != submitted:
+        yield _f(
+            "-3935",
+            "Z0100A",
+            f"Z0100A {submitted} differs from the HIPPS code recalculated from the record ({hipps}, mdsready's "
+            "PDPM with the CMS FY2020 ICD-10 mapping)",
+            f"Z0100A {submitted} difiere del código HIPPS recalculado a partir del registro ({hipps}, PDPM de "
+            "mdsready con el mapeo CMS ICD-10 del año fiscal 2020)",
+            "Check the items PDPM reads (I0020B, GG, nursing, NTA and SLP items) or submit the recalculated code.",
+            "Revise los ítems que lee el PDPM (I0020B, GG, enfermería, NTA y SLP) o envíe el código recalculado.",
+            WARNING,
+        )
 
 
 _F_RANGE = item_range("F0400A", "F0700")
