@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from mds.testing import inject_error, random_assessment
-from mds.xmlio import export_assessment, export_batch
+from mds.record.testing import inject_error, random_assessment
+from mds.record.xmlio import export_assessment, export_batch
 from tests.integration.conftest import Browserish
 
 XXE = (
@@ -205,7 +205,7 @@ async def test_csv_download_is_complete_and_formula_safe(client: Browserish, wor
     ],
 )
 def test_csv_cell_neutralises_formulas(value: Any, expected: str) -> None:
-    from mds.upload_services import csv_cell
+    from mds.upload.services import csv_cell
 
     assert csv_cell(value) == expected
 
@@ -249,8 +249,8 @@ async def test_form_errors_are_422_and_nothing_is_queued(client: Browserish, wor
 
 
 def test_too_large_file_is_refused_by_the_service() -> None:
-    from mds.safety import Limits
-    from mds.upload_services import UploadedFile, check_files
+    from mds.upload.safety import Limits
+    from mds.upload.services import UploadedFile, check_files
 
     problems = check_files([UploadedFile("big.zip", b"x" * 2_000_001)], Limits(max_upload_bytes=1_000_000))
     assert problems == [
@@ -263,7 +263,7 @@ def test_too_large_file_is_refused_by_the_service() -> None:
 
 async def test_body_over_the_app_cap_gets_the_413_page(db: Any, world: Any) -> None:
     from facility.app import create_app
-    from facility.settings import get_settings
+    from facility.core.settings import get_settings
     from mds.tables import Submission
 
     app = create_app(dataclasses.replace(get_settings(), upload_max_bytes=20_000))
@@ -289,8 +289,8 @@ async def test_progress_endpoint_with_and_without_htmx(client: Browserish, world
 
 
 async def test_running_page_polls_and_offers_a_refresh_link(client: Browserish, world: Any) -> None:
-    from mds import upload_services
     from mds.tables import Submission
+    from mds.upload import services as upload_services
 
     await client.login("coord_a")
     sid = await _upload(client, ("one.xml", export_assessment(_valid(22))))
