@@ -119,7 +119,7 @@ def _texts(f: cmp.Finding) -> tuple[str, str]:
             f"(due {f.due})",
             f"{area_name(caa, 'es')}: activada, sin problema en el plan ni motivo de 'sin plan' (vence {f.due})",
         )
-    return f.message_en, f.message_es
+    return f.message["en"], f.message["es"]
 
 
 def _care_plan_clocks(inputs: Iterable[cmp.Resident]) -> dict[str, Clock]:
