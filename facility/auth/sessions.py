@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -18,6 +18,7 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.stores.base import Store
 from litestar.types import Message, ScopeSession
 
+from facility.core import clock
 from facility.tables import SessionRecord
 
 _ROTATE = "_mdsready_rotate_session"
@@ -76,7 +77,7 @@ def _expiry(expires_in: int | timedelta | None) -> datetime | None:
     if expires_in is None:
         return None
     seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-    return datetime.now(UTC) + timedelta(seconds=seconds)
+    return clock.now() + timedelta(seconds=seconds)
 
 
 class DatabaseSessionStore(Store):
@@ -101,7 +102,7 @@ class DatabaseSessionStore(Store):
         )
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         if renew_for is not None:
@@ -123,7 +124,7 @@ class DatabaseSessionStore(Store):
         row = await SessionRecord.select(SessionRecord.expires_at).where(SessionRecord.key == key).first()
         if row is None or row["expires_at"] is None:
             return None
-        return int((row["expires_at"] - datetime.now(UTC)).total_seconds())
+        return int((row["expires_at"] - clock.now()).total_seconds())
 
     async def delete_for_user(self, user_id: int) -> int:
         """Ends every session of a user (ASVS 7.4.2: disabling an account kills its sessions)."""
