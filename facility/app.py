@@ -44,10 +44,14 @@ def _domain_route_handlers() -> list[Any]:
 
 def _template_environment() -> jinja2.Environment:
     directories = [REPO_ROOT / package / "templates" for package in DOMAIN_PACKAGES]
+    settings = get_settings()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in directories if d.is_dir()]),
         autoescape=True,
-        undefined=jinja2.StrictUndefined if get_settings().env == "test" else jinja2.Undefined,
+        undefined=jinja2.StrictUndefined if settings.env == "test" else jinja2.Undefined,
+        # compiled once per process and never re-checked against the files (but in development)
+        auto_reload=settings.template_reload,
+        cache_size=-1,  # every template stays compiled (the default keeps 400)
     )
     install_i18n(env)
     env.globals["flashes"] = pop_flashes
