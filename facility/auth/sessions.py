@@ -72,7 +72,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if expires_at is None or self.serialize_data(scope_session, connection.scope) != data:
             return False
         renewed_at = expires_at - timedelta(seconds=int(self.config.max_age))
-        return datetime.now(UTC) - renewed_at < timedelta(seconds=TOUCH_SECONDS)
+        return clock.now() - renewed_at < timedelta(seconds=TOUCH_SECONDS)
 
     def get_session_id(self, connection: ASGIConnection) -> str:
         state = _state(connection)
@@ -139,7 +139,7 @@ class DatabaseSessionStore(Store):
         )
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         return str(row["data"]).encode(), row["expires_at"]

@@ -20,7 +20,7 @@ import io
 import logging
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -480,7 +480,7 @@ async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") 
 
     lang = _lang(lang)
 
-    def name(names: dict[str, str], code: Any) -> str:
+    def name(names: Mapping[str, str], code: Any) -> str:
         return gettext(lang, names[code]) if code in names else ("" if code is None else str(code))
 
     records = await records_of(submission["id"])
