@@ -9,7 +9,6 @@ viewers read only. Every object loaded by id must belong to one of the user's fa
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, NoReturn
 
 import anyio
@@ -21,7 +20,7 @@ from careplans.i18n import gettext
 from careplans.plans import forms, pdf, services
 from careplans.plans.library import load_library
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER, CARE_AREAS
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import N_, parse_version
 from facility.residents import services as facility_services
@@ -576,7 +575,7 @@ async def _pdf(request: Request[Any, Any, Any], resident_id: int, kind: str) -> 
             resident_id=resident_id,
             after={"format": "pdf", "language": lang},
         )
-    filename = f"{kind}-{resident_id}-{datetime.now().strftime('%Y%m%d')}.pdf"
+    filename = f"{kind}-{resident_id}-{clock.today().strftime('%Y%m%d')}.pdf"
     return Response(
         content=content,
         media_type="application/pdf",
