@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 from facility.core.forms import N_
 from facility.core.worklist import Clock, Item
+from mds.i18n import T_
 from mds.workflow import schedule
 
 UPCOMING_DAYS = 30
@@ -76,14 +77,19 @@ def _start_url(start: Mapping[str, Any] | None, resident_id: Any) -> str:
     return "/mds/dashboard/start?" + urlencode({k: start[k] for k in keys})
 
 
+def _kind_label(labels: Mapping[str, Mapping[str, str] | str], kind: str) -> Mapping[str, str]:
+    found = labels.get(kind) or {}
+    return T_(found) if isinstance(found, str) else found  # a message id (mds.record.rfa.KIND_LABELS)
+
+
 def due_item_row(
     item: schedule.DueItem,
     kind: str,
     person: Mapping[str, Any],
-    labels: Mapping[str, Mapping[str, str]],
+    labels: Mapping[str, Mapping[str, str] | str],
     start: Mapping[str, Any] | None,
 ) -> Item:
-    label = labels.get(item.kind, {})
+    label = _kind_label(labels, item.kind)
     en_kind, es_kind = label.get("en", item.kind), label.get("es", label.get("en", item.kind))
     en, es = PHASE_TEXT.get(item.phase, ("due {end}", "vence el {end}"))
     clock = None
@@ -112,7 +118,7 @@ def coordinator_items(
     assessments: Iterable[Mapping[str, Any]],
     exports: Mapping[int, Sequence[Mapping[str, Any]]],
     people: Mapping[int, Mapping[str, Any]],
-    labels: Mapping[str, Mapping[str, str]],
+    labels: Mapping[str, Mapping[str, str] | str],
     starts: Mapping[int, Mapping[str, Any] | None],
     today: date,
 ) -> list[Item]:
@@ -130,7 +136,7 @@ def coordinator_items(
         person = _person(people, i.resident_id)
         out.append(due_item_row(i, kind, person, labels, starts.get(id(i))))
     for a in assessments:
-        label = labels.get(a["kind"], {})
+        label = _kind_label(labels, a["kind"])
         en_kind, es_kind = label.get("en", a["kind"]), label.get("es", label.get("en", a["kind"]))
         person = _person(people, a["resident"])
         last = (exports.get(a["id"]) or [{}])[-1]
