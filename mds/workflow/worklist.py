@@ -53,6 +53,12 @@ PHASE_TEXT = {
 DUE_TEXT = N_("%(kind)s: due %(end)s")
 
 
+def _kind(labels: Mapping[str, Any], kind: str) -> Any:
+    """The schedule kind's label (mds.record.rfa.KIND_LABELS: message ids), translated when the row is read."""
+    label = labels.get(kind)
+    return T_(label) if isinstance(label, str) else (label or kind)
+
+
 def ftag_for(kind: str, phase: str) -> str:
     if phase in ("submit", "submit_correction") or kind in TRACKING:
         return "F640"
@@ -82,10 +88,10 @@ def due_item_row(
     item: schedule.DueItem,
     kind: str,
     person: Mapping[str, Any],
-    labels: Mapping[str, Mapping[str, str]],
+    labels: Mapping[str, Any],
     start: Mapping[str, Any] | None,
 ) -> Item:
-    kind_label = labels.get(item.kind) or item.kind
+    kind_label = _kind(labels, item.kind)
     clock = None
     if kind == "change_clock" or (item.kind in CLOCK_KINDS and item.phase in ("ard", "complete")):
         clock = Clock(item.window_start, item.window_end)
@@ -111,7 +117,7 @@ def coordinator_items(
     assessments: Iterable[Mapping[str, Any]],
     exports: Mapping[int, Sequence[Mapping[str, Any]]],
     people: Mapping[int, Mapping[str, Any]],
-    labels: Mapping[str, Mapping[str, str]],
+    labels: Mapping[str, Any],
     starts: Mapping[int, Mapping[str, Any] | None],
     today: date,
 ) -> list[Item]:
@@ -129,7 +135,7 @@ def coordinator_items(
         person = _person(people, i.resident_id)
         out.append(due_item_row(i, kind, person, labels, starts.get(id(i))))
     for a in assessments:
-        kind_label = labels.get(a["kind"]) or a["kind"]
+        kind_label = _kind(labels, a["kind"])
         person = _person(people, a["resident"])
         last = (exports.get(a["id"]) or [{}])[-1]
         if a["status"] in ("in_progress", "correcting"):
