@@ -1,0 +1,21 @@
+"""The surveys package's plugin: survey readiness, quality measures, reports.
+Listed by facility/app.py; see docs/DEVELOPING.md, "Plugin contract"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from facility.core.plugins import Plugin
+from surveys.qm import controllers as qm
+from surveys.readiness import commands, demo
+from surveys.readiness import controllers as readiness
+from surveys.reports import controllers as reports
+
+PLUGIN = Plugin(
+    name="surveys",
+    route_handlers=[*qm.ROUTE_HANDLERS, *readiness.ROUTE_HANDLERS, *reports.ROUTE_HANDLERS],
+    nav=[*qm.NAV, *readiness.NAV, *reports.NAV],
+    commands=[commands.register],
+    demo=[demo.extend_demo],
+    template_dirs=[Path(__file__).parent / "templates"],
+)
