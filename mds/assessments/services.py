@@ -307,6 +307,26 @@ async def sections_of(assessment_id: int) -> dict[str, dict[str, Any]]:
     return {r["section"]: r for r in rows}
 
 
+async def section_rows(assessment_id: int, section: str) -> dict[str, dict[str, Any]]:
+    """`sections_of` for one section's page, decoding only what that page reads: every section's answers (the
+    skip patterns and edits of a section read the whole record) and, for `section` alone, its carried items
+    and draft. The other rows hold their answers only."""
+    rows = await AssessmentSection.select(
+        *AssessmentSection.all_columns(),
+        AssessmentSection.entered_by.display_name.as_alias("entered_by_name"),
+    ).where((AssessmentSection.assessment == assessment_id) & (AssessmentSection.active == True))
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["section"] == section:
+            row["answers"] = _load(row["answers"], {})
+            row["carried"] = _load(row["carried"], [])
+            row["draft"] = _load(row["draft"], None)
+            out[section] = row
+        else:
+            out[row["section"]] = {"section": row["section"], "answers": _load(row["answers"], {})}
+    return out
+
+
 def _record_items(
     assessment: Mapping[str, Any], facility: Mapping[str, Any], answers: Mapping[str, str]
 ) -> dict[str, str]:
@@ -706,9 +726,14 @@ def evaluate(
 
 
 async def section_state(
-    assessment: dict[str, Any], section: str, values: Mapping[str, str] | None = None
+    assessment: dict[str, Any],
+    section: str,
+    values: Mapping[str, str] | None = None,
+    *,
+    rows: dict[str, dict[str, Any]] | None = None,
 ) -> SectionState:
-    sections = await sections_of(assessment["id"])
+    """The section as its page shows it; `rows` (from `section_rows`) when the caller has read them already."""
+    sections = rows if rows is not None else await section_rows(assessment["id"], section)
     row = sections[section]
     full = await _record_of(assessment, {k: v for k, v in sections.items() if k != section})
     answers = dict(values if values is not None else row["answers"])

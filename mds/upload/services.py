@@ -33,6 +33,7 @@ from facility.core.csvsafe import csv_cell
 from facility.core.db import write_transaction
 from facility.core.forms import N_
 from facility.web.core import CurrentUser
+from facility.web.i18n import NC_
 from mds.record.validate import RecordResult, iter_sources, validate_sources, warm_up
 from mds.record.xmlio import read_assessment
 from mds.tables import Submission, SubmissionRecord, ValidationIssue
@@ -465,9 +466,24 @@ CSV_HEADER = (
 )
 
 
+# Names (message ids) of the codes the CSV writes, the same as the report page shows them.
+CSV_STATUS_NAMES = {
+    "accepted": NC_("record state", "Accepted"),
+    "rejected": NC_("record state", "Rejected"),
+}
+CSV_SEVERITY_NAMES = {"fatal": N_("Fatal error"), "warning": N_("Warning")}
+
+
 async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") -> bytes:
-    """One row per finding; a record without findings gets one row with empty finding columns."""
+    """One row per finding; a record without findings gets one row with empty finding columns. Status and
+    severity are written as their names in the user's language, not as codes; an empty value stays empty."""
+    from mds.i18n import gettext
+
     lang = _lang(lang)
+
+    def name(names: dict[str, str], code: Any) -> str:
+        return gettext(lang, names[code]) if code in names else ("" if code is None else str(code))
+
     records = await records_of(submission["id"])
     issues = await issues_of(submission["id"], lang, severity)
     by_record: dict[int, list[dict[str, Any]]] = {}
@@ -477,7 +493,7 @@ async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") 
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for r in records:
-        head = (r["position"], r["source"], r["resident_name"], r["isc"], r["status"])
+        head = (r["position"], r["source"], r["resident_name"], r["isc"], name(CSV_STATUS_NAMES, r["status"]))
         found = by_record.get(r["id"], [])
         if not found:
             if severity not in SEVERITIES:
@@ -490,7 +506,7 @@ async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") 
                     for v in (
                         *head,
                         i["edit_id"],
-                        i["severity"],
+                        name(CSV_SEVERITY_NAMES, i["severity"]),
                         i["item"],
                         i["line"],
                         i["message"],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache, partial
@@ -691,11 +691,11 @@ async def _advance(record: dict[str, Any], event: str, user_id: int, **values: A
 
 async def mark_submitted(
     actor: audit.Actor, user_id: int, batch: dict[str, Any]
-) -> list[tuple[int, dict[str, str]]]:
+) -> list[tuple[int, Mapping[str, str]]]:
     """The coordinator uploaded the zip to iQIES: every exported record of it becomes submitted.
     Returns the records that could not move (assessment id, en/es message); nothing moves then."""
     records = await ExportRecord.select().where(ExportRecord.batch == batch["id"])
-    refused = []
+    refused: list[tuple[int, Mapping[str, str]]] = []
     for rec in records:
         try:
             submission.transition(rec["state"], "submit")
