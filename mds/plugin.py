@@ -13,11 +13,17 @@ from mds.upload import controllers as upload
 from mds.workflow import commands as workflow_commands
 from mds.workflow import controllers as workflow
 from mds.workflow import demo as workflow_demo
+from mds.workflow import worklist_controllers as coordinator_worklist
 
 PLUGIN = Plugin(
     name="mds",
-    route_handlers=[*assessments.ROUTE_HANDLERS, *upload.ROUTE_HANDLERS, *workflow.ROUTE_HANDLERS],
-    nav=[*assessments.NAV, *upload.NAV, *workflow.NAV],
+    route_handlers=[
+        *assessments.ROUTE_HANDLERS,
+        *upload.ROUTE_HANDLERS,
+        *workflow.ROUTE_HANDLERS,
+        *coordinator_worklist.ROUTE_HANDLERS,
+    ],
+    nav=[*assessments.NAV, *upload.NAV, *workflow.NAV, *coordinator_worklist.NAV],
     resident_tabs={**assessments.RESIDENT_TABS},
     commands=[pdpm_commands.register, record_commands.register, workflow_commands.register],
     demo=[workflow_demo.extend_demo],
