@@ -693,8 +693,10 @@ async def _worksheet_context(
 ) -> dict[str, Any]:
     sheet = await services.worksheet(resident["id"], assessment)
     lang = locale_for(request)
+    undecided = [a["area"].caa for a in sheet["areas"] if not (a["decision"] and a["decision"]["care_plan"])]
     return {
         **sheet,
+        "open_caas": set(undecided[:3]),  # the page stays short: decided areas and the rest fold to one line
         "resident": resident,
         "lang": lang,
         "label": services.label_of(assessment, lang),

@@ -25,12 +25,13 @@ from facility.web.core import (
     current_user,
     denied_as_not_found,
     flash,
+    is_partial,
     record_view,
     redirect_after_post,
     render,
 )
 from facility.web.i18n import gettext, locale_for
-from mds import forms, pdpm, pdpm_icd10, services, signing
+from mds import entry_grid, forms, pdpm, pdpm_icd10, services, signing
 from mds import rfa as rfa_rules
 from mds.catalog import UnsupportedTargetDate, get_catalog
 from mds.skips import gateways_in
@@ -262,7 +263,7 @@ class AssessmentController(Controller):
             raise NotFoundException()
         return assessment
 
-    def _section_context(
+    async def _section_context(
         self,
         request: Request[Any, Any, Any],
         assessment: dict[str, Any],
@@ -278,13 +279,30 @@ class AssessmentController(Controller):
             (by_item.setdefault(finding.item, []) if finding.item in state.items else other).append(finding)
         order = services.entry_sections(assessment["isc"], assessment["item_set"])
         position = order.index(section)
+        items = [catalog.items[i] for i in state.items]
+        rows = await services.sections_of(assessment["id"])
+        section_list = [
+            {
+                "section": s,
+                "name": catalog.section_name(s, lang),
+                "status": state.section["status"] if s == section else rows[s]["status"],
+            }
+            for s in order
+            if s in rows
+        ]
         return {
+            "resident": await services.resident_of(assessment),
+            "section_list": section_list,
             "a": assessment,
             "section": section,
             "section_name": catalog.section_name(section, lang),
             "lang": lang,
             "row": state.section,
-            "items": [catalog.items[i] for i in state.items],
+            "items": items,
+            "item_by_id": {i.id: i for i in items},
+            "blocks": entry_grid.blocks(state.items, {i.id: i.label_en for i in items}),
+            "short": entry_grid.short_value_label,
+            "oob_head": is_partial(request),
             "values": state.values,
             "skipped": state.skipped,
             "findings": by_item,
@@ -322,7 +340,9 @@ class AssessmentController(Controller):
         if draft and not assessment["locked"]:
             values, _ = forms.parse_section(draft, *_section_ids(assessment, section))
         state = await services.section_state(assessment, section, values)
-        context = self._section_context(request, assessment, section, state, draft_restored=bool(values))
+        context = await self._section_context(
+            request, assessment, section, state, draft_restored=bool(values)
+        )
         return render(request, "mds/section.html", context, fragment="mds/_section_form.html")
 
     @post(
@@ -333,7 +353,7 @@ class AssessmentController(Controller):
     )
     async def save_section(
         self, request: Request[Any, Any, Any], assessment_id: int, section: str
-    ) -> Template:
+    ) -> Template | Redirect | ClientRedirect:
         assessment = await self._section_or_404(request, assessment_id, section)
         form = await request.form()
         values, errors = forms.parse_section(form, *_section_ids(assessment, section))
@@ -343,7 +363,7 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state),
+                await self._section_context(request, assessment, section, state),
                 fragment="mds/_section_form.html",
                 status_code=409,
             )
@@ -354,7 +374,7 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state, errors=errors),
+                await self._section_context(request, assessment, section, state, errors=errors),
                 fragment="mds/_section_form.html",
                 status_code=422,
             )
@@ -372,7 +392,7 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state, conflict=conflict),
+                await self._section_context(request, assessment, section, state, conflict=conflict),
                 fragment="mds/_section_form.html",
                 status_code=409,
             )
@@ -381,16 +401,21 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state, locked=True),
+                await self._section_context(request, assessment, section, state, locked=True),
                 fragment="mds/_section_form.html",
                 status_code=409,
             )
-        return render(
-            request,
-            "mds/section.html",
-            self._section_context(request, assessment, section, state, saved=True),
-            fragment="mds/_section_form.html",
-        )
+        context = await self._section_context(request, assessment, section, state, saved=True)
+        fatal = any(f.severity == "fatal" and f.item in state.items for f in state.findings)
+        if str(form.get("then", "")) == "next" and context["next"] and not fatal:
+            # Enter (the form's default button): saved, on to the next section. Edits that block stay in view.
+            flash(
+                request,
+                gettext(locale_for(request), "Section %(section)s saved.", section=section),
+                "success",
+            )
+            return _redirect(request, f"/mds/assessments/{assessment_id}/sections/{context['next']}")
+        return render(request, "mds/section.html", context, fragment="mds/_section_form.html")
 
     @post(
         "/assessments/{assessment_id:int}/sections/{section:str}/draft",
@@ -425,7 +450,7 @@ class AssessmentController(Controller):
         return render(
             request,
             "mds/section.html",
-            self._section_context(request, assessment, section, state, errors=errors),
+            await self._section_context(request, assessment, section, state, errors=errors),
             fragment="mds/_section_form.html",
         )
 
