@@ -10,7 +10,7 @@ on the care-plan PDF; every role not yet recorded gets a blank line for a wet si
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,7 +39,7 @@ def label(role: str, lang: str) -> str:
     return spanish if lang == "es" else english
 
 
-def wet_lines(recorded: list[Mapping[str, Any]]) -> list[str]:
+def wet_lines(recorded: Sequence[Mapping[str, Any]]) -> list[str]:
     """Roles that get a blank signature line on the PDF: the required ones nobody has signed for yet."""
     signed = {str(s["role"]) for s in recorded}
     return [code for code, (_en, _es, line) in ROLES.items() if line and code not in signed]
