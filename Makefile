@@ -32,12 +32,20 @@ lint: install
 	$(BIN)/ruff check facility mds careplans surveys tests scripts piccolo_conf.py
 	$(BIN)/ruff format --check facility mds careplans surveys tests scripts piccolo_conf.py
 
-# Spanish catalogs: scripts/es_<domain>.py -> locales/es/LC_MESSAGES/<domain>.po (+ .mo); the
-# test tests/unit/test_i18n.py fails when a UI message has no Spanish translation.
+# Spanish catalogs, one gettext domain per package: extract the package's message ids (babel.cfg, keywords
+# below; facility/i18n_catalog.py uses the same), merge them into locales/es/LC_MESSAGES/<package>.po (new
+# ids come in untranslated: translate them in the .po), compile the .mo. tests/unit/test_i18n.py fails when a
+# UI message has no Spanish translation. See docs/DEVELOPING.md, "Spanish".
+I18N_DOMAINS  := facility mds careplans surveys
+I18N_KEYWORDS := -k _ -k gettext:2 -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_ -k NC_:1c,2 -k NavItem:2
 i18n: install
-	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header .
-	$(BIN)/python scripts/write_po.py
-	$(BIN)/mdsready i18n-compile
+	@for d in $(I18N_DOMAINS); do \
+	  $(BIN)/pybabel -q extract -F babel.cfg --no-default-keywords $(I18N_KEYWORDS) --no-location --no-wrap \
+	    --sort-output --project=mdsready -o locales/$$d.pot $$d && \
+	  $(BIN)/pybabel -q update -i locales/$$d.pot -d locales -D $$d -l es --init-missing --no-fuzzy-matching \
+	    --ignore-pot-creation-date --no-wrap && \
+	  $(BIN)/pybabel -q compile -d locales -D $$d -l es --statistics || exit 1; \
+	done
 
 screenshots: install
 	$(BIN)/python scripts/screenshots.py

@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 from careplans import baseline as baseline_rules
 from careplans import forms, pdf, services, signatures
 from careplans import review as review_rules
+from careplans.i18n import gettext
 from careplans.library import load_library
 from careplans.triggers import CARE_AREA_BY_NUMBER, CARE_AREAS
 from facility import audit
@@ -37,7 +38,7 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 
 DECISION_ROLES = ("admin", "mds_coordinator")
 REVIEW_ROLES = ("admin", "mds_coordinator", "nurse")

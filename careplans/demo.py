@@ -228,7 +228,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
             # a real admission time (issue 18): between 10:00 and 11:50, so the late baselines below stay late
             await Stay.update(
                 {Stay.admitted_at: _at(admitted, 10) + timedelta(minutes=(index * 37) % 110)}
-            ).where(Stay.id == r["stay"]["id"])
+            ).where(Stay._meta.primary_key == r["stay"]["id"])
             days_in = (today - admitted).days
             profile = rng.random()
             if r is walkthrough:

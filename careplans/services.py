@@ -1256,14 +1256,14 @@ async def signatures_of(resident_id: int) -> list[dict[str, Any]]:
         CarePlanSignature.select()
         .where((CarePlanSignature.resident == resident_id) & (CarePlanSignature.active == True))
         .order_by(CarePlanSignature.signed_on)
-        .order_by(CarePlanSignature.id)
+        .order_by(CarePlanSignature._meta.primary_key)
     )
 
 
 async def get_signature(signature_id: int) -> dict[str, Any] | None:
     return (
         await CarePlanSignature.select()
-        .where((CarePlanSignature.id == signature_id) & (CarePlanSignature.active == True))
+        .where((CarePlanSignature._meta.primary_key == signature_id) & (CarePlanSignature.active == True))
         .first()
     )
 
@@ -1280,12 +1280,12 @@ async def add_signature(
             updated_by=user.id,
             **values,
         )
-        await row.save()
+        row_id = int((await CarePlanSignature.insert(row))[0]["id"])
         await audit.record(
             actor,
             "sign",
             "care_plan_signature",
-            row.id,
+            row_id,
             facility_id=resident["facility"],
             resident_id=resident["id"],
             after=_stamp(values),
@@ -1293,12 +1293,12 @@ async def add_signature(
         await _event(
             resident,
             "signature",
-            int(row.id),
+            row_id,
             "create",
             f"{values['name']} ({values['role']}) {values['signed_on'].isoformat()}",
             actor,
         )
-    return int(row.id)
+    return row_id
 
 
 async def withdraw_signature(

@@ -10,39 +10,42 @@ on the care-plan PDF; every role not yet recorded gets a blank line for a wet si
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from facility.forms import N_, parse_date
 
-# code -> (English label message id, Spanish label for the PDF, printed as a wet-signature line)
-ROLES: dict[str, tuple[str, str, bool]] = {
-    "resident": (N_("Resident"), "Residente", True),
-    "representative": (N_("Resident representative or family"), "Representante o familiar", True),
-    "physician": (N_("Attending physician"), "Médico de cabecera", True),
-    "rn": (N_("Registered nurse responsible for the resident"), "Enfermera/o registrada/o responsable", True),
-    "cna": (N_("Nurse aide responsible for the resident"), "Auxiliar de enfermería responsable", True),
-    "dietary": (N_("Food and nutrition services"), "Servicios de alimentación y nutrición", True),
-    "social": (N_("Social services"), "Servicios sociales", True),
-    "therapy": (N_("Therapy"), "Terapia", False),
-    "activities": (N_("Activities"), "Actividades", False),
-    "mds": (N_("MDS coordinator"), "Coordinador/a MDS", False),
-    "other": (N_("Other IDT member"), "Otro miembro del equipo", False),
+# code -> (English label message id, printed as a wet-signature line when nobody has signed for it yet)
+ROLES: dict[str, tuple[str, bool]] = {
+    "resident": (N_("Resident"), True),
+    "representative": (N_("Resident representative or family"), True),
+    "physician": (N_("Attending physician"), True),
+    "rn": (N_("Registered nurse responsible for the resident"), True),
+    "cna": (N_("Nurse aide responsible for the resident"), True),
+    "dietary": (N_("Food and nutrition services"), True),
+    "social": (N_("Social services"), True),
+    "therapy": (N_("Therapy services"), False),
+    "activities": (N_("Activities program"), False),
+    "mds": (N_("MDS coordinator"), False),
+    "other": (N_("Other IDT member"), False),
 }
 RESIDENT_SIDE = frozenset({"resident", "representative"})
 MAX_BACKDATE_DAYS = 366
 
 
 def label(role: str, lang: str) -> str:
-    english, spanish, _line = ROLES.get(role, (role, role, False))
-    return spanish if lang == "es" else english
+    """The role's name in `lang` (the careplans catalog)."""
+    from careplans.i18n import gettext
+
+    english = ROLES[role][0] if role in ROLES else role
+    return gettext(lang, english) if role in ROLES else role
 
 
-def wet_lines(recorded: list[Mapping[str, Any]]) -> list[str]:
+def wet_lines(recorded: Sequence[Mapping[str, Any]]) -> list[str]:
     """Roles that get a blank signature line on the PDF: the required ones nobody has signed for yet."""
     signed = {str(s["role"]) for s in recorded}
-    return [code for code, (_en, _es, line) in ROLES.items() if line and code not in signed]
+    return [code for code, (_label, line) in ROLES.items() if line and code not in signed]
 
 
 def validate(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str, str]]:

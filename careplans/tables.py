@@ -16,10 +16,10 @@ from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Time
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from facility.tables import Facility, Resident, User
+from facility.tables import Clinical, ClinicalStamped, Entry, Facility, Resident, Row, User
 
 
-class CaaDecision(Table):
+class CaaDecision(ClinicalStamped, Table):
     """One row of the CAA worksheet for one triggered care area of one assessment (V0200AnnA/B).
 
     `care_plan`: "" = not decided, "yes" = addressed in the care plan (V0200AnnB=1), "no" = not care
@@ -38,15 +38,9 @@ class CaaDecision(Table):
     signed_by = ForeignKey(references=User, null=True)
     signed_name = Varchar(length=200, default="")
     signed_title = Varchar(length=40, default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class CarePlan(Table):
+class CarePlan(Clinical, Table):
     """The resident's plan as a whole: baseline completion (F655) and overall status."""
 
     facility = ForeignKey(references=Facility)
@@ -60,18 +54,11 @@ class CarePlan(Table):
     baseline_social = Text(default="")  # social services
     baseline_pasarr_applies = Boolean(default=False)  # a PASARR Level II recommendation exists
     baseline_pasarr = Text(default="")  # the PASARR recommendation, when it applies
-    baseline_summary_to = Varchar(
-        length=200, default=""
-    )  # who received the summary (resident/representative)
+    baseline_summary_to = Varchar(length=200, default="")  # who received the summary
     baseline_summary_on = Date(null=True, default=None)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Problem(Table):
+class Problem(Clinical, Table):
     """A care-plan problem (focus). Linked to its CAA and the MDS items that raised it, or marked
     "not from a trigger" with the reason (caa null, `not_triggered_reason` set)."""
 
@@ -90,40 +77,25 @@ class Problem(Table):
         null=True, default=None
     )  # next review set by the team (null: by the assessment schedule)
     last_revised_at = Timestamptz(default=TimestamptzNow())
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Goal(Table):
+class Goal(Clinical, Table):
     problem = ForeignKey(references=Problem)
     text = Text()
     target_date = Date(null=True, default=None)
     met = Boolean(default=False)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Intervention(Table):
+class Intervention(Clinical, Table):
     problem = ForeignKey(references=Problem)
     text = Text()
     discipline = Varchar(length=30, default="nursing")  # library code
     frequency = Varchar(length=30, default="daily")  # library code
     responsible_role = Varchar(length=10, default="LPN")  # library code
     status = Varchar(length=15, default="active")  # active | discontinued
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class InterventionRecord(Table):
+class InterventionRecord(Entry, Table):
     """Nursing documentation of one intervention: done, refused or not done, at a time."""
 
     intervention = ForeignKey(references=Intervention)
@@ -132,22 +104,16 @@ class InterventionRecord(Table):
     status = Varchar(length=10)  # done | refused | not_done
     at = Timestamptz()
     note = Text(default="")
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class ProgressNote(Table):
+class ProgressNote(Entry, Table):
     facility = ForeignKey(references=Facility)
     resident = ForeignKey(references=Resident)
     written_at = Timestamptz()
     text = Text()
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Conference(Table):
+class Conference(Entry, Table):
     """IDT care-plan conference / review, with resident and family participation (483.21(b)(2)(ii))."""
 
     facility = ForeignKey(references=Facility)
@@ -158,12 +124,9 @@ class Conference(Table):
     family_participated = Boolean(default=False)
     family_names = Varchar(length=200, default="")
     summary = Text(default="")
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class CarePlanSignature(Table):
+class CarePlanSignature(Clinical, Table):
     """A signature recorded on the care plan: the resident or representative, or an IDT member
     (483.21(b)(2)(ii)). Printed on the care-plan PDF beside blank lines for wet signatures."""
 
@@ -172,14 +135,9 @@ class CarePlanSignature(Table):
     name = Varchar(length=200)
     role = Varchar(length=20)  # careplans.signatures.ROLES
     signed_on = Date()
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class CarePlanEvent(Table):
+class CarePlanEvent(Row, Table):
     """History of the plan (append-only): who changed what, shown beside the plan."""
 
     facility = ForeignKey(references=Facility)

@@ -1,4 +1,5 @@
-"""Facility-domain tables: facilities, units, residents, stays, users, sessions, audit.
+"""Facility-domain tables: facilities, units, residents, stays, users, sessions, audit — and the shared
+column mixins every domain's tables use (`Row`, `Clinical`, `ClinicalStamped`, `Entry`).
 
 Clinical rows carry `version` (optimistic locking: a stale save is a 409, never a silent overwrite),
 `active` (rows are inactivated, never deleted — database triggers refuse DELETE) and the actors
@@ -7,12 +8,16 @@ Clinical rows carry `version` (optimistic locking: a stale save is a 409, never 
 
 from __future__ import annotations
 
+from typing import Any
+
 from piccolo.columns import (
     JSON,
     Boolean,
+    Column,
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -23,7 +28,36 @@ from piccolo.table import Table
 ROLES = ("admin", "mds_coordinator", "nurse", "um_reviewer", "viewer")
 
 
-class Facility(Table):
+class Row:
+    """Base of every table's mixins: declares the `id` primary key Piccolo adds at class creation, so type
+    checkers know `Table.id` (a `Serial` column) and `row.id` (an int). List it BEFORE `Table` in the bases
+    (`class X(Clinical, Table)`) so this hook runs.
+
+    Mixin columns are inherited Piccolo columns (Piccolo copies them per table). Piccolo puts inherited columns
+    first; `__init_subclass__` moves them back after the table's own columns, so the column order — of
+    `SELECT *` rows, of audit before/after JSON and of `CREATE TABLE` — is the order the tables had when they
+    declared these columns themselves (the database schema and migrations are unchanged)."""
+
+    id: Serial
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not issubclass(cls, Table):
+            return
+        inherited = {
+            name
+            for base in cls.__mro__[1:]
+            if issubclass(base, Row) and not issubclass(base, Table)
+            for name, value in vars(base).items()
+            if isinstance(value, Column)
+        }
+        meta = cls._meta
+        for columns in (meta.columns, meta.non_default_columns, meta.foreign_key_columns):
+            # a stable sort: the table's own columns (the id first) keep their order, inherited ones follow
+            columns.sort(key=lambda column: column._meta.name in inherited)
+
+
+class Facility(Row, Table):
     name = Varchar(length=200)
     ccn = Varchar(length=6, unique=True)  # CMS Certification Number (6 characters)
     state = Varchar(length=2)
@@ -35,7 +69,7 @@ class Facility(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class User(Table, tablename="app_user"):
+class User(Row, Table, tablename="app_user"):
     username = Varchar(length=80)
     username_key = Varchar(length=80, unique=True)  # lower-cased: usernames are unique case-insensitively
     display_name = Varchar(length=200)
@@ -48,19 +82,44 @@ class User(Table, tablename="app_user"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class UserFacility(Table):
+class Entry(Row):
+    """An append-only clinical entry (a note, a record, an event): inactivated, never deleted, never edited."""
+
+    active = Boolean(default=True)
+    created_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Clinical(Row):
+    """An editable clinical row: `active` (never deleted), `version` (optimistic locking, see
+    `facility.db.update_versioned`) and who created / last changed it."""
+
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    created_by = ForeignKey(references=User)
+    updated_by = ForeignKey(references=User)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ClinicalStamped(Clinical):
+    """A `Clinical` row that also records when it was last changed."""
+
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class UserFacility(Row, Table):
     user = ForeignKey(references=User)
     facility = ForeignKey(references=Facility)
 
 
-class Unit(Table):
+class Unit(Row, Table):
     facility = ForeignKey(references=Facility)
     name = Varchar(length=100)
     active = Boolean(default=True)
     version = Integer(default=1)
 
 
-class Resident(Table):
+class Resident(ClinicalStamped, Table):
     facility = ForeignKey(references=Facility)
     unit = ForeignKey(references=Unit, null=True)
     last_name = Varchar(length=100)
@@ -71,15 +130,9 @@ class Resident(Table):
     medicaid_number = Varchar(length=20, default="")  # A0700
     room = Varchar(length=20, default="")
     status = Varchar(length=20, default="active")  # active | discharged | expired
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class Stay(Table):
+class Stay(Clinical, Table):
     """One episode from admission to discharge; re-entries after a return-anticipated discharge continue it."""
 
     resident = ForeignKey(references=Resident)
@@ -93,26 +146,18 @@ class Stay(Table):
     status = Varchar(
         length=30, default="in_facility"
     )  # in_facility | discharged_ra | discharged_rna | expired
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class StayEvent(Table):
+class StayEvent(Entry, Table):
     """Admission, discharge (return anticipated or not), re-entry and death events of a stay."""
 
     stay = ForeignKey(references=Stay)
     kind = Varchar(length=40)
     event_date = Date()
     note = Text(default="")
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class SessionRecord(Table):
+class SessionRecord(Row, Table):
     """Server-side session store (Litestar `Store` backed by the database)."""
 
     key = Varchar(length=128, unique=True)
@@ -120,7 +165,7 @@ class SessionRecord(Table):
     expires_at = Timestamptz(null=True, default=None)
 
 
-class LoginFailure(Table):
+class LoginFailure(Row, Table):
     """Failed logins, counted per account name and per address for throttling."""
 
     username_key = Varchar(length=80, index=True)
@@ -128,7 +173,7 @@ class LoginFailure(Table):
     at = Timestamptz(default=TimestamptzNow())
 
 
-class AuditEvent(Table):
+class AuditEvent(Row, Table):
     """Append-only, hash-chained audit trail (HIPAA 164.312(b); ONC 170.315(d)(2)).
 
     Triggers refuse UPDATE and DELETE; `mdsready audit-verify` recomputes the chain.
@@ -151,7 +196,7 @@ class AuditEvent(Table):
     hash = Varchar(length=64)
 
 
-class LoginThrottle(Table):
+class LoginThrottle(Row, Table):
     """Failed-login counters, one row per key: `account:<name>` and `pair:<address>|<name>` (issue 17).
 
     Updated inside one write transaction per attempt (the row is locked on PostgreSQL, BEGIN IMMEDIATE on
@@ -165,7 +210,7 @@ class LoginThrottle(Table):
     last_failure_at = Timestamptz(null=True, default=None)
 
 
-class UserMfa(Table):
+class UserMfa(Row, Table):
     """TOTP second factor (RFC 6238 via pyotp). `last_step` rejects a code used twice (ASVS 6.6.x / target 13)."""
 
     user = ForeignKey(references=User, unique=True)
@@ -175,7 +220,7 @@ class UserMfa(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class RecoveryCode(Table):
+class RecoveryCode(Row, Table):
     """One-time MFA recovery codes, stored as SHA-256 of a random 10-character code."""
 
     user = ForeignKey(references=User, index=True)
@@ -183,7 +228,7 @@ class RecoveryCode(Table):
     used_at = Timestamptz(null=True, default=None)
 
 
-class BreakGlass(Table):
+class BreakGlass(Row, Table):
     """Emergency access to one resident outside the user's facilities (HIPAA 164.312(a)(2)(ii); ONC (d)(6)).
 
     Granted only with a typed reason, expires after `MDSREADY_BREAK_GLASS_SECONDS`, and waits for an
@@ -200,7 +245,7 @@ class BreakGlass(Table):
     review_note = Text(default="")
 
 
-class AdminAlert(Table):
+class AdminAlert(Row, Table):
     """Events an administrator must see: account lock-outs and break-glass access."""
 
     kind = Varchar(length=20)  # lockout | emergency

@@ -10,10 +10,10 @@ from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Time
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from facility.tables import Facility, Resident, Stay, User
+from facility.tables import Clinical, ClinicalStamped, Facility, Resident, Row, Stay, User
 
 
-class UrTarget(Table):
+class UrTarget(Row, Table):
     """A facility's length-of-stay target per payer (days), set by an administrator."""
 
     facility = ForeignKey(references=Facility)
@@ -25,7 +25,7 @@ class UrTarget(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class UrReview(Table):
+class UrReview(ClinicalStamped, Table):
     """The utilization review of one stay: payer, benefit-period facts, medical necessity and skilled need."""
 
     facility = ForeignKey(references=Facility)
@@ -40,15 +40,9 @@ class UrReview(Table):
     medical_necessity = Text(default="")
     skilled_need = Text(default="")
     next_review = Date(null=True, default=None)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class PriorAuthorization(Table):
+class PriorAuthorization(Clinical, Table):
     facility = ForeignKey(references=Facility)
     resident = ForeignKey(references=Resident)
     stay = ForeignKey(references=Stay)
@@ -59,14 +53,9 @@ class PriorAuthorization(Table):
     approved_days = Integer(default=0)
     status = Varchar(length=20, default="approved")  # requested | approved | denied
     note = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Denial(Table):
+class Denial(Clinical, Table):
     facility = ForeignKey(references=Facility)
     resident = ForeignKey(references=Resident)
     stay = ForeignKey(references=Stay)
@@ -75,14 +64,9 @@ class Denial(Table):
     notice_date = Date()
     reason = Text(default="")
     appeal_deadline = Date(null=True, default=None)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Appeal(Table):
+class Appeal(Clinical, Table):
     facility = ForeignKey(references=Facility)
     denial = ForeignKey(references=Denial)
     level = Varchar(
@@ -93,14 +77,9 @@ class Appeal(Table):
     outcome = Varchar(length=20, default="pending")  # pending | overturned | partial | upheld | withdrawn
     outcome_date = Date(null=True, default=None)
     note = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class StayDiagnosis(Table):
+class StayDiagnosis(Clinical, Table):
     """ICD-10-CM codes of a stay: I0020B (primary, the PDPM clinical category) and I8000 (additional)."""
 
     facility = ForeignKey(references=Facility)
@@ -109,14 +88,9 @@ class StayDiagnosis(Table):
     item = Varchar(length=10)  # I0020B | I8000
     code = Varchar(length=8)  # stored without the dot, as on the MDS (e.g. S72001A)
     description = Varchar(length=200, default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class TripleCheck(Table):
+class TripleCheck(Clinical, Table):
     """The pre-billing Triple Check of one Medicare claim: MDS HIPPS vs claim HIPPS, days, certification."""
 
     facility = ForeignKey(references=Facility)
@@ -132,14 +106,9 @@ class TripleCheck(Table):
     checks = JSON(default={})  # check key -> true/false (the checklist ticks)
     status = Varchar(length=20, default="open")  # open | passed | failed
     note = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class UrCertification(Table):
+class UrCertification(Clinical, Table):
     """A physician's (or NPP's) certification or recertification of a covered stay, 42 CFR 424.20; sequence 0 is
     the certification, 1.. the recertifications. The due dates come from facility.utilization_rules."""
 
@@ -150,14 +119,9 @@ class UrCertification(Table):
     signed_date = Date()
     signed_by = Varchar(length=200, default="")  # the certifying physician / NP / CNS / PA
     note = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class UrSkilledService(Table):
+class UrSkilledService(Clinical, Table):
     """One skilled service furnished on a day (therapy log, skilled nursing note, physician order) — the daily
     evidence of 42 CFR 409.31(b)/409.34 next to what the MDS records show."""
 
@@ -170,14 +134,9 @@ class UrSkilledService(Table):
     minutes = Integer(default=0)
     source = Varchar(length=20, default="therapy_log")  # therapy_log | nursing_note | order
     description = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class UrNotice(Table):
+class UrNotice(Clinical, Table):
     """A Medicare liability notice: NOMNC (CMS-10123) or SNF ABN (CMS-10055), with its delivery, signature and the
     expedited determination that may follow (BFCC-QIO, 42 CFR 405.1202 / 422.626)."""
 
@@ -197,14 +156,9 @@ class UrNotice(Table):
     qio_decided = Date(null=True, default=None)
     qio_outcome = Varchar(length=20, default="")  # '' | upheld | overturned
     note = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class UrDischargePlan(Table):
+class UrDischargePlan(ClinicalStamped, Table):
     """The discharge plan of a stay, started at admission and revised: destination, services after discharge with
     their approvals, the resident's goals (Section Q), education and the hand-off documents."""
 
@@ -219,15 +173,9 @@ class UrDischargePlan(Table):
     education_done = Boolean(default=False)
     handoff = JSON(default={})  # document key -> true when sent
     follow_up = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class UrTransferReview(Table):
+class UrTransferReview(Clinical, Table):
     """The review of one hospital transfer (the log itself is built from stay events and MDS discharge records):
     reason, avoidable yes/no after review, and A2105 when no discharge record carries it. `kind` 'observation'
     records an observation stay that was not an MDS discharge (measure 521 counts those too)."""
@@ -242,8 +190,3 @@ class UrTransferReview(Table):
     avoidable = Varchar(length=5, default="")  # '' (not reviewed) | yes | no
     returned_date = Date(null=True, default=None)  # only for observation stays (discharges return by events)
     note = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())

@@ -30,10 +30,11 @@ from facility.web.core import (
     redirect_after_post,
     render,
 )
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 from mds import entry_grid, forms, pdpm, pdpm_icd10, services, signing
 from mds import rfa as rfa_rules
 from mds.catalog import UnsupportedTargetDate, get_catalog
+from mds.i18n import gettext
 from mds.skips import gateways_in
 
 Z0400_ROLES = tuple(sorted(signing.Z0400_ROLES))

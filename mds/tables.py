@@ -10,10 +10,10 @@ from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Var
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from facility.tables import Facility, User
+from facility.tables import ClinicalStamped, Facility, Row, User
 
 
-class Submission(Table):
+class Submission(Row, Table):
     """One upload (an .xml or a .zip batch) validated in the background."""
 
     facility = ForeignKey(references=Facility)
@@ -34,7 +34,7 @@ class Submission(Table):
     active = Boolean(default=True)
 
 
-class SubmissionRecord(Table):
+class SubmissionRecord(Row, Table):
     """One record (one ASSESSMENT) of a submission: accepted or rejected."""
 
     submission = ForeignKey(references=Submission)
@@ -46,7 +46,7 @@ class SubmissionRecord(Table):
     issue_count = Integer(default=0)
 
 
-class ValidationIssue(Table):
+class ValidationIssue(Row, Table):
     """One finding of one record: CMS edit id, severity, item, line, message and fix hint (en/es)."""
 
     submission = ForeignKey(references=Submission)
@@ -70,7 +70,7 @@ from piccolo.columns import JSON, Date  # noqa: E402
 from facility.tables import Resident, Stay  # noqa: E402
 
 
-class Assessment(Table):
+class Assessment(ClinicalStamped, Table):
     """One MDS record of a stay. Answers live per section (AssessmentSection); the RFA items, ARD and
     signature are kept here too so lists and the schedule never open the answers."""
 
@@ -100,15 +100,9 @@ class Assessment(Table):
     signed_at = Timestamptz(null=True, default=None)
     signed_by = ForeignKey(references=User, null=True, default=None)
     carried_from = Integer(null=True, default=None)  # assessment id the answers were carried forward from
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class AssessmentSection(Table):
+class AssessmentSection(Row, Table):
     """One section's answers (item id -> raw MDS value) with its own version, so two nurses saving two
     sections never conflict; `draft` holds autosaved, not yet saved form values."""
 
@@ -126,7 +120,7 @@ class AssessmentSection(Table):
     version = Integer(default=1)
 
 
-class AssessmentAttestation(Table):
+class AssessmentAttestation(Row, Table):
     """A Z0400 line: who attested which sections, with name, title and date."""
 
     assessment = ForeignKey(references=Assessment, index=True)
@@ -141,7 +135,7 @@ class AssessmentAttestation(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class AssessmentVersion(Table):
+class AssessmentVersion(Row, Table):
     """Every signed version, readable forever: number 1 is the original (A0050=1), then modifications
     (A0050=2) and an inactivation (A0050=3) with X0800 01, 02, … The full signed record is kept with its hash."""
 

@@ -29,8 +29,9 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 from mds import upload_services as svc
+from mds.i18n import gettext
 
 HX_STOP_POLLING = 286  # htmx stops an `every` trigger on this status (and still swaps the content)
 

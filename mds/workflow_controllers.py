@@ -25,10 +25,11 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 from mds import rfa as rfa_rules
 from mds import submission
 from mds import workflow_services as wf
+from mds.i18n import gettext
 
 DASHBOARD_ROLES = ("admin", "mds_coordinator", "nurse")
 START_ROLES = ("admin", "mds_coordinator", "nurse")

@@ -14,11 +14,11 @@ from piccolo.columns import Boolean, Bytea, ForeignKey, Integer, Timestamptz, Va
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from facility.tables import Facility, User
+from facility.tables import Facility, Row, User
 from mds.tables import Assessment
 
 
-class ExportBatch(Table):
+class ExportBatch(Row, Table):
     """One zip of signed records, validated before it was written."""
 
     facility = ForeignKey(references=Facility)
@@ -33,7 +33,7 @@ class ExportBatch(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class ExportRecord(Table):
+class ExportRecord(Row, Table):
     """One assessment version in one batch and what CMS said about it."""
 
     batch = ForeignKey(references=ExportBatch, index=True)

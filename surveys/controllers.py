@@ -30,9 +30,10 @@ from facility.web.core import (
     render,
 )
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 from surveys import forms, ftags, pdf, poc, services, severity
 from surveys.forms import N_
+from surveys.i18n import gettext
 from surveys.tables import Survey
 
 SURVEY_WRITE_ROLES = CLINICAL_WRITE_ROLES

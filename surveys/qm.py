@@ -761,3 +761,71 @@ def simulate_cutpoint(code: str, numerator: int, denominator: int) -> CutpointSi
     if target < 0 or target > denominator:
         return CutpointSimulation(code, key, rate, points, int(nxt["points"]), None, 0)
     return CutpointSimulation(code, key, rate, points, int(nxt["points"]), target, change)
+
+
+# ---------------------------------------------------------------- Five-Star QM star estimate
+
+# TUG Table 5 (ref/fivestar_qm_rating_thresholds_Jan2025.csv): the short-stay score is scaled by 1150/800
+# before it meets the thresholds (short-stay measures can earn 800 points, long-stay 1150).
+SHORT_STAY_SCALE = Fraction(1150, 800)
+
+
+@dataclass(frozen=True)
+class StarEstimate:
+    """Where a stay's QM score can lie given the measures scored here, and the stars that range spans.
+
+    Measures with no points here (claims-based, not computed, or no residents in the denominator) may
+    earn anything from their lowest to their highest band, so the estimate is a range unless every
+    measure of the stay has points. National thresholds (TUG Table 5), not state cut points."""
+
+    stay: str
+    scored: tuple[str, ...]  # codes with points
+    missing: tuple[str, ...]  # codes without points
+    points: int  # points of the scored measures
+    low: Fraction  # lowest possible score (scaled for short stay)
+    high: Fraction  # highest possible score
+    low_stars: int
+    high_stars: int
+
+    @property
+    def low_points(self) -> int:
+        return math.floor(self.low)
+
+    @property
+    def high_points(self) -> int:
+        return math.floor(self.high)
+
+    @property
+    def exact(self) -> bool:
+        return not self.missing
+
+    @property
+    def informative(self) -> bool:
+        """False when the range spans every star (nothing can be said)."""
+        return not (self.low_stars == 1 and self.high_stars == 5)
+
+
+def stars_for_score(stay: str, score: Fraction | int) -> int:
+    """Stars for a QM score by the TUG Table 5 thresholds (score already scaled for short stay)."""
+    key = "long" if stay == "long" else "short_scaled_x1150_over_800"
+    bands = sorted(measure_data()["star_thresholds"][key], key=lambda b: b["min_points"])
+    stars = int(bands[0]["stars"])
+    for band in bands:
+        if Fraction(band["min_points"]) <= score:
+            stars = int(band["stars"])
+    return stars
+
+
+def star_estimate(stay: str, points: Mapping[str, int | None]) -> StarEstimate:
+    """The stay's star range from the points of the measures scored here (`points`: PDC code -> points)."""
+    entries = [e for e in measure_data()["cutpoints"].values() if e["stay"] == stay]
+    scored = tuple(e["code"] for e in entries if points.get(e["code"]) is not None)
+    missing = tuple(e["code"] for e in entries if points.get(e["code"]) is None)
+    known = sum(int(points[code] or 0) for code in scored)
+    lowest = sum(min(int(b["points"]) for b in e["bands"]) for e in entries if e["code"] in missing)
+    highest = sum(int(e["max_points"]) for e in entries if e["code"] in missing)
+    scale = SHORT_STAY_SCALE if stay == "short" else Fraction(1)
+    low, high = (known + lowest) * scale, (known + highest) * scale
+    return StarEstimate(
+        stay, scored, missing, known, low, high, stars_for_score(stay, low), stars_for_score(stay, high)
+    )

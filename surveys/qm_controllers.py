@@ -84,8 +84,12 @@ class QualityMeasuresController(Controller):
             "chart": qm_services.chart_data(rows, quarters),
             "not_computed": qm_services.not_computed(),
             "sim": _simulation(code, numerator, denominator),
-            "sim_values": {"code": code, "numerator": numerator, "denominator": denominator},
+            "sim_values": qm_services.simulator_defaults(
+                rows, {"code": code, "numerator": numerator, "denominator": denominator}
+            ),
             "measure_codes": list(qm.MEASURES),
+            "stars": qm_services.star_estimates(rows),
+            "catalog": qm.catalog(),
         }
         return render(request, "qm/page.html", context)
 

@@ -269,6 +269,28 @@ def not_computed() -> list[dict[str, str]]:
     ]
 
 
+def star_estimates(rows: list[dict[str, Any]]) -> list[qm.StarEstimate]:
+    """Long- and short-stay Five-Star QM star ranges from the points of the measures on the page."""
+    points = {r["code"]: r["points"] for r in rows}
+    return [qm.star_estimate(stay, points) for stay in ("long", "short")]
+
+
+def simulator_defaults(rows: list[dict[str, Any]], asked: dict[str, str]) -> dict[str, str]:
+    """The simulator form's starting values: what the user asked, else the first measure with residents in its
+    denominator and its own numbers; with no residents anywhere the numbers stay empty for the user to fill."""
+    if asked.get("code"):
+        return asked
+    with_residents = [r for r in rows if r["rate"].denominator]
+    if not with_residents:
+        return {"code": rows[0]["code"] if rows else "", "numerator": "", "denominator": ""}
+    first = with_residents[0]
+    return {
+        "code": first["code"],
+        "numerator": str(first["rate"].numerator),
+        "denominator": str(first["rate"].denominator),
+    }
+
+
 def simulate(code: str, numerator: int, denominator: int) -> qm.CutpointSimulation:
     return qm.simulate_cutpoint(code, numerator, denominator)
 

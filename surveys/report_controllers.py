@@ -18,8 +18,9 @@ from facility.tables import Facility
 from facility.utilization_forms import PAYER_LABELS
 from facility.web.core import actor_of, current_user, render
 from facility.web.extensions import NavItem
-from facility.web.i18n import gettext, locale_for
+from facility.web.i18n import locale_for
 from surveys import reports
+from surveys.i18n import gettext
 
 Req = Request[Any, Any, Any]
 REPORT_ROLES = ("admin", "mds_coordinator")
@@ -82,10 +83,12 @@ class ReportController(Controller):
 
         charts = reports.charts(report, t)
         if "payers" in charts:
-            charts["payers"]["labels"] = [t(PAYER_LABELS.get(p, p)) for p in charts["payers"]["labels"]]
+            charts["payers"]["labels"] = [t(reports.payer_label(p)) for p in charts["payers"]["labels"]]
         context = {
             "r": report,
             "summary": report.summary(),
+            "reasons": report.reasons(),
+            "no_state_data": reports.NO_STATE_DATA,
             "labels": reports.SUMMARY_LABELS,
             "charts": charts,
             "months": reports.recent_months(_today()),
@@ -95,10 +98,10 @@ class ReportController(Controller):
 
     @get("/monthly.csv")
     async def monthly_csv(self, request: Req, month: str = "") -> Response[bytes]:
-        report, _ = await _report(request, month)
+        report, lang = await _report(request, month)
         await _audit_export(request, report, "csv")
         return _download(
-            reports.report_csv(report),
+            reports.report_csv(report, lambda text: gettext(lang, text)),
             "text/csv; charset=utf-8",
             f"monthly-report-{report.facility['ccn']}-{report.month}.csv",
         )
@@ -166,7 +169,9 @@ class ReportController(Controller):
                 actor_of(request), "export", "chain_report", month, after={"facilities": len(rows)}
             )
         return _download(
-            reports.chain_csv(rows, month), "text/csv; charset=utf-8", f"chain-report-{month}.csv"
+            reports.chain_csv(rows, month, lambda text: gettext(locale_for(request), text)),
+            "text/csv; charset=utf-8",
+            f"chain-report-{month}.csv",
         )
 
 

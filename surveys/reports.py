@@ -22,6 +22,7 @@ import asyncio
 import calendar
 import csv
 import io
+import math
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -127,6 +128,19 @@ class MonthlyReport:
     case_mix: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
 
+    def has_state_data(self) -> bool:
+        """True when at least one computed measure has a CMS state average to compare with."""
+        return any(q["state"] is not None for q in self.qm or [])
+
+    def reasons(self) -> dict[str, str]:
+        """Why a headline figure is missing, where "not available" would hide the reason (message ids)."""
+        out: dict[str, str] = {}
+        if self.qm is None:
+            out["qm_worse_than_state"] = NO_SIGNED_ASSESSMENTS
+        elif not self.has_state_data():
+            out["qm_worse_than_state"] = NO_STATE_DATA
+        return out
+
     def summary(self) -> dict[str, Any]:
         """The headline figures (None = not available) for the chain roll-up and the CSV."""
         return {
@@ -140,11 +154,15 @@ class MonthlyReport:
             "careplan_compliance_pct": self.careplans["percent"] if self.careplans else None,
             "open_survey_findings": self.findings["open"] if self.findings else None,
             "qm_worse_than_state": sum(1 for q in self.qm if q["better"] is False)
-            if self.qm is not None
+            if self.qm is not None and self.has_state_data()
             else None,
             "pps_assessments": self.case_mix["assessments"] if self.case_mix else None,
         }
 
+
+NOT_AVAILABLE = N_("not available")
+NO_STATE_DATA = N_("no state data")
+NO_SIGNED_ASSESSMENTS = N_("no signed MDS assessments yet")
 
 SUMMARY_LABELS = {
     "census": N_("Residents in the building today"),
@@ -161,46 +179,63 @@ SUMMARY_LABELS = {
 }
 
 
-def report_csv(report: MonthlyReport) -> bytes:
+def payer_label(code: str | None) -> str:
+    """The payer's name (message id) for a payer code; an unknown code is shown as it is."""
+    from facility.utilization_forms import PAYER_LABELS
+
+    return PAYER_LABELS.get(code or "", code or "")
+
+
+def _shown(value: Any, t: Any, reason: str = NOT_AVAILABLE, suffix: str = "") -> str:
+    """A figure as text: the number, or why there is none ("not available", "no state data"), never "None"."""
+    return t(reason) if value is None else f"{value}{suffix}"
+
+
+def report_csv(report: MonthlyReport, t: Any = str) -> bytes:
+    """The report as CSV, one figure a row; `t` translates labels. Codes appear with their names and a
+    missing figure says why it is missing ("not available", "no state data"), never "None"."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["facility", "ccn", "month", "section", "measure", "value", "note"])
     base = [report.facility.get("name", ""), report.facility.get("ccn", ""), report.month]
+    reasons = report.reasons()
 
     def row(section: str, measure: str, value: Any, note: str = "") -> None:
-        writer.writerow(
-            [
-                csv_cell(v)
-                for v in (*base, section, measure, "not available" if value is None else value, note)
-            ]
-        )
+        writer.writerow([csv_cell(v) for v in (*base, t(section), measure, value, note)])
 
     for key, value in report.summary().items():
-        row("summary", SUMMARY_LABELS[key], value)
+        row(N_("summary"), t(SUMMARY_LABELS[key]), _shown(value, t, reasons.get(key, NOT_AVAILABLE)))
     if report.census:
         for payer, count in report.census["payers"].items():
-            row("payer mix", payer or "not set", count)
+            row(N_("payer mix"), t(payer_label(payer)), count)
     for q in report.qm or []:
         row(
-            "quality measure",
+            N_("quality measure"),
             f"{q['code']} {q['description']}",
-            q["facility"],
-            f"state {q['state']}; residents {q['numerator']}/{q['denominator']}",
+            _shown(q["facility"], t, suffix="%"),
+            "; ".join(
+                (
+                    f"{t(N_('State average'))}: {_shown(q['state'], t, NO_STATE_DATA, '%')}",
+                    f"{t(N_('National average'))}: {_shown(q['national'], t, suffix='%')}",
+                    f"{t(N_('Residents'))}: {q['numerator']}/{q['denominator']}",
+                )
+            ),
         )
     if report.case_mix:
         for group, count in report.case_mix["nursing"].items():
-            row("case-mix nursing group", group, count)
+            row(N_("case-mix nursing group"), group, count)
         for group, count in report.case_mix["nta"].items():
-            row("case-mix NTA group", group, count)
+            row(N_("case-mix NTA group"), group, count)
     return out.getvalue().encode("utf-8-sig")  # BOM: Excel opens UTF-8 correctly
 
 
-def chain_csv(rows: Sequence[tuple[dict[str, Any], dict[str, Any]]], month: str) -> bytes:
+def chain_csv(rows: Sequence[tuple[dict[str, Any], dict[str, Any]]], month: str, t: Any = str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     keys = list(SUMMARY_LABELS)
-    writer.writerow(["facility", "ccn", "state", "month", *keys])
+    writer.writerow(["facility", "ccn", "state", "month", *(t(SUMMARY_LABELS[k]) for k in keys)])
     for facility, summary in rows:
+        reasons = summary.get("reasons") or {}
         writer.writerow(
             [
                 csv_cell(v)
@@ -209,7 +244,7 @@ def chain_csv(rows: Sequence[tuple[dict[str, Any], dict[str, Any]]], month: str)
                     facility["ccn"],
                     facility["state"],
                     month,
-                    *("not available" if summary[k] is None else summary[k] for k in keys),
+                    *(_shown(summary[k], t, reasons.get(k, NOT_AVAILABLE)) for k in keys),
                 )
             ]
         )
@@ -426,9 +461,8 @@ async def _compute_chain(facilities: Sequence[dict[str, Any]], month: str, today
 
     async def one(facility: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         async with gate:
-            return facility, (
-                await monthly_report(facility, month, today)
-            ).summary()  # unchanged facilities: cached
+            report = await monthly_report(facility, month, today)  # unchanged facilities: cached
+            return facility, {**report.summary(), "reasons": report.reasons()}
 
     rows = list(await asyncio.gather(*(one(f) for f in facilities)))
     return ChainRollup(rows, month, datetime.now(UTC))
@@ -506,6 +540,104 @@ def _latin1(text: Any) -> str:
     return value.encode("latin-1", "replace").decode("latin-1")
 
 
+# Chart colours (RGB) for the PDF, the same order as the HTML charts' series.
+PDF_SERIES_COLORS = ((31, 119, 180), (255, 127, 14), (44, 160, 44))
+PDF_CHART_HEIGHT = 48.0  # mm, plot area
+
+
+def _nice_top(value: float) -> float:
+    """A round axis maximum at or above `value` (1, 2, 2.5, 5 or 10 times a power of ten)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return float(step * power)
+    return float(10 * power)
+
+
+def pdf_chart(
+    pdf: Any,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    kind: str = "bar",
+    unit: str = "",
+    note: str = "",
+) -> None:
+    """Draw a bar chart (grouped series) or a line chart with fpdf2's own drawing calls (no image, no network).
+    A missing value (None) draws nothing: no bar, no point; `note` says why under the chart."""
+    values = [v for _, data in series for v in data if v is not None]
+    if not labels or not values:
+        return
+    top = _nice_top(max(values))
+    left, width, height = pdf.l_margin + 12, pdf.epw - 12, PDF_CHART_HEIGHT
+    if pdf.will_page_break(height + 24):
+        pdf.add_page()
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    y0 = pdf.get_y() + 2
+    bottom = y0 + height
+    pdf.set_font("Helvetica", "", 7)
+    pdf.set_draw_color(190, 190, 190)
+    pdf.set_line_width(0.2)
+    for i in range(5):  # grid lines and y-axis labels
+        value = top * i / 4
+        y = bottom - height * i / 4
+        pdf.line(left, y, left + width, y)
+        text = f"{value:g}{unit}"
+        pdf.text(left - 1.5 - pdf.get_string_width(text), y + 1, text)
+    slot = width / len(labels)
+    if kind == "line":
+        for index, (_, data) in enumerate(series):
+            color = PDF_SERIES_COLORS[index % len(PDF_SERIES_COLORS)]
+            pdf.set_draw_color(*color)
+            pdf.set_line_width(0.6)
+            points = [
+                (left + slot * (i + 0.5), bottom - height * v / top)
+                for i, v in enumerate(data)
+                if v is not None
+            ]
+            if len(points) > 1:
+                pdf.polyline(points)
+            pdf.set_fill_color(*color)
+            for x, y in points:
+                pdf.rect(x - 0.5, y - 0.5, 1, 1, style="F")
+    else:
+        bar = slot * 0.8 / max(1, len(series))
+        for index, (_, data) in enumerate(series):
+            pdf.set_fill_color(*PDF_SERIES_COLORS[index % len(PDF_SERIES_COLORS)])
+            for i, v in enumerate(data):
+                if v is None or v <= 0:
+                    continue
+                h = height * v / top
+                pdf.rect(left + slot * i + slot * 0.1 + bar * index, bottom - h, bar, h, style="F")
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    pdf.line(left, bottom, left + width, bottom)
+    every = max(1, math.ceil(len(labels) / 16))  # at most ~16 category labels fit under the axis
+    pdf.set_text_color(60, 60, 60)
+    for i, label in enumerate(labels):
+        if i % every == 0:
+            text = _latin1(label)[:14]
+            pdf.text(left + slot * (i + 0.5) - pdf.get_string_width(text) / 2, bottom + 3.5, text)
+    pdf.set_y(bottom + 6)
+    if len(series) > 1 or series[0][0]:
+        x = left
+        for index, (name, _) in enumerate(series):
+            pdf.set_fill_color(*PDF_SERIES_COLORS[index % len(PDF_SERIES_COLORS)])
+            pdf.rect(x, pdf.get_y() - 2.2, 3, 3, style="F")
+            pdf.text(x + 4, pdf.get_y(), _latin1(name))
+            x += 8 + pdf.get_string_width(_latin1(name))
+        pdf.ln(3)
+    if note:
+        pdf.set_font("Helvetica", "I", 7.5)
+        pdf.multi_cell(0, 4, _latin1(note), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(3)
+
+
 def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
     """The monthly report as a printable PDF (fpdf2, core fonts); `t` translates labels. Run off the event loop."""
     from fpdf import FPDF
@@ -532,7 +664,7 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
     pdf.cell(
         0,
         6,
-        _latin1(f"{t(N_('Computed'))}: {report.computed_at:%Y-%m-%d %H:%M} UTC"),
+        _latin1(t(N_("Computed: %(when)s UTC")) % {"when": f"{report.computed_at:%Y-%m-%d %H:%M}"}),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -552,20 +684,50 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
         pdf.ln(3)
 
     summary = report.summary()
+    reasons = report.reasons()
     table(
         t(N_("Summary")),
         [(t(N_("Measure")), t(N_("Value")))]
-        + [(t(SUMMARY_LABELS[k]), na if v is None else str(v)) for k, v in summary.items()],
+        + [(t(SUMMARY_LABELS[k]), _shown(v, t, reasons.get(k, NOT_AVAILABLE))) for k, v in summary.items()],
         (3, 1),
     )
+    if report.census and report.census["daily"]:
+        first, _ = month_bounds(report.month)
+        daily = report.census["daily"]
+        pdf_chart(
+            pdf,
+            t(N_("Daily census")),
+            [str(first.day + i) for i in range(len(daily))],
+            [(t(N_("Census")), daily)],
+            kind="line",
+        )
     if report.census and report.census["payers"]:
+        payers = report.census["payers"]
+        pdf_chart(
+            pdf,
+            t(N_("Payer mix of open stays")),
+            [t(payer_label(p)) for p in payers],
+            [(t(N_("Open stays")), list(payers.values()))],
+        )
         table(
             t(N_("Payer mix of open stays")),
             [(t(N_("Payer")), t(N_("Open stays")))]
-            + [(p or "-", str(n)) for p, n in report.census["payers"].items()],
+            + [(t(payer_label(p)), str(n)) for p, n in payers.items()],
             (3, 1),
         )
     if report.qm:
+        pdf_chart(
+            pdf,
+            t(N_("Quality measures vs state")),
+            [q["code"] for q in report.qm],
+            [
+                (t(N_("Facility")), [q["facility"] for q in report.qm]),
+                (t(N_("State")), [q["state"] for q in report.qm]),
+                (t(N_("National")), [q["national"] for q in report.qm]),
+            ],
+            unit="%",
+            note="" if report.has_state_data() else f"{t(N_('State'))}: {t(NO_STATE_DATA)}",
+        )
         table(
             t(N_("Quality measures vs state")),
             [(t(N_("Measure")), t(N_("Residents")), t(N_("Facility")), t(N_("State")), t(N_("National")))]
@@ -574,7 +736,7 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
                     f"{q['code']} {q['description']}",
                     f"{q['numerator']}/{q['denominator']}",
                     na if q["facility"] is None else f"{q['facility']}%",
-                    na if q["state"] is None else f"{q['state']}%",
+                    _shown(q["state"], t, NO_STATE_DATA, "%"),
                     na if q["national"] is None else f"{q['national']}%",
                 )
                 for q in report.qm

@@ -26,10 +26,10 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from facility.tables import Facility, Resident, User
+from facility.tables import Clinical, ClinicalStamped, Entry, Facility, Resident, Row, User
 
 
-class Survey(Table):
+class Survey(ClinicalStamped, Table):
     """One survey event (standard recertification, complaint, revisit or focused infection control)."""
 
     facility = ForeignKey(references=Facility)
@@ -39,15 +39,9 @@ class Survey(Table):
     received_2567 = Date(null=True, default=None)  # starts the 10-calendar-day POC clock
     team = Text(default="")  # surveyor names / team lead, free text as on the 2567
     notes = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class Finding(Table):
+class Finding(ClinicalStamped, Table):
     """One deficiency as on the CMS-2567: ID prefix tag, scope/severity, the surveyor's narrative."""
 
     survey = ForeignKey(references=Survey)
@@ -60,25 +54,16 @@ class Finding(Table):
     idr = Varchar(length=10, default="")  # "" | idr | iidr (informal / independent dispute resolution)
     idr_outcome = Varchar(length=20, default="")  # "" | pending | upheld | modified | deleted
     status = Varchar(length=20, default="open")  # open | corrected
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class FindingResident(Table):
+class FindingResident(Entry, Table):
     """A resident involved in a finding (the 2567 names them 'Resident #n'; here a linked record)."""
 
     finding = ForeignKey(references=Finding)
     resident = ForeignKey(references=Resident)
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Evidence(Table):
+class Evidence(Entry, Table):
     """An evidence file kept in the database (never written to a path built from the user's name)."""
 
     finding = ForeignKey(references=Finding)
@@ -88,12 +73,9 @@ class Evidence(Table):
     size_bytes = Integer(default=0)
     sha256 = Varchar(length=64, default="")
     data = Bytea()
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Poc(Table, tablename="plan_of_correction"):
+class Poc(ClinicalStamped, Table, tablename="plan_of_correction"):
     """Plan of correction for one finding: the five SOM §7304D elements and the DON → administrator sign-off."""
 
     finding = ForeignKey(references=Finding)
@@ -109,29 +91,18 @@ class Poc(Table, tablename="plan_of_correction"):
     admin_signed_by = ForeignKey(references=User, null=True, default=None)
     admin_signed_name = Varchar(length=200, default="")
     admin_signed_on = Date(null=True, default=None)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class CorrectiveTask(Table):
+class CorrectiveTask(Clinical, Table):
     poc = ForeignKey(references=Poc)
     facility = ForeignKey(references=Facility)
     title = Varchar(length=200)
     owner = Varchar(length=100)
     due_date = Date()
     status = Varchar(length=20, default="open")  # open | in_progress | done
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class MonitoringAudit(Table):
+class MonitoringAudit(Clinical, Table):
     poc = ForeignKey(references=Poc)
     facility = ForeignKey(references=Facility)
     tool = Varchar(length=200)
@@ -139,25 +110,17 @@ class MonitoringAudit(Table):
     frequency = Varchar(length=10)  # weekly | monthly
     threshold_pct = Real()
     periods_to_close = Integer(default=3)
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class MonitoringResult(Table):
+class MonitoringResult(Entry, Table):
     audit = ForeignKey(references=MonitoringAudit)
     facility = ForeignKey(references=Facility)
     period_start = Date()
     sampled = Integer()
     compliant = Integer()
-    active = Boolean(default=True)
-    created_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Recommendation(Table):
+class Recommendation(ClinicalStamped, Table):
     """The coordinator's recommendations for improving nursing services, with their rationale."""
 
     facility = ForeignKey(references=Facility)
@@ -169,15 +132,9 @@ class Recommendation(Table):
     decision = Varchar(length=20, default="pending")  # pending | accepted | declined | deferred
     decision_note = Text(default="")
     outcome = Text(default="")
-    active = Boolean(default=True)
-    version = Integer(default=1)
-    created_by = ForeignKey(references=User)
-    updated_by = ForeignKey(references=User)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class CmsDeficiency(Table):
+class CmsDeficiency(Row, Table):
     """A row of the CMS PDC Health Deficiencies file (r5ix-sfxw), upserted on its natural key."""
 
     natural_key = Varchar(

@@ -7,8 +7,10 @@ switch) → Accept-Language (babel `Locale.negotiate`) → English.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -19,9 +21,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+from jinja2.ext import InternationalizationExtension
+from jinja2.lexer import Token, TokenStream
 from litestar.connection import ASGIConnection
 
-from facility.settings import get_settings
+from facility.settings import REPO_ROOT, get_settings
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -77,33 +81,139 @@ def locale_for(connection: ASGIConnection) -> str:
     return language
 
 
-@cache
-def translations(language: str) -> NullTranslations:
-    """Catalogs are compiled in memory from the committed .po files, so they are never stale.
+# One gettext domain per top-level package: locales/<language>/LC_MESSAGES/<package>.po, extracted from that
+# package's Python and templates (`make i18n`). A template translates in the domain of the package it lives in,
+# Python code through its package's `i18n` module (`mds.i18n.gettext`, ...). Text handed from one package to
+# another as data (a NavItem label shown by the shell, a facility form error shown in an mds page) is looked up
+# in the calling domain first, then in the others in this order.
+DOMAINS = ("facility", "mds", "careplans", "surveys")
+_CONTEXT_GLUE = "\x04"  # gettext's separator between msgctxt and msgid in a compiled catalog
 
-    Each domain keeps its own file (facility.po, mds.po, …); they are merged into one catalog.
-    """
+
+class Msg(str):
+    """A message id that carries its gettext context (msgctxt); see `NC_`."""
+
+    context: str | None
+
+    def __new__(cls, message: str, context: str | None = None) -> Msg:
+        made = super().__new__(cls, message)
+        made.context = context
+        return made
+
+
+def NC_(context: str, message: str) -> Msg:  # noqa: N802 - the gettext marker convention
+    """Marks a short, ambiguous label with its context ("review status", "Open") for extraction; it is
+    translated later (a template's `_()` or a domain's `gettext`) with that context."""
+    return Msg(message, context)
+
+
+def _load(language: str, domain: str) -> NullTranslations:
+    po_path = get_settings().locales_dir / language / "LC_MESSAGES" / f"{domain}.po"
+    if not po_path.is_file():
+        return NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=domain)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # compiled in memory from the committed .po files, so never stale
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=domain)
+
+
+@cache
+def domain_translations(language: str, domain: str) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:
         return NullTranslations()
-    merged: NullTranslations = NullTranslations()
-    for po_path in sorted((get_settings().locales_dir / language / "LC_MESSAGES").glob("*.po")):
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        loaded = Translations(fp=buffer)
-        merged = (
-            loaded
-            if isinstance(merged, NullTranslations) and not isinstance(merged, Translations)
-            else merged.merge(loaded)
-        )  # type: ignore[union-attr]
-    return merged
+    return _load(language, domain)
 
 
-def gettext(language: str, message: str, **variables: Any) -> str:
-    text = translations(language).gettext(message)
-    return text % variables if variables else text
+def _search_order(domain: str | None) -> tuple[str, ...]:
+    if domain in DOMAINS:
+        return (domain, *(d for d in DOMAINS if d != domain))  # type: ignore[misc]
+    return DOMAINS
+
+
+def _catalog(language: str, domain: str) -> dict[Any, str]:
+    return getattr(domain_translations(language, domain), "_catalog", {})
+
+
+def _context_of(message: str, context: str | None) -> str | None:
+    return context if context is not None else getattr(message, "context", None)
+
+
+def lookup(language: str, domain: str | None, message: str, context: str | None = None) -> str | None:
+    """The translation of `message` (in `context`), from `domain` first, or None when no catalog has it."""
+    if language == DEFAULT_LANGUAGE or not message:
+        return None
+    context = _context_of(message, context)
+    key = f"{context}{_CONTEXT_GLUE}{message}" if context else str(message)
+    for name in _search_order(domain):
+        text = _catalog(language, name).get(key)
+        if text:
+            return text
+    return None
+
+
+def translate(language: str, domain: str | None, message: str, context: str | None = None) -> str:
+    found = lookup(language, domain, message, context)
+    return found if found is not None else str(message)
+
+
+def translate_plural(
+    language: str, domain: str | None, singular: str, plural: str, n: int, context: str | None = None
+) -> str:
+    fallback = str(singular) if n == 1 else str(plural)
+    if language == DEFAULT_LANGUAGE:
+        return fallback
+    context = _context_of(singular, context)
+    key = f"{context}{_CONTEXT_GLUE}{singular}" if context else str(singular)
+    for name in _search_order(domain):
+        translations = domain_translations(language, name)
+        catalog = getattr(translations, "_catalog", {})
+        if (key, 0) in catalog:
+            text = catalog.get((key, translations.plural(n)))  # type: ignore[attr-defined]
+            if text:
+                return str(text)
+    return fallback
+
+
+def is_message_id(message: str, context: str | None = None) -> bool:
+    """True when some catalog has this message id (our own text, safe to %-format)."""
+    context = _context_of(message, context)
+    key = f"{context}{_CONTEXT_GLUE}{message}" if context else str(message)
+    return any(key in _catalog("es", name) or (key, 0) in _catalog("es", name) for name in DOMAINS)
+
+
+class Domain:
+    """A package's gettext domain for Python code: `gettext(language, "Changes saved.")`.
+
+    Message ids are extracted from calls `gettext(lang, "...")`, `N_("...")` and `NC_("context", "...")`;
+    `%(name)s` placeholders are filled from keyword arguments.
+    """
+
+    def __init__(self, name: str) -> None:
+        if name not in DOMAINS:
+            raise ValueError(f"unknown gettext domain {name!r}; one of {DOMAINS}")
+        self.name = name
+
+    def gettext(self, language: str, message: str, **variables: Any) -> str:
+        text = translate(language, self.name, message)
+        return text % variables if variables else text
+
+    def pgettext(self, language: str, context: str, message: str, **variables: Any) -> str:
+        text = translate(language, self.name, message, context)
+        return text % variables if variables else text
+
+    def ngettext(self, language: str, singular: str, plural: str, n: int, **variables: Any) -> str:
+        return translate_plural(language, self.name, singular, plural, n) % {"num": n, **variables}
+
+
+FACILITY = Domain("facility")
+gettext = FACILITY.gettext  # the facility domain; other packages use their own `<package>.i18n`
+
+
+def translations(language: str) -> dict[str, NullTranslations]:
+    """The catalogs of every domain for `language` (domain -> translations)."""
+    return {name: domain_translations(language, name) for name in DOMAINS}
 
 
 def _ctx_language(ctx: jinja2.runtime.Context) -> str:
@@ -111,33 +221,124 @@ def _ctx_language(ctx: jinja2.runtime.Context) -> str:
     return locale_for(request) if request is not None else DEFAULT_LANGUAGE
 
 
-@cache
-def _message_ids() -> frozenset[str]:
-    """Every message id of the catalogs (test_i18n keeps each UI message id in the Spanish catalog)."""
-    catalog = getattr(translations("es"), "_catalog", {})
-    return frozenset(key for key in catalog if isinstance(key, str))
-
-
-@jinja2.pass_context
-def _jinja_gettext(ctx: jinja2.runtime.Context, message: str, **variables: Any) -> str:
-    """Like Jinja's newstyle gettext, except for text that is not one of our message ids.
+def _format(ctx: jinja2.runtime.Context, message: str, text: str, context: str | None, variables: Any) -> str:
+    """Jinja's newstyle gettext formats and marks safe any text; ours only our own message ids.
 
     Forms hand back messages that already hold the user's own text (an F-tag field containing `%`); Jinja
     would use that text as a %-format string (a 500) and mark it safe (unescaped HTML). Such text is returned
     as plain text, escaped by autoescape; only our own message ids are formatted and marked safe.
     """
-    text = translations(_ctx_language(ctx)).gettext(message)
-    if not variables and message not in _message_ids():
+    if not variables and not is_message_id(message, context):
         return str(text)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
     return markup % variables  # type: ignore[no-any-return]
 
 
 @jinja2.pass_context
-def _jinja_ngettext(ctx: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any) -> str:
-    text = translations(_ctx_language(ctx)).ngettext(singular, plural, n)
+def _jinja_dgettext(ctx: jinja2.runtime.Context, domain: str | None, message: str, **variables: Any) -> str:
+    return _format(ctx, message, translate(_ctx_language(ctx), domain, message), None, variables)
+
+
+@jinja2.pass_context
+def _jinja_dpgettext(
+    ctx: jinja2.runtime.Context, domain: str | None, context: str, message: str, **variables: Any
+) -> str:
+    return _format(ctx, message, translate(_ctx_language(ctx), domain, message, context), context, variables)
+
+
+@jinja2.pass_context
+def _jinja_dngettext(
+    ctx: jinja2.runtime.Context, domain: str | None, singular: str, plural: str, n: int, **variables: Any
+) -> str:
+    text = translate_plural(_ctx_language(ctx), domain, singular, plural, n)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
     return markup % {"num": n, **variables}  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def _jinja_dnpgettext(
+    ctx: jinja2.runtime.Context,
+    domain: str | None,
+    context: str,
+    singular: str,
+    plural: str,
+    n: int,
+    **variables: Any,
+) -> str:
+    text = translate_plural(_ctx_language(ctx), domain, singular, plural, n, context)
+    markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
+    return markup % {"num": n, **variables}  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def _gettext_any(ctx: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+    return _jinja_dgettext(ctx, None, message, **variables)  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def _pgettext_any(ctx: jinja2.runtime.Context, context: str, message: str, **variables: Any) -> str:
+    return _jinja_dpgettext(ctx, None, context, message, **variables)  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def _ngettext_any(ctx: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any) -> str:
+    return _jinja_dngettext(ctx, None, singular, plural, n, **variables)  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def _npgettext_any(
+    ctx: jinja2.runtime.Context, context: str, singular: str, plural: str, n: int, **variables: Any
+) -> str:
+    return _jinja_dnpgettext(ctx, None, context, singular, plural, n, **variables)  # type: ignore[no-any-return]
+
+
+# The template calls and the domain-taking function each is compiled to.
+_DOMAIN_CALLS = {
+    "_": "_i18n_dgettext",
+    "gettext": "_i18n_dgettext",
+    "pgettext": "_i18n_dpgettext",
+    "ngettext": "_i18n_dngettext",
+    "npgettext": "_i18n_dnpgettext",
+}
+
+
+def template_domain(filename: str | None) -> str | None:
+    """The package a template file belongs to (`mds/templates/mds/x.html` -> "mds")."""
+    if not filename:
+        return None
+    try:
+        parts = Path(filename).resolve().relative_to(REPO_ROOT).parts
+    except ValueError:
+        return None
+    return parts[0] if parts and parts[0] in DOMAINS else None
+
+
+class DomainI18nExtension(InternationalizationExtension):
+    """Jinja's i18n extension, with every `_()`, `gettext()`, `pgettext()`, `ngettext()` and `npgettext()` call
+    compiled to pass the domain of the template's package, so `mds/templates/...` reads mds.po first."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        domain = template_domain(stream.filename)
+        previous: Token | None = None
+        for token in stream:
+            if (
+                token.type == "name"
+                and token.value in _DOMAIN_CALLS
+                and stream.current.type == "lparen"
+                and not (previous is not None and previous.type == "dot")
+            ):
+                yield Token(token.lineno, "name", _DOMAIN_CALLS[token.value])
+                yield next(stream)  # "("
+                yield (
+                    Token(token.lineno, "name", "none")
+                    if domain is None
+                    else Token(token.lineno, "string", domain)
+                )
+                yield Token(token.lineno, "comma", ",")
+                previous = None
+                continue
+            previous = token
+            yield token
 
 
 @jinja2.pass_context
@@ -166,11 +367,15 @@ def _current_language(ctx: jinja2.runtime.Context) -> str:
 
 
 def install(env: jinja2.Environment) -> None:
-    env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
-    # Jinja's newstyle wrappers would %-format any text; ours format only our own message ids (see above).
-    env.globals["gettext"] = _jinja_gettext
-    env.globals["ngettext"] = _jinja_ngettext
+    env.add_extension(DomainI18nExtension)
+    env.globals["_i18n_dgettext"] = _jinja_dgettext
+    env.globals["_i18n_dpgettext"] = _jinja_dpgettext
+    env.globals["_i18n_dngettext"] = _jinja_dngettext
+    env.globals["_i18n_dnpgettext"] = _jinja_dnpgettext
+    # Calls the stream filter cannot see (a `{% trans %}` block, `_` passed as a value) search every domain.
+    env.install_gettext_callables(_gettext_any, _ngettext_any, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_=_gettext_any, gettext=_gettext_any, ngettext=_ngettext_any)
+    env.globals.update(pgettext=_pgettext_any, npgettext=_npgettext_any)
     env.filters["date"] = _filter_date
     env.filters["number"] = _filter_number
     env.filters["percent"] = _filter_percent

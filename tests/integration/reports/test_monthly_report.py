@@ -185,7 +185,13 @@ async def test_chain_rollup_only_for_chain_wide_admins(client: Any, world: Any, 
     page = await chief.get("/reports/chain")
     assert page.status_code == 200 and "Alpha Nursing" in page.text and "Beta Care" in page.text
     csv = (await chief.get("/reports/chain.csv")).content.decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("facility,ccn,state,month,census") and len(csv.splitlines()) == 3
+    header = csv.splitlines()[0]
+    assert (
+        header.startswith("facility,ccn,state,month,Residents in the building today")
+        and len(csv.splitlines()) == 3
+    )
+    assert "qm_worse_than_state" not in header and "None" not in csv  # labels, not keys; reasons, not None
+    assert "no signed MDS assessments yet" in csv  # why the QM comparison is missing, for each facility
 
 
 async def test_assessments_on_time_from_the_mds_table(world: Any) -> None:

@@ -124,3 +124,78 @@ async def test_quarter_parameter_is_validated(client: Any, world: Any, assessmen
     assert (await client.get("/quality-measures?quarter=garbage")).status_code == 200
     old = await client.get("/quality-measures?quarter=2025Q1")
     assert old.status_code == 200 and 'value="2025Q1" selected' in old.text or "2025Q1" in old.text
+
+
+async def test_monthly_report_says_no_state_data_not_zero_worse(
+    client: Any, world: Any, assessments: Any
+) -> None:
+    """Facility A is in OH; the shipped CMS averages are all AL: no measure can be compared with the state."""
+    from surveys import reports
+
+    reports.clear_cache()
+    await client.login("coord_a")
+    page = await client.get("/reports/monthly")
+    assert page.status_code == 200 and 'data-testid="no-state-data"' in page.text
+    card = page.text.split('data-key="qm_worse_than_state"')[1].split("</article>")[0]
+    assert "no state data" in card and ">0<" not in card
+    text = (await client.get("/reports/monthly.csv")).content.decode("utf-8-sig")
+    assert "Quality measures worse than state,no state data" in text and "None" not in text
+    await client.post("/language", {"lang": "es"})
+    es = await client.get("/reports/monthly")
+    assert "sin datos del estado" in es.text
+    es_csv = (await client.get("/reports/monthly.csv")).content.decode("utf-8-sig")
+    assert "sin datos del estado" in es_csv and "None" not in es_csv
+    pdf = await client.get("/reports/monthly.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def _sim_form(html: str) -> dict[str, str]:
+    import re
+
+    form = html.split('data-testid="simulator"')[1].split("</form>")[0]
+    selected = re.search(r'<option value="([^"]+)"[^>]*selected', form)
+    values = dict(re.findall(r'name="(numerator|denominator)"[^>]*value="([^"]*)"', form))
+    return {"code": selected.group(1) if selected else "", **values}
+
+
+async def test_simulator_default_form_works_as_sent(client: Any, world: Any, assessments: Any) -> None:
+    """The form as the page sends it (no typing) gives an answer: the first measure with residents, its numbers."""
+    await client.login("coord_a")
+    page = await client.get("/quality-measures")
+    form = _sim_form(page.text)
+    assert form == {"code": "406", "numerator": "0", "denominator": "1"}  # 401 has no residents here: skipped
+    option = page.text.split('<option value="410"')[1].split(">")[0]
+    assert 'data-numerator="1"' in option and 'data-denominator="1"' in option  # the script fills these in
+    answer = await client.get(
+        f"/quality-measures/simulate?code={form['code']}&numerator={form['numerator']}&denominator={form['denominator']}",
+        headers=HX,
+    )
+    assert answer.status_code == 200 and 'data-testid="simulation-result"' in answer.text
+    no_js = await client.get(
+        f"/quality-measures?code={form['code']}&numerator={form['numerator']}&denominator={form['denominator']}"
+    )
+    assert 'data-testid="simulation-result"' in no_js.text and _sim_form(no_js.text) == form
+
+
+async def test_simulator_without_residents_asks_for_numbers(client: Any, world: Any) -> None:
+    await client.login("coord_a")
+    page = await client.get("/quality-measures")
+    form = _sim_form(page.text)
+    assert form["numerator"] == "" and form["denominator"] == ""  # nothing made up
+    simulator = page.text.split('data-testid="simulator"')[1].split("</form>")[0]
+    assert simulator.count("required") == 2  # the browser asks for them before sending
+
+
+async def test_star_estimate_next_to_the_points(client: Any, world: Any, assessments: Any) -> None:
+    await client.login("viewer_a")
+    page = await client.get("/quality-measures")
+    section = page.text.split('data-testid="star-estimate"')[1].split("</section>")[0]
+    long_row = section.split('data-stay="long"')[1].split("</tr>")[0]
+    # 406, 407 and 481 at 0% (100 + 100 + 150 points) and 410 at 100% (1 of 1 fell: 20 points); 401, 451,
+    # 479 without residents and the claims-based 551/552 unscored: 450 to 1070 points spans 1 to 5 stars
+    assert "<strong>370</strong>" in long_row and "4 of 9" in long_row and "551" in long_row
+    assert "cannot be estimated" in long_row and "between 450 and 1070 points" in long_row
+    assert "Table 5" in section
+    await client.post("/language", {"lang": "es"})
+    es = await client.get("/quality-measures")
+    assert "estimación" in es.text.split('data-testid="star-estimate"')[1].split("</section>")[0].lower()

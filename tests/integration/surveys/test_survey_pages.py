@@ -645,6 +645,8 @@ async def test_dashboard_score_and_what_if_with_and_without_htmx(client: Any, wo
     # 0.75 * (20 + 8) + 0.25 * 16 = 21 + 4 = 25
     assert 'data-testid="hi-score">25<' in dash.text and 'data-testid="open-findings">2<' in dash.text
     assert 'data-testid="pocs-due">2<' in dash.text and "Citations per standard survey" in dash.text
+    # points, and no invented stars: the health-inspection stars need state cut points the app does not have
+    assert "no state cut points are shipped" in dash.text.split('data-testid="hi-stars"')[1].split("</p>")[0]
     exit_date = SURVEY["exit_date"]
     key = f"365001|{exit_date}|F0689"
     partial = await client.get(f"/surveys/dashboard/what-if?key={key}", headers=HX)
