@@ -27,8 +27,8 @@
     // text inputs submit with the form's first (default) button natively; selects and checkboxes do not
     if (tag === "SELECT" || (tag === "INPUT" && (target.type === "checkbox" || target.type === "radio"))) {
       event.preventDefault();
-      var button = form.querySelector("button[type=submit]");
-      if (button && form.requestSubmit) form.requestSubmit(button);
+      var button = form.querySelector("button[type=submit]");  // the default button: save and go on
+      if (button) button.click();  // a click, so htmx sends the button's name and value like a mouse click
     }
   });
 
