@@ -1,6 +1,6 @@
 """Care-plan compliance timing and content checks, per resident and facility-wide (pure).
 
-Regulation (42 CFR 483.21, SOM Appendix PP; DOMAIN.md Part 2 §1 and §6):
+Regulation (42 CFR 483.21, SOM Appendix PP):
 - F655 §483.21(a): baseline care plan within 48 hours of admission.
 - F657 §483.21(b)(2)(i): comprehensive care plan within 7 days after the comprehensive
   assessment is completed (CAA completion V0200B2), and for a new admission no more than 21 days
@@ -11,7 +11,7 @@ Regulation (42 CFR 483.21, SOM Appendix PP; DOMAIN.md Part 2 §1 and §6):
   documented "no care plan" reason (RAI ch. 4), every active problem has interventions, and every
   goal has a target date.
 The 92-day review interval mirrors the quarterly OBRA cycle (ARD within 92 days of the prior
-OBRA ARD; RAI ch. 2; DOMAIN.md §3): a plan untouched for longer has missed at least one cycle.
+OBRA ARD; RAI ch. 2): a plan untouched for longer has missed at least one cycle.
 
 Severity: "high" = overdue and not done; "medium" = done late or content gap; "info" = due soon.
 A resident is compliant when they have no high or medium finding.

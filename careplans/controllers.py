@@ -10,7 +10,7 @@ viewers read only. Every object loaded by id must belong to one of the user's fa
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import anyio
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -51,7 +51,7 @@ def _plan_url(resident_id: int, anchor: str = "") -> str:
     return f"/residents/{resident_id}?tab=careplan" + (f"#{anchor}" if anchor else "")
 
 
-async def _deny(request: Request[Any, Any, Any], object_type: str, object_id: int) -> None:
+async def _deny(request: Request[Any, Any, Any], object_type: str, object_id: int) -> NoReturn:
     raise await denied_as_not_found(request, object_type, object_id)
 
 
@@ -59,7 +59,7 @@ async def _resident_or_404(request: Request[Any, Any, Any], resident_id: int) ->
     resident = await facility_services.get_resident(current_user(request), resident_id)
     if resident is None:
         await _deny(request, "resident", resident_id)
-    return resident  # type: ignore[return-value]
+    return resident
 
 
 async def _owned(
@@ -67,7 +67,7 @@ async def _owned(
 ) -> dict[str, Any]:
     if row is None or not current_user(request).may_access_facility(row["facility"]):
         await _deny(request, object_type, object_id)
-    return row  # type: ignore[return-value]
+    return row
 
 
 async def _assessment_or_404(

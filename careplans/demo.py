@@ -27,7 +27,7 @@ from careplans.tables import (
     ProgressNote,
 )
 from facility import audit
-from facility.db import write_transaction
+from facility.db import found, write_transaction
 from facility.tables import Resident, Stay, User
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ async def _walkthrough_assessment(
         actor = audit.Actor(user_id, "system")
         rfa = rfa_rules.Rfa(a="01", b="99", f="99", h="0", e="0", g=None)
         assessment_id = await mds_services.start_assessment(actor, user, resident, stay, rfa, ard)
-        assessment = await mds_services.get_assessment(user, assessment_id)
+        assessment = found(await mds_services.get_assessment(user, assessment_id), "assessment")
         sections = await mds_services.sections_of(assessment_id)
         for section, answers in WALKTHROUGH_ANSWERS.items():
             await mds_services.save_section(
@@ -216,7 +216,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
     )
     walkthrough = recent[0] if recent else None
     if walkthrough is not None:
-        full = await Resident.select().where(Resident.id == walkthrough["id"]).first()
+        full = found(await Resident.select().where(Resident.id == walkthrough["id"]).first(), "resident")
         await _walkthrough_assessment(
             full, walkthrough["stay"], walkthrough["stay"]["admission_date"] + timedelta(days=4), uid
         )

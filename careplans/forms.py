@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from careplans.library import load_library
-from facility.forms import N_, parse_date
+from facility.forms import N_, NC_, parse_date
 
 Errors = dict[str, str]
 
@@ -23,7 +23,13 @@ MAX_TEXT = 2000
 # A documentation time may be back-dated (late entry) but not by more than this.
 MAX_BACKDATE_DAYS = 30
 
-LABELS = (N_("Done"), N_("Refused"), N_("Not done"), N_("Resolved"), N_("Discontinued"))
+LABELS = (
+    NC_("intervention status", "Done"),
+    N_("Refused"),
+    N_("Not done"),
+    N_("Resolved"),
+    N_("Discontinued"),
+)
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:

@@ -344,7 +344,8 @@ def _scale(area: str, items: Sequence[str], worse_is_higher: bool, valid: tuple[
     low, high = valid
 
     def compare(before: Mapping[str, str], after: Mapping[str, str]) -> list[AreaChange]:
-        declines, improvements = [], []
+        declines: list[str] = []
+        improvements: list[str] = []
         for item in items:
             b, a = _num(before, item), _num(after, item)
             if b is None or a is None or not (low <= b <= high and low <= a <= high) or a == b:

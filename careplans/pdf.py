@@ -221,14 +221,14 @@ def care_plan_pdf(
     if conferences:
         doc.line_text(_t(lang, "conferences"), "B", 10)
         for c in conferences:
-            who = [c["attendees"]]
+            present = [c["attendees"]]
             if c["resident_participated"]:
-                who.append(_t(lang, "resident_present"))
+                present.append(_t(lang, "resident_present"))
             if c["family_participated"]:
-                who.append(
+                present.append(
                     _t(lang, "family_present") + (f" ({c['family_names']})" if c["family_names"] else "")
                 )
-            doc.line_text(f"{_fmt_date(c['held_on'], lang)}: {'; '.join(who)}", size=9, indent=3)
+            doc.line_text(f"{_fmt_date(c['held_on'], lang)}: {'; '.join(present)}", size=9, indent=3)
             if c["summary"]:
                 doc.line_text(c["summary"], "I", 8, indent=6)
     _signatures(doc, lang, list(signatures))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, overload
 
 from careplans import baseline as baseline_rules
 from careplans import compliance as cmp
@@ -264,7 +264,11 @@ async def save_decision(
     values: dict[str, Any],
 ) -> int:
     """Create or update the worksheet row; the signer is the user saving it. Raises StaleVersion."""
-    signer = {"signed_by": user.id, "signed_name": user.display_name, "signed_title": user.title}
+    signer: dict[str, Any] = {
+        "signed_by": user.id,
+        "signed_name": user.display_name,
+        "signed_title": user.title,
+    }
     async with write_transaction():
         current = (
             await CaaDecision.select()
@@ -461,6 +465,10 @@ async def facility_language(facility_id: int) -> str:
 # --------------------------------------------------------------------------- compliance
 
 
+@overload
+def _aware(value: datetime) -> datetime: ...
+@overload
+def _aware(value: None) -> None: ...
 def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -659,7 +667,7 @@ async def _facility_compliance(facility_id: int) -> dict[str, Any]:
     by_resident: dict[str, list[cmp.Finding]] = {}
     for f in rollup.findings:
         by_resident.setdefault(f.resident_id, []).append(f)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in residents:
         found = by_resident.get(str(r["id"]), [])
         if found:
@@ -696,7 +704,7 @@ async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
     for rec in await records_for(ids, since):
         records.setdefault(rec["resident"], []).append(
             notes_review.InterventionRecord(str(rec["intervention"]), _aware(rec["at"]), rec["status"])
-        )  # type: ignore[arg-type]
+        )
     notes: dict[int, list[dict[str, Any]]] = {}
     for n in await notes_for(ids, moment - timedelta(days=NOTES_REVIEW_DAYS), limit=5000):
         notes.setdefault(n["resident"], []).append(n)
@@ -712,7 +720,7 @@ async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
                 for n in resident_notes
             ),
             plan,
-        )  # type: ignore[arg-type]
+        )
         screen = await significant_change(r["id"])
         if undocumented or mentions or (screen and screen.may_need_scsa):
             out.append(

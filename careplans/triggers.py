@@ -12,9 +12,8 @@ Every rule names the items it reads (`Rule.reads`, `items_read(item_set)`), so t
 against the reference item lists and the shipped catalogs.
 
 Source of the logic: the CMS CAT specification pseudo-code for item sets 1.00/1.10 as
-implemented in `iamjonbradley/mds30` `caa.php` (transcribed in
-../shared/data/mds/ref/caa_triggers_catspec_2010_transcription.csv; DOMAIN.md §4), carried
-forward to the current items (../shared/data/mds/ref/item_set_changes.csv). The current CMS CAT
+implemented in `iamjonbradley/mds30` `caa.php` (a transcription of which tests/unit/careplans/test_triggers.py
+checks), carried forward to the current items (the CMS item-set change lists). The current CMS CAT
 specification (V1.06.0+) was not available; every rule carries a `basis`, listed per care area
 in docs/caa-trigger-deviations.md:
 
@@ -34,11 +33,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 NO_INFORMATION = frozenset({"", "-", "^"})
 
 # A0310A values of OBRA comprehensive assessments: admission, annual, significant change,
-# significant correction to prior comprehensive (RAI ch. 2; DOMAIN.md §2; edit -3810).
+# significant correction to prior comprehensive (RAI ch. 2; edit -3810).
 COMPREHENSIVE_A0310A = frozenset({"01", "03", "04", "05"})
 # Non-admission comprehensive: the only records on which the "worse than prior" CATs apply.
 NON_ADMISSION_COMPREHENSIVE_A0310A = frozenset({"03", "04", "05"})
@@ -181,13 +181,13 @@ def item_set_of_record(answers: Mapping[str, str]) -> str:
 # --------------------------------------------------------------------------- value helpers
 
 
-def has_info(value: str | None) -> bool:
+def has_info(value: str | None) -> TypeGuard[str]:
     return value is not None and value.strip() not in NO_INFORMATION
 
 
 def _value(answers: Mapping[str, str], item: str) -> str | None:
     value = answers.get(item)
-    return value.strip() if has_info(value) else None  # type: ignore[union-attr]
+    return value.strip() if has_info(value) else None
 
 
 def _int(value: str) -> int | None:
@@ -214,10 +214,10 @@ def carries_caa_process(rfa: Mapping[str, str] | str | None) -> bool:
 
     Accepts the A0310A value itself or the assessment's answers. CAAs are required only on
     comprehensive assessments, never on quarterly, PPS-only, discharge or tracking records
-    (RAI ch. 4 §4.6; CMS FAQ quoted in DOMAIN.md Part 2 §1).
+    (RAI ch. 4 §4.6; CMS FAQ).
     """
     value = rfa.get("A0310A") if isinstance(rfa, Mapping) else rfa
-    return has_info(value) and value.strip() in COMPREHENSIVE_A0310A  # type: ignore[union-attr]
+    return has_info(value) and value.strip() in COMPREHENSIVE_A0310A
 
 
 # --------------------------------------------------------------------------- rule builders
@@ -368,11 +368,11 @@ def worse_than_prior(
         current, prior = _value(answers, item), ctx.get(prior_item)
         if not NON_ADMISSION_COMPREHENSIVE.test(answers) or current is None or not has_info(prior):
             return []
-        cur, old = _int(current), _int(prior.strip())  # type: ignore[union-attr]
+        cur, old = _int(current), _int(prior.strip())
         if cur is None or old is None or not (low <= cur <= high and low <= old <= high):
             return []
         if (cur > old) if higher_is_worse else (cur < old):
-            return [Reason(item, current, en, es, basis), Reason(prior_item, prior.strip(), en, es, basis)]  # type: ignore[union-attr]
+            return [Reason(item, current, en, es, basis), Reason(prior_item, prior.strip(), en, es, basis)]
         return []
 
     return Rule(("A0310A", item, prior_item), check)
@@ -416,14 +416,16 @@ FAMILY_NOT_RESPONDENT = Gate(("F0600",), lambda a: _value(a, "F0600") == "1")
 
 def _bmi(answers: Mapping[str, str], _ctx: Mapping[str, str]) -> list[Reason]:
     height, weight = _value(answers, "K0200A"), _value(answers, "K0200B")
-    h, w = _float(height or ""), _float(weight or "")
+    if height is None or weight is None:
+        return []
+    h, w = _float(height), _float(weight)
     if not h or not w or h <= 0 or w <= 0:
         return []
     bmi = w * 703 / (h * h)  # CMS: do not round before comparing
     if 18.5 <= bmi <= 24.9:
         return []
     en, es = f"BMI {bmi:.1f}, outside 18.5–24.9", f"IMC {bmi:.1f}, fuera de 18,5–24,9"
-    return [Reason("K0200A", height, en, es), Reason("K0200B", weight, en, es)]  # type: ignore[arg-type]
+    return [Reason("K0200A", height, en, es), Reason("K0200B", weight, en, es)]
 
 
 BMI_OUT_OF_RANGE = Rule(("K0200A", "K0200B"), _bmi)

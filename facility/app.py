@@ -14,6 +14,7 @@ from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.middleware.session.server_side import ServerSideSessionBackend
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.security.session_auth import SessionAuth
@@ -23,7 +24,7 @@ from litestar.types import Message, Scope
 
 from facility.auth.controllers import AuthController
 from facility.auth.service import retrieve_user
-from facility.auth.sessions import DatabaseSessionStore, RotatingSessionBackend, RotatingSessionConfig
+from facility.auth.sessions import DatabaseSessionStore, RotatingSessionConfig
 from facility.settings import REPO_ROOT, Settings, get_settings
 from facility.web import errors
 from facility.web.core import CSP, CurrentUser, NormalisedRequest, pop_flashes, role_guard
@@ -96,14 +97,14 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     # there Piccolo opens a connection per query instead.
     use_pool = settings.is_postgres and settings.env != "test"
     if use_pool:
-        await db.start_connection_pool()  # type: ignore[attr-defined]
+        await db.start_connection_pool()
     elif not settings.is_postgres:
         await enable_wal()
     try:
         yield
     finally:
         if use_pool:
-            await db.close_connection_pool()  # type: ignore[attr-defined]
+            await db.close_connection_pool()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -116,7 +117,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         httponly=True,
         samesite="lax",
     )
-    session_auth = SessionAuth[CurrentUser, RotatingSessionBackend](
+    # typed with the base backend: RotatingSessionConfig is a ServerSideSessionConfig whose _backend_class is
+    # RotatingSessionBackend (a ServerSideSessionBackend), which Litestar's generic config cannot express
+    session_auth = SessionAuth[CurrentUser, ServerSideSessionBackend](
         retrieve_user_handler=retrieve_user,
         session_backend_config=session_config,
         exclude=["^/static/", "^/health$"],

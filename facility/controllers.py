@@ -10,6 +10,7 @@ from litestar import Controller, MediaType, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
+from piccolo.columns.combination import Combinable
 
 from facility import audit, services, stay_rules
 from facility.audit_view import OBJECT_TYPES as AUDIT_OBJECT_TYPES
@@ -366,7 +367,7 @@ class StayController(Controller):
             raise await denied_as_not_found(request, "stay_event", event_id)
         resident = await _resident_or_404(request, stay["resident"])
         stays = await services.stays_of(resident["id"])
-        events = next((s["events"] for s in stays if s["id"] == stay_id), [])
+        events: list[dict[str, Any]] = next((s["events"] for s in stays if s["id"] == stay_id), [])
         form = dict(await request.form())
         values, errors = stay_rules.validate_correction(form, event, events, _today(), resident["birth_date"])
         if not errors and _int(form.get("version")) != stay["version"]:
@@ -491,7 +492,7 @@ class AdminController(Controller):
         page: int = 1,
     ) -> Template:
         user = current_user(request)
-        where = (
+        where: Combinable = (
             AuditEvent.facility_id.is_in(list(user.facility_ids) or [-1]) | AuditEvent.facility_id.is_null()
         )
         if action in audit.ACTIONS:

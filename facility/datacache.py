@@ -79,7 +79,7 @@ async def cached(facility_id: int, name: str, key: Hashable, compute: Callable[[
     hit = _store.get(slot)
     if hit is not None and hit[0] == current and time.monotonic() - hit[1] < _max_age():
         stats["hits"] += 1
-        return hit[2]  # type: ignore[no-any-return]
+        return hit[2]
     stats["misses"] += 1
     value = await compute()
     if len(_store) >= MAX_ENTRIES:

@@ -12,7 +12,7 @@ from typing import Any
 
 from facility import audit
 from facility.auth.service import create_user
-from facility.db import write_transaction
+from facility.db import found, write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit, User
 
 DEMO_CCN = "999001"
@@ -135,7 +135,9 @@ async def create_demo(today: date | None = None, *, residents: int = 120, histor
             chain_wide=role == "admin",
             demo=True,
         )
-    coordinator = await User.select(User.id).where(User.username_key == "coordinator").first()
+    coordinator = found(
+        await User.select(User.id).where(User.username_key == "coordinator").first(), "user coordinator"
+    )
     actor_id = coordinator["id"]
     async with write_transaction():
         for plan in plan_residents(today, residents, history_days=history_days):

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from facility.web.i18n import NC_ as NC_  # the context marker, beside N_
+
 Errors = dict[str, str]
 
 # Control characters (tab, newline and carriage return kept) and lone surrogates. PostgreSQL refuses NUL in
@@ -40,7 +42,7 @@ def parse_int(raw: str, low: int = 0, high: int = MAX_DB_INT) -> int | None:
 
 
 SEXES = {"M": N_("Male"), "F": N_("Female")}
-STATUS_LABELS = (N_("Active"), N_("Discharged"), N_("Expired"))
+STATUS_LABELS = (NC_("resident status", "Active"), N_("Discharged"), N_("Expired"))
 RESIDENT_STATUSES = ("active", "discharged", "expired")
 STAY_EVENT_KINDS = (
     "discharge_return_anticipated",

@@ -16,7 +16,7 @@ from facility.settings import REPO_ROOT
 from facility.web.i18n import DOMAINS
 
 # Templates: _(), pgettext(), ngettext(), npgettext(). Python: gettext(lang, "..."), N_("..."),
-# NC_("context", "..."), and the label of a NavItem(path, label, ...).
+# NC_("context", "..."), T_("... %(x)s", x=...) and the label of a NavItem(path, label, ...).
 KEYWORDS_SPEC = (
     "_",
     "gettext:2",
@@ -25,6 +25,7 @@ KEYWORDS_SPEC = (
     "npgettext:1c,2,3",
     "N_",
     "NC_:1c,2",
+    "T_",
     "NavItem:2",
 )
 KEYWORDS = parse_keywords(KEYWORDS_SPEC)

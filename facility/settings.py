@@ -20,7 +20,7 @@ class Settings:
     host: str
     port: int
     secure_cookies: bool
-    # SECURITY.md target 3/4: 15-minute idle timeout, 12-hour absolute lifetime.
+    # docs/SECURITY-STATUS.md targets 3/4: 15-minute idle timeout, 12-hour absolute lifetime.
     session_idle_seconds: int
     session_absolute_seconds: int
     # Login throttling per account and per client address (ASVS 4.0.3 2.2.1: <= 100 failures/hour/account).
@@ -31,7 +31,7 @@ class Settings:
     login_lock_seconds: int
     # TOTP for administrators and signers: required in production, optional in development/test (demo logins)
     mfa_required: bool
-    # break-glass access to a resident outside the user's facilities (SECURITY.md target 2)
+    # break-glass access to a resident outside the user's facilities (docs/SECURITY-STATUS.md target 2)
     break_glass_seconds: int
     argon2_memory_kib: int
     argon2_time_cost: int
@@ -70,7 +70,7 @@ class Settings:
         secure = env.get("MDSREADY_SECURE_COOKIES", "1" if mode == "production" else "0") == "1"
         if mode == "production" and not secure:
             raise ValueError(
-                "production mode refuses to start without secure cookies (SECURITY.md §1 (a)(2)(iv))"
+                "production mode refuses to start without secure cookies (45 CFR 164.312(a)(2)(iv))"
             )
         hosts = tuple(
             h.strip()

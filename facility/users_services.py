@@ -18,12 +18,12 @@ from facility import audit
 from facility.auth import passwords
 from facility.auth.sessions import DatabaseSessionStore
 from facility.db import write_transaction
-from facility.forms import N_
+from facility.forms import N_, NC_
 from facility.tables import ROLES, Facility, User, UserFacility
 from facility.web.core import CurrentUser
 
 ROLE_LABELS = {
-    "admin": N_("Administrator"),
+    "admin": NC_("role", "Administrator"),
     "mds_coordinator": N_("MDS coordinator"),
     "nurse": N_("Nurse"),
     "um_reviewer": N_("Utilization reviewer"),

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from facility import utilization_rules as ur
-from facility.db import write_transaction
+from facility.db import found, write_transaction
 from facility.tables import Resident, Stay, StayEvent, User
 from facility.utilization_tables import (
     Appeal,
@@ -67,9 +67,10 @@ _EXTRA = [
 
 async def extend_demo(facility_id: int, today: date) -> None:
     rng = random.Random(8_2026)
-    actor = (
+    actor = found(
         await User.select(User.id).where(User.username_key == "um").first()
-        or await User.select(User.id).where(User.username_key == "coordinator").first()
+        or await User.select(User.id).where(User.username_key == "coordinator").first(),
+        "user um or coordinator",
     )["id"]
     async with write_transaction():
         await _rehospitalizations(facility_id, today, random.Random(21_2026), actor)
@@ -251,9 +252,10 @@ async def extend_casework(facility_id: int, today: date) -> None:
     """Certifications, daily skilled services, notices (one due, one on time, one late with its SNF ABN, one under
     expedited review), discharge plans and transfer reviews for the open covered stays; runs after extend_demo."""
     rng = random.Random(19_2026)
-    actor = (
+    actor = found(
         await User.select(User.id).where(User.username_key == "um").first()
-        or await User.select(User.id).where(User.username_key == "coordinator").first()
+        or await User.select(User.id).where(User.username_key == "coordinator").first(),
+        "user um or coordinator",
     )["id"]
     who = {"created_by": actor, "updated_by": actor}
     reviews = {r["stay"]: r for r in await UrReview.select().where(UrReview.facility == facility_id)}
@@ -407,7 +409,7 @@ async def _extend_authorisation(
 async def _notices(facility_id: int, part_a: list[dict[str, Any]], today: date, who: dict[str, Any]) -> None:
     """NOMNC due today (not delivered), one delivered on time, one delivered a day late with its SNF ABN, and one under
     expedited review by the BFCC-QIO."""
-    plans = [
+    plans: list[dict[str, Any]] = [
         {"last_covered_day": today + timedelta(days=2)},
         {
             "last_covered_day": today + timedelta(days=3),

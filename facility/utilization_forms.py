@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from facility import utilization_rules as ur
-from facility.forms import N_, Errors, parse_date
+from facility.forms import N_, NC_, Errors, parse_date
 
 MEDICARE_A = "medicare_a"
 UR_PAYERS = ("medicare_a", "medicare_advantage", "medicaid", "private", "hospice")
@@ -60,7 +60,7 @@ APPEAL_LEVEL_LABELS = {
 }
 APPEAL_OUTCOMES = ("pending", "overturned", "partial", "upheld", "withdrawn")
 OUTCOME_LABELS = {
-    "pending": N_("Pending"),
+    "pending": NC_("appeal outcome", "Pending"),
     "overturned": N_("Overturned (won)"),
     "partial": N_("Partly overturned"),
     "upheld": N_("Denial upheld"),
@@ -75,7 +75,11 @@ MANUAL_CHECKS = {
     "notices": N_("Beneficiary notices (NOMNC, SNF ABN) given and filed"),
     "occurrence_codes": N_("Claim occurrence and value codes reviewed"),
 }
-TRIPLE_STATUS_LABELS = {"open": N_("Open"), "passed": N_("Passed"), "failed": N_("Failed")}
+TRIPLE_STATUS_LABELS = {
+    "open": NC_("triple check status", "Open"),
+    "passed": NC_("triple check status", "Passed"),
+    "failed": NC_("triple check status", "Failed"),
+}
 
 # ICD-10-CM: a letter, a digit, an alphanumeric, then up to 4 more characters after the dot (CDC ICD-10-CM
 # tabular conventions; 3-7 characters). The MDS writes the code with its decimal point (I0020B, I8000).
@@ -312,7 +316,7 @@ def _choice(
 
 def validate_review(data: Mapping[str, Any], categories: Iterable[str]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    clean = {
+    clean: dict[str, Any] = {
         "payer": _choice(data, "payer", UR_PAYERS, errors),
         "prior_days_used": _int(data, "prior_days_used", errors, 0, BENEFIT_DAYS, default=0),
         "pdpm_category": _choice(data, "pdpm_category", categories, errors, allow_blank=True),
@@ -325,7 +329,7 @@ def validate_review(data: Mapping[str, Any], categories: Iterable[str]) -> tuple
 
 def validate_authorization(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    clean = {
+    clean: dict[str, Any] = {
         "payer": _choice(data, "payer", UR_PAYERS, errors),
         "reference": _text(data, "reference", 40, errors),
         "start_date": _date(data, "start_date", errors),
@@ -341,7 +345,7 @@ def validate_authorization(data: Mapping[str, Any]) -> tuple[dict[str, Any], Err
 
 def validate_denial(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    clean = {
+    clean: dict[str, Any] = {
         "payer": _choice(data, "payer", UR_PAYERS, errors),
         "kind": _choice(data, "kind", DENIAL_KINDS, errors),
         "notice_date": _date(data, "notice_date", errors, today=today),
@@ -361,7 +365,7 @@ def validate_denial(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any
 
 def validate_appeal(data: Mapping[str, Any], notice_date: date, today: date) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    clean = {
+    clean: dict[str, Any] = {
         "level": _choice(data, "level", APPEAL_LEVELS, errors),
         "filed_date": _date(data, "filed_date", errors, today=today),
         "decision_due": _date(data, "decision_due", errors, required=False),
@@ -456,7 +460,7 @@ DELIVERED_TO = {
     "refused": N_("Refused to sign"),
 }
 QIO_OUTCOMES = {
-    "": N_("Pending"),
+    "": NC_("appeal outcome", "Pending"),
     "upheld": N_("Non-coverage upheld"),
     "overturned": N_("Overturned: coverage continues"),
 }
@@ -471,7 +475,7 @@ def validate_certification(
     data: Mapping[str, Any], today: date, next_sequence: int
 ) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    clean = {
+    clean: dict[str, Any] = {
         "sequence": next_sequence,
         "signed_date": _date(data, "signed_date", errors, today=today),
         "signed_by": _text(data, "signed_by", 200, errors),
@@ -487,7 +491,7 @@ def validate_skilled_service(
 ) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     discipline = _choice(data, "discipline", SERVICE_DISCIPLINES, errors)
-    clean = {
+    clean: dict[str, Any] = {
         "service_date": _date(data, "service_date", errors, today=today),
         "discipline": discipline,
         "category": "nursing" if discipline == "nursing" else "rehab",
@@ -507,7 +511,7 @@ def validate_skilled_service(
 def validate_notice(data: Mapping[str, Any], today: date, admission: date) -> tuple[dict[str, Any], Errors]:
     """A new notice: kind, payer, why coverage ends, the last covered day; the rules say whether it is required."""
     errors: Errors = {}
-    clean = {
+    clean: dict[str, Any] = {
         "kind": _choice(data, "kind", ur.NOTICE_KINDS, errors),
         "payer": _choice(data, "payer", ur.MEDICARE_PAYERS, errors),
         "end_reason": _choice(data, "end_reason", ur.END_REASONS, errors),
@@ -540,7 +544,7 @@ def validate_notice_delivery(
 ) -> tuple[dict[str, Any], Errors]:
     """Delivery, signature and the expedited determination dates of a notice; the dates must follow each other."""
     errors: Errors = {}
-    clean = {
+    clean: dict[str, Any] = {
         "delivered_date": _date(data, "delivered_date", errors, required=False, today=today),
         "delivered_to": _choice(data, "delivered_to", DELIVERED_TO, errors, allow_blank=True),
         "signer_name": _text(data, "signer_name", 200, errors),
@@ -595,7 +599,7 @@ def validate_discharge_plan(data: Mapping[str, Any], today: date) -> tuple[dict[
                     "provider": _text(data, f"provider_{key}", 200, errors),
                 }
             )
-    clean = {
+    clean: dict[str, Any] = {
         "destination": _choice(data, "destination", ur.DESTINATIONS, errors),
         "target_date": _date(data, "target_date", errors, required=False),
         "services": services,
@@ -615,7 +619,7 @@ def validate_transfer_review(data: Mapping[str, Any], today: date) -> tuple[dict
     kind = str(data.get("kind", "discharge") or "discharge")
     if kind not in ("discharge", "observation"):
         errors["kind"] = N_("Choose a value from the list.")
-    clean = {
+    clean: dict[str, Any] = {
         "transfer_date": _date(data, "transfer_date", errors, today=today),
         "kind": kind,
         "a2105": _choice(data, "a2105", ur.A2105_HOSPITAL, errors, allow_blank=True),
@@ -647,11 +651,11 @@ WORK_KINDS = {
 STATE_LABELS = {
     "overdue": N_("Overdue"),
     "late": N_("Delivered late"),
-    "due": N_("Due"),
+    "due": NC_("worklist item state", "Due"),
     "waiting": N_("Waiting"),
     "on_time": N_("On time"),
-    "upcoming": N_("Upcoming"),
-    "signed": N_("Signed"),
+    "upcoming": NC_("worklist item state", "Upcoming"),
+    "signed": NC_("worklist item state", "Signed"),
     "signed_late": N_("Signed late"),
 }
 

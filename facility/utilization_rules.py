@@ -39,8 +39,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from facility.forms import N_
+from facility.forms import N_, NC_
 
 DAY = timedelta(days=1)
 
@@ -436,13 +437,13 @@ class Readiness:
     missing: tuple[str, ...] = field(default=())
 
 
-def discharge_readiness(plan: Mapping[str, object] | None) -> Readiness:
+def discharge_readiness(plan: Mapping[str, Any] | None) -> Readiness:
     """Ready when the destination and date are set, every needed service is approved (or needs no approval), the
     resident's goal is recorded, education is given and the hand-off documents are sent."""
     if not plan:
         return Readiness("not_started", 0, 6, ("plan",))
-    services = list(plan.get("services") or [])  # type: ignore[call-overload]
-    docs = dict(plan.get("handoff") or {})  # type: ignore[call-overload]
+    services = list(plan.get("services") or [])
+    docs = dict(plan.get("handoff") or {})
     checks = {
         "destination": str(plan.get("destination") or "") not in ("", "undecided"),
         "target_date": plan.get("target_date") is not None,
@@ -477,7 +478,7 @@ TRANSFER_REASONS = {
     "change_in_condition": N_("Change in condition / altered mental status"),
     "gi_bleed": N_("Gastrointestinal (bleeding, obstruction)"),
     "planned": N_("Planned procedure"),
-    "other": N_("Other"),
+    "other": NC_("transfer reason", "Other"),
 }
 
 

@@ -13,7 +13,7 @@ from facility import audit, datacache
 from facility import utilization_casework as casework
 from facility import utilization_forms as rules
 from facility import utilization_rules as ur
-from facility.db import update_versioned, write_transaction
+from facility.db import saved_id, update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent
 from facility.utilization_tables import (
     Appeal,
@@ -53,12 +53,12 @@ async def _create(
             actor,
             "create",
             object_type,
-            row.id,
+            saved_id(row),
             facility_id=facility_id,
             resident_id=resident_id,
             after=_plain(values),
         )
-    return int(row.id)
+    return saved_id(row)
 
 
 async def _update(

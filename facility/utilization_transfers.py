@@ -120,11 +120,11 @@ def build_log(
                 )
             )
     for key, review in reviewed.items():
-        stay = next((s for s in stays if s["id"] == key[0]), None)
-        if key[2] == "observation" and stay is not None and review["transfer_date"] >= since:
+        observed = next((s for s in stays if s["id"] == key[0]), None)
+        if key[2] == "observation" and observed is not None and review["transfer_date"] >= since:
             log.append(
                 _log_row(
-                    stay,
+                    observed,
                     review["transfer_date"],
                     "observation",
                     review["a2105"] or "04",

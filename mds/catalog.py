@@ -19,7 +19,7 @@ from typing import Any
 ITEM_SET_VERSIONS = ("1.18.11", "1.19.1", "1.20.1")  # oldest first
 DEFAULT_VERSION = "1.20.1"
 _FILES = {v: f"items_v{v.replace('.', '_')}.json" for v in ITEM_SET_VERSIONS}
-# First target date of each item set (RAI manual / data specs effective dates, ref/item_set_versions.csv).
+# First target date of each item set (RAI manual / data specs effective dates; docs/item-sets.md).
 _EFFECTIVE = (("1.20.1", date(2025, 10, 1)), ("1.19.1", date(2024, 10, 1)), ("1.18.11", date(2023, 10, 1)))
 
 CARET = "^"  # skipped by a skip pattern (special_values.csv)

@@ -12,7 +12,7 @@ from pathlib import Path
 from mds.catalog import DEFAULT_VERSION, known_versions
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "validate",
         help="validate MDS 3.0 submission files (.xml or .zip)",
@@ -60,7 +60,7 @@ def validate_command(args: argparse.Namespace) -> int:
     return report.exit_code()
 
 
-def _csv(report) -> str:  # type: ignore[no-untyped-def]
+def _csv(report) -> str:
     """Every cell through csv_cell: a batch member named "=HYPERLINK(...).xml" must not become a formula."""
     from facility.csvsafe import csv_cell
 
@@ -107,7 +107,7 @@ _WORDS = {
 }
 
 
-def _text(report, lang: str) -> str:  # type: ignore[no-untyped-def]
+def _text(report, lang: str) -> str:
     words = _WORDS[lang]
     lines = []
     for r in report.records:

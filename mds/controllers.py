@@ -16,7 +16,7 @@ from facility import audit
 from facility import services as facility_services
 from facility.auth.passwords import verify_password
 from facility.db import StaleVersion, write_transaction
-from facility.forms import N_, parse_date, parse_version
+from facility.forms import N_, NC_, parse_date, parse_version
 from facility.tables import User
 from facility.web.core import (
     CLINICAL_WRITE_ROLES,
@@ -42,7 +42,7 @@ SECTION_STATUS_LABELS = {
     "not_started": N_("Not started"),
     "in_progress": N_("In progress"),
     "complete": N_("Complete"),
-    "signed": N_("Signed"),
+    "signed": NC_("section status", "Signed"),
 }
 STATUS_LABELS = {
     "in_progress": N_("In progress"),
@@ -194,7 +194,7 @@ class AssessmentController(Controller):
         )
         if stay is None:
             errors["stay_id"] = N_("This resident has no open stay; record an admission first.")
-        if errors:
+        if errors or stay is None:
             return await _start_refused(request, resident, form, errors)
         try:
             assessment_id = await services.start_assessment(

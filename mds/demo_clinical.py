@@ -7,9 +7,9 @@ that resident answers from it: one primary diagnosis (I0020/I0020B, mapped by th
 mapping), the active diagnoses that go with it, a functional level that declines now and then, and
 the few events the quality measures count.
 
-Rates are chosen so that the demo facility's observed QM rates land near the CMS averages of
-../shared/data/surveys/mds_quality_measures_djen-97ju_sample289.csv (401 12.7, 406 1.2, 407 1.7,
-410 3.3, 434 2.0, 451 15.9, 479 6.2, 481 19.1 percent); tests/integration/test_demo_qm.py checks it.
+Rates are chosen so that the demo facility's observed QM rates land near the CMS averages of the Provider
+Data Catalog MDS quality measures (djen-97ju: 401 12.7, 406 1.2, 407 1.7, 410 3.3, 434 2.0, 451 15.9, 479 6.2,
+481 19.1 percent); tests/integration/surveys/test_demo_data.py checks it.
 
 Only answered items are changed (a caret left by a gateway stays), except in the blocks this module
 owns as a whole (falls J1800-J1900C, pressure ulcers M0210-M0300G2, high-risk drugs N0415/N0410).
@@ -336,7 +336,7 @@ def _treatments(profile: Profile) -> dict[str, str]:
     return out
 
 
-_NONE_OF = {
+_NONE_OF: dict[str, tuple[str, ...]] = {
     "O0110Z1C": tuple(f"O0110{r}{n}C" for r in "ABCDEFGHIJKMO" for n in ("1", "2", "3", "4", "10")),
     **{f"K0520Z{col}": tuple(f"K0520{r}{col}" for r in "ABCD") for col in "1234"},
 }
@@ -360,7 +360,8 @@ def apply(record: dict[str, str], answers: Mapping[str, str]) -> dict[str, str]:
     falls = [i for i in ("J1900A", "J1900B", "J1900C") if i in out]
     if out.get("J1800") == "1" and not any(out[i] in ("1", "2") for i in falls):
         # the item set of this record has no J1900A (fall without injury): nothing to count, so no fall
-        out.update({"J1800": "0", **dict.fromkeys(falls, CARET)})
+        out["J1800"] = "0"
+        out.update(dict.fromkeys(falls, CARET))
     for none, options in _NONE_OF.items():  # "none of the above" follows the options the record carries
         if out.get(none) not in (None, CARET, "-"):
             out[none] = "0" if any(out.get(o) == "1" for o in options) else "1"

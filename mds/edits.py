@@ -1,12 +1,17 @@
 """CMS MDS 3.0 edits as pure functions over a values mapping (item id -> submitted string).
 
-Edit ids are the negative CMS ids where CMS has one (ref/edits_sample.csv, DOMAIN.md §2). Our own ids
+Edit ids are the negative CMS ids where CMS has one (the MDS 3.0 data specifications' edit list). Our own ids
 (no CMS id was found for the rule) start with "MR-":
   MR-401 fatal    an item active on the record's item subset is missing (data-spec p.13: "the xml tags for
                   the item must be included")
   MR-402 warning  an item that is not active on the item subset is present (ignored by iQIES; rule not seen)
-  MR-410 fatal    C0100 BIMS gateway skip pattern          MR-411 fatal  D0100 PHQ resident interview gateway
-  MR-412 fatal    J0200 pain interview gateway
+  MR-410 fatal    C0100 BIMS gateway skip pattern (no CMS id for the C0100 gateway was seen)
+  MR-413 fatal    PHQ-2 to 9 early end: D0150A2 and D0150B2 both 0/1 end the interview, so D0150C1-D0150I2 are ^;
+                  one of them 2/3 continues to the PHQ-9 (RAI manual D0150 "If both D0150A2 and D0150B2 are coded
+                  0 or 1, END the PHQ interview"; MDS edit -4028 (b) "Otherwise, the PHQ-9 must be completed"; the
+                  same item's skip edit in the IRF-PAI data specs V5.02.1 is -5109 (a)/(e); no MDS id was seen)
+The PHQ and pain interview gateways use their CMS ids: -4026 (D0100, MDS data specs V3.01.0, 'New edit') and
+-3784 (J0200, V1.02.1/V2.00.1 item page J0200; J0300 itself is -3970, V3.01.0 item page J0410).
 File/XML/structure ids (MR-1xx, MR-2xx, MR-3xx) live in mds.validate and mds.safety.
 
 Not implemented, and why: -3693 (FAC_ID authorization: needs the facility registry, web layer),
@@ -162,8 +167,10 @@ def format_finding(item: Item, value: str) -> Finding | None:
         ok = (
             _DIGITS_RE.match(value) is not None
             and (len(value) == item.width if item.width else len(value) <= item.max_digits)
+            and item.min is not None
+            and item.max is not None
             and item.min <= int(value) <= item.max
-        )  # type: ignore[operator]
+        )
         if ok:
             return None
         width = f", {item.width} digits" if item.width else ""
@@ -490,14 +497,102 @@ def _bims_gateway(ctx: Ctx) -> Iterator_F:
     yield from _gateway(ctx, "MR-410", "C0100", _C_SKIPPED, _C_REQUIRED)
 
 
-@rule("MR-411", ["D0100", *_D_SKIPPED])
+_D_COL1 = ("D0150A1", "D0150B1", "D0150C1", "D0150D1", "D0150E1", "D0150F1", "D0150G1", "D0150H1", "D0150I1")
+_D_COL2 = tuple(i[:-1] + "2" for i in _D_COL1)
+_PHQ9_REST = item_range("D0150C1", "D0150I2")  # asked only when the PHQ-2 does not end the interview
+
+
+@rule("-4026", ["D0100", *_D_COL1, "D0160"])
 def _phq_gateway(ctx: Ctx) -> Iterator_F:
-    yield from _gateway(ctx, "MR-411", "D0100", _D_SKIPPED, _D_REQUIRED)
+    """-4026 (MDS data specs V3.01.0, skip pattern, fatal): (a) D0100=[1] -> D0150A1, D0150B1 not ^; (b) D0100=[0]
+    -> D0150A1-D0150I1 and D0160 ^; (c) D0100=[-] -> D0150A1-D0150I1 -."""
+    value = ctx.get("D0100")
+    if value == "1":
+        yield from _must_not_be_caret(
+            ctx,
+            "-4026",
+            ("D0150A1", "D0150B1"),
+            "D0100=1 (mood interview conducted)",
+            "D0100=1 (entrevista del estado de ánimo realizada)",
+        )
+    elif value == "0":
+        yield from _must_be_caret(
+            ctx,
+            "-4026",
+            (*_D_COL1, "D0160"),
+            "D0100=0 (mood interview not conducted)",
+            "D0100=0 (entrevista del estado de ánimo no realizada)",
+        )
+    elif value == DASH:
+        for i in ctx.present(_D_COL1):
+            if ctx.values[i] != DASH:
+                yield _f(
+                    "-4026",
+                    i,
+                    f"{i} must be - because D0100 is - (not assessed)",
+                    f"{i} debe ser - porque D0100 es - (no evaluado)",
+                    f"Submit - for {i}.",
+                    f"Envíe - en {i}.",
+                )
 
 
-@rule("MR-412", ["J0200", *_J_SKIPPED])
+@rule("MR-413", ["D0150A2", "D0150B2", *_PHQ9_REST])
+def _phq2_early_end(ctx: Ctx) -> Iterator_F:
+    a2, b2 = ctx.get("D0150A2"), ctx.get("D0150B2")
+    if a2 in ("0", "1") and b2 in ("0", "1"):
+        yield from _must_be_caret(
+            ctx,
+            "MR-413",
+            _PHQ9_REST,
+            "D0150A2 and D0150B2 are both 0 or 1 (the PHQ-2 ends the interview)",
+            "D0150A2 y D0150B2 son ambos 0 o 1 (el PHQ-2 termina la entrevista)",
+        )
+    elif a2 in ("2", "3") or b2 in ("2", "3"):
+        yield from _must_not_be_caret(
+            ctx,
+            "MR-413",
+            tuple(i for i in _PHQ9_REST if i.endswith("1")),
+            "D0150A2 or D0150B2 is 2 or 3 (the PHQ-9 must be completed)",
+            "D0150A2 o D0150B2 es 2 o 3 (debe completarse el PHQ-9)",
+        )
+
+
+@rule("-3784", ["J0200", *_J_SKIPPED, "J0700", *item_range("J0800A", "J0800Z")])
 def _pain_gateway(ctx: Ctx) -> Iterator_F:
-    yield from _gateway(ctx, "MR-412", "J0200", _J_SKIPPED, ("J0300",))
+    """-3784 (item page J0200, data specs V1.02.1 and V2.00.1, consistency, fatal): a) J0200=[0] -> J0300-J0700 ^
+    and J0800A-J0800Z, if active, not ^; b) J0200=[1] -> J0300 not ^; c) J0200=[-] -> J0300-J0700 -."""
+    value = ctx.get("J0200")
+    interview = (*_J_SKIPPED, "J0700")
+    if value == "0":
+        yield from _must_be_caret(
+            ctx,
+            "-3784",
+            interview,
+            "J0200=0 (pain interview not conducted)",
+            "J0200=0 (entrevista del dolor no realizada)",
+        )
+        yield from _must_not_be_caret(
+            ctx,
+            "-3784",
+            item_range("J0800A", "J0800Z"),
+            "J0200=0 (the staff assessment for pain is done instead)",
+            "J0200=0 (se hace en su lugar la evaluación del dolor por el personal)",
+        )
+    elif value == "1":
+        yield from _must_not_be_caret(
+            ctx, "-3784", ("J0300",), "J0200=1 (pain interview conducted)", "J0200=1 (entrevista realizada)"
+        )
+    elif value == DASH:
+        for i in ctx.present(interview):
+            if ctx.values[i] != DASH:
+                yield _f(
+                    "-3784",
+                    i,
+                    f"{i} must be - because J0200 is - (not assessed)",
+                    f"{i} debe ser - porque J0200 es - (no evaluado)",
+                    f"Submit - for {i}.",
+                    f"Envíe - en {i}.",
+                )
 
 
 _F_RANGE = item_range("F0400A", "F0700")
@@ -1005,8 +1100,12 @@ def run_edits(
         # The XSD patterns cannot see calendar errors (20250231): check real dates here.
         for item_id in _date_items(version).intersection(values):
             value = values[item_id]
-            if value not in (CARET, DASH) and not valid_date(value):
-                findings.append(format_finding(catalog.items[item_id], value))  # type: ignore[arg-type]
+            if (
+                value not in (CARET, DASH)
+                and not valid_date(value)
+                and (f := format_finding(catalog.items[item_id], value)) is not None
+            ):
+                findings.append(f)
     for r in RULES:
         if scope is None or not r.reads.isdisjoint(scope):
             findings.extend(r.check(ctx))

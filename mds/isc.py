@@ -1,6 +1,6 @@
 """Item subset code (ITM_SBST_CD) derivation from the reason-for-assessment items.
 
-Rules (ref/item_subset_codes.csv; edits -3607 and -3796, DS-3.02.1 / DS-3.00.1):
+Rules (the data specifications' item subset table, docs/item-sets-isc.md; edits -3607 and -3796, DS-3.02.1 / DS-3.00.1):
 - A0050=3 (inactivation) -> XX, whatever the RFA items say (-3796).
 - Character 1: N when A0200=1 (nursing home), S when A0200=2 (swing bed) (-3607).
 - The rest comes from A0310A/B/F/H, most inclusive subset first:

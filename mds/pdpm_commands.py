@@ -10,7 +10,7 @@ from pathlib import Path
 from mds import pdpm, pdpm_icd10
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("pdpm", help="classify an MDS assessment XML under PDPM (HIPPS code)")
     p.add_argument("file", type=Path, metavar="FILE.xml")
     p.add_argument("--format", choices=("json", "text"), default="json")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,3 +59,50 @@ def lookup(code: str | None) -> Diagnosis:
 
 def code_count() -> int:
     return len(_mapping())
+
+
+# ---------------------------------------------------------------- I8000A-J: NTA and SLP comorbidities
+
+I8000_FILE = Path(__file__).parent / "data" / "pdpm_i8000_fy2020.csv"
+I8000_ITEMS = tuple(f"I8000{c}" for c in "ABCDEFGHIJ")
+
+
+@dataclass(frozen=True)
+class Comorbidity:
+    code: str  # normalised
+    item: str  # the I8000 item that holds it
+    component: str  # "nta" | "slp"
+    condition: str
+    points: int  # NTA points (0 for an SLP comorbidity)
+
+
+@lru_cache(maxsize=1)
+def _i8000() -> dict[str, dict[str, tuple[str, int, int]]]:
+    """component -> code -> (condition, points, check order), from the shipped FY2020 grouper lists."""
+    text = I8000_FILE.read_text(encoding="utf-8")
+    lines = (line for line in io.StringIO(text) if not line.startswith("#"))
+    out: dict[str, dict[str, tuple[str, int, int]]] = {"nta": {}, "slp": {}}
+    for row in csv.DictReader(lines):
+        order = int(row["order"] or 0)
+        known = out[row["component"]].get(row["code"])
+        if known is None or (order and order < known[2]):  # the grouper checks the lists in order
+            out[row["component"]][row["code"]] = (row["condition"], int(row["points"] or 0), order)
+    return out
+
+
+def i8000_comorbidities(values: Mapping[str, str]) -> list[Comorbidity]:
+    """The NTA and SLP comorbidities the ICD-10 codes of I8000A-I8000J add, as the CMS grouper counts them
+    (mdsgrouper.cpp): one list per code (the first in check order), each NTA condition once."""
+    found: list[Comorbidity] = []
+    seen: set[tuple[str, str]] = set()
+    for item in I8000_ITEMS:
+        code = normalise(values.get(item))
+        if not code:
+            continue
+        for component, table in _i8000().items():
+            hit = table.get(code)
+            if hit is None or (component, hit[0]) in seen:
+                continue
+            seen.add((component, hit[0]))
+            found.append(Comorbidity(code, item, component, hit[0], hit[1]))
+    return found

@@ -1,6 +1,6 @@
 """Reason for assessment (RFA): the A0310A/B/E/F/G/H combinations of an MDS 3.0 record.
 
-Item values are the CMS ones (DOMAIN.md §2 "Valid values"; mds3builder_items_v1_17.csv):
+Item values are the CMS ones (the data specifications' valid values; docs/item-sets.md):
 
 - A0310A federal OBRA reason: 01 admission, 02 quarterly, 03 annual, 04 significant change,
   05 significant correction to prior comprehensive, 06 significant correction to prior quarterly, 99 none.

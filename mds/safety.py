@@ -1,4 +1,4 @@
-"""File-level checks on uploads before any XML is read (SECURITY.md §3, targets 18-20).
+"""File-level checks on uploads before any XML is read (docs/SECURITY-STATUS.md targets 18-20).
 
 Zip batches are inspected from the central directory only: member count, per-member and total
 declared uncompressed size, compression ratio, names (no `..`, absolute, drive or backslash paths),
@@ -38,7 +38,7 @@ class FileRejected(Exception):
         self.en = en
         self.es = es
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]  # picklable across worker processes
+    def __reduce__(self):  # picklable across worker processes
         return (FileRejected, (self.code, self.en, self.es))
 
 

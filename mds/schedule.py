@@ -2,7 +2,8 @@
 
 Pure: `compute_due(stay, assessments, today)` takes plain data and returns `DueItem`s.
 
-Rules (DOMAIN.md §3, ../shared/data/mds/ref/timing_rules.csv; RAI Manual v3.0 ch. 2 where noted).
+Rules (RAI Manual v3.0 ch. 2 and the CMS timing table `timing_rules.csv`; tests/unit/mds/test_schedule.py has one
+table of cases per rule).
 Day 1 is the entry date (A1600), so "day N" = entry + N - 1.
 
 | kind | ARD window | completion (Z0500B) | source |
@@ -223,7 +224,12 @@ def _episodes(stay: Stay, today: date) -> list[_Episode]:
             raise ValueError(f"unknown stay event kind {ev.kind!r}")
     last = episodes[-1]
     tail = last.segments[-1]
-    if last.end is None and tail.exit_kind == "discharge_ra" and (today - tail.exit).days > REENTRY_MAX_DAYS:
+    if (
+        last.end is None
+        and tail.exit_kind == "discharge_ra"
+        and tail.exit is not None
+        and (today - tail.exit).days > REENTRY_MAX_DAYS
+    ):
         last.end = tail.exit
     return episodes
 
@@ -382,6 +388,21 @@ def _days(d: date, n: int) -> date:
     return d + timedelta(days=n)
 
 
+def _from(day: date, ep: _Episode) -> Callable[[Assessment], bool]:
+    """Matches a record whose target date is `day` or later, inside the episode."""
+
+    def matches(a: Assessment) -> bool:
+        target = a.target_date
+        return target is not None and target >= day and ep.contains(target)
+
+    return matches
+
+
+def _on(day: date) -> Callable[[Assessment], bool]:
+    """Matches a record whose target date is `day`."""
+    return lambda a: a.target_date == day
+
+
 def _tracking_requirements(ep: _Episode) -> list[tuple[_Requirement, Any]]:
     """Entry tracking for every entry; discharge assessment or death record for every exit."""
     out: list[tuple[_Requirement, Any]] = []
@@ -402,9 +423,7 @@ def _admission_requirement(ep: _Episode, pool: _Pool) -> tuple[_Requirement, Ass
     for seg in ep.segments:
         end = _days(seg.entry, ADMISSION_LAST_DAY - 1)
         req = _Requirement("admission", seg.entry, end, end, end)
-        match = pool.take(
-            "admission", lambda a, s=seg.entry: a.target_date >= s and ep.contains(a.target_date)
-        )
+        match = pool.take("admission", _from(seg.entry, ep))
         if match is not None:
             return req, match
         if seg.exit is None or seg.exit > end:
@@ -432,12 +451,13 @@ def _obra_chain(ep: _Episode, records: Sequence[Assessment]) -> list[tuple[_Requ
     """Quarterly/annual requirements from the OBRA ARDs of the episode (every A0310A 01-06 resets
     the 92-day clock; comprehensive ones also the 366-day clock)."""
     obra = sorted(
-        (a for a in records if is_obra(a.rfa) and a.ard and ep.contains(a.ard)), key=lambda a: a.ard
+        ((a.ard, a) for a in records if is_obra(a.rfa) and a.ard is not None and ep.contains(a.ard)),
+        key=lambda dated: dated[0],
     )
     out: list[tuple[_Requirement, Assessment | None]] = []
     last_obra: date | None = None
     last_comp: date | None = None
-    for rec in obra:
+    for ard, rec in obra:
         if last_obra is not None:
             kind, end = _next_scheduled(last_obra, last_comp)
             meets = kind == "quarterly" or is_comprehensive(rec.rfa)
@@ -456,21 +476,21 @@ def _obra_chain(ep: _Episode, records: Sequence[Assessment]) -> list[tuple[_Requ
                         rec,
                     )
                 )
-        last_obra = rec.ard
+        last_obra = ard
         if is_comprehensive(rec.rfa):
-            last_comp = rec.ard
+            last_comp = ard
     if last_obra is not None:
         kind, end = _next_scheduled(last_obra, last_comp)
-        adjusted = _adjust_obra_deadline(end, ep)
-        if adjusted is not None:
+        deadline = _adjust_obra_deadline(end, ep)
+        if deadline is not None:
             out.append(
                 (
                     _Requirement(
                         kind,
                         _days(last_obra, 1),
-                        adjusted,
-                        adjusted,
-                        _days(adjusted, COMPLETION_DAYS),
+                        deadline,
+                        deadline,
+                        _days(deadline, COMPLETION_DAYS),
                         COMPLETION_DAYS,
                     ),
                     None,
@@ -493,7 +513,7 @@ def _determination_requirements(
         if not ep.contains(d):
             continue
         end = _days(d, SIGNIFICANT_DAYS)
-        match = pool.take(kind, lambda a, d=d: a.target_date >= d and ep.contains(a.target_date))
+        match = pool.take(kind, _from(d, ep))
         if match is None and _adjust_obra_deadline(end, ep) is None:
             continue  # the resident left before the deadline: a discharge record takes over
         out.append((_Requirement(kind, d, end, end, end), match))
@@ -507,7 +527,7 @@ def _pps_requirements(stay: Stay, ep: _Episode, pool: _Pool) -> list[tuple[_Requ
         if not ep.contains(p.start):
             continue
         end = _days(p.start, PPS_5DAY_LAST_DAY - 1)
-        match = pool.take("pps_5day", lambda a, s=p.start: a.target_date >= s and ep.contains(a.target_date))
+        match = pool.take("pps_5day", _from(p.start, ep))
         out.append(
             (_Requirement("pps_5day", p.start, end, end, _days(end, COMPLETION_DAYS), COMPLETION_DAYS), match)
         )
@@ -519,7 +539,7 @@ def _pps_requirements(stay: Stay, ep: _Episode, pool: _Pool) -> list[tuple[_Requ
             continue
         combined = [d for d in (p.end, _days(p.end, 1)) if exits.get(d) in ("discharge_ra", "discharge_rna")]
         ard = combined[0] if combined else p.end
-        match = pool.take("pps_discharge", lambda a, ard=ard: a.target_date == ard)
+        match = pool.take("pps_discharge", _on(ard))
         out.append((_Requirement("pps_discharge", ard, None, ard, _days(ard, COMPLETION_DAYS)), match))
     return out
 
@@ -558,7 +578,7 @@ def compute_due(stay: Stay, assessments: Iterable[Assessment], today: date) -> l
     pairs: list[tuple[_Requirement, Assessment | None]] = []
     for ep in _episodes(stay, today):
         for req, event_day in _tracking_requirements(ep):
-            pairs.append((req, pool.take(req.kind, lambda a, d=event_day: a.target_date == d)))
+            pairs.append((req, pool.take(req.kind, _on(event_day))))
         if ep.segments[0].entry_type == "admission":
             adm = _admission_requirement(ep, pool)
             if adm is not None:
@@ -621,7 +641,7 @@ def summarize(items: Iterable[DueItem], today: date) -> dict[str, Any]:
     this_week = sorted(
         (i for i in items if i.state == "due" and i.window_end <= week_end), key=lambda i: i.window_end
     )
-    pipeline = Counter()
+    pipeline: Counter[str] = Counter()
     seen: set[Any] = set()
     for i in items:
         if i.assessment_id is None or i.assessment_id in seen or i.phase == "submit_correction":

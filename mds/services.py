@@ -18,11 +18,11 @@ from functools import cache
 from typing import Any
 
 from facility import audit
-from facility.db import StaleVersion, is_sqlite, update_versioned, write_transaction
+from facility.db import StaleVersion, found, is_sqlite, update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
+from mds import pdpm, signing
 from mds import rfa as rfa_rules
-from mds import signing
 from mds.catalog import (
     CARET,
     DASH,
@@ -338,6 +338,10 @@ def _record_items(
         {"A0050": assessment["a0050"], "A0200": "1", **rfa.to_items(), "A2300": _ymd(assessment["ard"])}
     )
     values |= _section_z(assessment)
+    for item_id in catalog.section_items("Z"):
+        # Z0100A (HIPPS) is written at signing into the Z section; the state case-mix items Z0200A-Z0250B and
+        # the PDPM version code Z0100B are not computed here: ^ (blank, not available), as their item pages allow.
+        values.setdefault(item_id, CARET)
     x_items = [i for i in catalog.section_items("X") if i in active]
     correction = _load(assessment.get("x_items"), {}) or {}
     for item_id in x_items:
@@ -358,11 +362,8 @@ def _section_z(assessment: Mapping[str, Any]) -> dict[str, str]:
 
 
 async def _facility(facility_id: int) -> dict[str, Any]:
-    return (
-        await Facility.select(Facility.id, Facility.state, Facility.ccn)
-        .where(Facility.id == facility_id)
-        .first()
-    )  # type: ignore[return-value]
+    query = Facility.select(Facility.id, Facility.state, Facility.ccn).where(Facility.id == facility_id)
+    return found(await query.first(), f"facility {facility_id}")
 
 
 async def _current_x_items(assessment_id: int) -> dict[str, str]:
@@ -494,10 +495,8 @@ async def signed_items_for_facility(
     database takes them out of each record's locked version (JSON) so the full record is never shipped or parsed.
     Items absent from a record are left out, as in `assessment_answers`."""
     wanted = _sql_item_ids(items)
-    where, args = (
-        ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"],
-        [facility_id, True, True],
-    )
+    where = ["a.facility = {}", "a.status = 'completed'", "a.active = {}", "v.active = {}"]
+    args: list[Any] = [facility_id, True, True]
     if ard_from is not None:
         where.append("a.ard >= {}")
         args.append(ard_from)
@@ -853,13 +852,15 @@ async def attest(
     rows = await sections_of(assessment["id"])
     chosen = sorted(s for s in set(sections) if s in rows)
     not_complete = [s for s in chosen if rows[s]["status"] not in ("complete", "signed")]
-    errors = [("attestation_incomplete", {"name": user.display_name})] if not chosen else []
+    errors: list[tuple[str, dict[str, object]]] = (
+        [("attestation_incomplete", {"name": user.display_name})] if not chosen else []
+    )
     if not_complete:
         errors.append(("sections_unattested", {"sections": ", ".join(not_complete)}))
     line = signing.Attestation(_signer(user), tuple(chosen), today)
     errors += signing.attestation_errors([line], chosen, today)
     if errors:
-        raise signing.SigningError(errors)  # type: ignore[arg-type]
+        raise signing.SigningError(errors)
     number = await _record_version(assessment)
     async with write_transaction():
         await AssessmentAttestation(
@@ -915,18 +916,43 @@ async def _section_v(assessment: Mapping[str, Any], record: Mapping[str, str]) -
     """The Section V items the care-plan worksheet gives this comprehensive record, kept to the items its item set
     carries on its subset (so what is hashed is what `_record_of` rebuilds from the stored V section)."""
     items = await _careplans("section_v_record", assessment["id"], record) or {}
-    active = get_catalog(assessment["item_set"]).active_items(assessment["isc"])
-    return {k: str(v) for k, v in items.items() if k in active and v not in (None, "")}
+    catalog = get_catalog(assessment["item_set"])
+    active = catalog.active_items(assessment["isc"])
+    return {
+        k: str(v)
+        for k, v in items.items()
+        if k in active and catalog.items[k].section == "V" and v not in (None, "")
+    }
+
+
+def _section_z_pdpm(assessment: Mapping[str, Any], record: Mapping[str, str]) -> dict[str, str]:
+    """Z0100A, the Medicare Part A HIPPS code, from mds.pdpm on the record being signed (RAI manual Z0100A: "the
+    software data entry product will calculate this value"; -3935 recalculates it). ^ when the record has no HIPPS
+    (a record PDPM does not classify, or an I0020B code outside the shipped ICD-10 mapping). {} when the record's
+    item subset does not carry Z0100A."""
+    if "Z0100A" not in get_catalog(assessment["item_set"]).active_items(assessment["isc"]):
+        return {}
+    hipps = None
+    if pdpm.classifiable(record.get("A0310A", ""), record.get("A0310B", "")):
+        try:
+            hipps = pdpm.classify(record, item_set=assessment["item_set"]).hipps
+        except pdpm.PdpmError:
+            hipps = None
+    return {"Z0100A": hipps or CARET}
 
 
 async def _store_section_v(
-    assessment_id: int, rows: Mapping[str, Mapping[str, Any]], items: Mapping[str, str]
+    assessment_id: int,
+    rows: Mapping[str, Mapping[str, Any]],
+    items: Mapping[str, str],
+    section: str = "V",
 ) -> None:
-    """Write the Section V items into the V section's answers (inside the signing transaction)."""
-    row = rows.get("V")
+    """Write items computed at signing (Section V from the CAA worksheet, Z0100A from PDPM) into that section's
+    answers (inside the signing transaction), so the record rebuilt from the sections is the signed one."""
+    row = rows.get(section)
     if row is None:
         await AssessmentSection(
-            assessment=assessment_id, section="V", answers=json.dumps(dict(items)), status="signed"
+            assessment=assessment_id, section=section, answers=json.dumps(dict(items)), status="signed"
         ).save()
         return
     await AssessmentSection.update(
@@ -966,7 +992,11 @@ async def sign(
         # CAA triggered / care-planned flags and dates: part of the signed (hashed, exported) record.
         section_v = await _section_v(assessment, record)
         record = {**record, **section_v}
-    lock = signing.lock(record, _signer(user), z0500b, today, lines, list(rows))
+    section_z = _section_z_pdpm(assessment, record)
+    record = {**record, **section_z}
+    # Z0400 lines cover the entered sections; a Z (or V) row written by an earlier signing is not entered by anyone.
+    entered = [s for s in rows if s not in NON_ENTRY_SECTIONS]
+    lock = signing.lock(record, _signer(user), z0500b, today, lines, entered)
     pending = _load(assessment.get("pending_correction"), None) or {}
     a0050 = pending.get("a0050", assessment["a0050"])
     x0800 = pending.get("x0800", assessment["x0800"])
@@ -996,6 +1026,8 @@ async def sign(
         ).where(AssessmentSection.assessment == assessment["id"])
         if section_v:
             await _store_section_v(assessment["id"], rows, section_v)
+        if section_z:
+            await _store_section_v(assessment["id"], rows, section_z, section="Z")
         await AssessmentVersion(
             assessment=assessment["id"],
             number=number,
@@ -1185,7 +1217,7 @@ async def open_stays(resident_id: int) -> list[dict[str, Any]]:
 
 
 async def resident_of(assessment: Mapping[str, Any]) -> dict[str, Any]:
-    return await Resident.select().where(Resident.id == assessment["resident"]).first()  # type: ignore[return-value]
+    return found(await Resident.select().where(Resident.id == assessment["resident"]).first(), "resident")
 
 
 async def user_names(ids: Iterable[int]) -> dict[int, str]:

@@ -1,4 +1,4 @@
-"""Sign and lock an MDS assessment; build correction records (SECURITY.md §4, DOMAIN.md §2).
+"""Sign and lock an MDS assessment; build correction records (RAI Manual ch. 5; docs/SECURITY-STATUS.md target 22).
 
 - The lock hash is a SHA-256 over a canonical encoding of item → value (sorted keys, UTF-8 JSON
   without whitespace), so the same answers always give the same hash and any change in the

@@ -1,9 +1,9 @@
 """MDS 3.0 skip patterns: which gateway answers skip which items (the items are then submitted as `^`).
 
 One table, used by the entry form (skipped items are shown as skipped and saved as `^`) and meant for
-mds.edits' gateway rules (-3609, -3533, -3605, MR-410..412), so the rules are written once. Sources:
+mds.edits' gateway rules (-3609, -3533, -3605, MR-410, -4026, -3784, MR-413), so the rules are written once. Sources:
 the item set v1.20.1 "Skip to …" instructions carried in the catalog's value labels (E0300, GG0170Q1/Q3,
-H0200A, M0210, N2001), DOMAIN.md §2 "Skip / none-of-the-above" (-3609 B0100, -3533 F0300, -3605 J1800)
+H0200A, M0210, N2001), the data specifications' skip and none-of-the-above edits (-3609 B0100, -3533 F0300, -3605 J1800)
 and the RAI Manual ch. 3 gateway items (C0100/C0600 BIMS vs staff assessment, D0100 PHQ interview vs
 D0500 staff assessment, J0200/J0300/J0700 pain interview vs J0800 staff assessment, GG0170I/M "if 07, 09,
 10 or 88, skip" walking/stairs activity codes). A skipped gateway never fires its own rule (chains:
@@ -31,6 +31,7 @@ class SkipRule:
     skipped: tuple[str, ...]
     reason: Text  # shown beside the skipped items (en/es)
     unless: tuple[str, frozenset[str]] | None = None  # (item, values) that cancel the skip
+    also: tuple[str, frozenset[str]] | None = None  # (item, values) that must hold too for the skip
 
 
 @cache
@@ -46,8 +47,9 @@ def _r(
     en: str,
     es: str,
     unless: tuple[str, frozenset[str]] | None = None,
+    also: tuple[str, frozenset[str]] | None = None,
 ) -> SkipRule:
-    return SkipRule(gateway, frozenset(when), skipped, {"en": en, "es": es}, unless)
+    return SkipRule(gateway, frozenset(when), skipped, {"en": en, "es": es}, unless, also)
 
 
 def _gg(column: str, version: str) -> list[SkipRule]:
@@ -99,7 +101,7 @@ def skip_rules(version: str = DEFAULT_VERSION) -> tuple[SkipRule, ...]:
 
     rules = [
         # "Complete only if …" items that follow the reason for assessment (A2000/A2100 item text; -3744,
-        # -4049, -3797 in DOMAIN.md §2).
+        # -4049, -3797 of the data specifications).
         _r(
             "A0310E",
             {"1"},
@@ -158,6 +160,16 @@ def skip_rules(version: str = DEFAULT_VERSION) -> tuple[SkipRule, ...]:
             span("D0150A1", "D0160"),
             "D0100=0 (mood interview not conducted)",
             "D0100=0 (entrevista del estado de ánimo no realizada)",
+        ),
+        # PHQ-2 to 9 (item sets 1.18.11 on): "If both D0150A2 and D0150B2 are coded 0 or 1, END the PHQ interview;
+        # otherwise, continue" (RAI manual D0150; MDS edit -4028 (b): D0160 is then D0150A2 + D0150B2).
+        _r(
+            "D0150A2",
+            {"0", "1"},
+            span("D0150C1", "D0150I2"),
+            "D0150A2 and D0150B2 are 0 or 1 (the PHQ-2 ends the mood interview)",
+            "D0150A2 y D0150B2 son 0 o 1 (el PHQ-2 termina la entrevista del estado de ánimo)",
+            also=("D0150B2", frozenset({"0", "1"})),
         ),
         # The staff assessment (PHQ-9-OV) is done only when the interview was not (or could not be) completed.
         _r(
@@ -241,7 +253,7 @@ def skip_rules(version: str = DEFAULT_VERSION) -> tuple[SkipRule, ...]:
     order = {i: n for n, i in enumerate(items)}
     # A rule whose gateway or skipped items the item set does not carry does not exist in that set.
     kept = [
-        SkipRule(r.gateway, r.when, tuple(i for i in r.skipped if i in items), r.reason, r.unless)
+        SkipRule(r.gateway, r.when, tuple(i for i in r.skipped if i in items), r.reason, r.unless, r.also)
         for r in rules
         if r.gateway in items
     ]
@@ -250,7 +262,8 @@ def skip_rules(version: str = DEFAULT_VERSION) -> tuple[SkipRule, ...]:
 
 @cache
 def gateways(version: str = DEFAULT_VERSION) -> frozenset[str]:
-    return frozenset(r.gateway for r in skip_rules(version))
+    rules = skip_rules(version)
+    return frozenset(r.gateway for r in rules) | frozenset(r.also[0] for r in rules if r.also)
 
 
 SKIP_RULES: tuple[SkipRule, ...] = skip_rules()
@@ -269,6 +282,8 @@ def skipped_by(
         if values.get(rule.gateway) not in rule.when:
             continue
         if rule.unless and values.get(rule.unless[0]) in rule.unless[1] and rule.unless[0] not in result:
+            continue
+        if rule.also and (values.get(rule.also[0]) not in rule.also[1] or rule.also[0] in result):
             continue
         for item_id in rule.skipped:
             if active is None or item_id in active:

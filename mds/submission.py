@@ -4,12 +4,12 @@ States: draft → in_progress → completed (signed, locked) → exported → su
 - A rejected record that was never accepted may be edited again (back to in_progress, re-signed)
   or re-exported as is.
 - An accepted record never changes: a modification (A0050=2) or inactivation (A0050=3) record is
-  appended as a new version (SECURITY.md §4 "correction policy"; RAI Manual ch. 5).
+  appended as a new version (RAI Manual ch. 5 correction policy).
 - Nothing is deleted: the ledger only grows, and every successful change appends exactly one
   audit event to the list the caller passes in (the web layer writes them to facility.audit).
 
 CMS final validation: "A fatal edit rejects that record only" — each record is accepted or
-rejected with its error ids (all MDS 3.0 edit ids are negative, e.g. -3783; SECURITY.md §4).
+rejected with its error ids (all MDS 3.0 edit ids are negative, e.g. -3783).
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from facility.forms import N_, NC_
+from facility.web.i18n import LazyText, Msg
 from mds import signing
+from mds.i18n import T_
 
 STATES = ("draft", "in_progress", "completed", "exported", "submitted", "accepted", "rejected")
 EVENTS = ("edit", "sign", "export", "submit", "accept", "reject")
@@ -40,67 +43,52 @@ _TRANSITIONS: dict[tuple[str, str], str] = {
     ("rejected", "edit"): "in_progress",  # only if never accepted (checked in transition)
 }
 
-STATE_LABELS: dict[str, dict[str, str]] = {
-    "draft": {"en": "draft", "es": "borrador"},
-    "in_progress": {"en": "in progress", "es": "en curso"},
-    "completed": {"en": "signed", "es": "firmada"},
-    "exported": {"en": "exported", "es": "exportada"},
-    "submitted": {"en": "submitted", "es": "enviada"},
-    "accepted": {"en": "accepted", "es": "aceptada"},
-    "rejected": {"en": "rejected", "es": "rechazada"},
+# The record states and the refused moves, as message ids (Spanish in locales/es/LC_MESSAGES/mds.po). A state is
+# a parameter of a sentence ("... in state "draft" ..."); each refused move is a whole sentence of its own.
+STATE_LABELS: dict[str, Msg] = {
+    "draft": NC_("record state in a sentence", "draft"),
+    "in_progress": NC_("record state in a sentence", "in progress"),
+    "completed": NC_("record state in a sentence", "signed"),
+    "exported": NC_("record state in a sentence", "exported"),
+    "submitted": NC_("record state in a sentence", "submitted"),
+    "accepted": NC_("record state in a sentence", "accepted"),
+    "rejected": NC_("record state in a sentence", "rejected"),
 }
-# English as a past participle ("cannot be exported"), Spanish as an infinitive ("no se puede exportar").
-EVENT_LABELS: dict[str, dict[str, str]] = {
-    "edit": {"en": "edited", "es": "editar"},
-    "sign": {"en": "signed", "es": "firmar"},
-    "export": {"en": "exported", "es": "exportar"},
-    "submit": {"en": "submitted", "es": "enviar"},
-    "accept": {"en": "marked accepted", "es": "marcar como aceptada"},
-    "reject": {"en": "marked rejected", "es": "marcar como rechazada"},
+INVALID_MOVE: dict[str, str] = {
+    "edit": N_('An assessment in state "%(state)s" cannot be edited.'),
+    "sign": N_('An assessment in state "%(state)s" cannot be signed.'),
+    "export": N_('An assessment in state "%(state)s" cannot be exported.'),
+    "submit": N_('An assessment in state "%(state)s" cannot be submitted.'),
+    "accept": N_('An assessment in state "%(state)s" cannot be marked accepted.'),
+    "reject": N_('An assessment in state "%(state)s" cannot be marked rejected.'),
 }
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "invalid": {
-        "en": 'An assessment in state "{state}" cannot be {event}.',
-        "es": "Una evaluación en estado «{state}» no se puede {event}.",
-    },
-    "accepted_locked": {
-        "en": "This record was accepted by CMS; change it with a modification or inactivation record.",
-        "es": "CMS aceptó este registro; cámbielo con un registro de modificación o inactivación.",
-    },
-    "unknown": {
-        "en": "Unknown state or event: {state} / {event}.",
-        "es": "Estado o acción desconocidos: {state} / {event}.",
-    },
-    "correct_needs_accepted": {
-        "en": "Only an accepted record gets a correction record; this one is {state}.",
-        "es": "Solo un registro aceptado recibe un registro de corrección; este está {state}.",
-    },
+MESSAGES: dict[str, str] = {
+    "accepted_locked": N_(
+        "This record was accepted by CMS; change it with a modification or inactivation record."
+    ),
+    "unknown": N_("Unknown state or event: %(state)s / %(event)s."),
+    "correct_needs_accepted": N_("Only an accepted record gets a correction record; this one is %(state)s."),
 }
-
-
-def message(message_id: str, lang: str = "en", **params: str) -> str:
-    texts = MESSAGES[message_id]
-    return texts.get(lang, texts["en"]).format(**params)
 
 
 class InvalidTransition(ValueError):
-    """Raised for a move the workflow forbids; `messages` holds the en/es texts."""
+    """Raised for a move the workflow forbids; `messages` is the text, translated when read (["en"], ["es"])."""
 
     def __init__(self, message_id: str, **params: str):
         self.message_id = message_id
         self.params = params
-        self.messages = {lang: _localized(message_id, lang, params) for lang in ("en", "es")}
+        self.messages = _text(message_id, params)
         super().__init__(self.messages["en"])
 
 
-def _localized(message_id: str, lang: str, params: dict[str, str]) -> str:
-    local = dict(params)
+def _text(message_id: str, params: dict[str, str]) -> LazyText:
+    local: dict[str, object] = dict(params)
     if local.get("state") in STATE_LABELS:
-        local["state"] = STATE_LABELS[local["state"]][lang]
-    if message_id == "invalid" and local.get("event") in EVENT_LABELS:
-        local["event"] = EVENT_LABELS[local["event"]][lang]
-    return message(message_id, lang, **local)
+        local["state"] = STATE_LABELS[str(local["state"])]
+    if message_id == "invalid":
+        sentence = INVALID_MOVE[params["event"]]
+        return T_(sentence, state=local["state"])
+    return T_(MESSAGES[message_id], **local)
 
 
 def transition(state: str, event: str, *, ever_accepted: bool = False) -> str:
@@ -263,31 +251,20 @@ class ResultRow:
 @dataclass(frozen=True)
 class ResultError:
     line: int
-    message: dict[str, str]
+    message: Mapping[str, str]  # ["en"], ["es"]
 
 
-RESULT_MESSAGES: dict[str, dict[str, str]] = {
-    "header": {
-        "en": "The first line must name the columns record_id, status, error_ids.",
-        "es": "La primera línea debe nombrar las columnas record_id, status, error_ids.",
-    },
-    "no_id": {"en": "Missing record id.", "es": "Falta el identificador del registro."},
-    "duplicate": {
-        "en": "Record {record_id} appears more than once (first on line {first}).",
-        "es": "El registro {record_id} aparece más de una vez (primero en la línea {first}).",
-    },
-    "status": {
-        "en": "Status {status!r} is not accepted or rejected.",
-        "es": "El estado {status!r} no es accepted ni rejected.",
-    },
-    "error_id": {
-        "en": "{value!r} is not an MDS edit id (a negative number such as -3783).",
-        "es": "{value!r} no es un identificador de edición MDS (un número negativo como -3783).",
-    },
-    "rejected_without_error": {
-        "en": "Record {record_id} is rejected but lists no fatal error id.",
-        "es": "El registro {record_id} está rechazado pero no indica ningún error fatal.",
-    },
+RESULT_MESSAGES: dict[str, str] = {
+    "header": N_("The first line must name the columns record_id, status, error_ids."),
+    "no_id": N_("Missing record id."),
+    "unreadable": N_(
+        "This line cannot be read as CSV (a quote that is never closed, or a quote inside a field); "
+        "the lines after it were not read."
+    ),
+    "duplicate": N_("Record %(record_id)s appears more than once (first on line %(first)s)."),
+    "status": N_("Status %(status)r is not accepted or rejected."),
+    "error_id": N_("%(value)r is not an MDS edit id (a negative number such as -3783)."),
+    "rejected_without_error": N_("Record %(record_id)s is rejected but lists no fatal error id."),
 }
 
 _STATUS = {
@@ -306,8 +283,7 @@ _COLUMNS = {
 
 
 def _result_error(line: int, message_id: str, **params: object) -> ResultError:
-    texts = RESULT_MESSAGES[message_id]
-    return ResultError(line, {lang: text.format(**params) for lang, text in texts.items()})
+    return ResultError(line, T_(RESULT_MESSAGES[message_id], **params))
 
 
 def _header_map(header: list[str]) -> dict[str, int] | None:
@@ -337,20 +313,33 @@ def _parse_error_ids(text: str) -> tuple[tuple[int, ...], list[str]]:
 
 
 def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
-    """Parse a final-validation-style CSV (record id, status, error ids) into rows and line errors.
+    """Parse a result CSV (record id, status, error ids) into rows and line errors.
 
-    Bad rows are reported and skipped; good rows are returned even when other rows fail, as iQIES
-    processes each record on its own.
+    This is the coordinator's transcription of the CMS Final Validation Report, not the report itself: the
+    report's record-level layout was not found in a public CMS source (docs/SUBMISSION-RESULTS.md), so no
+    parser of it is written here. Every bad line is reported; the caller imports nothing while any line is bad.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff")), strict=True
+    )  # a stray quote is an error, not data
     rows: list[ResultRow] = []
     errors: list[ResultError] = []
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        return [], [_result_error(1, "unreadable")]
     columns = _header_map(header) if header else None
     if columns is None:
         return [], [_result_error(1, "header")]
     first_line: dict[str, int] = {}
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            errors.append(_result_error(reader.line_num, "unreadable"))
+            break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -374,9 +363,9 @@ def parse_results(text: str) -> tuple[list[ResultRow], list[ResultError]]:
         row_errors += [_result_error(line, "error_id", value=b) for b in bad]
         if status == "rejected" and not ids and not bad:
             row_errors.append(_result_error(line, "rejected_without_error", record_id=record_id))
-        if row_errors:
+        if row_errors or status is None:
             errors += row_errors
             continue
         first_line[record_id] = line
-        rows.append(ResultRow(line, record_id, status, ids))  # type: ignore[arg-type]
+        rows.append(ResultRow(line, record_id, status, ids))
     return rows, errors

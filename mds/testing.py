@@ -97,7 +97,7 @@ def _controls(version_code: str, spec_code: str, isc: str, rng: random.Random) -
     }
 
 
-def _dates(values: dict[str, str], rng: random.Random, catalog) -> None:  # type: ignore[no-untyped-def]
+def _dates(values: dict[str, str], rng: random.Random, catalog) -> None:
     birth = date(1930, 1, 1) + timedelta(days=rng.randint(0, 11000))
     # Admission, entry, ARD and discharge all fall within 60 days from the start of the item set's
     # period (each period is a year), so every target date (-9017) picks this item set.

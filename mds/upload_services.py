@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
+from piccolo.columns.combination import Combinable
 
 from facility import audit, datacache
 from facility.csvsafe import csv_cell
@@ -374,7 +375,7 @@ async def _counts_by_record(submission_id: int, severity: str) -> dict[int, int]
 async def issues_of(submission_id: int, lang: str, severity: str = "") -> list[dict[str, Any]]:
     """Findings in record order, each with its record's source and the text in `lang`."""
     lang = _lang(lang)
-    where = ValidationIssue.submission == submission_id
+    where: Combinable = ValidationIssue.submission == submission_id
     if severity in SEVERITIES:
         where &= ValidationIssue.severity == severity
     rows = (

@@ -13,7 +13,7 @@ import sys
 from datetime import date
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "due",
         help="list MDS records that are late, due or upcoming (RAI schedule)",

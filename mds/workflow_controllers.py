@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from facility import audit
 from facility import services as facility_services
 from facility.db import write_transaction
-from facility.forms import N_, parse_date
+from facility.forms import N_, NC_, parse_date
 from facility.web.core import (
     actor_of,
     current_user,
@@ -35,21 +35,26 @@ DASHBOARD_ROLES = ("admin", "mds_coordinator", "nurse")
 START_ROLES = ("admin", "mds_coordinator", "nurse")
 EXPORT_ROLES = ("admin", "mds_coordinator")
 MAX_RESULT_BYTES = 2_000_000
-STATE_LABELS = {"upcoming": N_("Upcoming"), "due": N_("Due"), "late": N_("Late"), "done": N_("Done")}
+STATE_LABELS = {
+    "upcoming": NC_("assessment state", "Upcoming"),
+    "due": NC_("assessment state", "Due"),
+    "late": NC_("assessment state", "Late"),
+    "done": NC_("assessment state", "Done"),
+}
 PHASE_LABELS = {
     "ard": N_("Set the ARD"),
     "complete": N_("Complete and sign"),
     "submit": N_("Submit to CMS"),
     "submit_correction": N_("Submit the correction"),
-    "done": N_("Done"),
+    "done": NC_("workflow phase", "Done"),
 }
 RECORD_STATE_LABELS = {
     "in_progress": N_("In progress"),
     "completed": N_("Signed, not exported"),
     "exported": N_("Exported"),
     "submitted": N_("Submitted"),
-    "accepted": N_("Accepted"),
-    "rejected": N_("Rejected"),
+    "accepted": NC_("record state", "Accepted"),
+    "rejected": NC_("record state", "Rejected"),
     "draft": N_("Draft"),
 }
 MISSING_LABELS = {
@@ -330,7 +335,7 @@ class WorkflowController(Controller):
         outcome = await wf.import_results(
             actor_of(request), current_user(request).id, _facility_id(request), text, filename
         )
-        status = 422 if outcome.errors and not outcome.applied else 200
+        status = 422 if outcome.errors else 200  # all or nothing: any bad line, nothing was imported
         context = await self._exports_context(request, import_outcome=outcome)
         context["import_messages"] = [(e.line, e.message.get(lang, e.message["en"])) for e in outcome.errors]
         return Template("mds/workflow/exports.html", context=context, status_code=status)

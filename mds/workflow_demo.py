@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from facility import audit
-from facility.db import write_transaction
+from facility.db import found, write_transaction
 from facility.tables import Facility, Resident, User
 from mds import demo_clinical, schedule, signing
 from mds import rfa as rfa_rules
@@ -342,13 +342,13 @@ async def extend_demo(facility_id: int, today: date) -> None:
     nurse = (
         await User.select(User.id, User.display_name, User.title).where(User.username_key == "nurse").first()
     )
-    if coordinator is None:
-        return
     facility = (
         await Facility.select(Facility.id, Facility.ccn, Facility.state)
         .where(Facility.id == facility_id)
         .first()
     )
+    if coordinator is None or facility is None:
+        return
     data = await load_facility(facility_id)
     residents = {r["id"]: r for r in await Resident.select().where(Resident.facility == facility_id)}
     rng = random.Random(SEED)
@@ -498,7 +498,7 @@ async def _write(
                     record_version=1,
                 ).save()
         for plan in plans:
-            if plan.fate == "in_progress":
+            if plan.fate == "in_progress" or plan.assessment_id is None:
                 continue
             record = await assessment_services.assessment_answers(plan.assessment_id)
             digest = signing.content_hash(record)
@@ -526,12 +526,15 @@ async def _exports(
 
     from mds.xmlio import export_batch
 
-    sent = [p for p in plans if p.fate in ("exported", "submitted", "accepted", "rejected") and p.z0500b]
     by_week: dict[tuple[date, bool], list[Planned]] = defaultdict(list)
-    for p in sent:  # one zip a week; the last ones exported but not uploaded yet
+    for p in plans:  # one zip a week; the last ones exported but not uploaded yet
+        if p.fate not in ("exported", "submitted", "accepted", "rejected") or p.z0500b is None:
+            continue
         day = min(p.z0500b + timedelta(days=rng.randint(1, 4)), today)
         by_week[(day - timedelta(days=day.weekday()), p.fate == "exported")].append(p)
-    ccn = (await Facility.select(Facility.ccn).where(Facility.id == facility_id).first())["ccn"]
+    ccn = found(await Facility.select(Facility.ccn).where(Facility.id == facility_id).first(), "facility")[
+        "ccn"
+    ]
     for (week, pending), group in sorted(by_week.items()):
         day = min(week + timedelta(days=4), today)
         rows = [(member_name({"id": p.assessment_id, "x0800": ""}), p.record) for p in group]

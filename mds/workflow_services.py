@@ -19,6 +19,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import anyio
+from piccolo.columns import Column
 
 from facility import audit, datacache
 from facility.db import write_transaction
@@ -26,6 +27,7 @@ from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from mds import rfa as rfa_rules
 from mds import schedule, submission
 from mds import services as assessment_services
+from mds.i18n import T_
 from mds.tables import Assessment
 from mds.workflow_tables import ExportBatch, ExportRecord
 
@@ -649,9 +651,9 @@ async def batch_records(batch_id: int) -> list[dict[str, Any]]:
             *ExportRecord.all_columns(),
             ExportRecord.assessment.kind.as_alias("kind"),
             ExportRecord.assessment.ard.as_alias("ard"),
-            ExportRecord.assessment.resident.last_name.as_alias("last_name"),
-            ExportRecord.assessment.resident.first_name.as_alias("first_name"),
-            ExportRecord.assessment.resident.id.as_alias("resident_id"),
+            ExportRecord.assessment._.resident._.last_name.as_alias("last_name"),
+            ExportRecord.assessment._.resident._.first_name.as_alias("first_name"),
+            ExportRecord.assessment._.resident._.id.as_alias("resident_id"),
         )
         .where(ExportRecord.batch == batch_id)
         .order_by(ExportRecord.id)
@@ -666,14 +668,13 @@ async def _advance(record: dict[str, Any], event: str, user_id: int, **values: A
         )
     )
     new_state = submission.transition(record["state"], event, ever_accepted=ever)
-    await ExportRecord.update(
-        {
-            ExportRecord.state: new_state,
-            ExportRecord.updated_by: user_id,
-            ExportRecord.version: ExportRecord.version + 1,
-            **values,
-        }
-    ).where(ExportRecord.id == record["id"])
+    changes: dict[Column | str, Any] = {
+        ExportRecord.state: new_state,
+        ExportRecord.updated_by: user_id,
+        ExportRecord.version: ExportRecord.version + 1,
+    }
+    changes.update(values.items())
+    await ExportRecord.update(changes).where(ExportRecord.id == record["id"])
     latest = (
         await ExportRecord.select(ExportRecord.id)
         .where(ExportRecord.assessment == record["assessment"])
@@ -737,70 +738,107 @@ def _record_key(record_id: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _line_error(line: int, en: str, es: str) -> submission.ResultError:
-    return submission.ResultError(line, {"en": en, "es": es})
-
-
 async def import_results(
     actor: audit.Actor, user_id: int, facility_id: int, text: str, filename: str = ""
 ) -> ImportOutcome:
-    """Apply a CMS final-validation-style CSV (record id, status, error ids). Each good row moves its
-    record's latest export to accepted/rejected; a bad row (parse error, unknown record, a move the
-    state machine refuses) is reported with its line number and changes nothing."""
+    """Apply a final-validation result CSV (record id, status, error ids) whole or not at all.
+
+    Every line is checked first: the CSV itself (mds.submission.parse_results), that the record was exported
+    from this facility, that no two lines name the same record, and that the state machine allows the move.
+    Any bad line: nothing changes and every bad line is reported with its number and the rule it breaks.
+    All good: every record moves in one transaction with one audit row each. (The CMS Final Validation
+    Report itself is not read: docs/SUBMISSION-RESULTS.md says why.)"""
     rows, errors = submission.parse_results(text)
     outcome = ImportOutcome(errors=list(errors))
+    planned: list[tuple[submission.ResultRow, dict[str, Any], str]] = []
+    seen: dict[int, int] = {}
+    for row in rows:
+        key = _record_key(row.record_id)
+        rec = None
+        if key is not None:
+            rec = (
+                await ExportRecord.select()
+                .where(
+                    (ExportRecord.assessment == key)
+                    & (ExportRecord.facility == facility_id)
+                    & (ExportRecord.active == True)
+                )
+                .order_by(ExportRecord.id, ascending=False)
+                .first()
+            )
+        if rec is None:
+            outcome.errors.append(
+                submission.ResultError(
+                    row.line,
+                    T_("Record %(record_id)s was not exported from this facility.", record_id=row.record_id),
+                )
+            )
+            continue
+        if rec["assessment"] in seen:
+            first = seen[rec["assessment"]]
+            outcome.errors.append(
+                submission.ResultError(
+                    row.line,
+                    T_(
+                        "Record %(record_id)s is the same assessment as line %(first)s; give each record one line.",
+                        record_id=row.record_id,
+                        first=first,
+                    ),
+                )
+            )
+            continue
+        seen[rec["assessment"]] = row.line
+        event = "accept" if row.status == "accepted" else "reject"
+        ever = bool(
+            await ExportRecord.exists().where(
+                (ExportRecord.assessment == rec["assessment"]) & (ExportRecord.state == "accepted")
+            )
+        )
+        try:
+            submission.transition(rec["state"], event, ever_accepted=ever)
+        except submission.InvalidTransition as exc:
+            outcome.errors.append(submission.ResultError(row.line, exc.messages))
+            continue
+        planned.append((row, rec, event))
+    if outcome.errors:
+        outcome.errors.sort(key=lambda e: e.line)
+        return outcome  # all or nothing: one bad line and no record changes
     now = datetime.now(UTC)
-    async with write_transaction():
-        for row in rows:
-            key = _record_key(row.record_id)
-            rec = None
-            if key is not None:
-                rec = (
-                    await ExportRecord.select()
-                    .where(
-                        (ExportRecord.assessment == key)
-                        & (ExportRecord.facility == facility_id)
-                        & (ExportRecord.active == True)
-                    )
-                    .order_by(ExportRecord.id, ascending=False)
-                    .first()
-                )
-            if rec is None:
-                outcome.errors.append(
-                    _line_error(
-                        row.line,
-                        f"Record {row.record_id} was not exported from this facility.",
-                        f"El registro {row.record_id} no se exportó desde este centro.",
-                    )
-                )
-                continue
-            event = "accept" if row.status == "accepted" else "reject"
-            error_ids = " ".join(str(i) for i in row.error_ids)
-            try:
+    applied: list[dict[str, Any]] = []
+    try:
+        async with write_transaction():
+            for row, rec, event in planned:
+                error_ids = " ".join(str(i) for i in row.error_ids)
                 new_state = await _advance(
                     rec, event, user_id, error_ids=error_ids, result_line=row.line, result_at=now
                 )
-            except submission.InvalidTransition as exc:
-                outcome.errors.append(submission.ResultError(row.line, exc.messages))
-                continue
-            outcome.applied.append(
-                {
-                    "line": row.line,
-                    "assessment": rec["assessment"],
-                    "state": new_state,
-                    "error_ids": error_ids,
-                }
-            )
-            await audit.record(
-                actor,
-                "import",
-                "mds_result",
-                rec["assessment"],
-                facility_id=facility_id,
-                before={"state": rec["state"]},
-                after={"state": new_state, "error_ids": error_ids, "line": row.line, "file": filename[:100]},
-            )
-    outcome.errors.sort(key=lambda e: e.line)
+                applied.append(
+                    {
+                        "line": row.line,
+                        "assessment": rec["assessment"],
+                        "state": new_state,
+                        "error_ids": error_ids,
+                    }
+                )
+                await audit.record(
+                    actor,
+                    "import",
+                    "mds_result",
+                    rec["assessment"],
+                    facility_id=facility_id,
+                    before={"state": rec["state"]},
+                    after={
+                        "state": new_state,
+                        "error_ids": error_ids,
+                        "line": row.line,
+                        "file": filename[:100],
+                    },
+                )
+    except submission.InvalidTransition as exc:  # a record moved meanwhile: the transaction rolled back
+        line = planned[len(applied)][0].line
+        outcome.errors.append(submission.ResultError(line, exc.messages))
+        return outcome
+    outcome.applied = applied
     return outcome
 
 

@@ -57,7 +57,7 @@ class ParsedRecord:
 
 def _parser() -> etree.XMLParser:
     # No entity resolution, no DTD loading, no network, libxml2's default depth/size limits kept
-    # (huge_tree stays False). lxml >= 6.1 (CVE-2026-41066 fixed) per SECURITY.md §3.
+    # (huge_tree stays False). lxml >= 6.1 (CVE-2026-41066 fixed).
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,

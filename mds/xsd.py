@@ -1,7 +1,7 @@
 """XSD generated from the item catalog, and the per-version schema caches.
 
-Shape (DOMAIN.md §1): root `ASSESSMENT`, no namespace, control items first, then one element per item
-in spec order inside an `xs:sequence` (xs:all is ~15x slower in xmlschema, ARCHITECTURE.md §4).
+Shape (the MDS 3.0 data specifications): root `ASSESSMENT`, no namespace, control items first, then one element per item
+in spec order inside an `xs:sequence` (xs:all is ~15x slower in xmlschema, measured).
 Required control items have minOccurs=1; every other item has minOccurs=0 because which items must be
 present depends on the item subset (ISC) — that is checked by the edits, not the XSD.
 

@@ -140,7 +140,10 @@ async def _finding_context(request: Req, finding: dict[str, Any], **extra: Any) 
 
 async def _survey_of(survey_id: int) -> dict[str, Any]:
     """The survey of a finding already checked against the user's facilities (same facility)."""
-    return await Survey.select().where(Survey.id == survey_id).first()
+    survey = await Survey.select().where(Survey.id == survey_id).first()
+    if survey is None:  # the finding's foreign key makes this impossible
+        raise NotFoundException()
+    return survey
 
 
 def _finding_form_context(
@@ -277,6 +280,8 @@ class SurveyController(Controller):
     async def poc_pdf(self, request: Req, survey_id: int) -> Response[bytes]:
         survey = await _or_404(request, services.get_survey, "survey", survey_id)
         facility = await Facility.select().where(Facility.id == survey["facility"]).first()
+        if facility is None:  # the survey's foreign key makes this impossible
+            raise NotFoundException()
         findings = await services.findings_of_survey(survey_id)
         content = await anyio.to_thread.run_sync(
             lambda: pdf.poc_pdf(facility, survey, findings, services.poc_deadline(survey, _today()))

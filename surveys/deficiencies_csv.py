@@ -1,7 +1,7 @@
 """Parse the CMS Provider Data Catalog "Health Deficiencies" file (r5ix-sfxw, NH_HealthCitations).
 
 Pure: CSV text in, (rows, errors) out. The 23 columns are those of the published CSV
-(DOMAIN.md Part 2 §4; header checked against NH_HealthCitations_Aug2026). A bad row is reported with
+(CMS Provider Data Catalog r5ix-sfxw; header checked against NH_HealthCitations_Aug2026). A bad row is reported with
 its line number and an en/es message, and skipped whole — never partially kept.
 """
 
@@ -42,7 +42,7 @@ COLUMNS: tuple[str, ...] = (
     "Processing Date",
 )
 
-# PDC "Deficiency Corrected" values, full file of 419,452 rows (DOMAIN.md Part 2 §3).
+# PDC "Deficiency Corrected" values, full file of 419,452 rows.
 CORRECTION_STATUSES = (
     "Deficient, Provider has date of correction",
     "Past Non-Compliance",

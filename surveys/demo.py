@@ -2,7 +2,7 @@
 survey, and this month's standard survey whose plans of correction are in progress — with corrective
 tasks (one overdue), monitoring audits (one below threshold) and recommendations.
 
-Findings are written directly (synthetic narratives); nothing is read from ../shared at run time.
+Findings are written directly (synthetic narratives); nothing is read from outside the package at run time.
 Also adds a Director of Nursing account (`don` / `demo-don-pass`, role nurse, title DON) so the
 DON → administrator sign-off can be shown.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from facility import audit
 from facility.auth.service import create_user
-from facility.db import write_transaction
+from facility.db import found, write_transaction
 from facility.tables import Facility, Resident, User
 from surveys.tables import (
     CorrectiveTask,
@@ -105,7 +105,7 @@ _RECENT = (
 
 
 async def _user_id(username: str) -> int:
-    row = await User.select(User.id).where(User.username_key == username).first()
+    row = found(await User.select(User.id).where(User.username_key == username).first(), f"user {username}")
     return int(row["id"])
 
 
@@ -144,7 +144,9 @@ async def _survey(
 
 
 async def extend_demo(facility_id: int, today: date) -> None:
-    facility = await Facility.select(Facility.ccn).where(Facility.id == facility_id).first()
+    facility = found(
+        await Facility.select(Facility.ccn).where(Facility.id == facility_id).first(), "facility"
+    )
     if not await User.exists().where(
         User.username_key == "don"
     ):  # facility.demo creates it; older databases may not

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
-from facility.forms import N_, Errors, _required_text, _text, parse_date
+from facility.forms import N_, NC_, Errors, _required_text, _text, parse_date
 from surveys import ftags, poc, severity
 
 SURVEY_KINDS = {
@@ -22,23 +22,27 @@ SURVEY_KINDS = {
 IDR_CHOICES = {"": N_("None"), "idr": N_("IDR requested"), "iidr": N_("IIDR requested")}
 IDR_OUTCOMES = {
     "": N_("Not decided"),
-    "pending": N_("Pending"),
+    "pending": NC_("IDR outcome", "Pending"),
     "upheld": N_("Upheld"),
     "modified": N_("Modified"),
     "deleted": N_("Deleted"),
 }
-FINDING_STATUSES = {"open": N_("Open"), "corrected": N_("Corrected")}
-TASK_STATUSES = {"open": N_("Open"), "in_progress": N_("In progress"), "done": N_("Done")}
+FINDING_STATUSES = {"open": NC_("finding status", "Open"), "corrected": NC_("finding status", "Corrected")}
+TASK_STATUSES = {
+    "open": NC_("task status", "Open"),
+    "in_progress": NC_("task status", "In progress"),
+    "done": NC_("task status", "Done"),
+}
 FREQUENCIES = {"weekly": N_("Weekly"), "monthly": N_("Monthly")}
 BASES = {
     "finding": N_("Survey finding"),
     "quality_measure": N_("Quality measure"),
     "care_plan_compliance": N_("Care-plan compliance"),
-    "other": N_("Other"),
+    "other": NC_("recommendation basis", "Other"),
 }
 DECISIONS = {
-    "pending": N_("Pending"),
-    "accepted": N_("Accepted"),
+    "pending": NC_("decision", "Pending"),
+    "accepted": NC_("decision", "Accepted"),
     "declined": N_("Declined"),
     "deferred": N_("Deferred"),
 }
@@ -231,16 +235,14 @@ def validate_audit(data: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
 
 def validate_audit_result(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
+    sampled = _int(data, "sampled", 1, 10000, errors)
+    compliant = _int(data, "compliant", 0, 10000, errors)
     clean = {
         "period_start": _date(data, "period_start", errors, not_after=today),
-        "sampled": _int(data, "sampled", 1, 10000, errors),
-        "compliant": _int(data, "compliant", 0, 10000, errors),
+        "sampled": sampled,
+        "compliant": compliant,
     }
-    if (
-        clean["sampled"] is not None
-        and clean["compliant"] is not None
-        and clean["compliant"] > clean["sampled"]
-    ):
+    if sampled is not None and compliant is not None and compliant > sampled:
         errors["compliant"] = N_("Compliant records cannot exceed the records audited.")
     return clean, errors
 

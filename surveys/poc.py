@@ -1,5 +1,5 @@
 """Plan of correction (POC) rules: the five elements, deadlines, sign-off, tasks, monitoring audits,
-and the mock-survey checklist. Pure functions over plain data (DOMAIN.md Part 2 §3 and §6).
+and the mock-survey checklist. Pure functions over plain data (SOM ch. 7 §7304D; SOM Appendix PP).
 """
 
 from __future__ import annotations
@@ -280,7 +280,7 @@ class AuditResult:
 @dataclass(frozen=True)
 class MonitoringAudit:
     """E.g. 'Fall-risk care plan audit', 10 charts weekly, closes at ≥ 90% for 3 periods running.
-    Industry practice reports audits to QAPI for about 90 days (DOMAIN.md Part 2 §3)."""
+    Industry practice reports audits to QAPI for about 90 days."""
 
     tool: str
     sample_size: int
@@ -371,7 +371,7 @@ class ChecklistItem:
     text: dict[str, str]
 
 
-# What surveyors look at, per regulatory group (DOMAIN.md Part 2 §1 tag contents and §6: LTCSP
+# What surveyors look at, per regulatory group (SOM Appendix PP tag contents; LTCSP
 # mandatory facility tasks, entrance-conference documents, most-cited tags F880/F689/F812/F684/F656).
 _CHECKS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("483.10", ("F0550", "F0584"), "Observe dignity during care and a safe, clean, homelike environment.",

@@ -1,10 +1,10 @@
 """MDS quality measures: resident flags, facility rates, CMS benchmarks and a cut-point simulator.
 
 Pure rules over plain data. The measure catalog, Five-Star cut points and star thresholds ship in
-``surveys/data/qm_measures.json`` (built by ``scripts/build_qm_data.py`` from
-``../shared/data/surveys/ref``). Measure logic is the catalog's ``core_logic_mds_items`` column
-(sources per row there, summarised in DOMAIN.md Part 2 §5); record selection follows the QM User's
-Manual ch. 1 definitions quoted in DOMAIN.md Part 2 §5 (stay, episode, CDIF, target assessment,
+``surveys/data/qm_measures.json`` (built by ``scripts/build_qm_data.py`` from the CMS
+reference tables named there). Measure logic is the catalog's ``core_logic_mds_items`` column
+(sources per row there); record selection follows the QM User's
+Manual ch. 1 definitions (stay, episode, CDIF, target assessment,
 120-day target window, 275-day look-back scan).
 
 Computed from MDS items (``MEASURES``): 401 ADL help increased, 406 catheter, 407 UTI, 410 falls
@@ -15,7 +15,7 @@ logic (404, 408, 409, 415, 430, 452, 454, 472, 480 — "not verified" there), cl
 522, 551, 552) and SNF QRP measures (S_005, S_038, S_042: risk-adjusted expected scores not in the
 catalog). Rates are observed (unadjusted); CMS risk-adjusts 406, 451 and 479.
 
-Assumptions to verify against the QM User's Manual (not in the catalog or DOMAIN.md):
+Assumptions to verify against the QM User's Manual (not in the catalog):
 * prior assessment = latest qualifying assessment 46-165 days before the target (manual ch. 1);
 * CDIF counts the entry day and not the discharge day; an open stay counts through period end;
 * a reentry more than 30 days after a return-anticipated discharge starts a new episode.
@@ -626,7 +626,7 @@ def _score(text: str) -> float | None:
 
 
 def load_cms_qm_csv(text: str) -> list[CmsQmRow]:
-    """Parse the CSV text (CMS column headers, DOMAIN.md Part 2 §4); scores are percentages."""
+    """Parse the CSV text (CMS column headers); scores are percentages."""
     rows = []
     for r in csv.DictReader(io.StringIO(text)):
         rows.append(

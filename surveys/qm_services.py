@@ -20,9 +20,9 @@ from surveys import qm
 BENCHMARK_FILE = Path(__file__).parent / "data" / "qm_cms_benchmarks.csv"
 SIGNED = ("completed",)  # mds Assessment.status of a signed, locked record
 
-# Measure -> F-tags a surveyor looks at when the measure is high (DOMAIN.md Part 2 §1: F686 pressure
+# Measure -> F-tags a surveyor looks at when the measure is high (SOM Appendix PP: F686 pressure
 # ulcers, F689 accidents, F690 incontinence/catheter/UTI; F605 unnecessary psychotropics since 2025-04-28;
-# F676/F677 activities of daily living) and the CAA care areas (DOMAIN.md Part 1 §4) that plan the care.
+# F676/F677 activities of daily living) and the CAA care areas (RAI ch. 4) that plan the care.
 MEASURE_LINKS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
     "401": (("F676", "F677"), (5,)),
     "406": (("F690",), (6,)),

@@ -4,7 +4,7 @@ Each figure comes from the domain that owns it, read lazily so a missing domain 
 (None here) and never a made-up number:
 * census, admissions, discharges, payer mix: facility tables (stays and their events);
 * assessments on time: ``mds.services.assessments_for_facility`` (one read for the month) — a signed assessment is on time when
-  Z0500B is no later than ARD + 14 days (RAI Manual ch. 2 completion rule, DOMAIN.md Part 1 §3);
+  Z0500B is no later than ARD + 14 days (RAI Manual ch. 2 completion rule);
   an unsigned one whose ARD + 14 has passed counts as late;
 * rejected submissions: ``mds.upload_services.recent_submissions`` (records rejected by the validator);
 * care-plan compliance: ``careplans.services.facility_compliance`` (today's snapshot);
@@ -32,7 +32,7 @@ from typing import Any
 
 from facility import datacache
 from facility.csvsafe import csv_cell
-from facility.forms import N_
+from facility.forms import N_, NC_
 
 COMPLETION_DAYS = 14
 # The chain roll-up (one summary per facility): served from memory while younger than CHAIN_FRESH_SECONDS;
@@ -519,7 +519,7 @@ def charts(report: MonthlyReport, t: Any = str) -> dict[str, Any]:
             "y_label": "%",
             "series": [
                 {"label": t(N_("Facility")), "data": [q["facility"] for q in report.qm]},
-                {"label": t(N_("State")), "data": [q["state"] for q in report.qm]},
+                {"label": t(NC_("US state", "State")), "data": [q["state"] for q in report.qm]},
                 {"label": t(N_("National")), "data": [q["national"] for q in report.qm]},
             ],
         }
@@ -670,7 +670,7 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
     )
     pdf.ln(3)
 
-    def table(title: str, rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> None:
+    def table(title: str, rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
         pdf.set_font("Helvetica", "B", 12)
         pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9.5)
@@ -722,15 +722,23 @@ def report_pdf(report: MonthlyReport, t: Any = str) -> bytes:
             [q["code"] for q in report.qm],
             [
                 (t(N_("Facility")), [q["facility"] for q in report.qm]),
-                (t(N_("State")), [q["state"] for q in report.qm]),
+                (t(NC_("US state", "State")), [q["state"] for q in report.qm]),
                 (t(N_("National")), [q["national"] for q in report.qm]),
             ],
             unit="%",
-            note="" if report.has_state_data() else f"{t(N_('State'))}: {t(NO_STATE_DATA)}",
+            note="" if report.has_state_data() else f"{t(NC_('US state', 'State'))}: {t(NO_STATE_DATA)}",
         )
         table(
             t(N_("Quality measures vs state")),
-            [(t(N_("Measure")), t(N_("Residents")), t(N_("Facility")), t(N_("State")), t(N_("National")))]
+            [
+                (
+                    t(N_("Measure")),
+                    t(N_("Residents")),
+                    t(N_("Facility")),
+                    t(NC_("US state", "State")),
+                    t(N_("National")),
+                )
+            ]
             + [
                 (
                     f"{q['code']} {q['description']}",

@@ -1,6 +1,6 @@
 """Five-Star health-inspection score (the points behind the health-inspection star rating).
 
-Method (DOMAIN.md Part 2 §2; ../shared/data/surveys/ref/fivestar_health_inspection_method.csv):
+Method (Five-Star Technical Users' Guide; tests/unit/surveys/test_scoring.py checks it against CMS's method table):
 - Standard (recertification) surveys: since the July 2025 Care Compare refresh (QSO-25-20-NH) only
   the 2 most recent count, weighted 75% (cycle 1) / 25% (cycle 2); before, 3 cycles at 1/2, 1/3, 1/6.
 - Each deficiency scores by its scope/severity cell (TUG Table 1), with the higher value when it

@@ -15,7 +15,7 @@ from typing import Any
 from piccolo.table import Table
 
 from facility import audit
-from facility.db import update_versioned, write_transaction
+from facility.db import found, saved_id, update_versioned, write_transaction
 from facility.tables import Facility, Resident
 from facility.web.core import CLINICAL_WRITE_ROLES, CurrentUser
 from surveys import ftags, poc, scoring, severity
@@ -50,7 +50,10 @@ def _plain(row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
 
 async def _scoped(table: type[Table], row_id: int, user: CurrentUser) -> dict[str, Any] | None:
     """The active row if it belongs to one of the user's facilities, else None (→ 404)."""
-    row = await table.select().where((table._meta.primary_key == row_id) & (table.active == True)).first()  # type: ignore[attr-defined]
+    active = table._meta.get_column_by_name(
+        "active"
+    )  # `active` is declared per table (facility.tables.Clinical)
+    row = await table.select().where((table._meta.primary_key == row_id) & (active == True)).first()
     if row is None or not user.may_access_facility(row["facility"]):
         return None
     return row
@@ -68,9 +71,14 @@ async def _create(
         row = table(**values)
         await row.save()
         await audit.record(
-            actor, "create", object_type, row.id, facility_id=facility_id, after=_plain(values, audit_fields)
+            actor,
+            "create",
+            object_type,
+            saved_id(row),
+            facility_id=facility_id,
+            after=_plain(values, audit_fields),
         )
-    return int(row.id)
+    return saved_id(row)
 
 
 async def _update(
@@ -383,7 +391,11 @@ def plan_of(row: dict[str, Any] | None, finding: dict[str, Any]) -> poc.PlanOfCo
         finding["tag"],
         finding["scope_severity"],
         past_noncompliance=finding["past_noncompliance"],
-        **{k: row.get(k) or ("" if k != "completion_date" else None) for k in POC_FIELDS},
+        affected_residents=row.get("affected_residents") or "",
+        others_at_risk=row.get("others_at_risk") or "",
+        systemic_changes=row.get("systemic_changes") or "",
+        monitoring=row.get("monitoring") or "",
+        completion_date=row.get("completion_date") or None,
     )
 
 
@@ -906,7 +918,9 @@ async def _optional_signal(module_name: str, function: str, *args: Any) -> Any |
 
 
 async def dashboard(user: CurrentUser, facility_id: int, today: date) -> dict[str, Any]:
-    facility = await Facility.select().where(Facility.id == facility_id).first()
+    facility = found(
+        await Facility.select().where(Facility.id == facility_id).first(), f"facility {facility_id}"
+    )
     surveys = await list_surveys(facility_id)
     survey_by_id = {s["id"]: s for s in surveys}
     findings = [
@@ -923,7 +937,7 @@ async def dashboard(user: CurrentUser, facility_id: int, today: date) -> dict[st
     for f in open_findings:
         by_level[f["cell"].severity_level] += 1
 
-    pocs_due = []
+    pocs_due: list[dict[str, Any]] = []
     for f in open_findings:
         s = survey_by_id.get(f["survey"])
         if s is None:
@@ -961,10 +975,10 @@ async def dashboard(user: CurrentUser, facility_id: int, today: date) -> dict[st
         ftags.resolve(d.tag).code for d in inputs.deficiencies if (today - d.survey_date).days <= 3 * 366
     }
     checklist: dict[str, dict[str, Any]] = {}
-    for item in poc.mock_survey_checklist():
-        group = checklist.setdefault(item.cfr, {"cfr": item.cfr, "name": item.group, "items": []})
+    for check in poc.mock_survey_checklist():
+        group = checklist.setdefault(check.cfr, {"cfr": check.cfr, "name": check.group, "items": []})
         group["items"].append(
-            {"item": item, "cited": sorted(ftags.get(t).display for t in item.tags if t in recent_tags)}
+            {"item": check, "cited": sorted(ftags.get(t).display for t in check.tags if t in recent_tags)}
         )
 
     return {

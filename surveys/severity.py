@@ -1,8 +1,8 @@
 """Scope and severity (A–L), Five-Star points per cell, and substandard quality of care (SQC).
 
 Grid: 42 CFR 488.404(b) — severity levels 1–4 by scope isolated/pattern/widespread.
-Points: Five-Star Technical Users' Guide Table 1 (DOMAIN.md Part 2 §2;
-../shared/data/surveys/ref/scope_severity_grid.csv, checked against this table by the tests).
+Points: Five-Star Technical Users' Guide Table 1 (tests/unit/surveys/test_severity.py checks this table
+against CMS's scope/severity grid).
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def from_cell(severity_level: int, scope: str) -> ScopeSeverity:
 # F-tags whose regulations 42 CFR 488.301 lists for substandard quality of care:
 # §483.10 (a)(1)-(2), (b)(1)-(2), (e) except (e)(2),(7),(8), (f)(1)-(3),(5)-(8), (i); §483.12;
 # §483.24(a)-(b); §483.25; §483.40(b),(d); §483.45(d),(e),(h); §483.70(p); §483.80(d).
-# Tag crosswalk from the Appendix PP regulatory grouping chart. CAUTION (DOMAIN.md "Not found"):
+# Tag crosswalk from the Appendix PP regulatory grouping chart. CAUTION (no CMS data file was found):
 # the 488.301 text was not retrieved for this project; a finding recorded from a 2567 should carry
 # the surveyor's SQC determination, which overrides this table (see `is_sqc`).
 SQC_TAGS: frozenset[str] = frozenset(
@@ -142,7 +142,7 @@ def is_sqc(code: str, tag: str, surveyor_determination: bool | None = None) -> b
 def points(code: str, *, sqc: bool = False, past_noncompliance: bool = False) -> int:
     """Five-Star health-inspection points for one deficiency.
     Past noncompliance cited at immediate jeopardy (J/K/L) scores as G, 20 points (TUG Jan 2026
-    as transcribed in openchart-health; ref/fivestar_health_inspection_method.csv)."""
+    as transcribed in openchart-health)."""
     cell = parse(code)
     if past_noncompliance and cell.immediate_jeopardy:
         return GRID["G"].points

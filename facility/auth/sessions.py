@@ -1,8 +1,8 @@
 """Server-side sessions stored in the database, with the session id rotated at login.
 
 Litestar's `ServerSideSessionBackend` reuses whatever id the browser's cookie carries, even an
-unknown one, so an attacker-planted id would survive login (session fixation, ASVS 5.0 7.2.4 —
-SECURITY.md "Framework facts"). This backend mints a fresh id when the login handler asks for
+unknown one, so an attacker-planted id would survive login (session fixation, ASVS 5.0 7.2.4;
+docs/SECURITY-STATUS.md target 6). This backend mints a fresh id when the login handler asks for
 rotation (and whenever the cookie names no stored session) and deletes the old id.
 """
 
@@ -31,7 +31,7 @@ def request_rotation(connection: ASGIConnection) -> None:
 
 
 def _state(connection: ASGIConnection) -> dict[str, Any]:
-    return connection.scope.setdefault("state", {})  # type: ignore[return-value]
+    return connection.scope.setdefault("state", {})
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -69,7 +69,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 @dataclass
 class RotatingSessionConfig(ServerSideSessionConfig):
-    _backend_class = RotatingSessionBackend  # type: ignore[assignment]
+    _backend_class = RotatingSessionBackend
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:

@@ -1,4 +1,4 @@
-"""Login throttling that cannot be raced and cannot lock a building out (issue 17, SECURITY.md target 12).
+"""Login throttling that cannot be raced and cannot lock a building out (issue 17, docs/SECURITY-STATUS.md target 12).
 
 Two counters per attempt, both keyed on the account name (never on the address alone, so one kiosk behind a
 shared NAT address cannot lock out every account of the building):

@@ -119,7 +119,9 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
 def is_partial(request: Request[Any, Any, Any]) -> bool:
     """Render a fragment only for a targeted htmx request, never for a boosted page load."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not bool(htmx.boosted)
+    if not htmx:
+        return False
+    return not bool(htmx.boosted)
 
 
 def render(

@@ -34,7 +34,7 @@ def _error_page(request: Request[Any, Any, Any], status: int) -> Response[Any]:
         status_code=status,
         media_type=MediaType.HTML,
     )
-    return template  # type: ignore[return-value]
+    return template
 
 
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
@@ -44,7 +44,7 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
         return Response(
             content="", status_code=401, headers={"HX-Redirect": "/login"}, media_type=MediaType.TEXT
         )
-    return Redirect(path="/login", status_code=302)  # type: ignore[return-value]
+    return Redirect(path="/login", status_code=302)
 
 
 def permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:

@@ -48,7 +48,8 @@ async def test_quarterly_shows_fewer_sections(client: Any, world: Any) -> None:
     await client.login("coord_a")
     assessment_id = await start(client, world, rfa="02-99-99-0")
     page = await client.get(f"/mds/assessments/{assessment_id}")
-    assert "/sections/V" in page.text  # V0100 on NQ
+    # CMS item page V0100A (data specs V2.00.1): active NC, state-optional NQ/NP; V0200 likewise (V0200B2, V1.11.0)
+    assert "/sections/V" not in page.text and "/sections/J" in page.text
     missing = await client.get(f"/mds/assessments/{assessment_id}/sections/ZZ")
     assert missing.status_code == 404
     assert len(entry_sections("NQ")) <= len(entry_sections("NC"))

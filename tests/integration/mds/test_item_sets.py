@@ -156,7 +156,7 @@ async def test_signing_writes_the_section_v_items_of_the_care_plan_worksheet(
     """sign() asks careplans.services.section_v_record for the record's Section V items after the CAA check and
     stores them in the V section within the signing transaction: the hash, the stored version and the record
     rebuilt from the sections agree. (The worksheet is replaced here so the test controls what it returns; items
-    the item set does not carry, like the V0200A flags missing from the catalogs, are left out.)"""
+    the record's item subset does not carry are left out.)"""
     import careplans.services as careplans_services
     from mds.services import assessment_answers, integrity_ok, sections_of, versions_of
     from tests.integration.mds.conftest import fill_all
@@ -165,7 +165,7 @@ async def test_signing_writes_the_section_v_items_of_the_care_plan_worksheet(
 
     async def section_v_record(assessment_id: int, record: dict[str, str]) -> dict[str, str]:
         calls.append(record)
-        return {"V0200B2": "20260122", "V0200C2": "20260123", "V0200A01A": "1"}
+        return {"V0200B2": "20260122", "V0200C2": "20260123", "V0200A01A": "1", "Z0500B": "20991231"}
 
     async def no_blockers(assessment_id: int, record: dict[str, str]) -> list[str]:
         return []
@@ -179,7 +179,8 @@ async def test_signing_writes_the_section_v_items_of_the_care_plan_worksheet(
     assert signed.status_code == 303, signed.text[-3000:]
     assert len(calls) == 1 and calls[0]["ITM_SBST_CD"] == "NC"
     record = await assessment_answers(assessment_id)
-    assert record["V0200C2"] == "20260123" and "V0200A01A" not in record
+    assert record["V0200C2"] == "20260123" and record["V0200A01A"] == "1"
+    assert record["Z0500B"] == "20260122"  # not a Section V item: the worksheet cannot overwrite it
     assert (await sections_of(assessment_id))["V"]["answers"]["V0200C2"] == "20260123"
     assert (await versions_of(assessment_id))[-1]["answers"]["V0200C2"] == "20260123"
     assert await integrity_ok(assessment_id)
