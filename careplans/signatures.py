@@ -27,7 +27,7 @@ ROLES: dict[str, tuple[str, bool]] = {
     "social": (N_("Social services"), True),
     "therapy": (N_("Therapy services"), False),
     "activities": (N_("Activities program"), False),
-    "mds": (N_("MDS coordinator"), False),
+    "mds": (N_("MDS coordinator (resident assessment)"), False),
     "other": (N_("Other IDT member"), False),
 }
 RESIDENT_SIDE = frozenset({"resident", "representative"})
