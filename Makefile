@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/ruff format --check facility mds careplans surveys tests scripts piccolo_conf.py
 
 # Spanish catalogs, one gettext domain per package: extract the package's message ids (babel.cfg, keywords
-# below; facility/i18n_catalog.py uses the same), merge them into locales/es/LC_MESSAGES/<package>.po (new
+# below; facility/core/i18n_catalog.py uses the same), merge them into locales/es/LC_MESSAGES/<package>.po (new
 # ids come in untranslated: translate them in the .po), compile the .mo. tests/unit/test_i18n.py fails when a
 # UI message has no Spanish translation. See docs/DEVELOPING.md, "Spanish".
 I18N_DOMAINS  := facility mds careplans surveys

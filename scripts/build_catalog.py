@@ -1,5 +1,5 @@
 """Build the shipped MDS 3.0 item catalogs mds/data/items_v1_18_11.json, items_v1_19_1.json and
-items_v1_20_1.json (one per item set; mds.catalog loads them).
+items_v1_20_1.json (one per item set; mds.record.catalog loads them).
 
 Inputs (never edited here):
 - ../shared/data/mds/mds3builder_items_v1_18_11.csv: item ids, labels, value lists and record-type flags of

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from facility import audit
-from facility.db import write_transaction
-from facility.settings import get_settings
+from facility.core import audit
+from facility.core.db import write_transaction
+from facility.core.settings import get_settings
 from facility.tables import AdminAlert, BreakGlass, Facility, Resident, User
 from facility.web.core import CurrentUser
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import pyotp
 
-from facility.settings import get_settings
+from facility.core.settings import get_settings
 from facility.tables import RecoveryCode, UserMfa
 
 MFA_ROLES = ("admin", "mds_coordinator", "nurse")

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from facility import audit
-from facility.db import is_sqlite, write_transaction
-from facility.settings import get_settings
+from facility.core import audit
+from facility.core.db import is_sqlite, write_transaction
+from facility.core.settings import get_settings
 from facility.tables import AdminAlert, LoginThrottle
 
 QUIET_RESET = timedelta(hours=24)  # consecutive lock-outs are forgotten after a day without failures

@@ -11,7 +11,7 @@ DESCRIPTION = "never-delete triggers for the utilization review tables"
 NEVER_DELETE = ["ur_target", "ur_review", "prior_authorization", "denial", "appeal", "stay_diagnosis", "triple_check"]
 
 
-# Written out here, not imported from facility.db: this migration never changes with the application code.
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
 def _never_delete_sql(sqlite: bool, table: str) -> list[str]:
     message = f"{table}: clinical rows are never deleted; inactivate instead"
     if sqlite:

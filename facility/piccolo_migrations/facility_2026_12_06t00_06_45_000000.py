@@ -49,7 +49,7 @@ def create_sql(sqlite: bool) -> list[str]:
     return [f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join((key, *_OWNED, *columns, *_ROW))})' for name, columns in TABLES.items()]
 
 
-# Written out here, not imported from facility.db: this migration never changes with the application code.
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
 def _index_sql(table: str, columns: tuple[str, ...]) -> str:
     cols = ", ".join(f'"{c}"' for c in columns)
     return f'CREATE INDEX IF NOT EXISTS "ix_{table}_{"_".join(columns)}" ON "{table}" ({cols})'

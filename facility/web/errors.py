@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from facility.forms import N_
+from facility.core.forms import N_
 from facility.web.core import request_id
 
 log = logging.getLogger("mdsready")

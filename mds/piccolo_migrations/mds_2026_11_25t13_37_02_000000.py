@@ -1,4 +1,4 @@
-"""Guard triggers: MDS assessment rows are never deleted (they are inactivated; facility/db.py)."""
+"""Guard triggers: MDS assessment rows are never deleted (they are inactivated; facility/core/db.py)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
@@ -11,7 +11,7 @@ DESCRIPTION = "never-delete triggers for assessment tables"
 NEVER_DELETE = ["assessment", "assessment_section", "assessment_attestation", "assessment_version"]
 
 
-# Written out here, not imported from facility.db: this migration never changes with the application code.
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
 def _never_delete_sql(sqlite: bool, table: str) -> list[str]:
     message = f"{table}: clinical rows are never deleted; inactivate instead"
     if sqlite:

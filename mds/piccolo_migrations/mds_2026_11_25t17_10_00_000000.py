@@ -23,7 +23,7 @@ INDEXES = [
 ]
 
 
-# Written out here, not imported from facility.db: this migration never changes with the application code.
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
 def _index_sql(table: str, columns: tuple[str, ...]) -> str:
     cols = ", ".join(f'"{c}"' for c in columns)
     return f'CREATE INDEX IF NOT EXISTS "ix_{table}_{"_".join(columns)}" ON "{table}" ({cols})'

@@ -14,7 +14,7 @@ NEVER_DELETE = [
 ]
 
 
-# Written out here, not imported from facility.db: this migration never changes with the application code.
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
 def _never_delete_sql(sqlite: bool, table: str) -> list[str]:
     message = f"{table}: clinical rows are never deleted; inactivate instead"
     if sqlite:

@@ -17,8 +17,8 @@ from functools import cache
 
 from babel.messages.pofile import read_po
 
-from facility.i18n_catalog import extract_all as _extract_all
-from facility.settings import REPO_ROOT
+from facility.core.i18n_catalog import extract_all as _extract_all
+from facility.core.settings import REPO_ROOT
 from facility.web.i18n import DOMAINS
 
 SHORT_WORDS = 2

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 
-from facility.settings import REPO_ROOT
+from facility.core.settings import REPO_ROOT
 from facility.web import i18n
 from facility.web.i18n import NC_, Domain, install
 
@@ -105,9 +105,9 @@ def test_a_package_domain_must_exist() -> None:
 
 def test_the_six_colliding_ids_read_right_in_the_shipped_catalogs() -> None:
     """The collisions of one shared namespace (issue 15): each use now has its own Spanish."""
-    from facility import utilization_forms
-    from mds import workflow_controllers
-    from surveys import forms as survey_forms
+    from facility.utilization import forms as utilization_forms
+    from mds.workflow import controllers as workflow_controllers
+    from surveys.readiness import forms as survey_forms
 
     surveys, mds, facility = Domain("surveys"), Domain("mds"), Domain("facility")
     assert surveys.gettext("es", survey_forms.TASK_STATUSES["open"]) == "Abierta"

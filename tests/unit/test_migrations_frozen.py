@@ -1,5 +1,5 @@
 """Migrations are history: a hand-written one writes out the SQL and values it needs instead of importing the
-application (facility.db, mds.catalog …), so moving or changing application code never changes what an old
+application (facility.core.db, mds.record.catalog …), so moving or changing application code never changes what an old
 migration does on a new database."""
 
 from __future__ import annotations

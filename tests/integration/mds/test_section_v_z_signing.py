@@ -1,5 +1,5 @@
 """Section V and Z items written at signing (issue 14): a comprehensive record carries the 40 CAA flags
-V0200A01A-V0200A20B from the care-plan worksheet (careplans.services.section_v_record, not replaced here), a
+V0200A01A-V0200A20B from the care-plan worksheet (careplans.plans.services.section_v_record, not replaced here), a
 PPS record carries Z0100A (Medicare Part A HIPPS); both export and validate against the generated XSD and the
 edits, and a quarterly carries no Section V. Expected values come from the shared reference data
 (ref/hipps_char5_ai.csv, ref/caa_triggers_catspec_2010_transcription.csv), not from the code under test."""
@@ -31,10 +31,10 @@ def _caa_flag_ids(shared_data: Path) -> list[str]:
 async def test_comprehensive_record_exports_its_caa_flags(
     client: Any, rn: Any, monkeypatch: Any, shared_data: Path
 ) -> None:
-    import careplans.services as careplans_services
-    from mds.services import assessment_answers, integrity_ok
-    from mds.validate import validate_record
-    from mds.xmlio import export_assessment, read_assessment, version_of
+    import careplans.plans.services as careplans_services
+    from mds.assessments.services import assessment_answers, integrity_ok
+    from mds.record.validate import validate_record
+    from mds.record.xmlio import export_assessment, read_assessment, version_of
     from tests.integration.mds.conftest import fill_all
 
     async def no_blockers(assessment_id: int, record: dict[str, str]) -> list[str]:
@@ -59,7 +59,7 @@ async def test_comprehensive_record_exports_its_caa_flags(
 
 
 async def test_quarterly_carries_no_section_v(client: Any, rn: Any) -> None:
-    from mds.services import assessment_answers
+    from mds.assessments.services import assessment_answers
     from tests.integration.mds.conftest import fill_all
 
     await client.login("coord_a")
@@ -73,9 +73,9 @@ async def test_quarterly_carries_no_section_v(client: Any, rn: Any) -> None:
 
 
 async def test_pps_record_carries_the_hipps_code_in_z0100a(client: Any, rn: Any, shared_data: Path) -> None:
-    from mds.services import assessment_answers, integrity_ok, section_items
-    from mds.validate import validate_record
-    from mds.xmlio import export_assessment, version_of
+    from mds.assessments.services import assessment_answers, integrity_ok, section_items
+    from mds.record.validate import validate_record
+    from mds.record.xmlio import export_assessment, version_of
     from tests.integration.mds.conftest import fill_all, section_version
 
     with (shared_data / "mds" / "ref" / "hipps_char5_ai.csv").open(newline="", encoding="utf-8") as fh:

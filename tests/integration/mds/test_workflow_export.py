@@ -59,7 +59,7 @@ def _validate_cli(tmp_path: Path, data: bytes) -> subprocess.CompletedProcess[st
 async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp_path: Path) -> None:
     from facility.tables import AuditEvent
     from mds.tables import Assessment
-    from mds.workflow_tables import ExportBatch, ExportRecord
+    from mds.workflow.tables import ExportBatch, ExportRecord
 
     await client.login("coord_a")
     assessment_id = await _signed(client, rn)
@@ -132,7 +132,7 @@ async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp
 
 async def test_rejected_result_then_reexport(client: Any, rn: Any) -> None:
     from mds.tables import Assessment
-    from mds.workflow_tables import ExportBatch, ExportRecord
+    from mds.workflow.tables import ExportBatch, ExportRecord
 
     await client.login("coord_a")
     assessment_id = await _signed(client, rn)
@@ -146,7 +146,7 @@ async def test_rejected_result_then_reexport(client: Any, rn: Any) -> None:
     assert rec["state"] == "rejected" and rec["error_ids"] == "-3693 -3658"
     board = await client.get("/mds/dashboard")
     assert "-3693 -3658" in board.text.split('id="exported_not_accepted"', 1)[1]
-    again = await _export(client, assessment_id)  # rejected → export is allowed (mds.submission)
+    again = await _export(client, assessment_id)  # rejected → export is allowed (mds.record.submission)
     assert again.status_code == 200 and await ExportBatch.count() == 2
     row = await Assessment.select(Assessment.submission_state).where(Assessment.id == assessment_id).first()
     assert row["submission_state"] == "exported"
@@ -156,10 +156,10 @@ async def test_fatal_record_excluded_and_tamper_blocks(client: Any, rn: Any, mon
     import json
 
     from facility.tables import AuditEvent
-    from mds import validate
-    from mds.edits import FATAL, Finding
+    from mds.record import validate
+    from mds.record.edits import FATAL, Finding
     from mds.tables import Assessment, AssessmentSection
-    from mds.workflow_tables import ExportBatch
+    from mds.workflow.tables import ExportBatch
 
     await client.login("coord_a")
     good = await _signed(client, rn)
@@ -213,7 +213,7 @@ async def test_fatal_record_excluded_and_tamper_blocks(client: Any, rn: Any, mon
 async def test_roles_and_other_facility(client: Any, rn: Any, make_client: Any) -> None:
     from facility.auth.service import create_user
     from mds.tables import Assessment
-    from mds.workflow_tables import ExportBatch, ExportRecord
+    from mds.workflow.tables import ExportBatch, ExportRecord
 
     await client.login("coord_a")
     assessment_id = await _signed(client, rn)
@@ -246,7 +246,7 @@ async def test_result_import_is_all_or_nothing_on_bad_input(client: Any, rn: Any
     """Every bad input answers 422 naming the line and the rule, never a 500, and changes nothing."""
     from facility.tables import AuditEvent
     from mds.tables import Assessment
-    from mds.workflow_tables import ExportRecord
+    from mds.workflow.tables import ExportRecord
 
     await client.login("coord_a")
     assessment_id = await _signed(client, rn)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mds.catalog import ITEM_SET_VERSIONS, get_catalog, load_catalog_data
+from mds.record.catalog import ITEM_SET_VERSIONS, get_catalog, load_catalog_data
 
 # Active subsets as printed on the cited CMS item pages, mapped to the current ISC list (NS/NO/... retired):
 # techrw.com copy of MDS data specs V2.00.1, item page V0100A: "Active NC / State optional NQ,NP";

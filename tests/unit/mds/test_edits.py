@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from mds.catalog import get_catalog
-from mds.edits import FATAL, WARNING, implemented_edit_ids, run_edits, target_date
-from mds.testing import random_assessment
+from mds.record.catalog import get_catalog
+from mds.record.edits import FATAL, WARNING, implemented_edit_ids, run_edits, target_date
+from mds.record.testing import random_assessment
 from tests.unit.mds.strategies import assessments
 
 Values = dict[str, str]

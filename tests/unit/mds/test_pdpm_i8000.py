@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from mds import pdpm, pdpm_icd10
-from mds.catalog import ITEM_SET_VERSIONS, get_catalog
+from mds.pdpm import icd10 as pdpm_icd10
+from mds.pdpm import rules as pdpm
+from mds.record.catalog import ITEM_SET_VERSIONS, get_catalog
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "cms"
 REPO = Path(__file__).parents[3]

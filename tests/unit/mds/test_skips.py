@@ -1,13 +1,13 @@
-"""Skip patterns (mds.skips): gateway answers → skipped items, chains, item subsets, and agreement with
-the gateway edits of mds.edits (the entry form never produces a record those edits reject)."""
+"""Skip patterns (mds.record.skips): gateway answers → skipped items, chains, item subsets, and agreement with
+the gateway edits of mds.record.edits (the entry form never produces a record those edits reject)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mds.catalog import CARET, get_catalog
-from mds.edits import run_edits
-from mds.skips import GATEWAYS, SKIP_RULES, apply_skips, gateways_in, skipped_by
+from mds.record.catalog import CARET, get_catalog
+from mds.record.edits import run_edits
+from mds.record.skips import GATEWAYS, SKIP_RULES, apply_skips, gateways_in, skipped_by
 
 NC = get_catalog().active_items("NC")
 NPE = get_catalog().active_items("NPE")
