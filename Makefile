@@ -33,11 +33,11 @@ lint: install
 	$(BIN)/ruff format --check facility mds careplans surveys tests scripts piccolo_conf.py
 
 # Spanish catalogs, one gettext domain per package: extract the package's message ids (babel.cfg, keywords
-# below; facility/i18n_catalog.py uses the same), merge them into locales/es/LC_MESSAGES/<package>.po (new
+# below; facility/core/i18n_catalog.py uses the same), merge them into locales/es/LC_MESSAGES/<package>.po (new
 # ids come in untranslated: translate them in the .po), compile the .mo. tests/unit/test_i18n.py fails when a
 # UI message has no Spanish translation. See docs/DEVELOPING.md, "Spanish".
 I18N_DOMAINS  := facility mds careplans surveys
-I18N_KEYWORDS := -k _ -k gettext:2 -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_ -k NC_:1c,2 -k NavItem:2
+I18N_KEYWORDS := -k _ -k gettext:2 -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_ -k NC_:1c,2 -k T_ -k NavItem:2
 i18n: install
 	@for d in $(I18N_DOMAINS); do \
 	  $(BIN)/pybabel -q extract -F babel.cfg --no-default-keywords $(I18N_KEYWORDS) --no-location --no-wrap \

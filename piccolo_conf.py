@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from piccolo.conf.apps import AppRegistry
 
-from facility.settings import get_settings
+from facility.core.settings import get_settings
 
 _settings = get_settings()
 
@@ -13,11 +13,11 @@ if _settings.is_postgres:
 
     DB = PostgresEngine(config={"dsn": _settings.database_url})
 else:
-    from facility.db import PooledSQLiteEngine
+    from facility.core.db import PooledSQLiteEngine
 
     _settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     # timeout = SQLite busy timeout in seconds (SECURITY.md §4: >= 5 s with IMMEDIATE writers); connections reused
-    # for statements outside transactions (facility/db.py).
+    # for statements outside transactions (facility/core/db.py).
     DB = PooledSQLiteEngine(path=str(_settings.db_path), timeout=10)
 
 APP_REGISTRY = AppRegistry(

@@ -133,7 +133,7 @@ class CarePlanSignature(Clinical, Table):
     facility = ForeignKey(references=Facility)
     resident = ForeignKey(references=Resident)
     name = Varchar(length=200)
-    role = Varchar(length=20)  # careplans.signatures.ROLES
+    role = Varchar(length=20)  # careplans.rules.signatures.ROLES
     signed_on = Date()
 
 

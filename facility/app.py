@@ -14,6 +14,7 @@ from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.middleware.session.server_side import ServerSideSessionBackend
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.security.session_auth import SessionAuth
@@ -23,8 +24,8 @@ from litestar.types import Message, Scope
 
 from facility.auth.controllers import AuthController
 from facility.auth.service import retrieve_user
-from facility.auth.sessions import DatabaseSessionStore, RotatingSessionBackend, RotatingSessionConfig
-from facility.settings import REPO_ROOT, Settings, get_settings
+from facility.auth.sessions import DatabaseSessionStore, RotatingSessionConfig
+from facility.core.settings import REPO_ROOT, Settings, get_settings
 from facility.web import errors
 from facility.web.core import CSP, CurrentUser, NormalisedRequest, pop_flashes, role_guard
 from facility.web.extensions import DOMAIN_PACKAGES, domain_modules, grouped_nav, nav_items
@@ -37,16 +38,20 @@ log = logging.getLogger("mdsready")
 def _domain_route_handlers() -> list[Any]:
     handlers: list[Any] = [AuthController]
     for module in domain_modules("controllers"):
-        handlers.extend(module.ROUTE_HANDLERS)
+        handlers.extend(getattr(module, "ROUTE_HANDLERS", []))
     return handlers
 
 
 def _template_environment() -> jinja2.Environment:
     directories = [REPO_ROOT / package / "templates" for package in DOMAIN_PACKAGES]
+    settings = get_settings()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in directories if d.is_dir()]),
         autoescape=True,
-        undefined=jinja2.StrictUndefined if get_settings().env == "test" else jinja2.Undefined,
+        undefined=jinja2.StrictUndefined if settings.env == "test" else jinja2.Undefined,
+        # compiled once per process and never re-checked against the files (but in development)
+        auto_reload=settings.template_reload,
+        cache_size=-1,  # every template stays compiled (the default keeps 400)
     )
     install_i18n(env)
     env.globals["flashes"] = pop_flashes
@@ -88,7 +93,7 @@ def _allowed_hosts(settings: Settings) -> list[str]:
 
 @asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
-    from facility.db import enable_wal, engine
+    from facility.core.db import enable_wal, engine
 
     db = engine()
     settings = get_settings()
@@ -96,14 +101,14 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     # there Piccolo opens a connection per query instead.
     use_pool = settings.is_postgres and settings.env != "test"
     if use_pool:
-        await db.start_connection_pool()  # type: ignore[attr-defined]
+        await db.start_connection_pool()
     elif not settings.is_postgres:
         await enable_wal()
     try:
         yield
     finally:
         if use_pool:
-            await db.close_connection_pool()  # type: ignore[attr-defined]
+            await db.close_connection_pool()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -116,7 +121,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         httponly=True,
         samesite="lax",
     )
-    session_auth = SessionAuth[CurrentUser, RotatingSessionBackend](
+    # typed with the base backend: RotatingSessionConfig is a ServerSideSessionConfig whose _backend_class is
+    # RotatingSessionBackend (a ServerSideSessionBackend), which Litestar's generic config cannot express
+    session_auth = SessionAuth[CurrentUser, ServerSideSessionBackend](
         retrieve_user_handler=retrieve_user,
         session_backend_config=session_config,
         exclude=["^/static/", "^/health$"],

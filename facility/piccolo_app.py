@@ -10,7 +10,7 @@ APP_CONFIG = AppConfig(
     app_name="facility",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=table_finder(
-        modules=["facility.tables", "facility.utilization_tables"], exclude_imported=True
+        modules=["facility.tables", "facility.utilization.tables"], exclude_imported=True
     ),
     migration_dependencies=[],
     commands=[],

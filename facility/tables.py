@@ -92,7 +92,7 @@ class Entry(Row):
 
 class Clinical(Row):
     """An editable clinical row: `active` (never deleted), `version` (optimistic locking, see
-    `facility.db.update_versioned`) and who created / last changed it."""
+    `facility.core.db.update_versioned`) and who created / last changed it."""
 
     active = Boolean(default=True)
     version = Integer(default=1)

@@ -9,7 +9,7 @@ CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 APP_CONFIG = AppConfig(
     app_name="mds",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=table_finder(modules=["mds.tables", "mds.workflow_tables"], exclude_imported=True),
+    table_classes=table_finder(modules=["mds.tables", "mds.workflow.tables"], exclude_imported=True),
     migration_dependencies=["facility.piccolo_app"],
     commands=[],
 )

@@ -84,17 +84,19 @@ class Assessment(ClinicalStamped, Table):
     a0310g = Varchar(length=1, default="")
     a0310h = Varchar(length=1, default="0")
     isc = Varchar(length=4)
-    kind = Varchar(length=40)  # mds.rfa.kind_of
+    kind = Varchar(length=40)  # mds.record.rfa.kind_of
     ard = Date()  # A2300 (the target date -9017 for tracking records)
-    # MDS item-set version (mds.catalog.ITEM_SET_VERSIONS) in effect on the target date; kept for life, corrections too.
+    # MDS item-set version (mds.record.catalog.ITEM_SET_VERSIONS) in effect on the target date; kept for life, corrections too.
     item_set = Varchar(length=10, default="1.20.1")
     # in_progress | correcting (a signed record reopened by a modification) | completed (signed, locked) | inactivated
     status = Varchar(length=20, default="in_progress")
-    submission_state = Varchar(length=20, default="in_progress")  # mds.submission.STATES (part B advances it)
+    submission_state = Varchar(
+        length=20, default="in_progress"
+    )  # mds.record.submission.STATES (part B advances it)
     a0050 = Varchar(length=1, default="1")  # 1 new, 2 modification, 3 inactivation (current version)
     x0800 = Varchar(length=2, default="")  # correction number of the current version ("" on the original)
     pending_correction = JSON(default=None, null=True)  # reasons/attestation of an open modification
-    content_hash = Varchar(length=64, default="")  # SHA-256 of the signed content (mds.signing)
+    content_hash = Varchar(length=64, default="")  # SHA-256 of the signed content (mds.assessments.signing)
     z0500a = Varchar(length=200, default="")  # name and title of the RN coordinator who signed
     z0500b = Date(null=True, default=None)
     signed_at = Timestamptz(null=True, default=None)
@@ -127,7 +129,7 @@ class AssessmentAttestation(Row, Table):
     user = ForeignKey(references=User)
     name = Varchar(length=200)
     title = Varchar(length=40)
-    role = Varchar(length=20)  # the signer's role when attesting (Z0400 roles: mds.signing)
+    role = Varchar(length=20)  # the signer's role when attesting (Z0400 roles: mds.assessments.signing)
     sections = Varchar(length=200)  # comma-separated section codes
     signed_on = Date()
     record_version = Integer(default=1)  # which AssessmentVersion number this attestation belongs to

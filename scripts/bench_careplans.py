@@ -1,7 +1,7 @@
 """Compliance recompute for a 120-resident facility (issue 6 asks < 1 s).
 
 Builds a throw-away SQLite database with the demo facility (120 residents, their care plans and,
-where the MDS domain provides them, assessments), then times `careplans.services.facility_compliance`
+where the MDS domain provides them, assessments), then times `careplans.plans.services.facility_compliance`
 (every query plus the pure roll-up), and the pure roll-up alone. Prints the figures.
 Usage: .venv/bin/python scripts/bench_careplans.py
 """
@@ -21,9 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 
 async def main() -> None:
-    from careplans import compliance, services
-    from facility.commands import run_migrations
-    from facility.demo import DEMO_CCN, create_demo
+    from careplans.plans import services
+    from careplans.rules import compliance
+    from facility.core.commands import run_migrations
+    from facility.core.demo import DEMO_CCN, create_demo
     from facility.tables import Facility
 
     assert await run_migrations(), "migrations failed"
@@ -53,7 +54,7 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MDSREADY_DB_PATH"] = str(Path(tmp) / "bench.sqlite")
         os.environ.pop("DATABASE_URL", None)
-        from facility.commands import _ensure_conf_importable
+        from facility.core.commands import _ensure_conf_importable
 
         _ensure_conf_importable()
         asyncio.run(main())

@@ -59,7 +59,7 @@ SOFT_REFERENCES = {
     ("assessment", "carried_from"): "assessment",
 }
 
-# (label, user, url, mode): mode None = the page again (its data kept since the last view: facility.datacache),
+# (label, user, url, mode): mode None = the page again (its data kept since the last view: facility.core.datacache),
 # "write" = a write in the facility before each request (what the first view after a nurse's save costs),
 # "cold" = every cache emptied before each request (the first view after a restart).
 PAGES = [
@@ -177,7 +177,7 @@ async def _multiply_history(facility_id: int, target: int) -> int:
 
 
 def _is_postgres() -> bool:
-    from facility.db import is_sqlite
+    from facility.core.db import is_sqlite
 
     return not is_sqlite()
 
@@ -197,8 +197,8 @@ async def _reset_sequences(tables: list[Any]) -> None:
 
 
 async def build_chain(facilities: int, today: date) -> dict[str, Any]:
-    from facility.db import write_transaction
-    from facility.demo import create_demo
+    from facility.core.db import write_transaction
+    from facility.core.demo import create_demo
     from facility.tables import Facility, Resident
     from mds.tables import Assessment, AssessmentSection
 
@@ -251,13 +251,14 @@ async def time_pages(runs: int) -> list[tuple[str, float, float]]:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from litestar.testing import AsyncTestClient
 
-    from facility import datacache
     from facility.app import create_app
-    from surveys import qm_services, reports
+    from facility.core import datacache
+    from surveys.qm import services as qm_services
+    from surveys.reports import services as reports
     from tests.integration.conftest import Browserish
 
     def cold() -> None:
-        reports.clear_cache()  # the chain roll-up and facility.datacache
+        reports.clear_cache()  # the chain roll-up and facility.core.datacache
         qm_services.clear_cache()
 
     seed = 1  # the facility the coordinator, UM reviewer and (first in the list) the chain admin look at
@@ -290,7 +291,7 @@ async def time_pages(runs: int) -> list[tuple[str, float, float]]:
 
 
 async def run(backend: str, runs: int, facilities: int) -> None:
-    from facility.commands import run_migrations
+    from facility.core.commands import run_migrations
 
     assert await run_migrations(), "migrations failed"
     today = date.today()
@@ -356,7 +357,7 @@ def _pg_database(url: str, action: str) -> str:
 
 
 def child(backend: str, runs: int, facilities: int) -> None:
-    from facility.commands import _ensure_conf_importable
+    from facility.core.commands import _ensure_conf_importable
 
     _ensure_conf_importable()
     asyncio.run(run(backend, runs, facilities))

@@ -32,12 +32,12 @@ async def _run(saves: int) -> int:
     from litestar.testing import AsyncTestClient
 
     from facility.app import create_app
-    from facility.commands import run_migrations
-    from facility.demo import create_demo
+    from facility.core.commands import run_migrations
+    from facility.core.demo import create_demo
     from facility.tables import Resident, Stay
-    from mds.services import entry_sections, section_items
+    from mds.assessments.services import entry_sections, section_items
+    from mds.record.testing import random_assessment
     from mds.tables import AssessmentSection
-    from mds.testing import random_assessment
     from tests.integration.conftest import csrf_from
 
     assert await run_migrations()
@@ -118,7 +118,7 @@ def main() -> int:
     os.environ["MDSREADY_DB_PATH"] = str(Path(tmp) / "bench.sqlite")
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("MDSREADY_SECRET_KEY", "bench-secret-key-0123456789abcdef0123456789")
-    from facility.commands import _ensure_conf_importable
+    from facility.core.commands import _ensure_conf_importable
 
     _ensure_conf_importable()
     return asyncio.run(_run(args.saves))

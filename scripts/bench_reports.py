@@ -47,10 +47,11 @@ async def main(runs: int) -> None:
     from litestar.testing import AsyncTestClient
 
     from facility.app import create_app
-    from facility.commands import run_migrations
-    from facility.demo import DEMO_CCN, create_demo
+    from facility.core.commands import run_migrations
+    from facility.core.demo import DEMO_CCN, create_demo
     from facility.tables import Facility, Stay
-    from surveys import qm_services, reports
+    from surveys.qm import services as qm_services
+    from surveys.reports import services as reports
     from tests.integration.conftest import Browserish
 
     assert await run_migrations(), "migrations failed"
@@ -103,7 +104,7 @@ if __name__ == "__main__":
         os.environ.setdefault(
             "MDSREADY_ENV", "development"
         )  # plain-http session cookie for the in-process client
-        from facility.commands import _ensure_conf_importable
+        from facility.core.commands import _ensure_conf_importable
 
         _ensure_conf_importable()
         asyncio.run(main(args.runs))

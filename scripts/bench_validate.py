@@ -1,10 +1,10 @@
 """Benchmark: our full validation pipeline vs plain lxml XSD-only validation, same files, same run.
 
-Corpus: reproducible (seeded) synthetic assessments from mds.testing, 400-900 items each (item subsets
+Corpus: reproducible (seeded) synthetic assessments from mds.record.testing, 400-900 items each (item subsets
 NC/NQ/NP/SP), 10% with one injected error, zipped into one batch. Both pipelines read the batch the same
 way (members read from the in-memory zip in each worker) and use both cores (a process per core).
 
-  ours: safety checks + hardened parse + XSD gate + CMS edits + report record (mds.validate)
+  ours: safety checks + hardened parse + XSD gate + CMS edits + report record (mds.record.validate)
   lxml: etree.fromstring + XMLSchema.validate with the same generated XSD
 
 Target: ours costs <= 2.0x lxml (files/s ratio lxml/ours).  Usage: python scripts/bench_validate.py [--files N]
@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lxml import etree  # noqa: E402
 
-from mds.safety import Limits, iter_members, open_zip  # noqa: E402
-from mds.testing import inject_error, random_assessment  # noqa: E402
-from mds.validate import validate_record, warm_up, worker_init  # noqa: E402
-from mds.xmlio import export_batch  # noqa: E402
-from mds.xsd import get_lxml_schema  # noqa: E402
+from mds.record.testing import inject_error, random_assessment  # noqa: E402
+from mds.record.validate import validate_record, warm_up, worker_init  # noqa: E402
+from mds.record.xmlio import export_batch  # noqa: E402
+from mds.record.xsd import get_lxml_schema  # noqa: E402
+from mds.upload.safety import Limits, iter_members, open_zip  # noqa: E402
 
 BENCH_ISCS = ("NC", "NQ", "NP", "SP")  # 449-644 items each
 # A 10,000-record batch is over the default upload limits (1,000 members, 50 MB): the benchmark raises

@@ -1,5 +1,5 @@
 """Build the shipped MDS 3.0 item catalogs mds/data/items_v1_18_11.json, items_v1_19_1.json and
-items_v1_20_1.json (one per item set; mds.catalog loads them).
+items_v1_20_1.json (one per item set; mds.record.catalog loads them).
 
 Inputs (never edited here):
 - ../shared/data/mds/mds3builder_items_v1_18_11.csv: item ids, labels, value lists and record-type flags of
@@ -7,7 +7,9 @@ Inputs (never edited here):
 - ../shared/data/mds/ref/item_set_changes.csv: what changed in 1.19.1 and 1.20.1 (added/removed/renamed);
 - scripts/catalog/supplement.csv: items CMS pages show that the builder lacks (ITEM-SETS.md §3b, §6) and
   the items added in 1.19.1/1.20.1, each with its source and evidence level;
-- scripts/catalog/fixes.csv: value-list and subset fixes of builder items, each with its source.
+- scripts/catalog/fixes.csv: value-list and subset fixes of builder items, each with its source;
+- scripts/catalog/not_items.csv: ids the item sets show that are not submitted items (signatures such as Z0400,
+  retired ones such as Z0100C), with where the application keeps them; written to the JSON as `not_submitted`.
 Every item in the output carries `source`, `evidence` (cms, builder, secondary, draft, inferred),
 `verified` (False when no CMS or reference-builder source exists) and a `note` where needed.
 docs/item-sets.md explains the versions and what could not be verified; docs/item-sets-isc.md is the
@@ -328,6 +330,8 @@ ITEM_LABELS_ES = {
     "X0800": "Número de corrección",
     "X1100E": "Fecha de la atestación de la corrección",
     "Z0500B": "Fecha en que el coordinador RN firmó la evaluación como completa",
+    "Z0100A": "Parte A de Medicare: código HIPPS",
+    "Z0100B": "Parte A de Medicare: código de versión",
 }
 
 
@@ -506,6 +510,21 @@ def read_supplement(path: Path) -> list[dict[str, Any]]:
                 raw["text_kind"] = {"type": kind}
             rows.append(raw)
     return rows
+
+
+def read_not_items(path: Path) -> list[dict[str, Any]]:
+    """Item ids the item sets show that are NOT submitted items (signatures, retired or state-only items), with
+    where the application keeps them and the source: a record of what was left out on purpose."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [
+            {
+                "items": r["item"].split(";"),
+                "where_kept": r["where_kept"],
+                "reason": r["reason"],
+                "source": r["source"],
+            }
+            for r in csv.DictReader(fh)
+        ]
 
 
 def read_fixes(path: Path) -> list[dict[str, Any]]:
@@ -699,6 +718,7 @@ def build(shared: Path, version: str) -> dict[str, Any]:
         "iscs": ALL_ISCS,
         "sections": {k: {"en": en, "es": es} for k, (en, es) in SECTION_NAMES.items()},
         "items": _controls() + items,
+        "not_submitted": read_not_items(HERE / "not_items.csv"),
     }
 
 

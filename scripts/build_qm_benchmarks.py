@@ -1,7 +1,7 @@
 """Build surveys/data/qm_cms_benchmarks.csv: the CMS MDS quality-measure rows (PDC dataset djen-97ju,
 NH_QualityMsr_MDS) the quality-measures page compares a facility against (state and national averages).
 
-Only the columns `surveys.qm.load_cms_qm_csv` reads are kept (CMS headers unchanged). The shared sample
+Only the columns `surveys.qm.rules.load_cms_qm_csv` reads are kept (CMS headers unchanged). The shared sample
 has 289 rows, all Alabama: the "national" average is the mean over the rows shipped, and the page says so.
 
 Usage:  python scripts/build_qm_benchmarks.py [--shared-data PATH] [--out PATH] [--check]

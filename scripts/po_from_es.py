@@ -18,7 +18,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from facility.i18n_catalog import extract_all
+from facility.core.i18n_catalog import extract_all
 from facility.web.i18n import DOMAINS
 
 ROOT = Path(__file__).resolve().parents[1]

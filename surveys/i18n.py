@@ -9,3 +9,4 @@ from facility.web.i18n import Domain
 
 DOMAIN = Domain("surveys")
 gettext = DOMAIN.gettext
+T_ = DOMAIN.text  # a message id with parameters, translated when read: T_("...%(x)s", x=1)["es"]

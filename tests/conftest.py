@@ -1,7 +1,7 @@
 """Root test configuration.
 
 Environment variables are set here, before any test module imports the app, so that
-`facility.settings.get_settings()` reads the test values (see ARCHITECTURE.md, convention 9).
+`facility.core.settings.get_settings()` reads the test values (see ARCHITECTURE.md, convention 9).
 """
 
 from __future__ import annotations
@@ -41,6 +41,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _fresh_datacache() -> None:
     """Each test gets a new database with the same facility ids: no page data kept from another test."""
-    from facility import datacache
+    from facility.core import datacache
 
     datacache.clear()

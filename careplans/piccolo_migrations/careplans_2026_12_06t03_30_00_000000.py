@@ -2,6 +2,7 @@
 signatures. Additive only: new nullable/defaulted columns keep every existing row as it was."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine.finder import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine
 
 ID = "2026-12-06T03:30:00:000000"
@@ -43,17 +44,40 @@ def ddl(sqlite: bool) -> list[str]:
     return out
 
 
+# Written out here, not imported from facility.db: this migration never changes with the application code.
+def _index_sql(table: str, columns: tuple[str, ...]) -> str:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return f'CREATE INDEX IF NOT EXISTS "ix_{table}_{"_".join(columns)}" ON "{table}" ({cols})'
+
+
+def _never_delete_sql(sqlite: bool, table: str) -> list[str]:
+    message = f"{table}: clinical rows are never deleted; inactivate instead"
+    if sqlite:
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table}_no_delete() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table};",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_no_delete();",
+    ]
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="careplans", description=DESCRIPTION)
 
     async def install():
-        from facility.db import create_indexes, engine, protect_tables
-
-        db = engine()
-        for statement in ddl(isinstance(db, SQLiteEngine)):
+        db = engine_finder()
+        sqlite = isinstance(db, SQLiteEngine)
+        for statement in ddl(sqlite):
             await db.run_ddl(statement)
-        await create_indexes(INDEXES)
-        await protect_tables(never_delete=["care_plan_signature"])
+        for table, columns in INDEXES:
+            await db.run_ddl(_index_sql(table, columns))
+        for statement in _never_delete_sql(sqlite, "care_plan_signature"):
+            await db.run_ddl(statement)
 
     manager.add_raw(install)
     return manager

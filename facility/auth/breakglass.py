@@ -1,5 +1,5 @@
 """Break-glass: emergency access to a resident outside the user's facilities (HIPAA 164.312(a)(2)(ii), ONC
-170.315(d)(6); SECURITY.md target 2).
+170.315(d)(6); docs/SECURITY-STATUS.md target 2).
 
 Only clinical roles may ask, only with a typed reason. A grant covers one resident for
 `MDSREADY_BREAK_GLASS_SECONDS` (4 h by default), writes an `emergency` audit row and raises an administrator
@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from facility import audit
-from facility.db import write_transaction
-from facility.settings import get_settings
+from facility.core import audit
+from facility.core.db import write_transaction
+from facility.core.settings import get_settings
 from facility.tables import AdminAlert, BreakGlass, Facility, Resident, User
 from facility.web.core import CurrentUser
 

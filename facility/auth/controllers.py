@@ -9,12 +9,12 @@ from urllib.parse import urlparse
 from litestar import Controller, MediaType, Request, get, post
 from litestar.response import Redirect, Template
 
-from facility import audit
 from facility.auth import mfa, throttle
 from facility.auth.service import authenticate
 from facility.auth.sessions import request_rotation
-from facility.db import write_transaction
-from facility.forms import N_
+from facility.core import audit
+from facility.core.db import write_transaction
+from facility.core.forms import N_
 from facility.tables import User
 from facility.web.core import READ_ROLES, actor_of, current_user, flash
 from facility.web.i18n import LANGUAGES, gettext, locale_for

@@ -1,4 +1,4 @@
-"""TOTP second factor (RFC 6238, pyotp) with one-time recovery codes (SECURITY.md target 13; ASVS 5.0 6.3.3).
+"""TOTP second factor (RFC 6238, pyotp) with one-time recovery codes (docs/SECURITY-STATUS.md target 13; ASVS 5.0 6.3.3).
 
 Administrators and everyone who signs (Z0400 section attestations: nurses and coordinators; Z0500 and the MDS
 export: coordinators; the plan of correction: the DON, a nurse by role) must use it when `mfa_required` is on
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import pyotp
 
-from facility.settings import get_settings
+from facility.core.settings import get_settings
 from facility.tables import RecoveryCode, UserMfa
 
 MFA_ROLES = ("admin", "mds_coordinator", "nurse")

@@ -8,7 +8,7 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from facility.settings import get_settings
+from facility.core.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 12  # issue 17: above ASVS 5.0 6.2.1's 8 (15 recommended); no composition rules (6.2.5)
 MAX_PASSWORD_LENGTH = 128

@@ -1,4 +1,4 @@
-"""Login throttling that cannot be raced and cannot lock a building out (issue 17, SECURITY.md target 12).
+"""Login throttling that cannot be raced and cannot lock a building out (issue 17, docs/SECURITY-STATUS.md target 12).
 
 Two counters per attempt, both keyed on the account name (never on the address alone, so one kiosk behind a
 shared NAT address cannot lock out every account of the building):
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from facility import audit
-from facility.db import is_sqlite, write_transaction
-from facility.settings import get_settings
+from facility.core import audit
+from facility.core.db import is_sqlite, write_transaction
+from facility.core.settings import get_settings
 from facility.tables import AdminAlert, LoginThrottle
 
 QUIET_RESET = timedelta(hours=24)  # consecutive lock-outs are forgotten after a day without failures

@@ -1,6 +1,8 @@
 """Guard triggers: clinical facility rows are never deleted; the audit trail is append-only."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.sqlite import SQLiteEngine
 
 ID = "2026-11-25T13:20:00:000000"
 VERSION = "1.38.0"
@@ -9,13 +11,53 @@ DESCRIPTION = "never-delete and append-only triggers"
 NEVER_DELETE = ["facility", "unit", "resident", "stay", "stay_event", "app_user"]
 
 
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
+def _never_delete_sql(sqlite: bool, table: str) -> list[str]:
+    message = f"{table}: clinical rows are never deleted; inactivate instead"
+    if sqlite:
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table}_no_delete() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table};",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_no_delete();",
+    ]
+
+
+def _append_only_sql(sqlite: bool, table: str) -> list[str]:
+    message = f"{table} is append-only"
+    if sqlite:
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only();",
+    ]
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="facility", description=DESCRIPTION)
 
     async def install():
-        from facility.db import protect_tables
-
-        await protect_tables(never_delete=NEVER_DELETE, append_only=["audit_event"])
+        db = engine_finder()
+        sqlite = isinstance(db, SQLiteEngine)
+        for table in NEVER_DELETE:
+            for statement in _never_delete_sql(sqlite, table):
+                await db.run_ddl(statement)
+        for table in ["audit_event"]:
+            for statement in _append_only_sql(sqlite, table):
+                await db.run_ddl(statement)
 
     manager.add_raw(install)
     return manager

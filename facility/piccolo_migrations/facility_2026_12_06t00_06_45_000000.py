@@ -4,6 +4,7 @@ ones Piccolo declares for these tables on each database); rows are never deleted
 facility/resident/stay indexes."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine.finder import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine
 
 ID = "2026-12-06T00:06:45:000000"
@@ -48,17 +49,41 @@ def create_sql(sqlite: bool) -> list[str]:
     return [f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join((key, *_OWNED, *columns, *_ROW))})' for name, columns in TABLES.items()]
 
 
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
+def _index_sql(table: str, columns: tuple[str, ...]) -> str:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return f'CREATE INDEX IF NOT EXISTS "ix_{table}_{"_".join(columns)}" ON "{table}" ({cols})'
+
+
+def _never_delete_sql(sqlite: bool, table: str) -> list[str]:
+    message = f"{table}: clinical rows are never deleted; inactivate instead"
+    if sqlite:
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table}_no_delete() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table};",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_no_delete();",
+    ]
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="facility", description=DESCRIPTION)
 
     async def install():
-        from facility.db import create_indexes, engine, protect_tables
-
-        db = engine()
-        for statement in create_sql(isinstance(db, SQLiteEngine)):
+        db = engine_finder()
+        sqlite = isinstance(db, SQLiteEngine)
+        for statement in create_sql(sqlite):
             await db.run_ddl(statement)
-        await create_indexes(INDEXES)
-        await protect_tables(never_delete=list(TABLES))
+        for table, columns in INDEXES:
+            await db.run_ddl(_index_sql(table, columns))
+        for table in TABLES:
+            for statement in _never_delete_sql(sqlite, table):
+                await db.run_ddl(statement)
 
     manager.add_raw(install)
     return manager

@@ -3,6 +3,7 @@ Additive: the new column is null on existing stays, whose admission_date is kept
 "time not recorded" for them and count the clock from 00:00 of that day until a time is entered."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine.finder import engine_finder
 
 ID = "2026-12-06T03:30:00:000000"
 VERSION = "1.38.0"
@@ -13,9 +14,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="facility", description=DESCRIPTION)
 
     async def install():
-        from facility.db import engine
-
-        await engine().run_ddl('ALTER TABLE "stay" ADD COLUMN "admitted_at" TIMESTAMPTZ NULL')
+        await engine_finder().run_ddl('ALTER TABLE "stay" ADD COLUMN "admitted_at" TIMESTAMPTZ NULL')
 
     manager.add_raw(install)
     return manager

@@ -15,8 +15,8 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from facility.audit import Actor
-from facility.forms import MAX_DB_INT, clean_text
+from facility.core.audit import Actor
+from facility.core.forms import MAX_DB_INT, clean_text
 
 READ_ROLES = ("admin", "mds_coordinator", "nurse", "um_reviewer", "viewer")
 CLINICAL_WRITE_ROLES = ("admin", "mds_coordinator", "nurse")
@@ -106,8 +106,8 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
     if not isinstance(user, CurrentUser):
         raise NotAuthorizedException()
     if not roles or user.role not in roles:
-        from facility import audit
-        from facility.db import write_transaction
+        from facility.core import audit
+        from facility.core.db import write_transaction
 
         async with write_transaction():
             await audit.record(
@@ -119,7 +119,9 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
 def is_partial(request: Request[Any, Any, Any]) -> bool:
     """Render a fragment only for a targeted htmx request, never for a boosted page load."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not bool(htmx.boosted)
+    if not htmx:
+        return False
+    return not bool(htmx.boosted)
 
 
 def render(
@@ -144,8 +146,8 @@ async def denied_as_not_found(request: ASGIConnection, object_type: str, object_
 
     Returns the exception for the caller to raise.
     """
-    from facility import audit
-    from facility.db import write_transaction
+    from facility.core import audit
+    from facility.core.db import write_transaction
 
     async with write_transaction():
         await audit.record(actor_of(request), "denied", object_type, object_id, outcome="not_found")
@@ -161,8 +163,8 @@ async def record_view(
     resident_id: int | None = None,
 ) -> None:
     """Audit one opening of a clinical record (ONC 170.315(d)(2): reads are audited too)."""
-    from facility import audit
-    from facility.db import write_transaction
+    from facility.core import audit
+    from facility.core.db import write_transaction
 
     async with write_transaction():
         await audit.record(

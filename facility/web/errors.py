@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from facility.forms import N_
+from facility.core.forms import N_
 from facility.web.core import request_id
 
 log = logging.getLogger("mdsready")
@@ -34,7 +34,7 @@ def _error_page(request: Request[Any, Any, Any], status: int) -> Response[Any]:
         status_code=status,
         media_type=MediaType.HTML,
     )
-    return template  # type: ignore[return-value]
+    return template
 
 
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
@@ -44,7 +44,7 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
         return Response(
             content="", status_code=401, headers={"HX-Redirect": "/login"}, media_type=MediaType.TEXT
         )
-    return Redirect(path="/login", status_code=302)  # type: ignore[return-value]
+    return Redirect(path="/login", status_code=302)
 
 
 def permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:

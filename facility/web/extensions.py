@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from facility.forms import N_
+from facility.core.forms import N_
 
 DOMAIN_PACKAGES = ("facility", "mds", "careplans", "surveys")
 
@@ -43,15 +43,17 @@ def _optional_module(name: str) -> Any | None:
 
 
 def module_names(suffix: str) -> list[str]:
-    """`<domain>.<suffix>` and `<domain>.*_<suffix>` module names, e.g. mds.controllers, mds.upload_controllers."""
+    """`<domain>.<suffix>` and `<domain>.*_<suffix>` module names, e.g. mds.assessments.controllers, mds.upload.controllers."""
     names = []
     for package in DOMAIN_PACKAGES:
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             continue
-        for info in sorted(pkgutil.iter_modules(spec.submodule_search_locations), key=lambda m: m.name):
-            if info.name == suffix or info.name.endswith(f"_{suffix}"):
-                names.append(f"{package}.{info.name}")
+        found = pkgutil.walk_packages(spec.submodule_search_locations, prefix=f"{package}.")
+        for info in sorted(found, key=lambda m: m.name):
+            leaf = info.name.rsplit(".", 1)[-1]
+            if not info.ispkg and (leaf == suffix or leaf.endswith(f"_{suffix}")):
+                names.append(info.name)
     return names
 
 

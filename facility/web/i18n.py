@@ -7,9 +7,9 @@ switch) → Accept-Language (babel `Locale.negotiate`) → English.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from jinja2.ext import InternationalizationExtension
 from jinja2.lexer import Token, TokenStream
 from litestar.connection import ASGIConnection
 
-from facility.settings import REPO_ROOT, get_settings
+from facility.core.settings import REPO_ROOT, get_settings
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -128,7 +128,7 @@ def domain_translations(language: str, domain: str) -> NullTranslations:
 
 def _search_order(domain: str | None) -> tuple[str, ...]:
     if domain in DOMAINS:
-        return (domain, *(d for d in DOMAINS if d != domain))  # type: ignore[misc]
+        return (domain, *(d for d in DOMAINS if d != domain))
     return DOMAINS
 
 
@@ -170,7 +170,7 @@ def translate_plural(
         translations = domain_translations(language, name)
         catalog = getattr(translations, "_catalog", {})
         if (key, 0) in catalog:
-            text = catalog.get((key, translations.plural(n)))  # type: ignore[attr-defined]
+            text = catalog.get((key, translations.plural(n)))
             if text:
                 return str(text)
     return fallback
@@ -206,9 +206,57 @@ class Domain:
     def ngettext(self, language: str, singular: str, plural: str, n: int, **variables: Any) -> str:
         return translate_plural(language, self.name, singular, plural, n) % {"num": n, **variables}
 
+    def text(self, message: str, **params: Any) -> LazyText:
+        """The message with parameters, translated when read (`T_` in the package's i18n module)."""
+        return LazyText(self.name, message, **params)
+
+
+class LazyText(Mapping[str, str]):
+    """A message id with its parameters, translated when read: `text["es"]`, `text["en"]`.
+
+    What a pure rule returns instead of `{"en": ..., "es": ...}` dicts: the English id with `%(name)s`
+    placeholders stays in the code, the Spanish in the package's .po. A parameter that is itself a message
+    (`NC_(...)` label or another LazyText) is translated too; any other value is inserted as it is.
+    """
+
+    def __init__(self, domain: str | None, message: str, **params: Any) -> None:
+        self.domain = domain
+        self.message = message
+        self.params = params
+
+    def __getitem__(self, language: str) -> str:
+        if language not in LANGUAGES:
+            raise KeyError(language)
+        values = {
+            name: _translated_value(language, self.domain, value) for name, value in self.params.items()
+        }
+        text = translate(language, self.domain, self.message)
+        return text % values if values else text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def __str__(self) -> str:
+        return self[DEFAULT_LANGUAGE]
+
+    def __repr__(self) -> str:
+        return f"LazyText({self.message!r}, {self.params!r})"
+
+
+def _translated_value(language: str, domain: str | None, value: Any) -> Any:
+    if isinstance(value, LazyText):
+        return value[language]
+    if isinstance(value, Msg):
+        return translate(language, domain, value)
+    return value
+
 
 FACILITY = Domain("facility")
 gettext = FACILITY.gettext  # the facility domain; other packages use their own `<package>.i18n`
+T_ = FACILITY.text
 
 
 def translations(language: str) -> dict[str, NullTranslations]:
@@ -231,7 +279,9 @@ def _format(ctx: jinja2.runtime.Context, message: str, text: str, context: str |
     if not variables and not is_message_id(message, context):
         return str(text)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % variables  # type: ignore[no-any-return]
+    if not variables and "%" not in text:
+        return markup  # nothing to format (Markup % {} would escape and copy the text for nothing)
+    return markup % variables
 
 
 @jinja2.pass_context
@@ -252,7 +302,18 @@ def _jinja_dngettext(
 ) -> str:
     text = translate_plural(_ctx_language(ctx), domain, singular, plural, n)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % {"num": n, **variables}  # type: ignore[no-any-return]
+    return markup % {"num": n, **variables}
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: date | datetime, offset: Any, fmt: str, language: str) -> str:
+    """Babel formats each distinct (value, format, language) once per process: a list of 100 residents
+    re-renders the same birth and admission dates on every view, and Babel's call (locale lookup, pattern
+    parse) costs more than the rest of the row. `offset` is in the key because two aware datetimes of the same
+    instant in different zones are equal (and hash alike) but print different wall-clock times."""
+    if isinstance(value, datetime):
+        return format_datetime(value, format=fmt, locale=language, tzinfo=None)
+    return format_date(value, format=fmt, locale=language)
 
 
 @jinja2.pass_context
@@ -267,29 +328,29 @@ def _jinja_dnpgettext(
 ) -> str:
     text = translate_plural(_ctx_language(ctx), domain, singular, plural, n, context)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
-    return markup % {"num": n, **variables}  # type: ignore[no-any-return]
+    return markup % {"num": n, **variables}
 
 
 @jinja2.pass_context
 def _gettext_any(ctx: jinja2.runtime.Context, message: str, **variables: Any) -> str:
-    return _jinja_dgettext(ctx, None, message, **variables)  # type: ignore[no-any-return]
+    return _jinja_dgettext(ctx, None, message, **variables)
 
 
 @jinja2.pass_context
 def _pgettext_any(ctx: jinja2.runtime.Context, context: str, message: str, **variables: Any) -> str:
-    return _jinja_dpgettext(ctx, None, context, message, **variables)  # type: ignore[no-any-return]
+    return _jinja_dpgettext(ctx, None, context, message, **variables)
 
 
 @jinja2.pass_context
 def _ngettext_any(ctx: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any) -> str:
-    return _jinja_dngettext(ctx, None, singular, plural, n, **variables)  # type: ignore[no-any-return]
+    return _jinja_dngettext(ctx, None, singular, plural, n, **variables)
 
 
 @jinja2.pass_context
 def _npgettext_any(
     ctx: jinja2.runtime.Context, context: str, singular: str, plural: str, n: int, **variables: Any
 ) -> str:
-    return _jinja_dnpgettext(ctx, None, context, singular, plural, n, **variables)  # type: ignore[no-any-return]
+    return _jinja_dnpgettext(ctx, None, context, singular, plural, n, **variables)
 
 
 # The template calls and the domain-taking function each is compiled to.
@@ -345,10 +406,8 @@ class DomainI18nExtension(InternationalizationExtension):
 def _filter_date(ctx: jinja2.runtime.Context, value: date | datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    language = _ctx_language(ctx)
-    if isinstance(value, datetime):
-        return format_datetime(value, format=fmt, locale=language, tzinfo=None)
-    return format_date(value, format=fmt, locale=language)
+    offset = value.utcoffset() if isinstance(value, datetime) else None
+    return _formatted(value, offset, fmt, _ctx_language(ctx))
 
 
 @jinja2.pass_context
@@ -373,6 +432,7 @@ def install(env: jinja2.Environment) -> None:
     env.globals["_i18n_dngettext"] = _jinja_dngettext
     env.globals["_i18n_dnpgettext"] = _jinja_dnpgettext
     # Calls the stream filter cannot see (a `{% trans %}` block, `_` passed as a value) search every domain.
+    # install_gettext_callables is added to the Environment by the jinja2.ext.i18n extension at run time
     env.install_gettext_callables(_gettext_any, _ngettext_any, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_=_gettext_any, gettext=_gettext_any, ngettext=_ngettext_any)
     env.globals.update(pgettext=_pgettext_any, npgettext=_npgettext_any)

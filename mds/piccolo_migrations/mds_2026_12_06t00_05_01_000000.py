@@ -3,7 +3,7 @@ date of every record this application writes: discharges and deaths carry A2000 
 1.18.11 cannot be held by the shipped catalogs; they are labelled 1.18.11, the oldest set carried.
 
 Effective dates (ref/item_set_versions.csv): 1.18.11 from 2023-10-01, 1.19.1 from 2024-10-01, 1.20.1 from
-2025-10-01. Written out here (not imported from mds.catalog) so the migration never changes with the app code.
+2025-10-01. Written out here (not imported from mds.record.catalog) so the migration never changes with the app code.
 The comparison with an ISO date literal works on SQLite (dates stored as ISO text) and PostgreSQL (date column)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager

@@ -1,6 +1,8 @@
 """Guard triggers: survey-readiness rows are never deleted (inactivated instead)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.sqlite import SQLiteEngine
 
 ID = "2026-11-25T13:34:00:000000"
 VERSION = "1.38.0"
@@ -12,13 +14,32 @@ NEVER_DELETE = [
 ]
 
 
+# Written out here, not imported from facility.core.db: this migration never changes with the application code.
+def _never_delete_sql(sqlite: bool, table: str) -> list[str]:
+    message = f"{table}: clinical rows are never deleted; inactivate instead"
+    if sqlite:
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table}_no_delete() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table};",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_no_delete();",
+    ]
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="surveys", description=DESCRIPTION)
 
     async def install():
-        from facility.db import protect_tables
-
-        await protect_tables(never_delete=NEVER_DELETE)
+        db = engine_finder()
+        sqlite = isinstance(db, SQLiteEngine)
+        for table in NEVER_DELETE:
+            for statement in _never_delete_sql(sqlite, table):
+                await db.run_ddl(statement)
 
     manager.add_raw(install)
     return manager

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from careplans.library import load_library
+from careplans.plans.library import load_library
 from tests.e2e.conftest import DEMO, REPO, login
 
 SHOTS = REPO / "docs" / "screenshots"

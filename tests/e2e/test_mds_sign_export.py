@@ -5,7 +5,7 @@ fixed, completes the other sections, records the CAA decisions on the worksheet,
 
 Entering ~900 items by hand is impractical, so the sections other than J are posted through the browser's
 own session (`page.request`, its cookies and CSRF token) with exactly the fields the section form posts,
-valid values coming from `mds.testing.random_assessment` aligned with the assessment's real dates."""
+valid values coming from `mds.record.testing.random_assessment` aligned with the assessment's real dates."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def _record(section_a: dict[str, str], ard_iso: str) -> dict[str, str]:
     """A valid NC record whose entry, admission and birth dates are the ones section A shows prefilled (the
     RFA and the ARD are fixed at start and not entered); every other date falls on the ARD (group-B dates
     lie between entry and ARD, CAA and care-plan signatures on or after it: -3851)."""
-    from mds.catalog import get_catalog
-    from mds.testing import random_assessment
+    from mds.record.catalog import get_catalog
+    from mds.record.testing import random_assessment
 
     record = random_assessment(random.Random(2), isc="NC")
     for key in FIXED:
@@ -68,8 +68,8 @@ def _record(section_a: dict[str, str], ard_iso: str) -> dict[str, str]:
             continue
         if items[item_id].type == "date":
             record[item_id] = ard
-    # GG0170I1/M1 "not attempted" skip J1-K1/N1-O1 to ^ on save (mds/skips.py) yet -4049 wants every GG0170
-    # column 1 answered on an admission (mds/edits.py), so such a record cannot be exported: code them as done.
+    # GG0170I1/M1 "not attempted" skip J1-K1/N1-O1 to ^ on save (mds/record/skips.py) yet -4049 wants every GG0170
+    # column 1 answered on an admission (mds/record/edits.py), so such a record cannot be exported: code them as done.
     record.update(GG0170I1="03", GG0170M1="03")
     digits = record["A1600"].replace("-", "")  # the form may show YYYY-MM-DD, the record holds YYYYMMDD
     entry = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
@@ -82,7 +82,7 @@ def _record(section_a: dict[str, str], ard_iso: str) -> dict[str, str]:
 
 def _post_sections(page: Any, assessment: str, record: dict[str, str], skip: set[str]) -> dict[str, str]:
     """Post each section's form fields (its items, version, CSRF token) in the browser's session."""
-    from mds.services import entry_sections, section_items
+    from mds.assessments.services import entry_sections, section_items
 
     statuses = {}
     for section in entry_sections("NC"):

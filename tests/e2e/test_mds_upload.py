@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from mds.testing import inject_error, random_assessment
-from mds.xmlio import export_batch
+from mds.record.testing import inject_error, random_assessment
+from mds.record.xmlio import export_batch
 from tests.e2e.conftest import DEMO, login, nav_to
 
 

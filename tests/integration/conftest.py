@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from facility.settings import get_settings
+from facility.core.settings import get_settings
 
 _TEMPLATE_READY = False
 
@@ -31,8 +31,8 @@ def _all_tables() -> list[Any]:
 
 
 async def _prepare_template() -> None:
-    from facility.commands import run_migrations
-    from facility.db import engine
+    from facility.core.commands import run_migrations
+    from facility.core.db import engine
 
     if get_settings().is_postgres:
         db = engine()
@@ -56,7 +56,7 @@ def migrated_template() -> Path | None:
 
 @pytest.fixture
 async def db(migrated_template: Path | None, tmp_path: Path) -> AsyncIterator[Any]:
-    from facility.db import PooledSQLiteEngine, engine
+    from facility.core.db import PooledSQLiteEngine, engine
 
     tables = _all_tables()
     if migrated_template is None:  # PostgreSQL

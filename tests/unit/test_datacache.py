@@ -1,11 +1,11 @@
-"""facility.datacache: values are kept until a write of their facility commits, never served across a write."""
+"""facility.core.datacache: values are kept until a write of their facility commits, never served across a write."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from facility import datacache
+from facility.core import datacache
 
 
 class Counter:

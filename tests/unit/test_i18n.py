@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import re
 import shlex
+from functools import cache
 
 import pytest
 from babel.messages.pofile import read_po
 
-from facility.i18n_catalog import KEYWORDS_SPEC, extract_all
-from facility.settings import REPO_ROOT
+from facility.core.i18n_catalog import KEYWORDS_SPEC
+from facility.core.i18n_catalog import extract_all as _extract_all
+from facility.core.settings import REPO_ROOT
 from facility.web.i18n import DOMAINS, negotiate, parse_accept_language
 
 LC_MESSAGES = REPO_ROOT / "locales" / "es" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]")
+
+
+@cache
+def extract_all():  # type: ignore[no-untyped-def]
+    return _extract_all()  # one extraction per test run
 
 
 def _catalog(domain: str):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 
-from facility.settings import REPO_ROOT
+from facility.core.settings import REPO_ROOT
 from facility.web import i18n
 from facility.web.i18n import NC_, Domain, install
 
@@ -101,3 +101,27 @@ def test_python_code_translates_in_its_package_domain() -> None:
 def test_a_package_domain_must_exist() -> None:
     with pytest.raises(ValueError, match="unknown gettext domain"):
         Domain("mds_upload")
+
+
+def test_the_six_colliding_ids_read_right_in_the_shipped_catalogs() -> None:
+    """The collisions of one shared namespace (issue 15): each use now has its own Spanish."""
+    from facility.utilization import forms as utilization_forms
+    from mds.workflow import controllers as workflow_controllers
+    from surveys.readiness import forms as survey_forms
+
+    surveys, mds, facility = Domain("surveys"), Domain("mds"), Domain("facility")
+    assert surveys.gettext("es", survey_forms.TASK_STATUSES["open"]) == "Abierta"
+    assert surveys.gettext("es", survey_forms.FINDING_STATUSES["open"]) == "Abierto"
+    assert surveys.gettext("es", survey_forms.TASK_STATUSES["done"]) == "Realizada"
+    assert facility.gettext("es", utilization_forms.TRIPLE_STATUS_LABELS["open"]) == "Abierta"
+    assert facility.gettext("es", utilization_forms.TRIPLE_STATUS_LABELS["failed"]) == "No aprobada"
+    assert mds.gettext("es", workflow_controllers.STATE_LABELS["done"]) == "Completada"
+    assert mds.gettext("es", NC_("action", "Open")) == "Abrir"
+    assert mds.gettext("es", NC_("action", "Start")) == "Iniciar"
+    assert facility.gettext("es", NC_("page title", "Start")) == "Inicio"
+    assert mds.gettext("es", NC_("upload status", "Failed")) == "Fallida"
+    assert surveys.gettext("es", NC_("recommendation", "Based on")) == "Basada en"
+    assert mds.gettext("es", NC_("PDPM component", "Based on")) == "Basado en"
+    assert surveys.gettext("es", NC_("plan of correction", "Signed")) == "Firmado"
+    assert mds.gettext("es", NC_("section status", "Signed")) == "Firmada"
+    assert surveys.gettext("en", survey_forms.TASK_STATUSES["open"]) == "Open"

@@ -39,9 +39,9 @@ def test_foreign_keys_are_indexed() -> None:
 
 
 def test_index_sql_is_portable() -> None:
-    from facility.db import index_sql
+    migration = importlib.import_module("mds.piccolo_migrations.mds_2026_11_25t17_10_00_000000")
 
     assert (
-        index_sql("assessment", ("facility", "ard"))
+        migration._index_sql("assessment", ("facility", "ard"))
         == 'CREATE INDEX IF NOT EXISTS "ix_assessment_facility_ard" ON "assessment" ("facility", "ard")'
     )

@@ -82,27 +82,29 @@ class FakeMds:
 
 @pytest.fixture
 def mds(monkeypatch: pytest.MonkeyPatch) -> FakeMds:
-    import mds.services
+    import mds.assessments.services
 
     fake = FakeMds()
     monkeypatch.setattr(
-        mds.services, "assessments_for_resident", fake.assessments_for_resident, raising=False
+        mds.assessments.services, "assessments_for_resident", fake.assessments_for_resident, raising=False
     )
-    monkeypatch.setattr(mds.services, "assessment_answers", fake.assessment_answers, raising=False)
     monkeypatch.setattr(
-        mds.services, "assessments_for_residents", fake.assessments_for_residents, raising=False
+        mds.assessments.services, "assessment_answers", fake.assessment_answers, raising=False
     )
-    monkeypatch.setattr(mds.services, "answers_for", fake.answers_for, raising=False)
+    monkeypatch.setattr(
+        mds.assessments.services, "assessments_for_residents", fake.assessments_for_residents, raising=False
+    )
+    monkeypatch.setattr(mds.assessments.services, "answers_for", fake.answers_for, raising=False)
     return fake
 
 
 @pytest.fixture
 def at_time(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """at_time(datetime) freezes careplans.services.now() (UTC)."""
-    import careplans.services
+    """at_time(datetime) freezes careplans.plans.services.now() (UTC)."""
+    import careplans.plans.services
 
     def freeze(moment: datetime) -> None:
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        monkeypatch.setattr(careplans.services, "now", lambda: moment)
+        monkeypatch.setattr(careplans.plans.services, "now", lambda: moment)
 
     return freeze

@@ -307,3 +307,19 @@ async def test_new_admission_records_its_time(client: Any, world: Any, mds: Any)
     assert "2026-02-12T19:05:00+00:00" in str(created[-1])
     page = await client.get(f"/residents/{world.resident_a}")
     assert "19:05 UTC" in page.text
+
+
+async def test_refusals_are_in_the_users_language(client: Any, world: Any, mds: Any, at_time: Any) -> None:
+    at_time(datetime(2026, 1, 11, 10, 0))
+    await client.login("nurse_a")
+    await client.post("/language", {"lang": "es"})
+    page = await _tab(client, world.resident_a)
+    assert "Quedan 14 h 0 min" in page.text and "Hora no registrada" in page.text
+    refused = await client.post(
+        f"/careplans/residents/{world.resident_a}/baseline", {"complete": "1"}, headers=HX
+    )
+    assert refused.status_code == 422
+    assert refused.text.count("Obligatorio para el plan de cuidados inicial.") == 5
+    assert "Required for the baseline care plan." not in refused.text
+    bad = await client.post(f"/careplans/residents/{world.resident_a}/signatures", {"name": "", "role": "x"})
+    assert bad.status_code == 422 and "Elija un valor de la lista." in bad.text

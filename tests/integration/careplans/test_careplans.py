@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from careplans.library import load_library
+from careplans.plans.library import load_library
 from tests.integration.careplans.conftest import FALLS_AND_ULCER, fake_assessment
 
 FALLS = load_library().for_caa(11)[0]
@@ -265,7 +265,7 @@ async def test_nurse_documents_interventions(client: Any, world: Any, triggered:
 
 
 async def test_caa_worksheet_decisions_and_blockers(client: Any, world: Any, triggered: Any) -> None:
-    from careplans.services import caa_blockers
+    from careplans.plans.services import caa_blockers
 
     blockers = await caa_blockers(9001, FALLS_AND_ULCER)
     assert blockers == [
@@ -335,7 +335,7 @@ async def test_caa_worksheet_decisions_and_blockers(client: Any, world: Any, tri
 
 
 async def test_section_v_record_from_the_worksheet(client: Any, world: Any, triggered: Any) -> None:
-    from careplans.services import section_v_record
+    from careplans.plans.services import section_v_record
 
     before = await section_v_record(9001, FALLS_AND_ULCER)
     assert len(before) == 40 and set(before.values()) == {
@@ -376,7 +376,7 @@ async def test_section_v_record_from_the_worksheet(client: Any, world: Any, trig
 async def test_record_of_an_unsupported_item_set_blocks_signing_with_the_reason(
     world: Any, triggered: Any
 ) -> None:
-    from careplans.services import caa_blockers
+    from careplans.plans.services import caa_blockers
 
     old = {**FALLS_AND_ULCER, "ITM_SET_VRSN_CD": "1.17"}
     (message,) = await caa_blockers(9001, old)

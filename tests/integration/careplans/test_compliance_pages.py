@@ -122,7 +122,7 @@ async def test_review_every_92_days(
 async def test_adding_problems_updates_the_facility_page(
     client: Any, world: Any, mds: Any, at_time: Any
 ) -> None:
-    from careplans.library import load_library
+    from careplans.plans.library import load_library
 
     mds.add(world.resident_a, fake_assessment(9001, v0200b2=date(2026, 1, 14)), FALLS_AND_ULCER)
     await _record_baseline(world, datetime(2026, 1, 10, 20, 0))

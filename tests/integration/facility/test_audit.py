@@ -45,8 +45,8 @@ async def test_audit_table_refuses_update_and_delete(db: Any, world: Any) -> Non
 
 
 async def test_verify_chain_names_first_tampered_row(db: Any, world: Any) -> None:
-    from facility.audit import verify_chain
-    from facility.settings import get_settings
+    from facility.core.audit import verify_chain
+    from facility.core.settings import get_settings
     from facility.tables import AuditEvent
 
     total, broken = await verify_chain()
@@ -65,7 +65,7 @@ async def test_verify_chain_names_first_tampered_row(db: Any, world: Any) -> Non
 
 
 async def test_removed_row_breaks_the_link(db: Any, world: Any) -> None:
-    from facility.audit import first_broken_row
+    from facility.core.audit import first_broken_row
     from facility.tables import AuditEvent
 
     rows = await AuditEvent.select().order_by(AuditEvent.id).output(load_json=True)

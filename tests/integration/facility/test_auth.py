@@ -6,7 +6,7 @@ from typing import Any
 
 import time_machine
 
-from facility.settings import Settings
+from facility.core.settings import Settings
 
 
 async def test_login_page_contract(client: Any) -> None:

@@ -1,4 +1,4 @@
-"""The write signal of facility.datacache: a committed audited write of a facility, not a read or a rollback."""
+"""The write signal of facility.core.datacache: a committed audited write of a facility, not a read or a rollback."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from facility import datacache
+from facility.core import datacache
 from tests.unit.test_datacache import Counter
 
 
 async def test_write_transaction_and_audit_signal_the_facility(db: Any) -> None:
-    from facility import audit
-    from facility.db import write_transaction
+    from facility.core import audit
+    from facility.core.db import write_transaction
 
     compute = Counter()
     await datacache.cached(7, "x", None, compute)

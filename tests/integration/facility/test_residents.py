@@ -319,7 +319,7 @@ async def test_security_headers_on_pages_errors_and_static(client: Any, world: A
 async def test_error_pages_have_correlation_id_and_no_trace(
     client: Any, world: Any, monkeypatch: Any
 ) -> None:
-    from facility import services
+    from facility.residents import services
 
     async def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret-internal-detail")

@@ -43,8 +43,8 @@ async def section_version(assessment_id: int, section: str) -> int:
 
 def complete_answers(isc: str, section: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
     """A valid answer for every item of the section (first listed value; dates; numbers in range)."""
-    from mds.catalog import get_catalog
-    from mds.services import section_items
+    from mds.assessments.services import section_items
+    from mds.record.catalog import get_catalog
 
     catalog = get_catalog()
     out: dict[str, str] = {}
@@ -77,16 +77,16 @@ async def fill_all(
     version: str = "1.20.1",
     signed_on: str = "20260122",
 ) -> dict[str, str]:
-    """Post every section with a record from mds.testing (valid for the edits; seed 2 gives an
+    """Post every section with a record from mds.record.testing (valid for the edits; seed 2 gives an
     admission with A0310E=1 on NC) on item set `version`, CAA/care-plan dates `signed_on`; returns the section
     statuses shown after each save."""
     import random
 
-    from mds.services import entry_sections, section_items
-    from mds.testing import random_assessment
+    from mds.assessments.services import entry_sections, section_items
+    from mds.record.testing import random_assessment
 
     record = random_assessment(random.Random(seed), isc=isc, version=version)
-    from mds.services import assessment_answers
+    from mds.assessments.services import assessment_answers
 
     fixed = await assessment_answers(assessment_id)  # our RFA, ARD and prefilled dates win
     for key in (

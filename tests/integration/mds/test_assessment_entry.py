@@ -10,7 +10,7 @@ from tests.integration.mds.conftest import ADMISSION, complete_answers, section_
 
 async def test_start_from_resident_tab(client: Any, world: Any) -> None:
     from facility.tables import AuditEvent
-    from mds.services import assessments_for_resident
+    from mds.assessments.services import assessments_for_resident
 
     await client.login("coord_a")
     tab = await client.get(f"/residents/{world.resident_a}?tab=assessments")
@@ -21,7 +21,7 @@ async def test_start_from_resident_tab(client: Any, world: Any) -> None:
     assert "Section" in page.text and "/sections/GG" in page.text
     rows = await assessments_for_resident(world.resident_a)
     assert rows[0]["isc"] == "NC" and rows[0]["is_comprehensive"] and rows[0]["kind"] == "admission"
-    assert rows[0]["a0310e"] == "1"  # first assessment since entry (mds.rfa.first_since_entry)
+    assert rows[0]["a0310e"] == "1"  # first assessment since entry (mds.record.rfa.first_since_entry)
     assert (
         await AuditEvent.count().where(
             (AuditEvent.object_type == "mds_assessment") & (AuditEvent.action == "create")
@@ -43,12 +43,13 @@ async def test_start_refuses_bad_input_with_422(client: Any, world: Any) -> None
 
 
 async def test_quarterly_shows_fewer_sections(client: Any, world: Any) -> None:
-    from mds.services import entry_sections
+    from mds.assessments.services import entry_sections
 
     await client.login("coord_a")
     assessment_id = await start(client, world, rfa="02-99-99-0")
     page = await client.get(f"/mds/assessments/{assessment_id}")
-    assert "/sections/V" in page.text  # V0100 on NQ
+    # CMS item page V0100A (data specs V2.00.1): active NC, state-optional NQ/NP; V0200 likewise (V0200B2, V1.11.0)
+    assert "/sections/V" not in page.text and "/sections/J" in page.text
     missing = await client.get(f"/mds/assessments/{assessment_id}/sections/ZZ")
     assert missing.status_code == 404
     assert len(entry_sections("NQ")) <= len(entry_sections("NC"))
@@ -68,7 +69,7 @@ async def test_section_save_full_page_and_htmx(client: Any, world: Any) -> None:
     data["B0200"] = "2"
     partial = await client.post(url, data, headers={"HX-Request": "true"})
     assert partial.status_code == 200 and "<html" not in partial.text and 'id="section-form"' in partial.text
-    from mds.services import assessment_answers
+    from mds.assessments.services import assessment_answers
 
     answers = await assessment_answers(assessment_id)
     assert answers["B0200"] == "2" and answers["A0310A"] == "01" and answers["ITM_SBST_CD"] == "NC"
@@ -84,7 +85,7 @@ async def test_skip_pattern_applied_on_save_and_live(client: Any, world: Any) ->
     )
     saved = await client.post(url, data)
     assert saved.status_code == 200 and "C0100=0 (BIMS interview not conducted)" in saved.text
-    from mds.services import assessment_answers
+    from mds.assessments.services import assessment_answers
 
     answers = await assessment_answers(assessment_id)
     assert answers["C0200"] == "^" and answers["C0500"] == "^" and answers["C0700"] != "^"
@@ -168,7 +169,7 @@ async def test_stale_save_is_409_with_values_kept(client: Any, world: Any, make_
     )
     assert mine.status_code == 409 and 'data-testid="conflict"' in mine.text and "Nurse_A" in mine.text
     assert '<option value="3" selected>' in mine.text  # nothing lost
-    from mds.services import assessment_answers
+    from mds.assessments.services import assessment_answers
 
     assert (await assessment_answers(assessment_id))["B0200"] == "0"
 

@@ -10,7 +10,7 @@ from tests.integration.mds.conftest import ADMISSION, start
 
 
 async def test_new_record_takes_the_item_set_of_its_target_date(client: Any, world: Any) -> None:
-    from mds.services import assessment_answers, assessments_for_resident
+    from mds.assessments.services import assessment_answers, assessments_for_resident
     from mds.tables import Assessment
 
     await client.login("coord_a")
@@ -41,7 +41,7 @@ async def test_target_date_before_2023_10_01_is_refused(client: Any, world: Any)
 async def test_migration_sets_existing_rows_from_their_target_date(client: Any, world: Any) -> None:
     import importlib
 
-    from facility.db import engine
+    from facility.core.db import engine
     from mds.tables import Assessment
 
     await client.login("coord_a")
@@ -79,8 +79,8 @@ async def _attest_and_sign(client: Any, assessment_id: int, sections: list[str],
 
 
 async def test_entry_tracking_record_signs_with_section_a_alone(client: Any, rn: Any) -> None:
-    from mds.catalog import get_catalog
-    from mds.services import assessment_answers, entry_sections
+    from mds.assessments.services import assessment_answers, entry_sections
+    from mds.record.catalog import get_catalog
     from tests.integration.mds.conftest import fill_all
 
     await client.login("coord_a")
@@ -100,10 +100,10 @@ async def test_correction_of_a_2024_record_stays_on_1_18_11_with_its_x_items(cli
     """A record with a 2024 target date is entered on item set 1.18.11; its modification keeps that set, locates the
     prior record with X0300 (from A0800) and carries X0900/X1100 through export and re-import."""
     from facility.tables import Stay
-    from mds.services import assessment_answers, versions_of
+    from mds.assessments.services import assessment_answers, versions_of
+    from mds.record.validate import validate_record
+    from mds.record.xmlio import export_assessment, read_assessment, version_of
     from mds.tables import Assessment
-    from mds.validate import validate_record
-    from mds.xmlio import export_assessment, read_assessment, version_of
     from tests.integration.conftest import PASSWORD
     from tests.integration.mds.conftest import fill_all, section_version
 
@@ -153,19 +153,19 @@ async def test_correction_of_a_2024_record_stays_on_1_18_11_with_its_x_items(cli
 async def test_signing_writes_the_section_v_items_of_the_care_plan_worksheet(
     client: Any, rn: Any, monkeypatch: Any
 ) -> None:
-    """sign() asks careplans.services.section_v_record for the record's Section V items after the CAA check and
+    """sign() asks careplans.plans.services.section_v_record for the record's Section V items after the CAA check and
     stores them in the V section within the signing transaction: the hash, the stored version and the record
     rebuilt from the sections agree. (The worksheet is replaced here so the test controls what it returns; items
-    the item set does not carry, like the V0200A flags missing from the catalogs, are left out.)"""
-    import careplans.services as careplans_services
-    from mds.services import assessment_answers, integrity_ok, sections_of, versions_of
+    the record's item subset does not carry are left out.)"""
+    import careplans.plans.services as careplans_services
+    from mds.assessments.services import assessment_answers, integrity_ok, sections_of, versions_of
     from tests.integration.mds.conftest import fill_all
 
     calls: list[dict[str, str]] = []
 
     async def section_v_record(assessment_id: int, record: dict[str, str]) -> dict[str, str]:
         calls.append(record)
-        return {"V0200B2": "20260122", "V0200C2": "20260123", "V0200A01A": "1"}
+        return {"V0200B2": "20260122", "V0200C2": "20260123", "V0200A01A": "1", "Z0500B": "20991231"}
 
     async def no_blockers(assessment_id: int, record: dict[str, str]) -> list[str]:
         return []
@@ -179,7 +179,8 @@ async def test_signing_writes_the_section_v_items_of_the_care_plan_worksheet(
     assert signed.status_code == 303, signed.text[-3000:]
     assert len(calls) == 1 and calls[0]["ITM_SBST_CD"] == "NC"
     record = await assessment_answers(assessment_id)
-    assert record["V0200C2"] == "20260123" and "V0200A01A" not in record
+    assert record["V0200C2"] == "20260123" and record["V0200A01A"] == "1"
+    assert record["Z0500B"] == "20260122"  # not a Section V item: the worksheet cannot overwrite it
     assert (await sections_of(assessment_id))["V"]["answers"]["V0200C2"] == "20260123"
     assert (await versions_of(assessment_id))[-1]["answers"]["V0200C2"] == "20260123"
     assert await integrity_ok(assessment_id)

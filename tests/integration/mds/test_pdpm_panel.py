@@ -21,8 +21,8 @@ async def _save(client: Any, assessment_id: int, isc: str, section: str, overrid
 
 
 async def test_five_day_page_shows_hipps_from_i0020b(client: Any, world: Any) -> None:
-    from mds import pdpm
-    from mds.services import assessment_answers
+    from mds.assessments.services import assessment_answers
+    from mds.pdpm import rules as pdpm
 
     await client.login("coord_a")
     assessment_id = await start(client, world, FIVE_DAY)

@@ -37,8 +37,8 @@ async def _signed(client: Any, world: Any) -> int:
 
 async def test_sign_locks_with_hash_and_refuses_edits(client: Any, rn: Any) -> None:
     from facility.tables import AuditEvent
-    from mds import signing
-    from mds.services import assessment_answers, assessments_for_resident, integrity_ok
+    from mds.assessments import signing
+    from mds.assessments.services import assessment_answers, assessments_for_resident, integrity_ok
     from mds.tables import Assessment
 
     assessment_id = await _signed(client, rn)
@@ -66,8 +66,8 @@ async def test_sign_locks_with_hash_and_refuses_edits(client: Any, rn: Any) -> N
         == 1
     )
     # the export pipeline accepts the signed record as it is
-    from mds.validate import validate_record
-    from mds.xmlio import export_assessment
+    from mds.record.validate import validate_record
+    from mds.record.xmlio import export_assessment
 
     result = validate_record("signed.xml", export_assessment(answers))
     assert result.status == "accepted", [(i.edit_id, i.item, i.message) for i in result.issues][:10]
@@ -134,7 +134,7 @@ async def test_nurse_attests_but_only_coordinator_signs(client: Any, rn: Any, ma
 
 
 async def test_correction_chain_versions_and_diff(client: Any, rn: Any) -> None:
-    from mds.services import assessment_answers, versions_of
+    from mds.assessments.services import assessment_answers, versions_of
     from mds.tables import Assessment
 
     assessment_id = await _signed(client, rn)
@@ -199,7 +199,7 @@ async def test_correction_chain_versions_and_diff(client: Any, rn: Any) -> None:
 
 
 async def test_inactivation_appends_a0050_3(client: Any, rn: Any) -> None:
-    from mds.services import assessment_answers, integrity_ok, versions_of
+    from mds.assessments.services import assessment_answers, integrity_ok, versions_of
 
     assessment_id = await _signed(client, rn)
     done = await client.post(
@@ -221,7 +221,7 @@ async def test_inactivation_appends_a0050_3(client: Any, rn: Any) -> None:
 
 
 async def test_database_tampering_is_detected(client: Any, rn: Any) -> None:
-    from mds.services import integrity_ok, integrity_problems
+    from mds.assessments.services import integrity_ok, integrity_problems
     from mds.tables import AssessmentSection, AssessmentVersion
 
     assessment_id = await _signed(client, rn)
@@ -273,7 +273,7 @@ async def test_comprehensive_needs_caa_decisions(client: Any, rn: Any) -> None:
 
     from mds.tables import Assessment
 
-    if getattr(importlib.import_module("careplans.services"), "caa_blockers", None) is None:
+    if getattr(importlib.import_module("careplans.plans.services"), "caa_blockers", None) is None:
         return  # the CAA capability is not installed: nothing to gate
     await client.login("coord_a")
     assessment_id = await start(client, rn)  # admission: comprehensive (NC)
@@ -294,7 +294,7 @@ async def test_comprehensive_needs_caa_decisions(client: Any, rn: Any) -> None:
 
 
 async def _same_as_single_reads(ids: list[int], resident_id: int, facility_id: int) -> None:
-    from mds.services import (
+    from mds.assessments.services import (
         answers_for,
         assessment_answers,
         assessments_for_facility,
@@ -318,7 +318,7 @@ async def test_bulk_reads_match_single_reads(client: Any, rn: Any) -> None:
     for an open record, a signed one (its locked version), one being corrected and one corrected and re-signed."""
     from datetime import date
 
-    from mds.services import answers_for, assessments_for_facility
+    from mds.assessments.services import answers_for, assessments_for_facility
 
     signed_id = await _signed(client, rn)
     open_id = await start(client, rn, ard="2026-02-10")
@@ -352,7 +352,7 @@ async def test_bulk_reads_match_single_reads(client: Any, rn: Any) -> None:
     }
     assert await assessments_for_facility(rn.facility_b) == {} and await answers_for([]) == {}
     # analytics take a few items out of the locked versions in the database: the latest signed version only
-    from mds.services import assessment_answers, signed_items_for_facility
+    from mds.assessments.services import assessment_answers, signed_items_for_facility
 
     items = ["A0050", "A2300", "J1800", "X0800", "Z9999"]
     record = await assessment_answers(signed_id)

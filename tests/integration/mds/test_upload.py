@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from mds.testing import inject_error, random_assessment
-from mds.xmlio import export_assessment, export_batch
+from mds.record.testing import inject_error, random_assessment
+from mds.record.xmlio import export_assessment, export_batch
 from tests.integration.conftest import Browserish
 
 XXE = (
@@ -175,18 +175,25 @@ async def test_csv_download_is_complete_and_formula_safe(client: Browserish, wor
     assert response.headers["content-disposition"] == f'attachment; filename="mds-validation-{sid}.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {r["source"] for r in rows} == {f"batch.zip:r{n}.xml" for n in range(1, 6)}
-    fatal = [r for r in rows if r["severity"] == "fatal"]
-    assert fatal and all(r["status"] == "rejected" for r in fatal)
+    # names, not codes (issue 18): the status and severity read as on the report page
+    fatal = [r for r in rows if r["severity"] == "Fatal error"]
+    assert fatal and all(r["status"] == "Rejected" for r in fatal)
+    assert {r["status"] for r in rows} <= {"Accepted", "Rejected"} and "None" not in response.text
     # CMS edit ids are negative numbers: a spreadsheet would read "-3679" as a formula operand
     assert all(r["edit_id"].startswith("'-") for r in fatal)
-    assert [r["edit_id"] for r in rows if r["severity"] == "warning"] == ["MR-304"]
+    assert [r["edit_id"] for r in rows if r["severity"] == "Warning"] == ["MR-304"]
+    await client.post("/language", {"lang": "es"})
+    es = (await client.get(f"/mds/uploads/{sid}/report.csv")).content.decode("utf-8-sig")
+    es_rows = list(csv.DictReader(io.StringIO(es)))
+    assert {r["status"] for r in es_rows} <= {"Aceptado", "Aceptada", "Rechazado", "Rechazada"}, es_rows[0]
+    assert "fatal" not in {r["severity"] for r in es_rows}
     only_warnings = await client.get(f"/mds/uploads/{sid}/report.csv?severity=warning")
     assert len(list(csv.DictReader(io.StringIO(only_warnings.content.decode("utf-8-sig"))))) == 1
     assert (
         await AuditEvent.count().where(
             (AuditEvent.action == "export") & (AuditEvent.object_type == "submission")
         )
-        == 2
+        == 3  # English, warnings only, Spanish
     )
 
 
@@ -205,7 +212,7 @@ async def test_csv_download_is_complete_and_formula_safe(client: Browserish, wor
     ],
 )
 def test_csv_cell_neutralises_formulas(value: Any, expected: str) -> None:
-    from mds.upload_services import csv_cell
+    from mds.upload.services import csv_cell
 
     assert csv_cell(value) == expected
 
@@ -249,8 +256,8 @@ async def test_form_errors_are_422_and_nothing_is_queued(client: Browserish, wor
 
 
 def test_too_large_file_is_refused_by_the_service() -> None:
-    from mds.safety import Limits
-    from mds.upload_services import UploadedFile, check_files
+    from mds.upload.safety import Limits
+    from mds.upload.services import UploadedFile, check_files
 
     problems = check_files([UploadedFile("big.zip", b"x" * 2_000_001)], Limits(max_upload_bytes=1_000_000))
     assert problems == [
@@ -263,7 +270,7 @@ def test_too_large_file_is_refused_by_the_service() -> None:
 
 async def test_body_over_the_app_cap_gets_the_413_page(db: Any, world: Any) -> None:
     from facility.app import create_app
-    from facility.settings import get_settings
+    from facility.core.settings import get_settings
     from mds.tables import Submission
 
     app = create_app(dataclasses.replace(get_settings(), upload_max_bytes=20_000))
@@ -289,8 +296,8 @@ async def test_progress_endpoint_with_and_without_htmx(client: Browserish, world
 
 
 async def test_running_page_polls_and_offers_a_refresh_link(client: Browserish, world: Any) -> None:
-    from mds import upload_services
     from mds.tables import Submission
+    from mds.upload import services as upload_services
 
     await client.login("coord_a")
     sid = await _upload(client, ("one.xml", export_assessment(_valid(22))))

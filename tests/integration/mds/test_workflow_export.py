@@ -59,7 +59,7 @@ def _validate_cli(tmp_path: Path, data: bytes) -> subprocess.CompletedProcess[st
 async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp_path: Path) -> None:
     from facility.tables import AuditEvent
     from mds.tables import Assessment
-    from mds.workflow_tables import ExportBatch, ExportRecord
+    from mds.workflow.tables import ExportBatch, ExportRecord
 
     await client.login("coord_a")
     assessment_id = await _signed(client, rn)
@@ -101,13 +101,22 @@ async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp
         f"record_id,status,error_ids\n{assessment_id},accepted,\n999999,accepted,\n"
         f",rejected,-3693\n{assessment_id + 1000},maybe,\n"
     )
-    imported = await client.post("/mds/exports/results", {"text": csv_text})
-    assert imported.status_code == 200, imported.text[-2000:]
-    assert (await state())["submission_state"] == "accepted"
-    errors = imported.text.split('data-testid="import-errors"', 1)[1]
+    # all or nothing: the good line 2 is not applied while lines 3-5 are bad (it used to half-save)
+    half = await client.post("/mds/exports/results", {"text": csv_text})
+    assert half.status_code == 422, half.text[-2000:]
+    assert (await state())["submission_state"] == "submitted"
+    assert "Nothing was imported" in half.text
+    errors = half.text.split('data-testid="import-errors"', 1)[1]
     for line in ("Line 3:", "Line 4:", "Line 5:"):
         assert line in errors
+    assert "Line 2:" not in errors  # the good line is not blamed
     assert "Record 999999 was not exported from this facility." in errors and "Missing record id." in errors
+    assert await AuditEvent.count().where(AuditEvent.action == "import") == 0
+    imported = await client.post(
+        "/mds/exports/results", {"text": f"record_id,status,error_ids\n{assessment_id},accepted,\n"}
+    )
+    assert imported.status_code == 200, imported.text[-2000:]
+    assert (await state())["submission_state"] == "accepted" and "1 record updated." in imported.text
     # an accepted record never changes: a later rejection of it is refused line by line
     refused = await client.post(
         "/mds/exports/results", {"text": f"record_id,status,error_ids\n{assessment_id},rejected,-3693\n"}
@@ -123,7 +132,7 @@ async def test_export_zip_validates_and_tracks_results(client: Any, rn: Any, tmp
 
 async def test_rejected_result_then_reexport(client: Any, rn: Any) -> None:
     from mds.tables import Assessment
-    from mds.workflow_tables import ExportBatch, ExportRecord
+    from mds.workflow.tables import ExportBatch, ExportRecord
 
     await client.login("coord_a")
     assessment_id = await _signed(client, rn)
@@ -137,7 +146,7 @@ async def test_rejected_result_then_reexport(client: Any, rn: Any) -> None:
     assert rec["state"] == "rejected" and rec["error_ids"] == "-3693 -3658"
     board = await client.get("/mds/dashboard")
     assert "-3693 -3658" in board.text.split('id="exported_not_accepted"', 1)[1]
-    again = await _export(client, assessment_id)  # rejected → export is allowed (mds.submission)
+    again = await _export(client, assessment_id)  # rejected → export is allowed (mds.record.submission)
     assert again.status_code == 200 and await ExportBatch.count() == 2
     row = await Assessment.select(Assessment.submission_state).where(Assessment.id == assessment_id).first()
     assert row["submission_state"] == "exported"
@@ -147,10 +156,10 @@ async def test_fatal_record_excluded_and_tamper_blocks(client: Any, rn: Any, mon
     import json
 
     from facility.tables import AuditEvent
-    from mds import validate
-    from mds.edits import FATAL, Finding
+    from mds.record import validate
+    from mds.record.edits import FATAL, Finding
     from mds.tables import Assessment, AssessmentSection
-    from mds.workflow_tables import ExportBatch
+    from mds.workflow.tables import ExportBatch
 
     await client.login("coord_a")
     good = await _signed(client, rn)
@@ -204,7 +213,7 @@ async def test_fatal_record_excluded_and_tamper_blocks(client: Any, rn: Any, mon
 async def test_roles_and_other_facility(client: Any, rn: Any, make_client: Any) -> None:
     from facility.auth.service import create_user
     from mds.tables import Assessment
-    from mds.workflow_tables import ExportBatch, ExportRecord
+    from mds.workflow.tables import ExportBatch, ExportRecord
 
     await client.login("coord_a")
     assessment_id = await _signed(client, rn)
@@ -231,3 +240,50 @@ async def test_roles_and_other_facility(client: Any, rn: Any, make_client: Any) 
     assert (await ExportRecord.select(ExportRecord.state).first())["state"] == "exported"
     assert (await Assessment.select(Assessment.submission_state).first())["submission_state"] == "exported"
     assert await ExportBatch.count() == 1
+
+
+async def test_result_import_is_all_or_nothing_on_bad_input(client: Any, rn: Any) -> None:
+    """Every bad input answers 422 naming the line and the rule, never a 500, and changes nothing."""
+    from facility.tables import AuditEvent
+    from mds.tables import Assessment
+    from mds.workflow.tables import ExportRecord
+
+    await client.login("coord_a")
+    assessment_id = await _signed(client, rn)
+    await _export(client, assessment_id)
+    member = f"mds_{assessment_id:08d}_00.xml"
+    bad_inputs = {
+        # the same assessment twice, once by id and once by file name: which result is right?
+        f"record_id,status,error_ids\n{assessment_id},accepted,\n{member},rejected,-3693\n": (
+            "Line 3:",
+            "same assessment as line 2",
+        ),
+        # an unterminated quote: the CSV cannot be read past it
+        f'record_id,status,error_ids\n{assessment_id},accepted,\n"{assessment_id},rejected,-3693\n': (
+            "Line",
+            "cannot be read as CSV",
+        ),
+        f"record_id,status,error_ids\n{assessment_id},rejected,\n": ("Line 2:", "lists no fatal error id"),
+        f"record_id,status,error_ids\n{assessment_id},rejected,3693\n": ("Line 2:", "is not an MDS edit id"),
+        "record_id,status,error_ids\n": None,  # a header alone: nothing to import is not an error page crash
+    }
+    for text, expected in bad_inputs.items():
+        answer = await client.post("/mds/exports/results", {"text": text})
+        assert answer.status_code in (200, 422), (text, answer.status_code)
+        if expected is not None:
+            assert answer.status_code == 422, text
+            errors = answer.text.split('data-testid="import-errors"', 1)[1].split("</ul>")[0]
+            assert expected[0] in errors and expected[1] in errors, (text, errors)
+        rec = await ExportRecord.select(ExportRecord.state, ExportRecord.error_ids).first()
+        assert rec["state"] == "exported" and not rec["error_ids"], text
+        row = (
+            await Assessment.select(Assessment.submission_state).where(Assessment.id == assessment_id).first()
+        )
+        assert row["submission_state"] == "exported"
+    assert await AuditEvent.count().where(AuditEvent.action == "import") == 0
+    binary = await client.post("/mds/exports/results", {"text": "\x00\x01\x02"})
+    assert binary.status_code == 422  # control characters: refused with a message, never a 500
+    assert (
+        "The first line must name the columns" in binary.text
+        or "Choose the final validation result" in binary.text
+    )

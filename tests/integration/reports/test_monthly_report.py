@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from facility.tables import AuditEvent, Facility
-from surveys import qm_services, reports
+from surveys.qm import services as qm_services
+from surveys.reports import services as reports
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +107,7 @@ async def test_missing_source_is_not_available(world: Any, monkeypatch: Any) -> 
 
 
 async def test_assessments_on_time_from_mds_services(world: Any, monkeypatch: Any) -> None:
-    from mds import services as mds_services
+    from mds.assessments import services as mds_services
 
     rows = [
         {
@@ -142,7 +143,7 @@ async def test_assessments_on_time_from_mds_services(world: Any, monkeypatch: An
         ard_to: date | None = None,
         signed_only: bool = False,
     ) -> dict[int, list[dict[str, Any]]]:
-        """The contract of mds.services.assessments_for_facility on three records of resident A."""
+        """The contract of mds.assessments.services.assessments_for_facility on three records of resident A."""
         if facility_id != world.facility_a:
             return {}
         return {
@@ -245,8 +246,8 @@ async def test_chain_rollup_cache_fresh_stale_and_refresh(world: Any, monkeypatc
     assert [f["id"] for f, _ in first.rows] == [f["id"] for f in facilities] and not first.refreshing
     census = {f["id"]: s["admissions"] for f, s in first.rows}
     stay = await Stay.select().where(Stay.facility == world.facility_a).first()
-    from facility import audit
-    from facility.db import write_transaction
+    from facility.core import audit
+    from facility.core.db import write_transaction
     from facility.tables import StayEvent
 
     async with (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from surveys import qm_services
+from surveys.qm import services as qm_services
 
 HX = {"HX-Request": "true"}
 
@@ -58,7 +58,7 @@ def fresh_cache() -> Iterator[None]:
 
 @pytest.fixture
 def assessments(monkeypatch: Any, world: Any) -> dict[int, list[dict[str, str]]]:
-    from mds import services as mds_services
+    from mds.assessments import services as mds_services
 
     today = date.today()
     data = {
@@ -130,7 +130,7 @@ async def test_monthly_report_says_no_state_data_not_zero_worse(
     client: Any, world: Any, assessments: Any
 ) -> None:
     """Facility A is in OH; the shipped CMS averages are all AL: no measure can be compared with the state."""
-    from surveys import reports
+    from surveys.reports import services as reports
 
     reports.clear_cache()
     await client.login("coord_a")

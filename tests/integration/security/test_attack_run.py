@@ -111,7 +111,7 @@ async def test_huge_path_id_is_404_not_500(client: Any, world: Any) -> None:
 
 
 def test_parse_int_range_and_ascii_digits() -> None:
-    from facility.forms import MAX_DB_INT, parse_int
+    from facility.core.forms import MAX_DB_INT, parse_int
 
     assert parse_int("42") == 42 and parse_int(" 7 ") == 7 and parse_int(str(MAX_DB_INT)) == MAX_DB_INT
     assert parse_int(str(MAX_DB_INT + 1)) is None and parse_int("9" * 400) is None
@@ -136,8 +136,8 @@ def test_zip_member_with_empty_name_is_a_member_rejection(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from facility.cli import main
-    from mds.testing import random_assessment
-    from mds.xmlio import export_assessment
+    from mds.record.testing import random_assessment
+    from mds.record.xmlio import export_assessment
 
     path = tmp_path / "batch.zip"
     path.write_bytes(_zip_with_empty_name(export_assessment(random_assessment(random.Random(1), isc="NC"))))

@@ -239,7 +239,7 @@ uploads = st.one_of(
 @settings(max_examples=80, deadline=None, derandomize=True, database=None)
 @given(upload=uploads)
 def test_validator_reports_every_input_without_raising(upload: tuple[str, bytes]) -> None:
-    from mds.validate import validate_bytes
+    from mds.record.validate import validate_bytes
 
     name, body = upload
     report = validate_bytes(name, body)
@@ -252,7 +252,7 @@ async def test_upload_endpoint_always_finishes_with_a_report(
     upload: tuple[str, bytes], client: Any, world: Any
 ) -> None:
     from mds.tables import Submission
-    from mds.upload_services import FAILED
+    from mds.upload.services import FAILED
 
     await client.login("coord_a")
     await client.get("/mds/uploads")

@@ -40,7 +40,7 @@ def _free_port() -> int:
 
 async def _in_transaction(marker: str) -> bool:
     """Another session is inside an open transaction that touched `marker` (the kill lands mid-write)."""
-    from facility.db import engine
+    from facility.core.db import engine
 
     rows = await engine().run_ddl(
         "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
@@ -50,7 +50,7 @@ async def _in_transaction(marker: str) -> bool:
 
 
 async def _chain_ok() -> None:
-    from facility.audit import verify_chain
+    from facility.core.audit import verify_chain
 
     _count, broken = await verify_chain()
     assert broken is None, broken
@@ -108,7 +108,7 @@ async def test_kill_9_during_deficiency_import_leaves_all_or_nothing(
         timeout=600,
     )
     assert again.returncode in (0, 1), again.stderr
-    from facility.db import engine
+    from facility.core.db import engine
 
     rows = await engine().run_ddl("SELECT count(*) AS n FROM cms_deficiency")
     assert rows[0]["n"] > 0, (again.stdout, again.stderr.strip().splitlines()[-3:])
@@ -116,8 +116,8 @@ async def test_kill_9_during_deficiency_import_leaves_all_or_nothing(
 
 
 def _batch(records: int) -> bytes:
-    from mds.testing import random_assessment
-    from mds.xmlio import export_assessment
+    from mds.record.testing import random_assessment
+    from mds.record.xmlio import export_assessment
 
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -16,7 +16,7 @@ async def test_forty_simultaneous_wrong_passwords_evaluate_at_most_the_limit(
 ) -> None:
     """Item 1: count-then-record in separate steps let all 40 be checked against a limit of 10."""
     from facility.auth import service
-    from facility.settings import get_settings
+    from facility.core.settings import get_settings
 
     evaluated = 0
     real_verify = service.verify_password

@@ -18,7 +18,7 @@ def mfa_required(monkeypatch: Any) -> None:
     """The production setting: administrators and signers must use a second factor."""
     from dataclasses import replace
 
-    from facility import settings
+    from facility.core import settings
 
     current = settings.get_settings()
     monkeypatch.setattr(settings, "get_settings", lambda: replace(current, mfa_required=True))

@@ -40,7 +40,7 @@ def band(average: float) -> tuple[float, float]:
 
 @pytest.fixture
 async def demo(db: Any) -> int:
-    from facility.demo import create_demo
+    from facility.core.demo import create_demo
     from facility.tables import Facility
 
     assert await create_demo(TODAY)
@@ -48,7 +48,8 @@ async def demo(db: Any) -> int:
 
 
 async def test_demo_qm_rates_near_cms_averages(demo: int, shared_data: Path) -> None:
-    from surveys import qm, qm_services
+    from surveys.qm import rules as qm
+    from surveys.qm import services as qm_services
 
     averages = cms_averages(shared_data)
     result = await qm_services.facility_qm(demo, QUARTERS)
@@ -71,8 +72,8 @@ async def test_demo_qm_rates_near_cms_averages(demo: int, shared_data: Path) -> 
 
 
 async def test_demo_records_are_current_and_coherent(demo: int) -> None:
-    from mds import pdpm
-    from mds.services import answers_for, assessments_for_facility
+    from mds.assessments.services import answers_for, assessments_for_facility
+    from mds.pdpm import rules as pdpm
 
     rows = [a for group in (await assessments_for_facility(demo)).values() for a in group]
     assert rows and all(a["ard"] >= date(2023, 10, 1) for a in rows if a.get("ard"))
@@ -90,8 +91,8 @@ async def test_demo_records_are_current_and_coherent(demo: int) -> None:
 
 
 async def test_signed_comprehensive_records_have_section_v_decisions(demo: int) -> None:
-    from careplans import services as cp
-    from mds.services import answers_for, assessments_for_facility
+    from careplans.plans import services as cp
+    from mds.assessments.services import answers_for, assessments_for_facility
 
     rows = [a for group in (await assessments_for_facility(demo)).values() for a in group]
     comprehensive = [a for a in rows if a.get("is_comprehensive") and a["status"] == "completed"]

@@ -50,7 +50,7 @@ def _malformed(text: str) -> tuple[str, dict[int, str]]:
 
 async def test_import_all_300_rows_then_idempotent(db: Any, sample_text: str) -> None:
     from facility.tables import AuditEvent
-    from surveys.commands import import_text
+    from surveys.readiness.commands import import_text
     from surveys.tables import CmsDeficiency
 
     summary, errors = await import_text(sample_text, "sample300.csv")
@@ -67,7 +67,7 @@ async def test_import_all_300_rows_then_idempotent(db: Any, sample_text: str) ->
 
 async def test_refreshed_file_updates_in_place(db: Any, sample_text: str) -> None:
     """A monthly refresh changes statuses (and S/S after an IDR): same natural key, row updated, not added."""
-    from surveys.commands import import_text
+    from surveys.readiness.commands import import_text
     from surveys.tables import CmsDeficiency
 
     await import_text(sample_text, "sample300.csv")
@@ -87,7 +87,7 @@ async def test_refreshed_file_updates_in_place(db: Any, sample_text: str) -> Non
 async def test_malformed_copy_rejects_bad_rows_by_line_and_keeps_no_partial_row(
     db: Any, sample_text: str
 ) -> None:
-    from surveys.commands import import_text
+    from surveys.readiness.commands import import_text
     from surveys.tables import CmsDeficiency
 
     text, expected = _malformed(sample_text)
@@ -101,7 +101,7 @@ async def test_malformed_copy_rejects_bad_rows_by_line_and_keeps_no_partial_row(
 
 
 async def test_wrong_header_rejects_the_whole_file(db: Any, sample_text: str) -> None:
-    from surveys.commands import import_text
+    from surveys.readiness.commands import import_text
     from surveys.tables import CmsDeficiency
 
     text = sample_text.replace("Scope Severity Code", "Severity", 1)
@@ -162,8 +162,8 @@ async def test_wrong_header_rejects_the_whole_file(db: Any, sample_text: str) ->
 async def test_score_from_imported_rows_matches_hand_computation(
     db: Any, sample_text: str, ccn: str, expected: dict[str, Any]
 ) -> None:
-    from surveys import deficiencies_csv, scoring, services
-    from surveys.commands import import_text
+    from surveys.readiness import deficiencies_csv, scoring, services
+    from surveys.readiness.commands import import_text
 
     await import_text(sample_text, "sample300.csv")
     result = await services.cms_score(ccn, AS_OF)

@@ -609,18 +609,18 @@ async def test_facility_b_ids_are_refused_on_every_route(client: Any, world: Any
 
 
 async def test_dashboard_score_and_what_if_with_and_without_htmx(client: Any, world: Any) -> None:
-    from surveys import scoring
+    from surveys.readiness import scoring
     from surveys.tables import CmsDeficiency
 
     await client.login("admin_a")
     empty = await client.get("/surveys/dashboard")
     assert "No survey data yet" in empty.text and 'data-testid="hi-score">—<' in empty.text
-    # late/missing MDS comes from mds.services.schedule_summary: resident A (admitted 2026-01-10) has no assessment
+    # late/missing MDS comes from mds.assessments.services.schedule_summary: resident A (admitted 2026-01-10) has no assessment
     import re
 
     mds_cell = re.search(r'data-testid="mds-signal">(.*?)</td>', empty.text, re.S).group(1)
     assert "late" in mds_cell and "Not available" not in mds_cell
-    # care-plan timing comes from careplans.services: resident A has a stay and no baseline care plan (F655)
+    # care-plan timing comes from careplans.plans.services: resident A has a stay and no baseline care plan (F655)
     assert "care-plan timing gap" in empty.text
     # CMS history for the facility's CCN (cycle 2) + the facility's own standard survey (cycle 1)
     await CmsDeficiency.insert(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from facility.tables import AuditEvent
-from facility.utilization_tables import (
+from facility.utilization.tables import (
     Appeal,
     Denial,
     PriorAuthorization,
@@ -198,7 +198,7 @@ async def test_denial_appeal_authorisation_diagnosis_flow(client: Any, world: An
 
 
 async def test_triple_check_uses_mds_hipps(client: Any, world: Any, monkeypatch: Any) -> None:
-    from facility import utilization_services
+    from facility.utilization import services as utilization_services
 
     async def fake_pps(resident_id: int, stay_id: int) -> list[dict[str, Any]]:
         return [
@@ -250,7 +250,7 @@ async def test_triple_check_uses_mds_hipps(client: Any, world: Any, monkeypatch:
 
 
 async def test_never_delete(world: Any) -> None:
-    from facility.utilization_tables import UrReview as R
+    from facility.utilization.tables import UrReview as R
 
     await R(
         facility=world.facility_a, resident=world.resident_a, stay=world.stay_a, created_by=1, updated_by=1

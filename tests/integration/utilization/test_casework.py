@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from facility.tables import AuditEvent, Resident, Stay, StayEvent, User
-from facility.utilization_tables import (
+from facility.utilization.tables import (
     PriorAuthorization,
     UrCertification,
     UrDischargePlan,

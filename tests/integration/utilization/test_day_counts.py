@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from facility.utilization_forms import (
+from facility.utilization.forms import (
     CoveredSpan,
     covered_days_between,
     default_appeal_deadline,

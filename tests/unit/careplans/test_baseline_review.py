@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from careplans import baseline, review, signatures
+from careplans.rules import baseline, review, signatures
 
 ADMITTED = date(2026, 1, 10)
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from careplans.caa import (
+from careplans.rules.caa import (
     AreaDecision,
     SectionVSignatures,
     Signature,
@@ -12,7 +12,7 @@ from careplans.caa import (
     care_plan_due,
     section_v_items,
 )
-from careplans.triggers import evaluate
+from careplans.rules.triggers import evaluate
 
 ADMISSION_FALLS_PU = {"A0310A": "01", "J1800": "1", "M0300B1": "1"}  # CAA 11, 12, 16
 D = date(2025, 10, 3)

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-pytest.importorskip("mds.xmlio")
+pytest.importorskip("mds.record.xmlio")
 
 import argparse  # noqa: E402
 
-from careplans.commands import register  # noqa: E402
+from careplans.plans.commands import register  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from careplans.compliance import (
+from careplans.rules.compliance import (
     Assessment,
     CarePlan,
     CarePlanProblem,

@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 import pytest
 
-from careplans.compliance import CarePlan, Resident, check_resident
-from careplans.library import LANGUAGES, instantiate, load_library
-from careplans.triggers import CARE_AREAS
+from careplans.plans.library import LANGUAGES, instantiate, load_library
+from careplans.rules.compliance import CarePlan, Resident, check_resident
+from careplans.rules.triggers import CARE_AREAS
 
 
 @pytest.mark.parametrize("caa", [a.caa for a in CARE_AREAS])

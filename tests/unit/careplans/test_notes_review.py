@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from careplans.compliance import CarePlanProblem, Intervention
-from careplans.notes_review import (
+from careplans.rules.compliance import CarePlanProblem, Intervention
+from careplans.rules.notes_review import (
     InterventionRecord,
     ProgressNote,
     mentions,

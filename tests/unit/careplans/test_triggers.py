@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from careplans import notes_review
-from careplans.triggers import (
+from careplans.rules import notes_review
+from careplans.rules.triggers import (
     BASIS_APPROXIMATION,
     BASIS_SUCCESSOR,
     CARE_AREAS,
@@ -542,9 +542,9 @@ def test_every_read_id_is_in_the_reference_item_set(shared_data, item_set):
 
 
 def test_every_read_id_is_in_the_shipped_catalog():
-    catalog = pytest.importorskip("mds.catalog")
+    catalog = pytest.importorskip("mds.record.catalog")
     if not hasattr(catalog, "version_for_date"):
-        pytest.skip("per-item-set catalogs (mds.catalog.version_for_date) not shipped yet")
+        pytest.skip("per-item-set catalogs (mds.record.catalog.version_for_date) not shipped yet")
     missing = {}
     for item_set in ITEM_SETS:
         if item_set not in catalog.known_versions():
@@ -558,8 +558,8 @@ def test_every_read_id_is_in_the_shipped_catalog():
 
 
 def test_item_set_choice_agrees_with_the_shipped_catalog():
-    """triggers keeps its own (pure) table of item sets; it must pick what mds.catalog picks."""
-    catalog = pytest.importorskip("mds.catalog")
+    """triggers keeps its own (pure) table of item sets; it must pick what mds.record.catalog picks."""
+    catalog = pytest.importorskip("mds.record.catalog")
     if not hasattr(catalog, "version_for_code"):
         pytest.skip("per-item-set catalogs not shipped yet")
     assert set(ITEM_SETS) == set(catalog.known_versions())

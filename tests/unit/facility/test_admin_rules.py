@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from facility.audit_view import changes
-from facility.stay_rules import first_overlap, overlap_error, validate_correction, with_corrected_event
+from facility.admin.audit_view import changes
+from facility.residents.stay_rules import (
+    first_overlap,
+    overlap_error,
+    validate_correction,
+    with_corrected_event,
+)
 from facility.web.extensions import NavItem, grouped_nav
 
 

@@ -1,10 +1,10 @@
-"""Hypothesis strategies for MDS records, driven by the catalog-based generator in mds.testing."""
+"""Hypothesis strategies for MDS records, driven by the catalog-based generator in mds.record.testing."""
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from mds.testing import ASSESSMENT_ISCS, random_assessment
+from mds.record.testing import ASSESSMENT_ISCS, random_assessment
 
 
 def assessments(iscs: tuple[str, ...] = ASSESSMENT_ISCS) -> st.SearchStrategy[dict[str, str]]:

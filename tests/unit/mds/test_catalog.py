@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mds.catalog import ITEM_SET_VERSIONS, ITEM_TYPES, get_catalog, load_catalog_data
+from mds.record.catalog import ITEM_SET_VERSIONS, ITEM_TYPES, get_catalog, load_catalog_data
 
 REPO = Path(__file__).resolve().parents[3]
 

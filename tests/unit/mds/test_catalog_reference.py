@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mds.catalog import ITEM_SET_VERSIONS, get_catalog
+from mds.record.catalog import ITEM_SET_VERSIONS, get_catalog
 
 REPO = Path(__file__).resolve().parents[3]
 ITEM = re.compile(r"^[A-Z]{1,2}[0-9]{4}[A-Z0-9]*$")

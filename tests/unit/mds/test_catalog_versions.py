@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from facility.cli import main
-from mds.catalog import (
+from mds.record.catalog import (
     DEFAULT_VERSION,
     ITEM_SET_VERSIONS,
     UnsupportedTargetDate,
@@ -22,9 +22,9 @@ from mds.catalog import (
     version_for_code,
     version_for_date,
 )
-from mds.testing import random_assessment
-from mds.validate import validate_record
-from mds.xmlio import export_assessment
+from mds.record.testing import random_assessment
+from mds.record.validate import validate_record
+from mds.record.xmlio import export_assessment
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from facility.cli import main
-from mds.testing import random_assessment
-from mds.xmlio import export_assessment, export_batch
+from mds.record.testing import random_assessment
+from mds.record.xmlio import export_assessment, export_batch
 
 
 @pytest.fixture()

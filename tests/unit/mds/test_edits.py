@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from mds.catalog import get_catalog
-from mds.edits import FATAL, WARNING, implemented_edit_ids, run_edits, target_date
-from mds.testing import random_assessment
+from mds.record.catalog import get_catalog
+from mds.record.edits import FATAL, WARNING, implemented_edit_ids, run_edits, target_date
+from mds.record.testing import random_assessment
 from tests.unit.mds.strategies import assessments
 
 Values = dict[str, str]
@@ -70,9 +70,17 @@ CASES: list[tuple[str, dict[str, str], Callable[[Values], None], str, str]] = [
     ("-3609", {**NC, "B0200": "1"}, set_(B0100="1"), "B0200", FATAL),
     ("MR-410", {**NC, "C0100": "1"}, set_(C0100="0"), "C0200", FATAL),
     ("MR-410", {**NC, "C0100": "1"}, set_(C0200="^"), "C0200", FATAL),
-    ("MR-411", {**NC, "D0100": "1"}, set_(D0100="0"), "D0150A1", FATAL),
-    ("MR-412", {**NC, "J0200": "1"}, set_(J0200="0"), "J0300", FATAL),
-    ("MR-412", {**NC, "J0200": "1"}, set_(J0300="^"), "J0300", FATAL),
+    ("-4026", {**NC, "D0100": "1"}, set_(D0100="0"), "D0150A1", FATAL),
+    ("-3784", {**NC, "J0200": "1"}, set_(J0200="0"), "J0300", FATAL),
+    ("-3784", {**NC, "J0200": "1"}, set_(J0300="^"), "J0300", FATAL),
+    # Cases from the CMS edit texts: -4026 (a) and (c) (MDS data specs V3.01.0), -3784 a2) and c) (item page J0200).
+    ("-4026", {**NC, "D0100": "1"}, set_(D0150B1="^"), "D0150B1", FATAL),
+    ("-4026", {**NC, "D0100": "1"}, set_(D0100="-", D0150A1="1"), "D0150A1", FATAL),
+    ("-3784", {**NC, "J0200": "0"}, set_(J0800A="^"), "J0800A", FATAL),
+    ("-3784", {**NC, "J0200": "1"}, set_(J0200="-"), "J0300", FATAL),
+    # PHQ-2 to 9 early end (RAI manual D0150; -4028 (b)): both 0/1 ends the interview, a 2 or 3 continues it.
+    ("MR-413", {**NC, "D0100": "1", "D0150A2": "1", "D0150B2": "0"}, set_(D0150C1="1"), "D0150C1", FATAL),
+    ("MR-413", {**NC, "D0100": "1", "D0150A2": "2"}, set_(D0150E1="^"), "D0150E1", FATAL),
     ("-3533", {**NC, "F0300": "1"}, set_(F0300="0"), "F0400A", FATAL),
     ("-3533", {**NC, "F0300": "1"}, set_(F0300="-"), "F0400A", FATAL),
     ("-3605", {**NC, "J1800": "1"}, set_(J1800="0"), "J1900A", FATAL),

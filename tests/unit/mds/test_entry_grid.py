@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mds import entry_grid, services
-from mds.catalog import get_catalog, known_versions
+from mds.assessments import entry_grid, services
+from mds.record.catalog import get_catalog, known_versions
 
 SHARED = (
     Path(__file__).resolve().parents[3].parent / "shared" / "data" / "mds" / "mds3builder_items_v1_18_11.csv"
@@ -108,21 +108,3 @@ def test_other_items_stay_in_the_list_in_order() -> None:
     # the grid sits where its first item was
     first_grid = next(n for n, (kind, _v) in enumerate(blocks) if kind == "grid")
     assert first_grid == items.index("GG0130A1")
-
-
-@pytest.mark.parametrize(
-    ("text", "short"),
-    [
-        (
-            "Independent - Resident completes the activity by themself with no assistance from a helper",
-            "Independent",
-        ),
-        ("Independiente", "Independiente"),
-        (
-            "Not attempted due to medical condition or safety concerns",
-            "Not attempted due to medical condition or safety concerns",
-        ),
-    ],
-)
-def test_short_value_label(text: str, short: str) -> None:
-    assert entry_grid.short_value_label(text) == short

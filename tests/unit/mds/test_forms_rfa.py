@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mds import rfa as rfa_rules
-from mds.forms import _with_e_and_g
+from mds.assessments.forms import _with_e_and_g
+from mds.record import rfa as rfa_rules
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""-4049 (admission GG0170 column 1 must be coded) respects the walking/stairs skip patterns of mds.skips."""
+"""-4049 (admission GG0170 column 1 must be coded) respects the walking/stairs skip patterns of mds.record.skips."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from mds.edits import run_edits
-from mds.testing import random_assessment
+from mds.record.edits import run_edits
+from mds.record.testing import random_assessment
 
 
 def _admission() -> dict[str, str]:

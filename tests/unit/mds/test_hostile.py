@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mds.validate import validate_bytes
+from mds.record.validate import validate_bytes
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hostile"
 

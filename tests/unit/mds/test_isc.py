@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mds.isc import EXAMPLE_RFA, derive_isc
+from mds.record.isc import EXAMPLE_RFA, derive_isc
 
 
 def rfa(a0200: str, a: str, b: str, f: str, h: str = "0", a0050: str = "1") -> dict[str, str]:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from mds import forms
-from mds.catalog import UnsupportedTargetDate, version_for_date
+from mds.assessments import forms
+from mds.record.catalog import UnsupportedTargetDate, version_for_date
 
 ADMISSION = "01-99-99-0"
 

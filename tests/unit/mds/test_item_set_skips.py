@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from mds import signing
-from mds.catalog import ITEM_SET_VERSIONS, get_catalog
-from mds.services import section_items
-from mds.skips import skip_rules, skipped_by
+from mds.assessments import signing
+from mds.assessments.services import section_items
+from mds.record.catalog import ITEM_SET_VERSIONS, get_catalog
+from mds.record.skips import skip_rules, skipped_by
 
 RETIRED = {"D0200A1", "D0300", "J0400", "J0500A", "A2100", "A1800", "O0100A1", "N0410A", "Q0300A", "Q0600"}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mds import pdpm
+from mds.pdpm import rules as pdpm
 
 REF = Path("mds") / "ref"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("mds.xmlio")
+pytest.importorskip("mds.record.xmlio")
 
-from mds import pdpm_commands  # noqa: E402
+from mds.pdpm import commands as pdpm_commands
 
 ANSWERS = {
     "A0310A": "01",

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mds import pdpm, pdpm_icd10
+from mds.pdpm import icd10 as pdpm_icd10
+from mds.pdpm import rules as pdpm
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "cms" / "pdpm_grouper_v1_0000_DiagnosisCodesLoaded.h.gz"
 COLLAPSED = {"1": pdpm.MAJOR_JOINT, "2": pdpm.OTHER_ORTHO, "3": pdpm.MEDICAL, "4": pdpm.NON_ORTHO_NEURO}

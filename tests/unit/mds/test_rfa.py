@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-from mds import rfa
-from mds.rfa import Rfa
+from mds.record import rfa
+from mds.record.rfa import Rfa
 
 
 def _builder_values(shared_data, item: str) -> list[str]:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from mds import schedule as s
-from mds.rfa import Rfa
+from mds.record.rfa import Rfa
+from mds.workflow import schedule as s
 
 ADM = date(2025, 1, 1)  # day 1
 
@@ -61,13 +61,13 @@ def test_every_timing_rule_has_a_table(shared_data):
         "Significant change (A0310A=04)": test_significant_change_14_days,
         "First assessment since entry (A0310E=1)": None,  # tested in test_rfa.py (-3920/-3953)
         "Target date": test_target_date_9017,
-        "Date ordering": None,  # Z0500B ≥ A2300 in test_signing.py; the rest is mds/edits.py
+        "Date ordering": None,  # Z0500B ≥ A2300 in test_signing.py; the rest is mds/record/edits.py
         "Encoding": None,  # 7 days after completion: not a deadline the app can miss (it encodes on save)
         "Submission / transmission (warning -3810)": test_submission_deadline_3810,
         "Care plan completion (V0200C2)": test_comprehensive_submission_uses_care_plan_date,
         "Death in facility tracking": test_death_tracking,
-        "K0520 column 2 (non-resident nutrition)": None,  # item edit, mds/edits.py
-        "Section GG admission column 1": None,  # item edit, mds/edits.py
+        "K0520 column 2 (non-resident nutrition)": None,  # item edit, mds/record/edits.py
+        "Section GG admission column 1": None,  # item edit, mds/record/edits.py
         "PPS 5-day ARD window": test_pps_5day_window,
         "Discharge assessment": test_discharge_assessment,
     }

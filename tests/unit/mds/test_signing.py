@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from mds import signing
-from mds.signing import Attestation, Signer, Version
+from mds.assessments import signing
+from mds.assessments.signing import Attestation, Signer, Version
 
 TODAY = date(2025, 3, 20)
 RN = Signer(1, "Ana Ruiz", "RN", "mds_coordinator")

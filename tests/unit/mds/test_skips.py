@@ -1,13 +1,13 @@
-"""Skip patterns (mds.skips): gateway answers → skipped items, chains, item subsets, and agreement with
-the gateway edits of mds.edits (the entry form never produces a record those edits reject)."""
+"""Skip patterns (mds.record.skips): gateway answers → skipped items, chains, item subsets, and agreement with
+the gateway edits of mds.record.edits (the entry form never produces a record those edits reject)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mds.catalog import CARET, get_catalog
-from mds.edits import run_edits
-from mds.skips import GATEWAYS, SKIP_RULES, apply_skips, gateways_in, skipped_by
+from mds.record.catalog import CARET, get_catalog
+from mds.record.edits import run_edits
+from mds.record.skips import GATEWAYS, SKIP_RULES, apply_skips, gateways_in, skipped_by
 
 NC = get_catalog().active_items("NC")
 NPE = get_catalog().active_items("NPE")
@@ -82,8 +82,8 @@ def test_rules_name_real_items_and_reasons_in_both_languages() -> None:
     [
         ("B0100", "1", "-3609"),
         ("C0100", "0", "MR-410"),
-        ("D0100", "0", "MR-411"),
-        ("J0200", "0", "MR-412"),
+        ("D0100", "0", "-4026"),
+        ("J0200", "0", "-3784"),
         ("F0300", "0", "-3533"),
         ("J1800", "0", "-3605"),
     ],
@@ -101,3 +101,24 @@ def test_skips_satisfy_the_gateway_edits(gateway: str, value: str, edit_id: str)
     before = [f for f in run_edits(filled, items=[gateway]) if f.edit_id == edit_id]
     after = [f for f in run_edits(apply_skips(filled, NC), items=[gateway]) if f.edit_id == edit_id]
     assert before and not after
+
+
+@pytest.mark.parametrize(
+    ("a2", "b2", "ends"),
+    [
+        ("0", "0", True),  # RAI manual D0150: both PHQ-2 frequencies 0 or 1 -> END the interview
+        ("1", "1", True),
+        ("0", "1", True),
+        ("2", "0", False),  # otherwise continue: the PHQ-9 must be completed (-4028 (b))
+        ("1", "3", False),
+        ("0", "^", False),  # D0150B1 = 9 (no response): frequency blank, the interview continues
+    ],
+)
+def test_phq2_early_end(a2: str, b2: str, ends: bool) -> None:
+    answers = {"D0100": "1", "D0150A1": "1", "D0150B1": "1", "D0150A2": a2, "D0150B2": b2}
+    skipped = skipped_by(answers, NC)
+    rest = {"D0150C1", "D0150C2", "D0150I1", "D0150I2"}
+    assert (rest <= set(skipped)) is ends
+    assert "D0160" not in skipped  # the total (D0150A2 + D0150B2 when the interview ends) is still entered
+    assert not rest & set(skipped) or ends
+    assert "D0150B2" in gateways_in(["D0150B2"])  # a change of either PHQ-2 frequency re-renders the section

@@ -7,9 +7,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from mds import signing
-from mds import submission as sub
-from mds.submission import InvalidTransition
+from mds.assessments import signing
+from mds.record import submission as sub
+from mds.record.submission import InvalidTransition
 
 RN = signing.Signer(1, "Ana Ruiz", "RN", "mds_coordinator")
 TODAY = date(2025, 3, 20)

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from mds.testing import random_assessment
-from mds.validate import validate_bytes, validate_paths, validate_record
-from mds.xmlio import export_assessment, export_batch
+from mds.record.testing import random_assessment
+from mds.record.validate import validate_bytes, validate_paths, validate_record
+from mds.record.xmlio import export_assessment, export_batch
 from tests.unit.mds.strategies import assessments
 
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from mds import rfa as rfa_rules
-from mds import schedule
-from mds.workflow_services import (
+from mds.record import rfa as rfa_rules
+from mds.workflow import schedule
+from mds.workflow.services import (
     EVENT_KINDS,
     KIND_RFA,
     _record_key,
@@ -125,7 +125,7 @@ def test_schedule_view_of_an_accepted_record_reopened_by_a_correction() -> None:
 
 
 def test_demo_planner_meets_the_schedule() -> None:
-    from mds.workflow_demo import plan_stay
+    from mds.workflow.demo import plan_stay
 
     today = date(2026, 11, 25)
     stay = {"id": 1, "resident": 1, "admission_date": date(2025, 12, 1), "payer": "medicare_a"}

@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from mds.testing import random_assessment
-from mds.xmlio import XMLReadError, export_assessment, export_batch, read_assessment, read_record
+from mds.record.testing import random_assessment
+from mds.record.xmlio import XMLReadError, export_assessment, export_batch, read_assessment, read_record
 from tests.unit.mds.strategies import assessments
 
 

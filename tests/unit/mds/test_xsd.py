@@ -4,8 +4,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from mds.catalog import get_catalog
-from mds.xsd import get_lxml_schema, get_schema, write_xsd, xsd_text
+from mds.record.catalog import get_catalog
+from mds.record.xsd import get_lxml_schema, get_schema, write_xsd, xsd_text
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 

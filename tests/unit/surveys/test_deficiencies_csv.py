@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from surveys import deficiencies_csv as dc
+from surveys.readiness import deficiencies_csv as dc
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from surveys import ftags
+from surveys.readiness import ftags
 
 
 @pytest.mark.parametrize(

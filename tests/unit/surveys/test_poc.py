@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from surveys import ftags, poc
+from surveys.readiness import ftags, poc
 
 COMPLETE = poc.PlanOfCorrection(
     tag="F0689",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys import qm
+from surveys.qm import rules as qm
 
 Q1 = qm.Period.quarter("2025Q1")  # 2025-01-01 .. 2025-03-31
 END = Q1.end
@@ -432,7 +432,7 @@ def test_items_read_are_all_the_rules_need() -> None:
     RFAs and dates set so the rules run) the reduced records give exactly the flags of the full ones."""
     import random
 
-    from mds.testing import random_assessment
+    from mds.record.testing import random_assessment
 
     period = qm.Period.quarter("2026Q2")
     rng = random.Random(7)

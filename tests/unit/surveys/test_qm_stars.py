@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from surveys import qm
+from surveys.qm import rules as qm
 
 LONG_MDS = ("401", "406", "407", "410", "451", "479", "481")  # scored here; 551/552 are claims-based
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fpdf import FPDF
 
-from surveys import reports
+from surveys.reports import services as reports
 
 FACILITY = {"id": 1, "name": "Alpha Nursing", "ccn": "365001", "state": "OH"}
 

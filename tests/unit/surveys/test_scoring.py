@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from surveys import deficiencies_csv, scoring
-from surveys.scoring import Deficiency
+from surveys.readiness import deficiencies_csv, scoring
+from surveys.readiness.scoring import Deficiency
 
 AS_OF = date(2026, 2, 1)  # the files' processing date
 

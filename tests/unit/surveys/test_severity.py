@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from surveys import severity
+from surveys.readiness import severity
 
 
 def test_grid_matches_reference_csv(shared_data) -> None:

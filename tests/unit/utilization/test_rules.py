@@ -1,4 +1,4 @@
-"""Table-driven tests of facility.utilization_rules. Each case names the rule it checks and its source."""
+"""Table-driven tests of facility.utilization.rules. Each case names the rule it checks and its source."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from facility import utilization_rules as r
+from facility.utilization import rules as r
 
 D = date
 SHARED = Path("/work/shared/data/surveys/claims_quality_measures_ijh5-nb2v_sample100.csv")
@@ -526,7 +526,7 @@ def test_long_stay_days_and_rate_measure_551() -> None:
 
 def test_reference_file_matches_cms_sample() -> None:
     # facility/data keeps the 521/551 rows of the CMS file; its medians agree with the shared copy.
-    from facility.utilization_reference import cms_reference
+    from facility.utilization.reference import cms_reference
 
     if not SHARED.exists():
         pytest.skip("shared reference data not mounted")
