@@ -44,10 +44,6 @@ def control_for(item: Item) -> str:
     return "number" if item.type == "numeric" else "text"
 
 
-# The special codes' names (message ids written out here: pybabel does not read ids inside f-strings).
-NOT_ASSESSED = N_("Not assessed / no information")
-BLANK_SKIP = N_("Blank (skip pattern)")
-
 # (id(item), lang) -> (item, [(code, option unselected, option selected)]): the item is kept so its id stays its own
 _OPTIONS: dict[tuple[int, str], tuple[Item, tuple[tuple[str, str, str], ...]]] = {}
 
@@ -59,9 +55,9 @@ def _options_of(item: Item, lang: str) -> tuple[tuple[str, str, str], ...]:
         return hit[1]
     labels = [(code, f"{escape(code)}. {escape(item.value_label(code, lang))}") for code in item.values]
     if DASH in item.special:
-        labels.append((DASH, f"- {escape(gettext(lang, NOT_ASSESSED))}"))
+        labels.append((DASH, "- " + str(escape(gettext(lang, "Not assessed / no information")))))
     if CARET in item.special:
-        labels.append((CARET, f"^ {escape(gettext(lang, BLANK_SKIP))}"))
+        labels.append((CARET, "^ " + str(escape(gettext(lang, "Blank (skip pattern)")))))
     built = tuple(
         (
             code,
