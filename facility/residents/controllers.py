@@ -14,7 +14,7 @@ from piccolo.columns.combination import Combinable
 
 from facility.admin.audit_view import OBJECT_TYPES as AUDIT_OBJECT_TYPES
 from facility.admin.audit_view import changes as audit_changes
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import (
     N_,
@@ -28,6 +28,7 @@ from facility.core.forms import (
     validate_stay,
     validate_stay_event,
 )
+from facility.core.plugins import registry
 from facility.residents import services, stay_rules
 from facility.tables import AuditEvent, Facility, Unit
 from facility.web.core import (
@@ -41,7 +42,6 @@ from facility.web.core import (
     redirect_after_post,
     render,
 )
-from facility.web.extensions import resident_tab_providers
 from facility.web.i18n import gettext, locale_for
 
 # Tabs of the resident page; later capabilities (assessments, care plan, utilization) fill theirs.
@@ -49,7 +49,7 @@ TAB_NAMES = ("overview", "assessments", "careplan", "utilization")
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 _redirect = redirect_after_post
@@ -195,7 +195,7 @@ class ResidentController(Controller):
             "tab_template": None,
             "tab_context": {},
         }
-        provider = resident_tab_providers().get(tab)
+        provider = registry().resident_tabs.get(tab)
         if provider is not None:
             context["tab_template"], context["tab_context"] = await provider(request, resident)
         return render(request, "residents/detail.html", context, fragment="residents/_tab.html")
