@@ -486,23 +486,6 @@ class CarePlanController(Controller):
         )
 
     # ---- facility pages
-    @get("/compliance", media_type=MediaType.HTML)
-    async def compliance(self, request: Request[Any, Any, Any], ftag: str = "") -> Template:
-        user = current_user(request)
-        data = await services.facility_compliance(user.facility_id or -1)
-        rows = data["rows"]
-        if ftag:
-            rows = [{**r, "findings": [f for f in r["findings"] if f.ftag == ftag]} for r in rows]
-            rows = [r for r in rows if r["findings"]]
-        ctx = {
-            "rollup": data["rollup"],
-            "rows": rows,
-            "ftag": ftag if ftag in ("F655", "F656", "F657") else "",
-            "lang": locale_for(request),
-            "now": services.now(),
-        }
-        return render(request, "careplans/compliance.html", ctx, fragment="careplans/_compliance_rows.html")
-
     @get("/review", media_type=MediaType.HTML, opt={"roles": REVIEW_ROLES})
     async def review(self, request: Request[Any, Any, Any], days: int = 3) -> Template:
         user = current_user(request)
