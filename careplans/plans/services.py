@@ -199,7 +199,7 @@ async def caa_blockers(assessment_id: int, answers: dict[str, str]) -> list[str]
     if isinstance(triggered, UnsupportedItemSet):
         return [str(triggered)] if carries_caa_process(answers) else []
     decisions = {r["caa"]: _area_decision(r) for r in await decisions_for([assessment_id])}
-    return [p.message_en for p in can_complete(triggered, decisions)]
+    return [p.message["en"] for p in can_complete(triggered, decisions)]
 
 
 async def section_v_record(assessment_id: int, record: dict[str, str]) -> dict[str, str]:

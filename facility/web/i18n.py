@@ -216,7 +216,8 @@ class LazyText(Mapping[str, str]):
 
     What a pure rule returns instead of `{"en": ..., "es": ...}` dicts: the English id with `%(name)s`
     placeholders stays in the code, the Spanish in the package's .po. A parameter that is itself a message
-    (`NC_(...)` label or another LazyText) is translated too; any other value is inserted as it is.
+    (`NC_(...)` label or another LazyText) is translated too, a {"en": ..., "es": ...} value (reference data
+    carried in both languages) gives the reader's; any other value is inserted as it is.
     """
 
     def __init__(self, domain: str | None, message: str, **params: Any) -> None:
@@ -251,6 +252,8 @@ def _translated_value(language: str, domain: str | None, value: Any) -> Any:
         return value[language]
     if isinstance(value, Msg):
         return translate(language, domain, value)
+    if isinstance(value, Mapping) and language in value:
+        return value[language]  # reference data carried in both languages (a CMS care-area name)
     return value
 
 
