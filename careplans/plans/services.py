@@ -41,7 +41,7 @@ from careplans.tables import (
     Problem,
     ProgressNote,
 )
-from facility.core import audit, datacache
+from facility.core import audit, clock, datacache
 from facility.core.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay
 from facility.web.core import CurrentUser
@@ -63,12 +63,12 @@ COMPLIANCE_LOOKBACK_DAYS = 456
 
 
 def now() -> datetime:
-    """The current time (UTC). Tests replace it to check the deadlines at their boundaries."""
-    return datetime.now(UTC)
+    """The current time (UTC) from the application clock (tests freeze `facility.core.clock.now`)."""
+    return clock.now()
 
 
 def today() -> date:
-    return now().date()
+    return clock.today()
 
 
 # --------------------------------------------------------------------------- assessments (MDS domain)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from litestar.connection import ASGIConnection
 
 from facility.auth import throttle
 from facility.auth.passwords import hash_password, password_problem, verify_password
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import write_transaction
 from facility.core.settings import get_settings
 from facility.tables import ROLES, Facility, User, UserFacility
@@ -130,7 +129,7 @@ async def retrieve_user(session: dict[str, Any], connection: ASGIConnection) -> 
     started = session.get("started")
     if not isinstance(user_id, int) or isinstance(user_id, bool) or not isinstance(started, (int, float)):
         return None
-    if time.time() - started > get_settings().session_absolute_seconds:
+    if clock.now().timestamp() - started > get_settings().session_absolute_seconds:
         return None
     rows = await User.raw(_USER_WITH_FACILITIES, True, True, user_id, True)
     if not rows:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -24,6 +24,7 @@ from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from facility.core import clock
 from facility.tables import SessionRecord
 
 _ROTATE = "_mdsready_rotate_session"
@@ -71,7 +72,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if expires_at is None or self.serialize_data(scope_session, connection.scope) != data:
             return False
         renewed_at = expires_at - timedelta(seconds=int(self.config.max_age))
-        return datetime.now(UTC) - renewed_at < timedelta(seconds=TOUCH_SECONDS)
+        return clock.now() - renewed_at < timedelta(seconds=TOUCH_SECONDS)
 
     def get_session_id(self, connection: ASGIConnection) -> str:
         state = _state(connection)
@@ -112,7 +113,7 @@ def _expiry(expires_in: int | timedelta | None) -> datetime | None:
     if expires_in is None:
         return None
     seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-    return datetime.now(UTC) + timedelta(seconds=seconds)
+    return clock.now() + timedelta(seconds=seconds)
 
 
 class DatabaseSessionStore(Store):
@@ -138,7 +139,7 @@ class DatabaseSessionStore(Store):
         )
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         return str(row["data"]).encode(), row["expires_at"]
@@ -151,7 +152,7 @@ class DatabaseSessionStore(Store):
         )
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         if renew_for is not None:
@@ -173,7 +174,7 @@ class DatabaseSessionStore(Store):
         row = await SessionRecord.select(SessionRecord.expires_at).where(SessionRecord.key == key).first()
         if row is None or row["expires_at"] is None:
             return None
-        return int((row["expires_at"] - datetime.now(UTC)).total_seconds())
+        return int((row["expires_at"] - clock.now()).total_seconds())
 
     async def delete_for_user(self, user_id: int) -> int:
         """Ends every session of a user (ASVS 7.4.2: disabling an account kills its sessions)."""

@@ -13,7 +13,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from facility.auth.passwords import verify_password
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import N_, NC_, parse_date, parse_version
 from facility.residents import services as facility_services
@@ -59,7 +59,7 @@ BLOCK_MESSAGES = {
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 _redirect = redirect_after_post

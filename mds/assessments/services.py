@@ -13,11 +13,11 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, found, is_sqlite, update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
@@ -764,7 +764,7 @@ async def save_section(
         assessment["isc"], section, stored, {**others, **stored}, findings, assessment["item_set"]
     )
     carried = [i for i in row["carried"] if i not in answers]  # saving the section confirms what it showed
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         new_version = await update_versioned(
             AssessmentSection,
@@ -827,7 +827,7 @@ async def save_draft(
         raise Locked()
     ids = set(section_items(assessment["isc"], section, assessment["item_set"]))
     draft = {k: str(v)[:200] for k, v in raw.items() if k in ids}
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         updated = (
             await AssessmentSection.update(
@@ -1026,7 +1026,7 @@ async def sign(
     pending = _load(assessment.get("pending_correction"), None) or {}
     a0050 = pending.get("a0050", assessment["a0050"])
     x0800 = pending.get("x0800", assessment["x0800"])
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         await update_versioned(
             Assessment,
@@ -1126,7 +1126,7 @@ async def start_correction(
         for k, v in {**signing.locator_items(current), **record.section_x()}.items()
         if k in catalog.items and catalog.items[k].section == "X"
     }
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         if kind == "modify":
             pending = {

@@ -20,15 +20,14 @@ import io
 import logging
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import anyio
 from piccolo.columns.combination import Combinable
 
-from facility.core import audit, datacache
+from facility.core import audit, clock, datacache
 from facility.core.csvsafe import csv_cell
 from facility.core.db import write_transaction
 from facility.core.forms import N_
@@ -178,7 +177,7 @@ async def run_validation(submission_id: int, files: list[UploadedFile]) -> None:
                 submission_id,
                 {
                     Submission.status: "done",
-                    Submission.finished_at: datetime.now(UTC),
+                    Submission.finished_at: clock.now(),
                     Submission.seconds: round(time.perf_counter() - start),
                     Submission.error: NOT_STORED if failed_to_store else "",
                 },
@@ -192,7 +191,7 @@ async def run_validation(submission_id: int, files: list[UploadedFile]) -> None:
             {
                 Submission.status: "failed",
                 Submission.error: FAILED,
-                Submission.finished_at: datetime.now(UTC),
+                Submission.finished_at: clock.now(),
             },
         )
 
@@ -322,7 +321,7 @@ async def get_submission(user: CurrentUser, submission_id: int) -> dict[str, Any
 async def reconcile(row: dict[str, Any]) -> dict[str, Any]:
     """A queued/running submission with no live task in this process was cut off by a restart: mark it failed."""
     if row["status"] in ACTIVE_STATUSES and not is_live(row["id"]):
-        now = datetime.now(UTC)
+        now = clock.now()
         async with write_transaction():
             await Submission.update(
                 {Submission.status: "failed", Submission.error: INTERRUPTED, Submission.finished_at: now}
@@ -481,7 +480,7 @@ async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") 
 
     lang = _lang(lang)
 
-    def name(names: dict[str, str], code: Any) -> str:
+    def name(names: Mapping[str, str], code: Any) -> str:
         return gettext(lang, names[code]) if code in names else ("" if code is None else str(code))
 
     records = await records_of(submission["id"])

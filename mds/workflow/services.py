@@ -14,14 +14,14 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache, partial
 from typing import Any
 
 import anyio
 from piccolo.columns import Column
 
-from facility.core import audit, datacache
+from facility.core import audit, clock, datacache
 from facility.core.db import write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from mds.assessments import services as assessment_services
@@ -186,7 +186,10 @@ def schedule_stay(stay: dict[str, Any], events: Sequence[dict[str, Any]]) -> sch
         if e["kind"] in EVENT_KINDS
     )
     part_a = (schedule.PartAStay(stay["admission_date"]),) if stay.get("payer") == "medicare_a" else ()
-    return schedule.Stay(stay["resident"], stay["id"], stay["admission_date"], moves, part_a)
+    significant = tuple(e["event_date"] for e in events if e["kind"] == "significant_change")
+    return schedule.Stay(
+        stay["resident"], stay["id"], stay["admission_date"], moves, part_a, significant_changes=significant
+    )
 
 
 def schedule_assessment(
@@ -562,7 +565,7 @@ async def export_assessments(
     data = await anyio.to_thread.run_sync(
         partial(export_batch, version=None), [(name, values) for _, name, values in passed]
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     ccn = (
         await Facility.select(Facility.ccn).where(Facility.id == facility_id).first() or {"ccn": "000000"}
     )["ccn"]
@@ -703,7 +706,7 @@ async def mark_submitted(
             refused.append((rec["assessment"], exc.messages))
     if refused:
         return refused
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         for rec in records:
             await _advance(rec, "submit", user_id)
@@ -825,7 +828,7 @@ async def import_results(
     if outcome.errors:
         outcome.errors.sort(key=lambda e: e.line)
         return outcome  # all or nothing: one bad line and no record changes
-    now = datetime.now(UTC)
+    now = clock.now()
     applied: list[dict[str, Any]] = []
     try:
         async with write_transaction():
