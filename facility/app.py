@@ -22,28 +22,35 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 
-from facility.auth.controllers import AuthController
+import careplans.plugin
+import facility.plugin
+import mds.plugin
+import surveys.plugin
 from facility.auth.service import retrieve_user
 from facility.auth.sessions import DatabaseSessionStore, RotatingSessionConfig
-from facility.core.settings import REPO_ROOT, Settings, get_settings
+from facility.core.plugins import Plugin, Registry, activate
+from facility.core.settings import Settings, get_settings
 from facility.web import errors
 from facility.web.core import CSP, CurrentUser, NormalisedRequest, pop_flashes, role_guard
-from facility.web.extensions import DOMAIN_PACKAGES, domain_modules, grouped_nav, nav_items
+from facility.web.extensions import grouped_nav
 from facility.web.i18n import install as install_i18n
 
 HTMX_VERSION = "2.0.11"
 log = logging.getLogger("mdsready")
 
 
-def _domain_route_handlers() -> list[Any]:
-    handlers: list[Any] = [AuthController]
-    for module in domain_modules("controllers"):
-        handlers.extend(getattr(module, "ROUTE_HANDLERS", []))
-    return handlers
+# The four packages, lowest first (facility <- mds <- careplans <- surveys): everything the app serves is listed
+# in one of these plugin objects (docs/DEVELOPING.md, "Plugin contract").
+PLUGINS: tuple[Plugin, ...] = (
+    facility.plugin.PLUGIN,
+    mds.plugin.PLUGIN,
+    careplans.plugin.PLUGIN,
+    surveys.plugin.PLUGIN,
+)
 
 
-def _template_environment() -> jinja2.Environment:
-    directories = [REPO_ROOT / package / "templates" for package in DOMAIN_PACKAGES]
+def _template_environment(registry: Registry) -> jinja2.Environment:
+    directories = registry.template_dirs
     settings = get_settings()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in directories if d.is_dir()]),
@@ -56,7 +63,7 @@ def _template_environment() -> jinja2.Environment:
     install_i18n(env)
     env.globals["flashes"] = pop_flashes
     env.globals["htmx_version"] = HTMX_VERSION
-    env.globals["nav_items"] = nav_items()
+    env.globals["nav_items"] = registry.nav_items
     env.globals["nav_menu"] = lambda role, _items=env.globals["nav_items"]: grouped_nav(_items, role)
     env.globals["user_of"] = lambda request: (
         request.scope.get("user") if isinstance(request.scope.get("user"), CurrentUser) else None
@@ -111,8 +118,10 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             await db.close_connection_pool()
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, plugins: tuple[Plugin, ...] = PLUGINS) -> Litestar:
+    """The app; refuses to start (`PluginError`) when the plugins do not fit together (a required hook missing)."""
     settings = settings or get_settings()
+    registry = activate(plugins)
     session_config = RotatingSessionConfig(
         key=settings.session_cookie_name,
         max_age=settings.session_idle_seconds,  # idle timeout, renewed on each request
@@ -132,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     static_dir: Path = settings.static_dir
     return Litestar(
         route_handlers=[
-            *_domain_route_handlers(),
+            *registry.route_handlers,
             create_static_files_router(
                 path="/static",
                 directories=[static_dir],
@@ -147,7 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=NormalisedRequest,
         stores={"sessions": DatabaseSessionStore()},
         template_config=TemplateConfig(
-            instance=JinjaTemplateEngine.from_environment(_template_environment())
+            instance=JinjaTemplateEngine.from_environment(_template_environment(registry))
         ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

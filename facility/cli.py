@@ -1,22 +1,17 @@
 """The `mdsready` command line.
 
-Each domain package contributes its own subcommands through `<package>/commands.py` (or any
-`<package>/*_commands.py`), which defines `register(subparsers)`; every subcommand sets `func(args) -> int` (the exit code).
+Each package's plugin lists its subcommands (`Plugin.commands`: `register(subparsers)` functions); every
+subcommand sets `func(args) -> int` (the exit code). See docs/DEVELOPING.md, "Plugin contract".
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
-
-def command_modules() -> list[str]:
-    """Every `<domain>/commands.py` and `<domain>/*_commands.py` module, so domains add commands on their own."""
-    from facility.web.extensions import module_names
-
-    return module_names("commands")
+from facility.app import PLUGINS
+from facility.core.plugins import activate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,8 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mdsready", description="MDS 3.0 compliance tool for nursing facilities"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in command_modules():
-        importlib.import_module(module_name).register(subparsers)
+    for register in activate(PLUGINS).commands:
+        register(subparsers)
     return parser
 
 

@@ -23,8 +23,12 @@ sys.path.insert(0, str(ROOT))
 async def main() -> None:
     from careplans.plans import services
     from careplans.rules import compliance
+    from facility.app import PLUGINS
     from facility.core.commands import run_migrations
     from facility.core.demo import DEMO_CCN, create_demo
+    from facility.core.plugins import activate
+
+    activate(PLUGINS)  # demo extenders come from the plugins
     from facility.tables import Facility
 
     assert await run_migrations(), "migrations failed"

@@ -197,8 +197,12 @@ async def _reset_sequences(tables: list[Any]) -> None:
 
 
 async def build_chain(facilities: int, today: date) -> dict[str, Any]:
+    from facility.app import PLUGINS
     from facility.core.db import write_transaction
     from facility.core.demo import create_demo
+    from facility.core.plugins import activate
+
+    activate(PLUGINS)  # demo extenders come from the plugins
     from facility.tables import Facility, Resident
     from mds.tables import Assessment, AssessmentSection
 

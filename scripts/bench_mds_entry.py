@@ -31,9 +31,12 @@ def _percentile(values: list[float], q: float) -> float:
 async def _run(saves: int) -> int:
     from litestar.testing import AsyncTestClient
 
-    from facility.app import create_app
+    from facility.app import PLUGINS, create_app
     from facility.core.commands import run_migrations
     from facility.core.demo import create_demo
+    from facility.core.plugins import activate
+
+    activate(PLUGINS)  # demo extenders come from the plugins
     from facility.tables import Resident, Stay
     from mds.assessments.services import entry_sections, section_items
     from mds.record.testing import random_assessment

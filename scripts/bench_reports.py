@@ -46,9 +46,12 @@ async def main(runs: int) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from litestar.testing import AsyncTestClient
 
-    from facility.app import create_app
+    from facility.app import PLUGINS, create_app
     from facility.core.commands import run_migrations
     from facility.core.demo import DEMO_CCN, create_demo
+    from facility.core.plugins import activate
+
+    activate(PLUGINS)  # demo extenders come from the plugins
     from facility.tables import Facility, Stay
     from surveys.qm import services as qm_services
     from surveys.reports import services as reports

@@ -38,6 +38,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: "/tests/e2e/" in str(item.fspath))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _plugins_active() -> None:
+    """The four packages' plugins active, as at start-up (create_app() and `mdsready` activate them): demo data,
+    resident tabs and hooks are read from them."""
+    from facility.app import PLUGINS
+    from facility.core.plugins import activate
+
+    activate(PLUGINS)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_datacache() -> None:
     """Each test gets a new database with the same facility ids: no page data kept from another test."""

@@ -181,8 +181,10 @@ async def create_demo(today: date | None = None, *, residents: int = 120, histor
             facility_id=facility.id,
             after={"residents": residents, "units": list(UNITS)},
         )
-    from facility.web.extensions import demo_extensions
+    from facility.core.plugins import registry
 
-    for extend in demo_extensions():  # assessments, care plans, surveys … from the other domains
+    for (
+        extend
+    ) in registry().demo_extenders:  # assessments, care plans, surveys … from the other packages' plugins
         await extend(facility.id, today)
     return True

@@ -28,6 +28,7 @@ from facility.core.forms import (
     validate_stay,
     validate_stay_event,
 )
+from facility.core.plugins import registry
 from facility.residents import services, stay_rules
 from facility.tables import AuditEvent, Facility, Unit
 from facility.web.core import (
@@ -41,7 +42,6 @@ from facility.web.core import (
     redirect_after_post,
     render,
 )
-from facility.web.extensions import resident_tab_providers
 from facility.web.i18n import gettext, locale_for
 
 # Tabs of the resident page; later capabilities (assessments, care plan, utilization) fill theirs.
@@ -195,7 +195,7 @@ class ResidentController(Controller):
             "tab_template": None,
             "tab_context": {},
         }
-        provider = resident_tab_providers().get(tab)
+        provider = registry().resident_tabs.get(tab)
         if provider is not None:
             context["tab_template"], context["tab_context"] = await provider(request, resident)
         return render(request, "residents/detail.html", context, fragment="residents/_tab.html")

@@ -1,25 +1,14 @@
-"""Extension points through which the domain packages plug into the app shell.
-
-A domain's `controllers.py` (or any `*_controllers.py`) may define, beside `ROUTE_HANDLERS`:
-- `NAV`: list of `NavItem` shown in the header for the roles given;
-- `RESIDENT_TABS`: {tab name: async provider(request, resident) -> (template name, context)} filling a tab of
-  the resident page ("assessments", "careplan", "utilization").
-A domain's `demo.py` may define `async def extend_demo(facility_id: int, today: date) -> None`, called by
-`mdsready demo` after the facility, units, users and residents exist.
-"""
+"""What a package's plugin hands the shell for its pages: header links (`NavItem`, grouped into menus by path) and
+resident-tab providers. The plugin object itself is `facility.core.plugins.Plugin` (docs/DEVELOPING.md,
+"Plugin contract")."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from facility.core.forms import N_
-
-DOMAIN_PACKAGES = ("facility", "mds", "careplans", "surveys")
 
 
 @dataclass(frozen=True)
@@ -31,41 +20,6 @@ class NavItem:
 
 
 TabProvider = Callable[[Any, dict[str, Any]], Awaitable[tuple[str, dict[str, Any]]]]
-
-
-def _optional_module(name: str) -> Any | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
-def module_names(suffix: str) -> list[str]:
-    """`<domain>.<suffix>` and `<domain>.*_<suffix>` module names, e.g. mds.assessments.controllers, mds.upload.controllers."""
-    names = []
-    for package in DOMAIN_PACKAGES:
-        spec = importlib.util.find_spec(package)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        found = pkgutil.walk_packages(spec.submodule_search_locations, prefix=f"{package}.")
-        for info in sorted(found, key=lambda m: m.name):
-            leaf = info.name.rsplit(".", 1)[-1]
-            if not info.ispkg and (leaf == suffix or leaf.endswith(f"_{suffix}")):
-                names.append(info.name)
-    return names
-
-
-def domain_modules(suffix: str) -> list[Any]:
-    return [m for m in (_optional_module(name) for name in module_names(suffix)) if m is not None]
-
-
-def nav_items() -> list[NavItem]:
-    items: list[NavItem] = []
-    for module in domain_modules("controllers"):
-        items.extend(getattr(module, "NAV", []))
-    return sorted(items, key=lambda i: i.order)
 
 
 # The header menu groups links by the first segment of their path, so a dozen links read as five menus
@@ -100,14 +54,3 @@ def grouped_nav(items: list[NavItem], role: str) -> list[tuple[str, list[NavItem
             groups.setdefault(group_of(item.path), []).append(item)
     order = [DEFAULT_GROUP] + [label for label, _ in NAV_GROUPS]
     return [(label, groups[label]) for label in order if label in groups]
-
-
-def resident_tab_providers() -> dict[str, TabProvider]:
-    providers: dict[str, TabProvider] = {}
-    for module in domain_modules("controllers"):
-        providers.update(getattr(module, "RESIDENT_TABS", {}))
-    return providers
-
-
-def demo_extensions() -> list[Callable[..., Awaitable[None]]]:
-    return [m.extend_demo for m in domain_modules("demo") if hasattr(m, "extend_demo")]

@@ -54,14 +54,10 @@ def _options_of(item: Item, lang: str) -> tuple[tuple[str, str, str], ...]:
     if hit is not None and hit[0] is item:
         return hit[1]
     labels = [(code, f"{escape(code)}. {escape(item.value_label(code, lang))}") for code in item.values]
-    if (
-        DASH in item.special
-    ):  # gettext outside the f-string: pybabel does not extract inside one (Python 3.11)
-        not_assessed = gettext(lang, "Not assessed / no information")
-        labels.append((DASH, f"- {escape(not_assessed)}"))
+    if DASH in item.special:
+        labels.append((DASH, "- " + str(escape(gettext(lang, "Not assessed / no information")))))
     if CARET in item.special:
-        blank = gettext(lang, "Blank (skip pattern)")
-        labels.append((CARET, f"^ {escape(blank)}"))
+        labels.append((CARET, "^ " + str(escape(gettext(lang, "Blank (skip pattern)")))))
     built = tuple(
         (
             code,

@@ -25,7 +25,7 @@ from facility.core import audit, clock, datacache
 from facility.core.db import write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from mds.assessments import services as assessment_services
-from mds.i18n import T_
+from mds.i18n import T_, gettext
 from mds.record import rfa as rfa_rules
 from mds.record import submission
 from mds.tables import Assessment
@@ -60,8 +60,8 @@ EXPORTABLE_STATES = ("completed", "exported", "rejected")  # submission.transiti
 
 
 def kind_label(kind: str, lang: str) -> str:
-    labels = rfa_rules.KIND_LABELS.get(kind, {})
-    return labels.get(lang, labels.get("en", kind))
+    label = rfa_rules.KIND_LABELS.get(kind)
+    return gettext(lang, label) if label else kind
 
 
 # ---------------------------------------------------------------- loading the facility
