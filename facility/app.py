@@ -51,10 +51,14 @@ PLUGINS: tuple[Plugin, ...] = (
 
 def _template_environment(registry: Registry) -> jinja2.Environment:
     directories = registry.template_dirs
+    settings = get_settings()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in directories if d.is_dir()]),
         autoescape=True,
-        undefined=jinja2.StrictUndefined if get_settings().env == "test" else jinja2.Undefined,
+        undefined=jinja2.StrictUndefined if settings.env == "test" else jinja2.Undefined,
+        # compiled once per process and never re-checked against the files (but in development)
+        auto_reload=settings.template_reload,
+        cache_size=-1,  # every template stays compiled (the default keeps 400)
     )
     install_i18n(env)
     env.globals["flashes"] = pop_flashes

@@ -22,6 +22,7 @@ from mds.workflow import commands as workflow_commands
 from mds.workflow import controllers as workflow
 from mds.workflow import demo as workflow_demo
 from mds.workflow import demo_clinical
+from mds.workflow import worklist_controllers as coordinator_worklist
 
 # The implementations read the service modules' attributes when called (tests replace them with monkeypatch).
 
@@ -60,8 +61,13 @@ def _demo_primary_diagnosis(resident_id: int) -> tuple[str, str, str]:
 
 PLUGIN = Plugin(
     name="mds",
-    route_handlers=[*assessments.ROUTE_HANDLERS, *upload.ROUTE_HANDLERS, *workflow.ROUTE_HANDLERS],
-    nav=[*assessments.NAV, *upload.NAV, *workflow.NAV],
+    route_handlers=[
+        *assessments.ROUTE_HANDLERS,
+        *upload.ROUTE_HANDLERS,
+        *workflow.ROUTE_HANDLERS,
+        *coordinator_worklist.ROUTE_HANDLERS,
+    ],
+    nav=[*assessments.NAV, *upload.NAV, *workflow.NAV, *coordinator_worklist.NAV],
     resident_tabs={**assessments.RESIDENT_TABS},
     commands=[pdpm_commands.register, record_commands.register, workflow_commands.register],
     demo=[workflow_demo.extend_demo],

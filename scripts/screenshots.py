@@ -30,12 +30,19 @@ SHOTS = {
     "utilization": ("um", "/utilization", None),
     "ur-worklist": ("um", "/utilization/worklist", None),
     "ur-transfers": ("um", "/utilization/transfers", None),
+    "worklist-coordinator": ("coordinator", "/mds/worklist", None),
+    "worklist-nurse": ("nurse", "/careplans/worklist", None),
+    "worklist-don": ("don", "/surveys/worklist", None),
+    "worklist-don-es": ("don", "/surveys/worklist", None),
+    "chain-qm": ("don", "/chain/qm/410", None),
+    "careplan-compliance-list": ("admin", "/careplans/compliance", None),
 }
 PASSWORDS = {
     "coordinator": "demo-coordinator-pass",
     "admin": "demo-admin-pass",
     "nurse": "demo-nurse-pass",
     "um": "demo-um-pass",
+    "don": "demo-don-pass",
 }
 
 

@@ -9,7 +9,6 @@ viewers read only. Every object loaded by id must belong to one of the user's fa
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, NoReturn
 
 import anyio
@@ -21,7 +20,7 @@ from careplans.i18n import gettext
 from careplans.plans import forms, pdf, services
 from careplans.plans.library import load_library
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER, CARE_AREAS
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import N_, parse_version
 from facility.residents import services as facility_services
@@ -487,23 +486,6 @@ class CarePlanController(Controller):
         )
 
     # ---- facility pages
-    @get("/compliance", media_type=MediaType.HTML)
-    async def compliance(self, request: Request[Any, Any, Any], ftag: str = "") -> Template:
-        user = current_user(request)
-        data = await services.facility_compliance(user.facility_id or -1)
-        rows = data["rows"]
-        if ftag:
-            rows = [{**r, "findings": [f for f in r["findings"] if f.ftag == ftag]} for r in rows]
-            rows = [r for r in rows if r["findings"]]
-        ctx = {
-            "rollup": data["rollup"],
-            "rows": rows,
-            "ftag": ftag if ftag in ("F655", "F656", "F657") else "",
-            "lang": locale_for(request),
-            "now": services.now(),
-        }
-        return render(request, "careplans/compliance.html", ctx, fragment="careplans/_compliance_rows.html")
-
     @get("/review", media_type=MediaType.HTML, opt={"roles": REVIEW_ROLES})
     async def review(self, request: Request[Any, Any, Any], days: int = 3) -> Template:
         user = current_user(request)
@@ -593,7 +575,7 @@ async def _pdf(request: Request[Any, Any, Any], resident_id: int, kind: str) -> 
             resident_id=resident_id,
             after={"format": "pdf", "language": lang},
         )
-    filename = f"{kind}-{resident_id}-{datetime.now().strftime('%Y%m%d')}.pdf"
+    filename = f"{kind}-{resident_id}-{clock.today().strftime('%Y%m%d')}.pdf"
     return Response(
         content=content,
         media_type="application/pdf",

@@ -41,7 +41,7 @@ from careplans.tables import (
     Problem,
     ProgressNote,
 )
-from facility.core import audit, datacache
+from facility.core import audit, clock, datacache
 from facility.core.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay
 from facility.web.core import CurrentUser
@@ -64,12 +64,12 @@ COMPLIANCE_LOOKBACK_DAYS = 456
 
 
 def now() -> datetime:
-    """The current time (UTC). Tests replace it to check the deadlines at their boundaries."""
-    return datetime.now(UTC)
+    """The current time (UTC) from the application clock (tests freeze `facility.core.clock.now`)."""
+    return clock.now()
 
 
 def today() -> date:
-    return now().date()
+    return clock.today()
 
 
 # --------------------------------------------------------------------------- assessments (MDS domain)
@@ -186,7 +186,7 @@ async def caa_blockers(assessment_id: int, answers: dict[str, str]) -> list[str]
     if isinstance(triggered, UnsupportedItemSet):
         return [str(triggered)] if carries_caa_process(answers) else []
     decisions = {r["caa"]: _area_decision(r) for r in await decisions_for([assessment_id])}
-    return [p.message_en for p in can_complete(triggered, decisions)]
+    return [p.message["en"] for p in can_complete(triggered, decisions)]
 
 
 async def section_v_record(assessment_id: int, record: dict[str, str]) -> dict[str, str]:

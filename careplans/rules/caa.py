@@ -18,47 +18,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from careplans.i18n import T_
 from careplans.rules.triggers import CARE_AREAS, TriggeredArea
+from facility.core.forms import N_
 
 CARE_PLAN_DUE_DAYS = 7
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "no_decision": {
-        "en": "CAA {caa} {area}: no care-planning decision yet",
-        "es": "CAA {caa} {area}: falta la decisión de plan de cuidados",
-    },
-    "no_rationale": {
-        "en": "CAA {caa} {area}: 'no care plan' needs a documented reason",
-        "es": "CAA {caa} {area}: 'sin plan de cuidados' requiere un motivo documentado",
-    },
-    "no_analysis": {
-        "en": "CAA {caa} {area}: analysis of findings is missing",
-        "es": "CAA {caa} {area}: falta el análisis de los hallazgos",
-    },
-    "no_location": {
-        "en": "CAA {caa} {area}: location and date of the CAA documentation are missing",
-        "es": "CAA {caa} {area}: faltan el lugar y la fecha de la documentación del CAA",
-    },
-    "no_v0200b": {
-        "en": "V0200B: the RN coordinator has not signed and dated the CAA process",
-        "es": "V0200B: el coordinador RN no ha firmado ni fechado el proceso CAA",
-    },
-    "no_v0200c": {
-        "en": "V0200C: the care-plan decision has not been signed and dated",
-        "es": "V0200C: la decisión del plan de cuidados no está firmada ni fechada",
-    },
-    "v0200b_before_z0500b": {
-        "en": "V0200B2 {b2} is before the assessment completion date Z0500B {z}",
-        "es": "V0200B2 {b2} es anterior a la fecha de finalización Z0500B {z}",
-    },
-    "v0200c_before_v0200b": {
-        "en": "V0200C2 {c2} is before V0200B2 {b2}",
-        "es": "V0200C2 {c2} es anterior a V0200B2 {b2}",
-    },
-    "v0200c_late": {
-        "en": "V0200C2 {c2} is more than 7 days after CAA completion V0200B2 {b2}",
-        "es": "V0200C2 {c2} es más de 7 días después de completar los CAA (V0200B2 {b2})",
-    },
+MESSAGES: dict[str, str] = {
+    "no_decision": N_("CAA %(caa)s %(area)s: no care-planning decision yet"),
+    "no_rationale": N_("CAA %(caa)s %(area)s: 'no care plan' needs a documented reason"),
+    "no_analysis": N_("CAA %(caa)s %(area)s: analysis of findings is missing"),
+    "no_location": N_("CAA %(caa)s %(area)s: location and date of the CAA documentation are missing"),
+    "no_v0200b": N_("V0200B: the RN coordinator has not signed and dated the CAA process"),
+    "no_v0200c": N_("V0200C: the care-plan decision has not been signed and dated"),
+    "v0200b_before_z0500b": N_("V0200B2 %(b2)s is before the assessment completion date Z0500B %(z)s"),
+    "v0200c_before_v0200b": N_("V0200C2 %(c2)s is before V0200B2 %(b2)s"),
+    "v0200c_late": N_("V0200C2 %(c2)s is more than 7 days after CAA completion V0200B2 %(b2)s"),
 }
 
 
@@ -92,25 +67,28 @@ class SectionVSignatures:
 class WorksheetProblem:
     code: str
     caa: int | None
-    message_en: str
-    message_es: str
+    message: Mapping[str, str]  # translated when read: message["en"], message["es"]
 
 
 def _problem(code: str, caa: int | None = None, **fmt: object) -> WorksheetProblem:
-    text = MESSAGES[code]
-    return WorksheetProblem(code, caa, text["en"].format(caa=caa, **fmt), text["es"].format(caa=caa, **fmt))
+    return WorksheetProblem(code, caa, T_(MESSAGES[code], caa=caa, **fmt))
+
+
+def _area_name(area: TriggeredArea) -> Mapping[str, str]:
+    """The CMS care-area name in each language (reference data: careplans.triggers.CARE_AREAS)."""
+    return {"en": area.area, "es": area.area_es}
 
 
 def _decision_problems(area: TriggeredArea, decision: AreaDecision | None) -> list[WorksheetProblem]:
     if decision is None or decision.care_plan is None:
-        return [_problem("no_decision", area.caa, area=area.area)]
+        return [_problem("no_decision", area.caa, area=_area_name(area))]
     problems = []
     if not decision.analysis.strip():
-        problems.append(_problem("no_analysis", area.caa, area=area.area))
+        problems.append(_problem("no_analysis", area.caa, area=_area_name(area)))
     if decision.care_plan is False and not decision.rationale.strip():
-        problems.append(_problem("no_rationale", area.caa, area=area.area))
+        problems.append(_problem("no_rationale", area.caa, area=_area_name(area)))
     if not decision.location.strip() or decision.documented_on is None:
-        problems.append(_problem("no_location", area.caa, area=area.area))
+        problems.append(_problem("no_location", area.caa, area=_area_name(area)))
     return problems
 
 

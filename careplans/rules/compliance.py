@@ -24,6 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from careplans.i18n import T_
+from facility.core.forms import N_
+
 BASELINE_HOURS = 48
 CARE_PLAN_DAYS_AFTER_CAA = 7
 ADMISSION_CARE_PLAN_DAYS = 21
@@ -37,59 +40,28 @@ OBRA_NON_COMPREHENSIVE = frozenset({"02", "06"})  # quarterly, significant corre
 SEVERITY_HIGH, SEVERITY_MEDIUM, SEVERITY_INFO = "high", "medium", "info"
 NON_COMPLIANT = frozenset({SEVERITY_HIGH, SEVERITY_MEDIUM})
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "baseline_missing": {
-        "en": "Baseline care plan not done; due {due_at} (48 h after admission)",
-        "es": "Plan de cuidados inicial no realizado; vencía {due_at} (48 h tras el ingreso)",
-    },
-    "baseline_late": {
-        "en": "Baseline care plan completed {done}, after the 48-hour deadline {due}",
-        "es": "Plan de cuidados inicial completado {done}, después del plazo de 48 h ({due})",
-    },
-    "baseline_due": {
-        "en": "Baseline care plan due by {due_at}",
-        "es": "Plan de cuidados inicial vence el {due_at}",
-    },
-    "care_plan_missing": {
-        "en": "Comprehensive care plan for assessment of {ard} not completed; due {due}",
-        "es": "Plan de cuidados integral de la evaluación del {ard} no completado; vencía {due}",
-    },
-    "care_plan_late": {
-        "en": "Comprehensive care plan for assessment of {ard} completed {done}, after {due}",
-        "es": "Plan de cuidados integral de la evaluación del {ard} completado {done}, después de {due}",
-    },
-    "care_plan_due": {
-        "en": "Comprehensive care plan for assessment of {ard} due by {due}",
-        "es": "Plan de cuidados integral de la evaluación del {ard} vence el {due}",
-    },
-    "review_after_assessment_missing": {
-        "en": "Care plan not reviewed after the assessment of {ard}; due {due}",
-        "es": "Plan de cuidados no revisado tras la evaluación del {ard}; vencía {due}",
-    },
-    "revision_after_change_missing": {
-        "en": "Problem '{focus}' changed on {changed}; care plan not revised (due {due})",
-        "es": "El problema '{focus}' cambió el {changed}; plan no revisado (vencía {due})",
-    },
-    "triggered_unaddressed": {
-        "en": "CAA {caa} triggered on {ard} has neither a care-plan problem nor a 'no care plan' reason",
-        "es": "CAA {caa} activado el {ard} no tiene problema en el plan ni motivo de 'sin plan'",
-    },
-    "problem_no_interventions": {
-        "en": "Problem '{focus}' has no interventions",
-        "es": "El problema '{focus}' no tiene intervenciones",
-    },
-    "goal_no_target": {
-        "en": "Goal '{goal}' has no target date (goals must be measurable and time-bound)",
-        "es": "La meta '{goal}' no tiene fecha objetivo (las metas deben ser medibles y con plazo)",
-    },
-    "goal_past_target": {
-        "en": "Goal '{goal}' passed its target date {due} without being met or revised",
-        "es": "La meta '{goal}' superó su fecha objetivo {due} sin cumplirse ni revisarse",
-    },
-    "not_reviewed_92": {
-        "en": "Care plan not reviewed since {last}; review was due {due} (92 days)",
-        "es": "Plan de cuidados sin revisar desde {last}; la revisión vencía {due} (92 días)",
-    },
+MESSAGES: dict[str, str] = {
+    "baseline_missing": N_("Baseline care plan not done; due %(due_at)s (48 h after admission)"),
+    "baseline_late": N_("Baseline care plan completed %(done)s, after the 48-hour deadline %(due)s"),
+    "baseline_due": N_("Baseline care plan due by %(due_at)s"),
+    "care_plan_missing": N_("Comprehensive care plan for assessment of %(ard)s not completed; due %(due)s"),
+    "care_plan_late": N_(
+        "Comprehensive care plan for assessment of %(ard)s completed %(done)s, after %(due)s"
+    ),
+    "care_plan_due": N_("Comprehensive care plan for assessment of %(ard)s due by %(due)s"),
+    "review_after_assessment_missing": N_(
+        "Care plan not reviewed after the assessment of %(ard)s; due %(due)s"
+    ),
+    "revision_after_change_missing": N_(
+        "Problem '%(focus)s' changed on %(changed)s; care plan not revised (due %(due)s)"
+    ),
+    "triggered_unaddressed": N_(
+        "CAA %(caa)s triggered on %(ard)s has neither a care-plan problem nor a 'no care plan' reason"
+    ),
+    "problem_no_interventions": N_("Problem '%(focus)s' has no interventions"),
+    "goal_no_target": N_("Goal '%(goal)s' has no target date (goals must be measurable and time-bound)"),
+    "goal_past_target": N_("Goal '%(goal)s' passed its target date %(due)s without being met or revised"),
+    "not_reviewed_92": N_("Care plan not reviewed since %(last)s; review was due %(due)s (92 days)"),
 }
 
 
@@ -158,8 +130,7 @@ class Finding:
     severity: str
     due: date
     days_overdue: int
-    message_en: str
-    message_es: str
+    message: Mapping[str, str]  # translated when read: message["en"], message["es"]
     ref: str = ""  # problem/goal/assessment id or CAA number
 
 
@@ -177,7 +148,6 @@ def _finding(
     ref: str = "",
     **fmt: object,
 ) -> Finding:
-    text = MESSAGES[code]
     fmt = {"due": due, **fmt}
     return Finding(
         resident.id,
@@ -186,8 +156,7 @@ def _finding(
         severity,
         due,
         _days_over(due, when),
-        text["en"].format(**fmt),
-        text["es"].format(**fmt),
+        T_(MESSAGES[code], **fmt),
         ref,
     )
 

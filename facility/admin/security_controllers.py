@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, MediaType, Request, get, post
@@ -12,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from facility.auth import breakglass, throttle
 from facility.auth.breakglass import BREAK_GLASS_ROLES
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import write_transaction
 from facility.core.forms import N_, clean_text, parse_int
 from facility.tables import AdminAlert, Resident, Stay
@@ -50,7 +49,7 @@ class SecurityAdminController(Controller):
             "alerts": await _visible_alerts(user),
             "alert_kinds": ALERT_KINDS,
             "grants": await breakglass.pending_review(user),
-            "now": datetime.now(UTC),
+            "now": clock.now(),
         }
         return Template("admin/security.html", context=context)
 
@@ -73,7 +72,7 @@ class SecurityAdminController(Controller):
         if alert_id in visible:
             async with write_transaction():
                 await AdminAlert.update(
-                    {AdminAlert.acknowledged_by: user.id, AdminAlert.acknowledged_at: datetime.now(UTC)}
+                    {AdminAlert.acknowledged_by: user.id, AdminAlert.acknowledged_at: clock.now()}
                 ).where(AdminAlert.id == alert_id)
                 await audit.record(actor_of(request), "review", "admin_alert", alert_id)
         return redirect_after_post(request, "/admin/security")

@@ -8,10 +8,10 @@ alert; an administrator of the resident's facility (not the user) reviews it aft
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import write_transaction
 from facility.core.settings import get_settings
 from facility.tables import AdminAlert, BreakGlass, Facility, Resident, User
@@ -22,7 +22,7 @@ MIN_REASON = 10  # a reason a reviewer can check ("emergency" alone is not one)
 
 
 async def active_grant(user_id: int, resident_id: int) -> dict[str, Any] | None:
-    now = datetime.now(UTC)
+    now = clock.now()
     return (
         await BreakGlass.select()
         .where(
@@ -46,7 +46,7 @@ async def resident_row(resident_id: int) -> dict[str, Any] | None:
 async def grant(
     user: CurrentUser, actor: audit.Actor, resident: dict[str, Any], reason: str
 ) -> dict[str, Any]:
-    now = datetime.now(UTC)
+    now = clock.now()
     expires = now + timedelta(seconds=get_settings().break_glass_seconds)
     async with write_transaction():
         row = BreakGlass(
@@ -106,7 +106,7 @@ async def review(admin: CurrentUser, actor: audit.Actor, grant_id: int, note: st
         await BreakGlass.update(
             {
                 BreakGlass.reviewed_by: admin.id,
-                BreakGlass.reviewed_at: datetime.now(UTC),
+                BreakGlass.reviewed_at: clock.now(),
                 BreakGlass.review_note: note,
             }
         ).where(BreakGlass.id == grant_id)

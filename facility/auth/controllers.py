@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlparse
 
@@ -12,7 +11,7 @@ from litestar.response import Redirect, Template
 from facility.auth import mfa, throttle
 from facility.auth.service import authenticate
 from facility.auth.sessions import request_rotation
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import write_transaction
 from facility.core.forms import N_
 from facility.tables import User
@@ -47,7 +46,7 @@ def _pending(request: Request[Any, Any, Any], key: str) -> int | None:
     if (
         not isinstance(user_id, int)
         or not isinstance(since, (int, float))
-        or time.time() - since > MFA_PENDING_SECONDS
+        or clock.now().timestamp() - since > MFA_PENDING_SECONDS
     ):
         return None
     return user_id
@@ -56,7 +55,9 @@ def _pending(request: Request[Any, Any, Any], key: str) -> int | None:
 def _finish_login(request: Request[Any, Any, Any], user_id: int) -> None:
     lang = request.session.get("lang") if isinstance(request.session, dict) else None
     request_rotation(request)
-    request.set_session({"user_id": user_id, "started": time.time(), "lang": lang or locale_for(request)})
+    request.set_session(
+        {"user_id": user_id, "started": clock.now().timestamp(), "lang": lang or locale_for(request)}
+    )
 
 
 def _mfa_error(language: str, message: str, status: int) -> Template:
@@ -124,12 +125,12 @@ class AuthController(Controller):
         lang = row.get("language") or language
         request_rotation(request)
         if await mfa.enabled(user_id):
-            request.set_session({MFA_PENDING: user_id, "mfa_since": time.time(), "lang": lang})
+            request.set_session({MFA_PENDING: user_id, "mfa_since": clock.now().timestamp(), "lang": lang})
             return Redirect("/login/mfa", status_code=303)
         if mfa.required_for(str(row.get("role", ""))):
-            request.set_session({MFA_ENROLL: user_id, "mfa_since": time.time(), "lang": lang})
+            request.set_session({MFA_ENROLL: user_id, "mfa_since": clock.now().timestamp(), "lang": lang})
             return Redirect("/login/mfa/setup", status_code=303)
-        request.set_session({"user_id": user_id, "started": time.time(), "lang": lang})
+        request.set_session({"user_id": user_id, "started": clock.now().timestamp(), "lang": lang})
         return Redirect("/", status_code=303)
 
     # --- second factor (facility.auth.mfa) --------------------------------------------------

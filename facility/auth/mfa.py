@@ -12,11 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from datetime import UTC, datetime
 
 import pyotp
 
+from facility.core import clock
 from facility.core.settings import get_settings
 from facility.tables import RecoveryCode, UserMfa
 
@@ -36,7 +35,7 @@ def provisioning_uri(secret: str, username: str) -> str:
 
 
 def _step(now: float | None = None) -> int:
-    return int((time.time() if now is None else now) // STEP_SECONDS)
+    return int((clock.now().timestamp() if now is None else now) // STEP_SECONDS)
 
 
 def matching_step(secret: str, code: str, now: float | None = None) -> int | None:
@@ -95,7 +94,7 @@ async def confirm(user_id: int, code: str) -> list[str] | None:
     await UserMfa.update({UserMfa.enabled: True, UserMfa.last_step: step}).where(
         (UserMfa.user == user_id) & (UserMfa.enabled == False)
     )
-    await RecoveryCode.update({RecoveryCode.used_at: datetime.now(UTC)}).where(
+    await RecoveryCode.update({RecoveryCode.used_at: clock.now()}).where(
         (RecoveryCode.user == user_id) & RecoveryCode.used_at.is_null()
     )
     await RecoveryCode.insert(*[RecoveryCode(user=user_id, code_hash=_hash(c)) for c in codes])
@@ -116,7 +115,7 @@ async def verify(user_id: int, code: str) -> bool:
         )
         return bool(moved)
     spent = (
-        await RecoveryCode.update({RecoveryCode.used_at: datetime.now(UTC)})
+        await RecoveryCode.update({RecoveryCode.used_at: clock.now()})
         .where(
             (RecoveryCode.user == user_id)
             & (RecoveryCode.code_hash == _hash(code))

@@ -4,25 +4,34 @@ Litestar's `ServerSideSessionBackend` reuses whatever id the browser's cookie ca
 unknown one, so an attacker-planted id would survive login (session fixation, ASVS 5.0 7.2.4;
 docs/SECURITY-STATUS.md target 6). This backend mints a fresh id when the login handler asks for
 rotation (and whenever the cookie names no stored session) and deletes the old id.
+
+A page view writes nothing (issue 16): the session row is read once per request, and written back only when its
+data changed or when its idle expiry was last pushed forward more than TOUCH_SECONDS ago. The idle timeout is
+therefore exact to within TOUCH_SECONDS (a session idle for `max_age` minus at most a minute may end).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
-from litestar.types import Message, ScopeSession
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
+from facility.core import clock
 from facility.tables import SessionRecord
 
 _ROTATE = "_mdsready_rotate_session"
 _UNKNOWN = "_mdsready_unknown_session"
 _NEW_ID = "_mdsready_new_session_id"
+_LOADED = "_mdsready_loaded_session"  # (stored bytes, expires_at) as read at the start of the request
+TOUCH_SECONDS = 60  # the idle expiry is pushed forward at most once a minute
 
 
 def request_rotation(connection: ASGIConnection) -> None:
@@ -39,11 +48,31 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         session_id = connection.cookies.get(self.config.key)
         if session_id and session_id != "null":
             store = self.config.get_store_from_app(connection.scope["app"])
-            data = await self.get(session_id, store=store)
+            if isinstance(store, DatabaseSessionStore):
+                entry = await store.get_entry(session_id)  # read only: the expiry is renewed on the way out
+                if entry is not None:
+                    _state(connection)[_LOADED] = entry
+                data = entry[0] if entry is not None else None
+            else:
+                data = await self.get(session_id, store=store)
             if data is not None:
                 return self.deserialize_data(data)
             _state(connection)[_UNKNOWN] = True  # expired or planted: never adopt it
         return {}
+
+    def _unchanged_and_fresh(self, scope_session: ScopeSession, connection: ASGIConnection) -> bool:
+        """The session data is what was read and its expiry was renewed less than TOUCH_SECONDS ago."""
+        state = _state(connection)
+        loaded = state.get(_LOADED)
+        if loaded is None or state.get(_ROTATE) or state.get(_NEW_ID) or not scope_session:
+            return False
+        if scope_session is Empty:
+            return False
+        data, expires_at = loaded
+        if expires_at is None or self.serialize_data(scope_session, connection.scope) != data:
+            return False
+        renewed_at = expires_at - timedelta(seconds=int(self.config.max_age))
+        return clock.now() - renewed_at < timedelta(seconds=TOUCH_SECONDS)
 
     def get_session_id(self, connection: ASGIConnection) -> str:
         state = _state(connection)
@@ -64,6 +93,14 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
         if not scope_session and (state.get(_UNKNOWN) or not old_id or old_id == "null"):
             return  # an anonymous visitor with nothing to keep gets no server-side session row
+        if old_id and self._unchanged_and_fresh(scope_session, connection):
+            cookie_params = dict(
+                extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+            )
+            MutableScopeHeaders.from_message(message).add(
+                "Set-Cookie", Cookie(value=old_id, key=self.config.key, **cookie_params).to_header(header="")
+            )
+            return  # nothing to write: same data, expiry renewed within the last minute
         await super().store_in_message(scope_session, message, connection)
 
 
@@ -76,7 +113,7 @@ def _expiry(expires_in: int | timedelta | None) -> datetime | None:
     if expires_in is None:
         return None
     seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-    return datetime.now(UTC) + timedelta(seconds=seconds)
+    return clock.now() + timedelta(seconds=seconds)
 
 
 class DatabaseSessionStore(Store):
@@ -93,6 +130,20 @@ class DatabaseSessionStore(Store):
         if not updated:
             await SessionRecord.insert(SessionRecord(key=key, data=data, expires_at=expires_at))
 
+    async def get_entry(self, key: str) -> tuple[bytes, datetime | None] | None:
+        """(data, expires_at) of a live session, without renewing it; an expired row is deleted."""
+        row = (
+            await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at)
+            .where(SessionRecord.key == key)
+            .first()
+        )
+        if row is None:
+            return None
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
+            await self.delete(key)
+            return None
+        return str(row["data"]).encode(), row["expires_at"]
+
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         row = (
             await SessionRecord.select(SessionRecord.data, SessionRecord.expires_at)
@@ -101,7 +152,7 @@ class DatabaseSessionStore(Store):
         )
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         if renew_for is not None:
@@ -123,7 +174,7 @@ class DatabaseSessionStore(Store):
         row = await SessionRecord.select(SessionRecord.expires_at).where(SessionRecord.key == key).first()
         if row is None or row["expires_at"] is None:
             return None
-        return int((row["expires_at"] - datetime.now(UTC)).total_seconds())
+        return int((row["expires_at"] - clock.now()).total_seconds())
 
     async def delete_for_user(self, user_id: int) -> int:
         """Ends every session of a user (ASVS 7.4.2: disabling an account kills its sessions)."""

@@ -16,10 +16,10 @@ Each lock-out is audited and raises an administrator alert (facility/templates/a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import is_sqlite, write_transaction
 from facility.core.settings import get_settings
 from facility.tables import AdminAlert, LoginThrottle
@@ -67,7 +67,7 @@ def _count(row: dict[str, Any], now: datetime) -> tuple[int, int]:
 async def reserve_attempt(username_key: str, address: str, actor: audit.Actor) -> datetime | None:
     """Count this attempt. None: the password may be checked; else the time until which the login is locked."""
     rules = rules_for(username_key, address)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         rows = await _rows([r.key for r in rules])
         locked = [
@@ -140,7 +140,7 @@ async def _record_lockout(actor: audit.Actor, rule: Rule, failures: int, until: 
 
 
 async def active_lockouts() -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
+    now = clock.now()
     return list(
         await LoginThrottle.select()
         .where(LoginThrottle.locked_until > now)

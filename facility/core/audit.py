@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from facility.core import datacache
+from facility.core import clock, datacache
 from facility.core.db import engine, is_sqlite
 from facility.tables import AuditEvent
 
@@ -100,7 +100,7 @@ async def record(
         await db.run_ddl("SELECT pg_advisory_xact_lock(727001)")
     last = await AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id, ascending=False).first()
     prev_hash = last["hash"] if last else GENESIS
-    now = datetime.now(UTC)
+    now = clock.now()
     row: dict[str, Any] = {
         # millisecond precision so the value hashes the same after a round trip through either engine
         "at": now.replace(microsecond=(now.microsecond // 1000) * 1000),

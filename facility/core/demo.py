@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from facility.auth.service import create_user
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import found, write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit, User
 
@@ -115,7 +115,7 @@ async def create_demo(today: date | None = None, *, residents: int = 120, histor
     (scripts/bench_chain.py) asks for a longer history to seed its chain."""
     if await demo_exists():
         return False
-    today = today or date.today()
+    today = today or clock.today()
     async with write_transaction():
         facility = Facility(name=DEMO_FACILITY, ccn=DEMO_CCN, state="OH", npi="1999999984", is_demo=True)
         await facility.save()

@@ -49,6 +49,7 @@ STAY_EVENT_KINDS = (
     "discharge_return_not_anticipated",
     "reentry",
     "death",
+    "significant_change",  # the IDT's significant-change determination: starts the 14-day SCSA clock (483.20(b)(2)(ii))
 )
 # CMS Medicare Beneficiary Identifier: 11 characters, letters exclude S, L, O, I, B, Z.
 _MBI_LETTER = "[AC-HJKMNP-RT-Y]"
@@ -155,12 +156,14 @@ _EVENT_ALLOWED_FROM = {
     "discharge_return_not_anticipated": {"in_facility"},
     "death": {"in_facility"},
     "reentry": {"discharged_ra"},
+    "significant_change": {"in_facility"},
 }
 EVENT_RESULT_STATUS = {
     "discharge_return_anticipated": "discharged_ra",
     "discharge_return_not_anticipated": "discharged_rna",
     "death": "expired",
     "reentry": "in_facility",
+    "significant_change": "in_facility",  # the resident stays; only the schedule changes
 }
 
 

@@ -42,6 +42,9 @@ class Settings:
     # facility.core.datacache: longest life of kept page data (writes of this process drop it at once). Lower it when
     # several server processes share one PostgreSQL database; 0 keeps nothing.
     page_cache_seconds: int
+    # Jinja re-reads a template whose file changed (a stat() per template per render): development only by
+    # default; production and test compile each template once per process.
+    template_reload: bool = False
 
     @property
     def is_postgres(self) -> bool:
@@ -104,6 +107,7 @@ class Settings:
             static_dir=REPO_ROOT / "static",
             upload_max_bytes=int(env.get("MDSREADY_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
             page_cache_seconds=int(env.get("MDSREADY_PAGE_CACHE_SECONDS", "600")),
+            template_reload=env.get("MDSREADY_TEMPLATE_RELOAD", "1" if mode == "development" else "0") == "1",
         )
 
 

@@ -14,7 +14,7 @@ from piccolo.columns.combination import Combinable
 
 from facility.admin.audit_view import OBJECT_TYPES as AUDIT_OBJECT_TYPES
 from facility.admin.audit_view import changes as audit_changes
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import (
     N_,
@@ -49,7 +49,7 @@ TAB_NAMES = ("overview", "assessments", "careplan", "utilization")
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 _redirect = redirect_after_post

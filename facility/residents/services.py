@@ -3,10 +3,10 @@ one transaction with its audit row."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import update_versioned, write_transaction
 from facility.core.forms import EVENT_RESULT_STATUS, N_
 from facility.residents import stay_rules
@@ -138,7 +138,7 @@ async def update_resident(
         Resident.room: values["room"],
         Resident.unit: values["unit_id"],
         Resident.updated_by: user.id,
-        Resident.updated_at: datetime.now(UTC),
+        Resident.updated_at: clock.now(),
     }
     async with write_transaction():
         new_version = await update_versioned(Resident, current["id"], version, changes)
@@ -189,7 +189,7 @@ async def stays_of(resident_id: int) -> list[dict[str, Any]]:
     for stay in stays:
         stay["events"] = [e for e in events if e["stay"] == stay["id"]]
         # RAI counting: the admission date is day 1 of the stay.
-        stay["stay_day"] = (date.today() - stay["admission_date"]).days + 1
+        stay["stay_day"] = (clock.today() - stay["admission_date"]).days + 1
     return stays
 
 

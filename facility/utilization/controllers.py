@@ -12,7 +12,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import N_, parse_version
 from facility.core.plugins import call_hook
@@ -39,7 +39,7 @@ SECTIONS = ("review", "skilled", "notices", "discharge", "authorizations", "deni
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 _redirect = redirect_after_post

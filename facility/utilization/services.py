@@ -4,12 +4,12 @@ transaction with its audit row; rows are versioned and never deleted."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from piccolo.table import Table
 
-from facility.core import audit, datacache
+from facility.core import audit, clock, datacache
 from facility.core.db import saved_id, update_versioned, write_transaction
 from facility.core.plugins import call_hook
 from facility.tables import Facility, Resident, Stay, StayEvent
@@ -77,7 +77,7 @@ async def _update(
     columns = {table._meta.get_column_by_name(k): v for k, v in values.items()}
     columns[table._meta.get_column_by_name("updated_by")] = user.id
     if any(c._meta.name == "updated_at" for c in table._meta.columns):
-        columns[table._meta.get_column_by_name("updated_at")] = datetime.now(UTC)
+        columns[table._meta.get_column_by_name("updated_at")] = clock.now()
     async with write_transaction():
         new_version = await update_versioned(table, current["id"], version, columns)
         await audit.record(
@@ -569,7 +569,7 @@ async def save_target(
                     UrTarget.target_days: values["target_days"],
                     UrTarget.updated_by: user.id,
                     UrTarget.version: UrTarget.version + 1,
-                    UrTarget.updated_at: datetime.now(UTC),
+                    UrTarget.updated_at: clock.now(),
                 }
             ).where(UrTarget.id == current["id"])
         await audit.record(

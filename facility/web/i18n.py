@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +216,8 @@ class LazyText(Mapping[str, str]):
 
     What a pure rule returns instead of `{"en": ..., "es": ...}` dicts: the English id with `%(name)s`
     placeholders stays in the code, the Spanish in the package's .po. A parameter that is itself a message
-    (`NC_(...)` label or another LazyText) is translated too; any other value is inserted as it is.
+    (`NC_(...)` label or another LazyText) is translated too, a {"en": ..., "es": ...} value (reference data
+    carried in both languages) gives the reader's; any other value is inserted as it is.
     """
 
     def __init__(self, domain: str | None, message: str, **params: Any) -> None:
@@ -251,6 +252,8 @@ def _translated_value(language: str, domain: str | None, value: Any) -> Any:
         return value[language]
     if isinstance(value, Msg):
         return translate(language, domain, value)
+    if isinstance(value, Mapping) and language in value:
+        return value[language]  # reference data carried in both languages (a CMS care-area name)
     return value
 
 
@@ -279,6 +282,8 @@ def _format(ctx: jinja2.runtime.Context, message: str, text: str, context: str |
     if not variables and not is_message_id(message, context):
         return str(text)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
+    if not variables and "%" not in text:
+        return markup  # nothing to format (Markup % {} would escape and copy the text for nothing)
     return markup % variables
 
 
@@ -301,6 +306,17 @@ def _jinja_dngettext(
     text = translate_plural(_ctx_language(ctx), domain, singular, plural, n)
     markup = markupsafe.Markup(text) if ctx.eval_ctx.autoescape else text
     return markup % {"num": n, **variables}
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: date | datetime, offset: Any, fmt: str, language: str) -> str:
+    """Babel formats each distinct (value, format, language) once per process: a list of 100 residents
+    re-renders the same birth and admission dates on every view, and Babel's call (locale lookup, pattern
+    parse) costs more than the rest of the row. `offset` is in the key because two aware datetimes of the same
+    instant in different zones are equal (and hash alike) but print different wall-clock times."""
+    if isinstance(value, datetime):
+        return format_datetime(value, format=fmt, locale=language, tzinfo=None)
+    return format_date(value, format=fmt, locale=language)
 
 
 @jinja2.pass_context
@@ -393,10 +409,8 @@ class DomainI18nExtension(InternationalizationExtension):
 def _filter_date(ctx: jinja2.runtime.Context, value: date | datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    language = _ctx_language(ctx)
-    if isinstance(value, datetime):
-        return format_datetime(value, format=fmt, locale=language, tzinfo=None)
-    return format_date(value, format=fmt, locale=language)
+    offset = value.utcoffset() if isinstance(value, datetime) else None
+    return _formatted(value, offset, fmt, _ctx_language(ctx))
 
 
 @jinja2.pass_context

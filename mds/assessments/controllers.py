@@ -13,7 +13,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from facility.auth.passwords import verify_password
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import N_, NC_, parse_date, parse_version
 from facility.residents import services as facility_services
@@ -59,7 +59,7 @@ BLOCK_MESSAGES = {
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 _redirect = redirect_after_post
@@ -295,6 +295,7 @@ class AssessmentController(Controller):
             "gateways": gateways_in(state.items, assessment["item_set"]),
             "controls": {i: forms.control_for(catalog.items[i]) for i in state.items},
             "display": forms.display_value,
+            "options": forms.select_options,
             "carried": set(state.section.get("carried") or []),
             "errors": {},
             "conflict": None,
@@ -319,12 +320,12 @@ class AssessmentController(Controller):
             facility_id=assessment["facility"],
             resident_id=assessment["resident"],
         )
-        rows = await services.sections_of(assessment_id)
+        rows = await services.section_rows(assessment_id, section)
         draft = rows[section].get("draft")
         values = None
         if draft and not assessment["locked"]:
             values, _ = forms.parse_section(draft, *_section_ids(assessment, section))
-        state = await services.section_state(assessment, section, values)
+        state = await services.section_state(assessment, section, values, rows=rows)
         context = self._section_context(request, assessment, section, state, draft_restored=bool(values))
         return render(request, "mds/section.html", context, fragment="mds/_section_form.html")
 

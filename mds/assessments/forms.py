@@ -11,7 +11,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from facility.core.forms import N_, parse_date
+from mds.i18n import gettext
 from mds.record import rfa as rfa_rules
 from mds.record.catalog import (
     CARET,
@@ -39,6 +42,40 @@ def control_for(item: Item) -> str:
     if item.type in ("date", "birthdate"):
         return "date"
     return "number" if item.type == "numeric" else "text"
+
+
+# (id(item), lang) -> (item, [(code, option unselected, option selected)]): the item is kept so its id stays its own
+_OPTIONS: dict[tuple[int, str], tuple[Item, tuple[tuple[str, str, str], ...]]] = {}
+
+
+def _options_of(item: Item, lang: str) -> tuple[tuple[str, str, str], ...]:
+    key = (id(item), lang)
+    hit = _OPTIONS.get(key)
+    if hit is not None and hit[0] is item:
+        return hit[1]
+    labels = [(code, f"{escape(code)}. {escape(item.value_label(code, lang))}") for code in item.values]
+    if DASH in item.special:
+        labels.append((DASH, f"- {escape(gettext(lang, 'Not assessed / no information'))}"))
+    if CARET in item.special:
+        labels.append((CARET, f"^ {escape(gettext(lang, 'Blank (skip pattern)'))}"))
+    built = tuple(
+        (
+            code,
+            f'<option value="{escape(code)}">{text}</option>',
+            f'<option value="{escape(code)}" selected>{text}</option>',
+        )
+        for code, text in labels
+    )
+    _OPTIONS[key] = (item, built)
+    return built
+
+
+def select_options(item: Item, value: str, lang: str) -> Markup:
+    """The <option>s of a coded item's select with `value` selected. A section page has up to a hundred coded
+    items of up to a dozen codes: the option markup of each (item, language) is built once per process."""
+    return Markup(
+        "".join(selected if code == value else plain for code, plain, selected in _options_of(item, lang))
+    )
 
 
 def display_value(item: Item, value: str) -> str:

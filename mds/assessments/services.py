@@ -12,11 +12,11 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, found, is_sqlite, update_versioned, write_transaction
 from facility.core.plugins import Hook, call_hook
 from facility.tables import Facility, Resident, Stay, User
@@ -305,6 +305,26 @@ async def sections_of(assessment_id: int) -> dict[str, dict[str, Any]]:
         row["carried"] = _load(row["carried"], [])
         row["draft"] = _load(row["draft"], None)
     return {r["section"]: r for r in rows}
+
+
+async def section_rows(assessment_id: int, section: str) -> dict[str, dict[str, Any]]:
+    """`sections_of` for one section's page, decoding only what that page reads: every section's answers (the
+    skip patterns and edits of a section read the whole record) and, for `section` alone, its carried items
+    and draft. The other rows hold their answers only."""
+    rows = await AssessmentSection.select(
+        *AssessmentSection.all_columns(),
+        AssessmentSection.entered_by.display_name.as_alias("entered_by_name"),
+    ).where((AssessmentSection.assessment == assessment_id) & (AssessmentSection.active == True))
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["section"] == section:
+            row["answers"] = _load(row["answers"], {})
+            row["carried"] = _load(row["carried"], [])
+            row["draft"] = _load(row["draft"], None)
+            out[section] = row
+        else:
+            out[row["section"]] = {"section": row["section"], "answers": _load(row["answers"], {})}
+    return out
 
 
 def _record_items(
@@ -706,9 +726,14 @@ def evaluate(
 
 
 async def section_state(
-    assessment: dict[str, Any], section: str, values: Mapping[str, str] | None = None
+    assessment: dict[str, Any],
+    section: str,
+    values: Mapping[str, str] | None = None,
+    *,
+    rows: dict[str, dict[str, Any]] | None = None,
 ) -> SectionState:
-    sections = await sections_of(assessment["id"])
+    """The section as its page shows it; `rows` (from `section_rows`) when the caller has read them already."""
+    sections = rows if rows is not None else await section_rows(assessment["id"], section)
     row = sections[section]
     full = await _record_of(assessment, {k: v for k, v in sections.items() if k != section})
     answers = dict(values if values is not None else row["answers"])
@@ -739,7 +764,7 @@ async def save_section(
         assessment["isc"], section, stored, {**others, **stored}, findings, assessment["item_set"]
     )
     carried = [i for i in row["carried"] if i not in answers]  # saving the section confirms what it showed
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         new_version = await update_versioned(
             AssessmentSection,
@@ -802,7 +827,7 @@ async def save_draft(
         raise Locked()
     ids = set(section_items(assessment["isc"], section, assessment["item_set"]))
     draft = {k: str(v)[:200] for k, v in raw.items() if k in ids}
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         updated = (
             await AssessmentSection.update(
@@ -1006,7 +1031,7 @@ async def sign(
     pending = _load(assessment.get("pending_correction"), None) or {}
     a0050 = pending.get("a0050", assessment["a0050"])
     x0800 = pending.get("x0800", assessment["x0800"])
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         await update_versioned(
             Assessment,
@@ -1106,7 +1131,7 @@ async def start_correction(
         for k, v in {**signing.locator_items(current), **record.section_x()}.items()
         if k in catalog.items and catalog.items[k].section == "X"
     }
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         if kind == "modify":
             pending = {

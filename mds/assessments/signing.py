@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from facility.core.forms import N_
+from mds.i18n import T_
+
 # facility.tables.ROLES: who may attest a section / sign completion.
 Z0400_ROLES = frozenset({"mds_coordinator", "nurse"})
 Z0500_ROLES = frozenset({"mds_coordinator"})
@@ -28,15 +31,15 @@ RN_TITLES = frozenset({"RN", "RN, BSN", "BSN", "MSN", "RN-BC", "RNAC"})
 
 # X0900 modification reasons and X1050 inactivation reasons (MDS 3.0 Section X).
 X0900_REASONS = {
-    "X0900A": {"en": "Transcription error", "es": "Error de transcripción"},
-    "X0900B": {"en": "Data entry error", "es": "Error de captura de datos"},
-    "X0900C": {"en": "Software product error", "es": "Error del programa informático"},
-    "X0900D": {"en": "Item coding error", "es": "Error de codificación de un ítem"},
-    "X0900Z": {"en": "Other error requiring modification", "es": "Otro error que requiere modificación"},
+    "X0900A": N_("Transcription error"),
+    "X0900B": N_("Data entry error"),
+    "X0900C": N_("Software product error"),
+    "X0900D": N_("Item coding error"),
+    "X0900Z": N_("Other error requiring modification"),
 }
 X1050_REASONS = {
-    "X1050A": {"en": "Event did not occur", "es": "El evento no ocurrió"},
-    "X1050Z": {"en": "Other error requiring inactivation", "es": "Otro error que requiere inactivación"},
+    "X1050A": N_("Event did not occur"),
+    "X1050Z": N_("Other error requiring inactivation"),
 }
 A0050_FOR = {"modify": "2", "inactivate": "3"}
 
@@ -60,73 +63,27 @@ LOCATOR_FROM = {
     "X0700C": "A1600",
 }
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "role_z0400": {
-        "en": "{name} cannot attest MDS sections with the role {role}.",
-        "es": "{name} no puede firmar secciones del MDS con el rol {role}.",
-    },
-    "role_z0500": {
-        "en": "Only the RN assessment coordinator can sign completion (Z0500); {name} cannot.",
-        "es": "Solo la enfermera coordinadora (RN) puede firmar la finalización (Z0500); {name} no puede.",
-    },
-    "not_rn": {
-        "en": "The completion signature (Z0500A) requires an RN title; {name} has {title!r}.",
-        "es": "La firma de finalización (Z0500A) requiere el título RN; {name} tiene {title!r}.",
-    },
-    "attestation_incomplete": {
-        "en": "The attestation of {name} lacks a name, title, date or sections.",
-        "es": "A la firma de {name} le falta nombre, título, fecha o secciones.",
-    },
-    "future_date": {
-        "en": "{item} date {value} is after today.",
-        "es": "La fecha de {item} ({value}) es posterior a hoy.",
-    },
-    "before_ard": {
-        "en": "{item} date {value} is before the assessment reference date (edit -3851).",
-        "es": "La fecha de {item} ({value}) es anterior a la fecha de referencia (edición -3851).",
-    },
-    "sections_unattested": {
-        "en": "No Z0400 attestation covers section(s) {sections}.",
-        "es": "Ninguna firma Z0400 cubre la(s) sección(es) {sections}.",
-    },
-    "bad_kind": {
-        "en": "A correction is a modification or an inactivation, not {kind!r}.",
-        "es": "Una corrección es una modificación o una inactivación, no {kind!r}.",
-    },
-    "no_reason": {
-        "en": "Give at least one reason ({items}).",
-        "es": "Indique al menos un motivo ({items}).",
-    },
-    "bad_reason": {
-        "en": "{reason} is not a valid reason here ({items}).",
-        "es": "{reason} no es un motivo válido aquí ({items}).",
-    },
-    "other_needs_text": {
-        "en": "Describe the error when choosing {reason}.",
-        "es": "Describa el error al elegir {reason}.",
-    },
-    "inactivated": {
-        "en": "This record was inactivated; it cannot be corrected again.",
-        "es": "Este registro fue inactivado; no se puede volver a corregir.",
-    },
-    "not_accepted": {
-        "en": "Only an accepted record is corrected with a correction record; edit it instead.",
-        "es": "Solo un registro aceptado se corrige con un registro de corrección; edítelo.",
-    },
-    "chain_broken": {
-        "en": "Correction numbers (X0800) are not 01, 02, … in sequence: {numbers}.",
-        "es": "Los números de corrección (X0800) no siguen la secuencia 01, 02, …: {numbers}.",
-    },
-    "too_many": {
-        "en": "X0800 cannot exceed 99.",
-        "es": "X0800 no puede superar 99.",
-    },
+MESSAGES: dict[str, str] = {
+    "role_z0400": N_("%(name)s cannot attest MDS sections with the role %(role)s."),
+    "role_z0500": N_("Only the RN assessment coordinator can sign completion (Z0500); %(name)s cannot."),
+    "not_rn": N_("The completion signature (Z0500A) requires an RN title; %(name)s has %(title)r."),
+    "attestation_incomplete": N_("The attestation of %(name)s lacks a name, title, date or sections."),
+    "future_date": N_("%(item)s date %(value)s is after today."),
+    "before_ard": N_("%(item)s date %(value)s is before the assessment reference date (edit -3851)."),
+    "sections_unattested": N_("No Z0400 attestation covers section(s) %(sections)s."),
+    "bad_kind": N_("A correction is a modification or an inactivation, not %(kind)r."),
+    "no_reason": N_("Give at least one reason (%(items)s)."),
+    "bad_reason": N_("%(reason)s is not a valid reason here (%(items)s)."),
+    "other_needs_text": N_("Describe the error when choosing %(reason)s."),
+    "inactivated": N_("This record was inactivated; it cannot be corrected again."),
+    "not_accepted": N_("Only an accepted record is corrected with a correction record; edit it instead."),
+    "chain_broken": N_("Correction numbers (X0800) are not 01, 02, … in sequence: %(numbers)s."),
+    "too_many": N_("X0800 cannot exceed 99."),
 }
 
 
 def message(message_id: str, lang: str = "en", **params: object) -> str:
-    texts = MESSAGES[message_id]
-    return texts.get(lang, texts["en"]).format(**params)
+    return T_(MESSAGES[message_id], **params)[lang if lang in ("en", "es") else "en"]
 
 
 class SigningError(ValueError):

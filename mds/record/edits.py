@@ -11,7 +11,7 @@ Edit ids are the negative CMS ids where CMS has one (the MDS 3.0 data specificat
                   0 or 1, END the PHQ interview"; MDS edit -4028 (b) "Otherwise, the PHQ-9 must be completed"; the
                   same item's skip edit in the IRF-PAI data specs V5.02.1 is -5109 (a)/(e); no MDS id was seen)
 The PHQ and pain interview gateways use their CMS ids: -4026 (D0100, MDS data specs V3.01.0, 'New edit') and
--3784 (J0200, V1.02.1/V2.00.1 item page J0200; J0300 itself is -3970, V3.01.0 item page J0410).
+-3784 (J0200, V1.02.1/V2.00.1 item page J0200); the J0300 skip patterns are -3970 (V3.01.0 item page J0410).
 File/XML/structure ids (MR-1xx, MR-2xx, MR-3xx) live in mds.record.validate and mds.upload.safety.
 
 Not implemented, and why: -3693 (FAC_ID authorization: needs the facility registry, web layer),
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from mds.pdpm import rules as pdpm
 from mds.record.catalog import CARET, DASH, DEFAULT_VERSION, Catalog, Item, get_catalog, known_versions
 from mds.record.isc import derive_isc
 from mds.record.skips import skipped_by
@@ -593,6 +594,88 @@ def _pain_gateway(ctx: Ctx) -> Iterator_F:
                     f"Submit - for {i}.",
                     f"Envíe - en {i}.",
                 )
+
+
+@rule("-3970", ["J0300", *item_range("J0410", "J0850")])
+def _pain_presence(ctx: Ctx) -> Iterator_F:
+    """-3970 (MDS data specs V3.01.0, item page J0410, consistency, fatal), skip patterns based on J0300:
+    a) J0300=[0] -> J0410-J0850 ^; b) J0300=[1] -> J0410-J0530 not ^, J0600A/J0600B at least one answered, J0700
+    not ^; c) J0300=[9] -> J0410-J0700 ^ and J0800A-J0800Z not ^; d) J0300=[-] -> J0410-J0600B - and J0700 not ^."""
+    value = ctx.get("J0300")
+    if value == "0":
+        yield from _must_be_caret(
+            ctx, "-3970", item_range("J0410", "J0850"), "J0300=0 (no pain)", "J0300=0 (sin dolor)"
+        )
+    elif value == "1":
+        yield from _must_not_be_caret(
+            ctx, "-3970", (*item_range("J0410", "J0530"), "J0700"), "J0300=1 (pain)", "J0300=1 (dolor)"
+        )
+        intensity = ctx.present(("J0600A", "J0600B"))
+        if intensity and all(ctx.values[i] == CARET for i in intensity):
+            yield _f(
+                "-3970",
+                intensity[0],
+                "J0300=1 (pain) but neither J0600A nor J0600B rates the pain intensity",
+                "J0300=1 (dolor) pero ni J0600A ni J0600B califican la intensidad del dolor",
+                "Answer J0600A (numeric scale) or J0600B (verbal descriptor).",
+                "Responda J0600A (escala numérica) o J0600B (descriptor verbal).",
+            )
+    elif value == "9":
+        yield from _must_be_caret(
+            ctx,
+            "-3970",
+            item_range("J0410", "J0700"),
+            "J0300=9 (unable to answer)",
+            "J0300=9 (no puede responder)",
+        )
+        yield from _must_not_be_caret(
+            ctx,
+            "-3970",
+            item_range("J0800A", "J0800Z"),
+            "J0300=9 (the staff assessment for pain is done instead)",
+            "J0300=9 (se hace en su lugar la evaluación del dolor por el personal)",
+        )
+    elif value == DASH:
+        for i in ctx.present(item_range("J0410", "J0600B")):
+            if ctx.values[i] != DASH:
+                yield _f(
+                    "-3970",
+                    i,
+                    f"{i} must be - because J0300 is - (not assessed)",
+                    f"{i} debe ser - porque J0300 es - (no evaluado)",
+                    f"Submit - for {i}.",
+                    f"Envíe - en {i}.",
+                )
+        yield from _must_not_be_caret(ctx, "-3970", ("J0700",), "J0300 is -", "J0300 es -")
+
+
+@rule("-3935", ["Z0100A"])
+def _hipps_recalculated(ctx: Ctx) -> Iterator_F:
+    """-3935 (MDS data specs V3.01.0/V3.02.0 drafts, consistency, warning): "For items Z0100A and Z0100B, the
+    submission system will recalculate the HIPPS code ... and issue a warning if the recalculated values do not
+    match". Recalculated with mds.pdpm (CMS FY2020 ICD-10 mapping, docs/pdpm.md); not checked when the record is
+    not one PDPM classifies or no HIPPS can be computed from it. Z0100B: the version code value is not known."""
+    submitted = (ctx.get("Z0100A") or "").strip()
+    if submitted in ("", CARET, DASH) or not ctx.present(["Z0100A"]):
+        return
+    if not pdpm.classifiable(ctx.get("A0310A") or "", ctx.get("A0310B") or ""):
+        return
+    try:
+        hipps = pdpm.classify(ctx.values, item_set=ctx.catalog.version).hipps
+    except pdpm.PdpmError:
+        return
+    if hipps and hipps != submitted:
+        yield _f(
+            "-3935",
+            "Z0100A",
+            f"Z0100A {submitted} differs from the HIPPS code recalculated from the record ({hipps}, mdsready's "
+            "PDPM with the CMS FY2020 ICD-10 mapping)",
+            f"Z0100A {submitted} difiere del código HIPPS recalculado a partir del registro ({hipps}, PDPM de "
+            "mdsready con el mapeo CMS ICD-10 del año fiscal 2020)",
+            "Check the items PDPM reads (I0020B, GG, nursing, NTA and SLP items) or submit the recalculated code.",
+            "Revise los ítems que lee el PDPM (I0020B, GG, enfermería, NTA y SLP) o envíe el código recalculado.",
+            WARNING,
+        )
 
 
 _F_RANGE = item_range("F0400A", "F0700")

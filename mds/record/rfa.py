@@ -25,6 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import product
 
+from facility.core.forms import N_
+from mds.i18n import T_
+
 A0310A_VALUES = ("01", "02", "03", "04", "05", "06", "99")
 A0310B_VALUES = ("01", "08", "99")
 A0310F_VALUES = ("01", "10", "11", "12", "99")
@@ -63,65 +66,36 @@ KINDS = (
 # Comprehensive = full NC item set with CAAs and care plan (A0310A 01, 03, 04, 05; DOMAIN §2 ISC table).
 COMPREHENSIVE_A0310A = frozenset({"01", "03", "04", "05"})
 
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "admission": {"en": "Admission (OBRA)", "es": "Ingreso (OBRA)"},
-    "quarterly": {"en": "Quarterly (OBRA)", "es": "Trimestral (OBRA)"},
-    "annual": {"en": "Annual (OBRA)", "es": "Anual (OBRA)"},
-    "significant_change": {"en": "Significant change in status", "es": "Cambio significativo de estado"},
-    "significant_correction_comprehensive": {
-        "en": "Significant correction to prior comprehensive",
-        "es": "Corrección significativa de la evaluación integral previa",
-    },
-    "significant_correction_quarterly": {
-        "en": "Significant correction to prior quarterly",
-        "es": "Corrección significativa de la evaluación trimestral previa",
-    },
-    "pps_5day": {"en": "5-day PPS", "es": "PPS de 5 días"},
-    "ipa": {"en": "Interim Payment Assessment (IPA)", "es": "Evaluación de pago interino (IPA)"},
-    "discharge_ra": {"en": "Discharge, return anticipated", "es": "Alta con regreso previsto"},
-    "discharge_rna": {"en": "Discharge, return not anticipated", "es": "Alta sin regreso previsto"},
-    "pps_discharge": {"en": "Part A PPS discharge", "es": "Alta de la Parte A (PPS)"},
-    "entry": {"en": "Entry tracking record", "es": "Registro de seguimiento de entrada"},
-    "death": {"en": "Death in facility tracking record", "es": "Registro de fallecimiento en el centro"},
+KIND_LABELS: dict[str, str] = {
+    "admission": N_("Admission (OBRA)"),
+    "quarterly": N_("Quarterly (OBRA)"),
+    "annual": N_("Annual (OBRA)"),
+    "significant_change": N_("Significant change in status"),
+    "significant_correction_comprehensive": N_("Significant correction to prior comprehensive"),
+    "significant_correction_quarterly": N_("Significant correction to prior quarterly"),
+    "pps_5day": N_("5-day PPS"),
+    "ipa": N_("Interim Payment Assessment (IPA)"),
+    "discharge_ra": N_("Discharge, return anticipated"),
+    "discharge_rna": N_("Discharge, return not anticipated"),
+    "pps_discharge": N_("Part A PPS discharge"),
+    "entry": N_("Entry tracking record"),
+    "death": N_("Death in facility tracking record"),
 }
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "bad_value": {
-        "en": "{item} has an invalid value: {value!r}.",
-        "es": "{item} tiene un valor no válido: {value!r}.",
-    },
-    "no_reason": {
-        "en": "Choose at least one reason for assessment (A0310A, B, F or H).",
-        "es": "Elija al menos un motivo de evaluación (A0310A, B, F o H).",
-    },
-    "tracking_alone": {
-        "en": "Entry and death tracking records cannot be combined with an assessment.",
-        "es": "Los registros de entrada y de fallecimiento no se pueden combinar con una evaluación.",
-    },
-    "ipa_alone": {
-        "en": "The Interim Payment Assessment (IPA) cannot be combined with another assessment.",
-        "es": "La evaluación de pago interino (IPA) no se puede combinar con otra evaluación.",
-    },
-    "ipa_first": {
-        "en": "An IPA is never the first assessment since entry: A0310E must be 0 (edit -3953).",
-        "es": "Una IPA nunca es la primera evaluación desde la entrada: A0310E debe ser 0 (edición -3953).",
-    },
-    "first_needs_reason": {
-        "en": "A0310E = 1 requires an OBRA assessment, a 5-day PPS or a discharge assessment (edit -3920).",
-        "es": "A0310E = 1 exige una evaluación OBRA, un PPS de 5 días o un alta (edición -3920).",
-    },
-    "e_missing": {
-        "en": "A0310E (first assessment since entry) is required on assessments.",
-        "es": "A0310E (primera evaluación desde la entrada) es obligatorio en las evaluaciones.",
-    },
-    "g_only_discharge": {
-        "en": "A0310G (planned/unplanned) is completed only on discharge assessments (A0310F = 10 or 11).",
-        "es": "A0310G (planificada/no planificada) solo se completa en altas (A0310F = 10 u 11).",
-    },
-    "g_missing": {
-        "en": "A0310G (planned or unplanned discharge) is required on a discharge assessment.",
-        "es": "A0310G (alta planificada o no planificada) es obligatorio en un alta.",
-    },
+MESSAGES: dict[str, str] = {
+    "bad_value": N_("%(item)s has an invalid value: %(value)r."),
+    "no_reason": N_("Choose at least one reason for assessment (A0310A, B, F or H)."),
+    "tracking_alone": N_("Entry and death tracking records cannot be combined with an assessment."),
+    "ipa_alone": N_("The Interim Payment Assessment (IPA) cannot be combined with another assessment."),
+    "ipa_first": N_("An IPA is never the first assessment since entry: A0310E must be 0 (edit -3953)."),
+    "first_needs_reason": N_(
+        "A0310E = 1 requires an OBRA assessment, a 5-day PPS or a discharge assessment (edit -3920)."
+    ),
+    "e_missing": N_("A0310E (first assessment since entry) is required on assessments."),
+    "g_only_discharge": N_(
+        "A0310G (planned/unplanned) is completed only on discharge assessments (A0310F = 10 or 11)."
+    ),
+    "g_missing": N_("A0310G (planned or unplanned discharge) is required on a discharge assessment."),
 }
 
 
@@ -134,8 +108,7 @@ class InvalidRfa(ValueError):
 
 
 def message(message_id: str, lang: str = "en", **params: str) -> str:
-    texts = MESSAGES[message_id]
-    return texts.get(lang, texts["en"]).format(**params)
+    return T_(MESSAGES[message_id], **params)[lang if lang in ("en", "es") else "en"]
 
 
 @dataclass(frozen=True)
@@ -240,7 +213,7 @@ def kind_of(rfa: Rfa) -> str:
 
 def label(rfa: Rfa, lang: str = "en") -> str:
     """Human label, e.g. "Admission (OBRA) + 5-day PPS"."""
-    return " + ".join(KIND_LABELS[k].get(lang, KIND_LABELS[k]["en"]) for k in kinds_of(rfa))
+    return " + ".join(T_(KIND_LABELS[k])[lang if lang in ("en", "es") else "en"] for k in kinds_of(rfa))
 
 
 def _value_errors(rfa: Rfa) -> list[tuple[str, dict[str, str]]]:
@@ -329,7 +302,7 @@ def rfa_choices(lang: str = "en") -> list[dict[str, str]]:
         {
             "value": r.code,
             "label": label(r, lang),
-            "group": KIND_LABELS[kind_of(r)].get(lang, KIND_LABELS[kind_of(r)]["en"]),
+            "group": T_(KIND_LABELS[kind_of(r)])[lang if lang in ("en", "es") else "en"],
             "kind": kind_of(r),
         }
         for r in valid_combinations()

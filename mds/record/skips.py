@@ -219,10 +219,11 @@ def skip_rules(version: str = DEFAULT_VERSION) -> tuple[SkipRule, ...]:
             "J0200=0 (entrevista del dolor no realizada)",
         ),
         _r("J0300", {"0"}, span("J0410", "J0850"), "J0300=0 (no pain)", "J0300=0 (sin dolor)"),
+        # -3970 c) (MDS data specs V3.01.0, item page J0410): J0300=9 -> J0410 through J0700 ^, staff assessment J0800.
         _r(
             "J0300",
             {"9"},
-            span("J0410", "J0600B"),
+            span("J0410", "J0700"),
             "J0300=9 (unable to answer)",
             "J0300=9 (no puede responder)",
         ),

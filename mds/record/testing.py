@@ -215,7 +215,15 @@ def _fix_therapy(values: dict[str, str], rng: random.Random) -> None:
         values["O0400C3A"] = str(rng.randint(0, total))
 
 
+def _fix_billing(values: dict[str, str], rng: random.Random) -> None:
+    """Z0100A-Z0250B are computed (Z0100A at signing) or not available: ^ on a generated record, as on a draft."""
+    for item_id in ("Z0100A", "Z0100B", "Z0200A", "Z0200B", "Z0200C", "Z0250A", "Z0250B"):
+        if item_id in values:
+            values[item_id] = CARET
+
+
 _FIXES: tuple[Callable[[dict[str, str], random.Random], None], ...] = (
+    _fix_billing,
     _fix_x_items,
     _fix_gateways,
     _fix_none_of_above,

@@ -20,19 +20,19 @@ import io
 import logging
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import anyio
 from piccolo.columns.combination import Combinable
 
-from facility.core import audit, datacache
+from facility.core import audit, clock, datacache
 from facility.core.csvsafe import csv_cell
 from facility.core.db import write_transaction
 from facility.core.forms import N_
 from facility.web.core import CurrentUser
+from facility.web.i18n import NC_
 from mds.record.validate import RecordResult, iter_sources, validate_sources, warm_up
 from mds.record.xmlio import read_assessment
 from mds.tables import Submission, SubmissionRecord, ValidationIssue
@@ -177,7 +177,7 @@ async def run_validation(submission_id: int, files: list[UploadedFile]) -> None:
                 submission_id,
                 {
                     Submission.status: "done",
-                    Submission.finished_at: datetime.now(UTC),
+                    Submission.finished_at: clock.now(),
                     Submission.seconds: round(time.perf_counter() - start),
                     Submission.error: NOT_STORED if failed_to_store else "",
                 },
@@ -191,7 +191,7 @@ async def run_validation(submission_id: int, files: list[UploadedFile]) -> None:
             {
                 Submission.status: "failed",
                 Submission.error: FAILED,
-                Submission.finished_at: datetime.now(UTC),
+                Submission.finished_at: clock.now(),
             },
         )
 
@@ -321,7 +321,7 @@ async def get_submission(user: CurrentUser, submission_id: int) -> dict[str, Any
 async def reconcile(row: dict[str, Any]) -> dict[str, Any]:
     """A queued/running submission with no live task in this process was cut off by a restart: mark it failed."""
     if row["status"] in ACTIVE_STATUSES and not is_live(row["id"]):
-        now = datetime.now(UTC)
+        now = clock.now()
         async with write_transaction():
             await Submission.update(
                 {Submission.status: "failed", Submission.error: INTERRUPTED, Submission.finished_at: now}
@@ -465,9 +465,24 @@ CSV_HEADER = (
 )
 
 
+# Names (message ids) of the codes the CSV writes, the same as the report page shows them.
+CSV_STATUS_NAMES = {
+    "accepted": NC_("record state", "Accepted"),
+    "rejected": NC_("record state", "Rejected"),
+}
+CSV_SEVERITY_NAMES = {"fatal": N_("Fatal error"), "warning": N_("Warning")}
+
+
 async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") -> bytes:
-    """One row per finding; a record without findings gets one row with empty finding columns."""
+    """One row per finding; a record without findings gets one row with empty finding columns. Status and
+    severity are written as their names in the user's language, not as codes; an empty value stays empty."""
+    from mds.i18n import gettext
+
     lang = _lang(lang)
+
+    def name(names: Mapping[str, str], code: Any) -> str:
+        return gettext(lang, names[code]) if code in names else ("" if code is None else str(code))
+
     records = await records_of(submission["id"])
     issues = await issues_of(submission["id"], lang, severity)
     by_record: dict[int, list[dict[str, Any]]] = {}
@@ -477,7 +492,7 @@ async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") 
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for r in records:
-        head = (r["position"], r["source"], r["resident_name"], r["isc"], r["status"])
+        head = (r["position"], r["source"], r["resident_name"], r["isc"], name(CSV_STATUS_NAMES, r["status"]))
         found = by_record.get(r["id"], [])
         if not found:
             if severity not in SEVERITIES:
@@ -490,7 +505,7 @@ async def report_csv(submission: dict[str, Any], lang: str, severity: str = "") 
                     for v in (
                         *head,
                         i["edit_id"],
-                        i["severity"],
+                        name(CSV_SEVERITY_NAMES, i["severity"]),
                         i["item"],
                         i["line"],
                         i["message"],

@@ -12,6 +12,8 @@ import json
 import sys
 from datetime import date
 
+from facility.core import clock
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -28,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def due_command(args: argparse.Namespace) -> int:
     try:
-        today = date.fromisoformat(args.date) if args.date else date.today()
+        today = date.fromisoformat(args.date) if args.date else clock.today()
     except ValueError:
         print(f"mdsready due: --date must be YYYY-MM-DD, got {args.date!r}", file=sys.stderr)
         return 2

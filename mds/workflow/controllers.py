@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import write_transaction
 from facility.core.forms import N_, NC_, parse_date
 from facility.residents import services as facility_services
@@ -73,7 +73,7 @@ BLOCK_LABELS = {
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def _int(value: Any) -> int | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import found, write_transaction
 from facility.tables import Facility, Resident, User
 from mds.assessments import services as assessment_services
@@ -332,7 +332,7 @@ def plan_stay(
 
 
 async def extend_demo(facility_id: int, today: date) -> None:
-    started = datetime.now(UTC)
+    started = clock.now()
     coordinator = (
         await User.select(User.id, User.display_name, User.title)
         .where(User.username_key == "coordinator")
@@ -414,7 +414,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
             facility_id=facility_id,
             after={
                 "assessments": len(plans),
-                "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
+                "seconds": round((clock.now() - started).total_seconds(), 1),
                 "fates": {f: sum(1 for p in plans if p.fate == f) for f in {p.fate for p in plans}},
                 "records_without_profile_answers": incoherent,
             },
@@ -431,7 +431,7 @@ async def _write(
 ) -> None:
     """Assessment, section, attestation and version rows; hashes from part A's record builder; export
     batches (real zips) for everything that left the building."""
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         for plan in plans:
             owner = coordinator if rng.random() < 0.8 else nurse

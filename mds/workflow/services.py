@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache, partial
 from typing import Any
 
 import anyio
 from piccolo.columns import Column
 
-from facility.core import audit, datacache
+from facility.core import audit, clock, datacache
 from facility.core.db import write_transaction
 from facility.tables import Facility, Resident, Stay, StayEvent, Unit
 from mds.assessments import services as assessment_services
-from mds.i18n import T_
+from mds.i18n import T_, gettext
 from mds.record import rfa as rfa_rules
 from mds.record import submission
 from mds.tables import Assessment
@@ -60,8 +60,8 @@ EXPORTABLE_STATES = ("completed", "exported", "rejected")  # submission.transiti
 
 
 def kind_label(kind: str, lang: str) -> str:
-    labels = rfa_rules.KIND_LABELS.get(kind, {})
-    return labels.get(lang, labels.get("en", kind))
+    label = rfa_rules.KIND_LABELS.get(kind)
+    return gettext(lang, label) if label else kind
 
 
 # ---------------------------------------------------------------- loading the facility
@@ -186,7 +186,10 @@ def schedule_stay(stay: dict[str, Any], events: Sequence[dict[str, Any]]) -> sch
         if e["kind"] in EVENT_KINDS
     )
     part_a = (schedule.PartAStay(stay["admission_date"]),) if stay.get("payer") == "medicare_a" else ()
-    return schedule.Stay(stay["resident"], stay["id"], stay["admission_date"], moves, part_a)
+    significant = tuple(e["event_date"] for e in events if e["kind"] == "significant_change")
+    return schedule.Stay(
+        stay["resident"], stay["id"], stay["admission_date"], moves, part_a, significant_changes=significant
+    )
 
 
 def schedule_assessment(
@@ -562,7 +565,7 @@ async def export_assessments(
     data = await anyio.to_thread.run_sync(
         partial(export_batch, version=None), [(name, values) for _, name, values in passed]
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     ccn = (
         await Facility.select(Facility.ccn).where(Facility.id == facility_id).first() or {"ccn": "000000"}
     )["ccn"]
@@ -691,11 +694,11 @@ async def _advance(record: dict[str, Any], event: str, user_id: int, **values: A
 
 async def mark_submitted(
     actor: audit.Actor, user_id: int, batch: dict[str, Any]
-) -> list[tuple[int, dict[str, str]]]:
+) -> list[tuple[int, Mapping[str, str]]]:
     """The coordinator uploaded the zip to iQIES: every exported record of it becomes submitted.
     Returns the records that could not move (assessment id, en/es message); nothing moves then."""
     records = await ExportRecord.select().where(ExportRecord.batch == batch["id"])
-    refused = []
+    refused: list[tuple[int, Mapping[str, str]]] = []
     for rec in records:
         try:
             submission.transition(rec["state"], "submit")
@@ -703,7 +706,7 @@ async def mark_submitted(
             refused.append((rec["assessment"], exc.messages))
     if refused:
         return refused
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         for rec in records:
             await _advance(rec, "submit", user_id)
@@ -804,7 +807,7 @@ async def import_results(
     if outcome.errors:
         outcome.errors.sort(key=lambda e: e.line)
         return outcome  # all or nothing: one bad line and no record changes
-    now = datetime.now(UTC)
+    now = clock.now()
     applied: list[dict[str, Any]] = []
     try:
         async with write_transaction():

@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Controller, MediaType, Request, get
 from litestar.response import Template
 
+from facility.core import clock
 from facility.core.forms import N_
 from facility.web.core import READ_ROLES, current_user, render
 from facility.web.extensions import NavItem
@@ -21,7 +22,7 @@ Req = Request[Any, Any, Any]
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def _int(value: str) -> int | None:

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from facility.core import clock
 from surveys.readiness import deficiencies_csv
 
 
@@ -84,7 +85,7 @@ def cmd_survey_score(args: argparse.Namespace) -> int:
     _ensure_conf_importable()
     ccn = args.ccn.strip().upper()
     try:
-        as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
+        as_of = date.fromisoformat(args.as_of) if args.as_of else clock.today()
     except ValueError:
         print(f"--as-of must be a date YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
         return 2

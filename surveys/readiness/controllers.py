@@ -14,7 +14,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import parse_version
 from facility.tables import Facility
@@ -63,7 +63,7 @@ Req = Request[Any, Any, Any]
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 _redirect = redirect_after_post

@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from facility.core.forms import N_
+from surveys.i18n import T_
 from surveys.readiness import ftags, severity
 from surveys.readiness.scoring import Deficiency, InspectionDate
 
@@ -54,60 +57,25 @@ CORRECTION_STATUSES = (
 PAST_NONCOMPLIANCE = "Past Non-Compliance"
 
 MESSAGES = {
-    "empty_file": {"en": "The file is empty.", "es": "El archivo está vacío."},
-    "bad_header": {
-        "en": "The header does not match the CMS Health Deficiencies file: {detail}.",
-        "es": "El encabezado no coincide con el archivo de deficiencias de salud de CMS: {detail}.",
-    },
-    "field_count": {
-        "en": "Expected 23 columns, found {found}.",
-        "es": "Se esperaban 23 columnas y hay {found}.",
-    },
-    "required": {"en": "'{column}' is empty.", "es": "'{column}' está vacío."},
-    "bad_date": {
-        "en": "'{column}' must be a date YYYY-MM-DD, got '{value}'.",
-        "es": "'{column}' debe ser una fecha AAAA-MM-DD; se recibió '{value}'.",
-    },
-    "bad_flag": {
-        "en": "'{column}' must be Y or N, got '{value}'.",
-        "es": "'{column}' debe ser Y o N; se recibió '{value}'.",
-    },
-    "bad_ccn": {
-        "en": "CCN must be 6 letters or digits, got '{value}'.",
-        "es": "El CCN debe tener 6 letras o dígitos; se recibió '{value}'.",
-    },
-    "bad_cycle": {
-        "en": "'Inspection Cycle' must be a whole number from 1, got '{value}'.",
-        "es": "'Inspection Cycle' debe ser un número entero desde 1; se recibió '{value}'.",
-    },
-    "bad_survey_type": {
-        "en": "'Survey Type' must be 'Health', got '{value}'.",
-        "es": "'Survey Type' debe ser 'Health'; se recibió '{value}'.",
-    },
-    "bad_prefix": {
-        "en": "'Deficiency Prefix' must be F in the health file, got '{value}'.",
-        "es": "'Deficiency Prefix' debe ser F en el archivo de salud; se recibió '{value}'.",
-    },
-    "bad_tag": {
-        "en": "'Deficiency Tag Number' '{value}' is not an F-tag in the CMS list (4 digits, e.g. 0656).",
-        "es": "'Deficiency Tag Number' '{value}' no es una etiqueta F de la lista de CMS (4 dígitos, p. ej. 0656).",
-    },
-    "bad_scope_severity": {
-        "en": "'Scope Severity Code' must be a letter A–L, got '{value}'.",
-        "es": "'Scope Severity Code' debe ser una letra de la A a la L; se recibió '{value}'.",
-    },
-    "bad_status": {
-        "en": "'Deficiency Corrected' '{value}' is not a CMS status value.",
-        "es": "'Deficiency Corrected' '{value}' no es un valor de estado de CMS.",
-    },
-    "correction_before_survey": {
-        "en": "'Correction Date' {value} is before the survey date {survey}, which is only allowed for past noncompliance.",
-        "es": "'Correction Date' {value} es anterior a la fecha de inspección {survey}; solo se admite en incumplimiento pasado.",
-    },
-    "duplicate": {
-        "en": "Duplicate of line {first} (same CCN, survey date and tag).",
-        "es": "Duplicado de la línea {first} (mismo CCN, fecha de inspección y etiqueta).",
-    },
+    "empty_file": N_("The file is empty."),
+    "bad_header": N_("The header does not match the CMS Health Deficiencies file: %(detail)s."),
+    "field_count": N_("Expected 23 columns, found %(found)s."),
+    "required": N_("'%(column)s' is empty."),
+    "bad_date": N_("'%(column)s' must be a date YYYY-MM-DD, got '%(value)s'."),
+    "bad_flag": N_("'%(column)s' must be Y or N, got '%(value)s'."),
+    "bad_ccn": N_("CCN must be 6 letters or digits, got '%(value)s'."),
+    "bad_cycle": N_("'Inspection Cycle' must be a whole number from 1, got '%(value)s'."),
+    "bad_survey_type": N_("'Survey Type' must be 'Health', got '%(value)s'."),
+    "bad_prefix": N_("'Deficiency Prefix' must be F in the health file, got '%(value)s'."),
+    "bad_tag": N_(
+        "'Deficiency Tag Number' '%(value)s' is not an F-tag in the CMS list (4 digits, e.g. 0656)."
+    ),
+    "bad_scope_severity": N_("'Scope Severity Code' must be a letter A–L, got '%(value)s'."),
+    "bad_status": N_("'Deficiency Corrected' '%(value)s' is not a CMS status value."),
+    "correction_before_survey": N_(
+        "'Correction Date' %(value)s is before the survey date %(survey)s, which is only allowed for past noncompliance."
+    ),
+    "duplicate": N_("Duplicate of line %(first)s (same CCN, survey date and tag)."),
 }
 
 
@@ -115,7 +83,7 @@ MESSAGES = {
 class ParseError:
     line: int  # physical line in the file where the record starts (header = line 1)
     message_id: str
-    messages: dict[str, str]
+    messages: Mapping[str, str]  # ["en"], ["es"]
     column: str | None = None
 
     def __str__(self) -> str:
@@ -180,7 +148,7 @@ class HealthDeficiency:
 class _RowError(Exception):
     def __init__(self, message_id: str, column: str | None = None, **params: object) -> None:
         self.message_id, self.column = message_id, column
-        self.messages = {k: v.format(column=column, **params) for k, v in MESSAGES[message_id].items()}
+        self.messages = T_(MESSAGES[message_id], column=column, **params)
         super().__init__(self.messages["en"])
 
 

@@ -15,19 +15,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from facility.core.forms import N_
+from surveys.i18n import T_
+
 DATA_FILE = Path(__file__).parents[1] / "data" / "ftags.json"
 
 _CODE_RE = re.compile(r"^\s*([EFK])?\s*-?\s*0*(\d{1,4})\s*$", re.IGNORECASE)
 
 MESSAGES = {
-    "bad_tag_format": {
-        "en": "'{value}' is not a tag number (expected e.g. F0656, F656 or 0656).",
-        "es": "'{value}' no es un número de etiqueta (se espera p. ej. F0656, F656 o 0656).",
-    },
-    "unknown_tag": {
-        "en": "{code} is not in the CMS citation list (Oct 2025).",
-        "es": "{code} no está en la lista de citaciones de CMS (oct. 2025).",
-    },
+    "bad_tag_format": N_("'%(value)s' is not a tag number (expected e.g. F0656, F656 or 0656)."),
+    "unknown_tag": N_("%(code)s is not in the CMS citation list (Oct 2025)."),
 }
 
 
@@ -36,7 +33,7 @@ class UnknownTagError(KeyError):
 
     def __init__(self, message_id: str, **params: str) -> None:
         self.message_id = message_id
-        self.messages = {lang: text.format(**params) for lang, text in MESSAGES[message_id].items()}
+        self.messages = T_(MESSAGES[message_id], **params)
         super().__init__(self.messages["en"])
 
 

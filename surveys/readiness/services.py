@@ -8,13 +8,13 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from piccolo.table import Table
 
 from careplans.plans import services as careplan_services
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import found, saved_id, update_versioned, write_transaction
 from facility.tables import Facility, Resident
 from facility.web.core import CLINICAL_WRITE_ROLES, CurrentUser
@@ -178,7 +178,7 @@ async def update_survey(
     changes = {
         **{k: values[k] for k in SURVEY_FIELDS},
         "updated_by": user.id,
-        "updated_at": datetime.now(UTC),
+        "updated_at": clock.now(),
     }
     return await _update(Survey, current, version, changes, actor, "survey")
 
@@ -318,7 +318,7 @@ async def update_finding(
     changes = {
         **{k: values[k] for k in FINDING_FIELDS},
         "updated_by": user.id,
-        "updated_at": datetime.now(UTC),
+        "updated_at": clock.now(),
     }
     columns = {Finding._meta.get_column_by_name(k): v for k, v in changes.items()}
     async with write_transaction():
@@ -468,7 +468,7 @@ async def save_poc(
             POC_FIELDS,
         )
     changed = any(current[k] != data[k] for k in POC_FIELDS)
-    changes = {**data, "updated_by": user.id, "updated_at": datetime.now(UTC)}
+    changes = {**data, "updated_by": user.id, "updated_at": clock.now()}
     if changed and (current["don_signed_on"] or current["admin_signed_on"]):
         changes.update(_UNSIGNED)
     return await _update(Poc, current, version or 0, changes, actor, "poc")
@@ -691,7 +691,7 @@ async def update_recommendation(
         **{k: values[k] for k in REC_FIELDS},
         "finding": values["finding_id"],
         "updated_by": user.id,
-        "updated_at": datetime.now(UTC),
+        "updated_at": clock.now(),
     }
     return await _update(Recommendation, current, version, changes, actor, "recommendation")
 

@@ -9,34 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from facility.core.forms import N_
+from surveys.i18n import T_
+
 SCOPES = ("isolated", "pattern", "widespread")
 SEVERITY_LEVELS = (1, 2, 3, 4)
 
 SEVERITY_TEXT = {
-    1: {
-        "en": "No actual harm with potential for minimal harm",
-        "es": "Sin daño real, con potencial de daño mínimo",
-    },
-    2: {
-        "en": "No actual harm with potential for more than minimal harm that is not immediate jeopardy",
-        "es": "Sin daño real, con potencial de daño más que mínimo que no es peligro inmediato",
-    },
-    3: {"en": "Actual harm that is not immediate jeopardy", "es": "Daño real que no es peligro inmediato"},
-    4: {
-        "en": "Immediate jeopardy to resident health or safety",
-        "es": "Peligro inmediato para la salud o la seguridad del residente",
-    },
+    1: N_("No actual harm with potential for minimal harm"),
+    2: N_("No actual harm with potential for more than minimal harm that is not immediate jeopardy"),
+    3: N_("Actual harm that is not immediate jeopardy"),
+    4: N_("Immediate jeopardy to resident health or safety"),
 }
 SCOPE_TEXT = {
-    "isolated": {"en": "Isolated", "es": "Aislado"},
-    "pattern": {"en": "Pattern", "es": "Patrón"},
-    "widespread": {"en": "Widespread", "es": "Generalizado"},
+    "isolated": N_("Isolated"),
+    "pattern": N_("Pattern"),
+    "widespread": N_("Widespread"),
 }
 MESSAGES = {
-    "bad_scope_severity": {
-        "en": "'{value}' is not a scope/severity code (A–L).",
-        "es": "'{value}' no es un código de alcance/gravedad (A–L).",
-    },
+    "bad_scope_severity": N_("'%(value)s' is not a scope/severity code (A–L)."),
 }
 
 
@@ -95,7 +86,8 @@ GRID: dict[str, ScopeSeverity] = _grid()
 class ScopeSeverityError(ValueError):
     def __init__(self, value: str) -> None:
         self.message_id = "bad_scope_severity"
-        self.messages = {k: v.format(value=value) for k, v in MESSAGES["bad_scope_severity"].items()}
+        message = MESSAGES["bad_scope_severity"]
+        self.messages = T_(message, value=value)
         super().__init__(self.messages["en"])
 
 

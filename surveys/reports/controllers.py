@@ -11,7 +11,7 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Template
 
-from facility.core import audit
+from facility.core import audit, clock
 from facility.core.db import write_transaction
 from facility.core.forms import N_
 from facility.tables import Facility
@@ -27,7 +27,7 @@ REPORT_ROLES = ("admin", "mds_coordinator")
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 async def _facility(facility_id: int | None) -> dict[str, Any]:

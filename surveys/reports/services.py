@@ -27,11 +27,11 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from careplans.plans import services as careplan_services
-from facility.core import datacache
+from facility.core import clock, datacache
 from facility.core.csvsafe import csv_cell
 from facility.core.forms import N_, NC_
 from mds.assessments import services as mds_services
@@ -406,7 +406,7 @@ async def monthly_report(
 
 async def _monthly_report(facility: dict[str, Any], month: str, today: date, lang: str) -> MonthlyReport:
     first, last = month_bounds(month)
-    report = MonthlyReport(facility=facility, month=month, computed_at=datetime.now(UTC))
+    report = MonthlyReport(facility=facility, month=month, computed_at=clock.now())
     census, daily = await _census(facility["id"], first, last)
     report.census = {**census, "daily": daily[: max(0, min((today - first).days + 1, len(daily)))]}
     report.assessments, report.case_mix = await _assessments(facility["id"], first, last, today)
@@ -446,7 +446,7 @@ async def _compute_chain(facilities: Sequence[dict[str, Any]], month: str, today
             return facility, {**report.summary(), "reasons": report.reasons()}
 
     rows = list(await asyncio.gather(*(one(f) for f in facilities)))
-    return ChainRollup(rows, month, datetime.now(UTC))
+    return ChainRollup(rows, month, clock.now())
 
 
 async def chain_rollup(

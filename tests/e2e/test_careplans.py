@@ -18,32 +18,49 @@ ULCER = load_library().for_caa(16)[0]
 WALKTHROUGH_REASON = "J1800=1 (fall since admission or prior assessment)"
 
 
-def _walkthrough_row(page: Any) -> Any:
+def _unplanned(page: Any, caa: int) -> list[str]:
+    """Residents listed on the compliance list with care area `caa` triggered and not planned."""
+    page.goto(f"/careplans/compliance?kind=triggered_unaddressed&care_area={caa}")
+    found: list[str] = []
+    while True:  # every page of the list
+        rows = page.locator("[data-testid=worklist-row]")
+        found += [rows.nth(i).get_attribute("data-resident") for i in range(rows.count())]
+        if not page.locator("[data-testid=next]").count():
+            return found
+        page.goto(page.locator("[data-testid=next]").get_attribute("href"))
+
+
+def _row_of(page: Any, url: str, resident_id: str) -> Any:
+    """The resident's row on a paged list, turning pages until it shows."""
+    page.goto(url)
+    while True:
+        row = page.locator(f"[data-testid=worklist-row][data-resident='{resident_id}']")
+        if row.count() or not page.locator("[data-testid=next]").count():
+            return row
+        page.goto(page.locator("[data-testid=next]").get_attribute("href"))
+
+
+def _walkthrough_resident(page: Any) -> str:
     """The demo's walkthrough resident: falls and pressure ulcer triggered by its admission answers (other demo
     residents may trigger both areas from other items, from the MDS demo's records)."""
-    rows = (
-        page.locator("[data-testid=compliance-row]")
-        .filter(has_text="CAA 11 triggered")
-        .filter(has_text="CAA 16 triggered")
-    )
-    assert rows.count() >= 1, "the demo has no resident with falls and pressure ulcer triggered"
-    candidates = [rows.nth(i).get_attribute("data-resident") for i in range(rows.count())]
+    ulcer = set(_unplanned(page, 16))
+    candidates = [r for r in _unplanned(page, 11) if r in ulcer]
+    assert candidates, "the demo has no resident with falls and pressure ulcer triggered"
     for resident_id in candidates:
         page.goto(f"/residents/{resident_id}?tab=careplan")
         fresh_plan = page.locator("[data-testid=problem]").count() == 0
         if fresh_plan and WALKTHROUGH_REASON in page.locator("#caa-11").inner_text():
-            page.goto("/careplans/compliance")
-            return page.locator(f"[data-testid=compliance-row][data-resident='{resident_id}']")
+            return resident_id
     raise AssertionError("no demo resident with the walkthrough admission answers")
 
 
 def test_nurse_plans_triggered_falls_and_pressure_ulcer(new_page: Any) -> None:
     page = new_page(js=True)
     login(page, "nurse", DEMO["nurse"])
-    page.goto("/careplans/compliance")
-    row = _walkthrough_row(page)
-    resident_id = row.get_attribute("data-resident")
-    row.locator("a").first.click()
+    resident_id = _walkthrough_resident(page)
+    row = _row_of(page, "/careplans/compliance?kind=triggered_unaddressed&care_area=11", resident_id)
+    assert "Falls: triggered" in row.inner_text()  # the care area by name, not by number
+    row.locator("[data-testid=fix]").click()  # one click to the fix
     page.wait_for_url(re.compile(rf".*/residents/{resident_id}\?tab=careplan"))
 
     falls = page.locator("#caa-11")
@@ -74,10 +91,8 @@ def test_nurse_plans_triggered_falls_and_pressure_ulcer(new_page: Any) -> None:
     page.locator("#caa-11").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "careplan.png"), full_page=False)
 
+    assert resident_id not in _unplanned(page, 11) and resident_id not in _unplanned(page, 16)
     page.goto("/careplans/compliance")
-    row = page.locator(f"[data-testid=compliance-row][data-resident='{resident_id}']")
-    text = row.inner_text() if row.count() else ""
-    assert "CAA 11 triggered" not in text and "CAA 16 triggered" not in text
     page.screenshot(path=str(SHOTS / "careplan-compliance.png"), full_page=False)
     assert page.csp_errors == []  # type: ignore[attr-defined]
 
@@ -86,7 +101,7 @@ def test_care_plan_pdf_from_the_browser(new_page: Any) -> None:
     page = new_page(js=False)
     login(page, "nurse", DEMO["nurse"])
     page.goto("/careplans/compliance")
-    resident_id = page.locator("[data-testid=compliance-row]").first.get_attribute("data-resident")
+    resident_id = page.locator("[data-testid=worklist-row]").first.get_attribute("data-resident")
     response = page.request.get(f"/careplans/residents/{resident_id}/kardex.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")

@@ -100,11 +100,11 @@ def mds(monkeypatch: pytest.MonkeyPatch) -> FakeMds:
 
 @pytest.fixture
 def at_time(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """at_time(datetime) freezes careplans.plans.services.now() (UTC)."""
-    import careplans.plans.services
+    """at_time(datetime) freezes the application clock (facility.core.clock.now, UTC; today() follows)."""
+    from facility.core import clock
 
     def freeze(moment: datetime) -> None:
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        monkeypatch.setattr(careplans.plans.services, "now", lambda: moment)
+        monkeypatch.setattr(clock, "now", lambda: moment)
 
     return freeze

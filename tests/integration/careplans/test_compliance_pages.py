@@ -88,7 +88,7 @@ async def test_comprehensive_care_plan_7_days_after_caa(
     partial = await client.get("/careplans/compliance?ftag=F657", headers=HX)
     assert "<html" not in partial.text and expected in partial.text
     f656 = await client.get("/careplans/compliance?ftag=F656", headers=HX)
-    assert "CAA 11 triggered on 2026-01-14" in f656.text  # neither a problem nor a 'no care plan' reason
+    assert "Falls: triggered, with neither" in f656.text  # neither a problem nor a 'no care plan' reason
 
 
 @pytest.mark.parametrize(("day", "finding"), [(date(2026, 4, 22), False), (date(2026, 4, 23), True)])
@@ -129,11 +129,11 @@ async def test_adding_problems_updates_the_facility_page(
     at_time(datetime(2026, 1, 25, 9))
     await client.login("nurse_a")
     before = await client.get("/careplans/compliance?ftag=F656")
-    assert "CAA 11 triggered" in before.text and "CAA 16 triggered" in before.text
+    assert "Falls: triggered" in before.text and "Pressure Ulcer/Injury: triggered" in before.text
     for caa in (11, 16):
         await client.post(
             f"/careplans/residents/{world.resident_a}/library",
             {"library_id": load_library().for_caa(caa)[0].id},
         )
     after = await client.get("/careplans/compliance?ftag=F656")
-    assert "CAA 11 triggered" not in after.text and "CAA 16 triggered" not in after.text
+    assert "Falls: triggered" not in after.text and "Pressure Ulcer/Injury: triggered" not in after.text

@@ -175,18 +175,25 @@ async def test_csv_download_is_complete_and_formula_safe(client: Browserish, wor
     assert response.headers["content-disposition"] == f'attachment; filename="mds-validation-{sid}.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {r["source"] for r in rows} == {f"batch.zip:r{n}.xml" for n in range(1, 6)}
-    fatal = [r for r in rows if r["severity"] == "fatal"]
-    assert fatal and all(r["status"] == "rejected" for r in fatal)
+    # names, not codes (issue 18): the status and severity read as on the report page
+    fatal = [r for r in rows if r["severity"] == "Fatal error"]
+    assert fatal and all(r["status"] == "Rejected" for r in fatal)
+    assert {r["status"] for r in rows} <= {"Accepted", "Rejected"} and "None" not in response.text
     # CMS edit ids are negative numbers: a spreadsheet would read "-3679" as a formula operand
     assert all(r["edit_id"].startswith("'-") for r in fatal)
-    assert [r["edit_id"] for r in rows if r["severity"] == "warning"] == ["MR-304"]
+    assert [r["edit_id"] for r in rows if r["severity"] == "Warning"] == ["MR-304"]
+    await client.post("/language", {"lang": "es"})
+    es = (await client.get(f"/mds/uploads/{sid}/report.csv")).content.decode("utf-8-sig")
+    es_rows = list(csv.DictReader(io.StringIO(es)))
+    assert {r["status"] for r in es_rows} <= {"Aceptado", "Aceptada", "Rechazado", "Rechazada"}, es_rows[0]
+    assert "fatal" not in {r["severity"] for r in es_rows}
     only_warnings = await client.get(f"/mds/uploads/{sid}/report.csv?severity=warning")
     assert len(list(csv.DictReader(io.StringIO(only_warnings.content.decode("utf-8-sig"))))) == 1
     assert (
         await AuditEvent.count().where(
             (AuditEvent.action == "export") & (AuditEvent.object_type == "submission")
         )
-        == 2
+        == 3  # English, warnings only, Spanish
     )
 
 

@@ -34,8 +34,10 @@ def test_triggered_area_without_decision_blocks_completion():
     assert [t.caa for t in triggered] == [11, 12, 16]
     problems = can_complete(triggered, {11: _full(11)})
     assert [(p.code, p.caa) for p in problems] == [("no_decision", 12), ("no_decision", 16)]
-    assert "CAA 12 Nutritional Status" in problems[0].message_en
-    assert problems[0].message_es.startswith("CAA 12")
+    assert "CAA 12 Nutritional Status" in problems[0].message["en"]
+    assert (
+        problems[0].message["es"] == "CAA 12 Estado nutricional: falta la decisión sobre el plan de cuidados"
+    )
 
 
 def test_all_decided_may_complete():

@@ -52,7 +52,7 @@ def test_baseline_48h_boundary(done_after, now_after, expected):
 def test_baseline_missing_is_high_and_counts_days():
     (f,) = check_resident(_resident(CarePlan()), ADMIT + timedelta(days=5))
     assert (f.severity, f.due, f.days_overdue) == ("high", date(2025, 10, 3), 3)
-    assert "48 h" in f.message_en and "48 h" in f.message_es
+    assert "48 h" in f.message["en"] and "48 h" in f.message["es"]
 
 
 # --- F657 comprehensive care plan: 7 days after V0200B2, <= 21 days after admission ------

@@ -78,6 +78,15 @@ CASES: list[tuple[str, dict[str, str], Callable[[Values], None], str, str]] = [
     ("-4026", {**NC, "D0100": "1"}, set_(D0100="-", D0150A1="1"), "D0150A1", FATAL),
     ("-3784", {**NC, "J0200": "0"}, set_(J0800A="^"), "J0800A", FATAL),
     ("-3784", {**NC, "J0200": "1"}, set_(J0200="-"), "J0300", FATAL),
+    # -3970 a)-d) (MDS data specs V3.01.0, item page J0410)
+    ("-3970", {**NC, "J0200": "1", "J0300": "0"}, set_(J0410="2"), "J0410", FATAL),
+    ("-3970", {**NC, "J0200": "1", "J0300": "1"}, set_(J0510="^"), "J0510", FATAL),
+    ("-3970", {**NC, "J0200": "1", "J0300": "1"}, set_(J0600A="^", J0600B="^"), "J0600A", FATAL),
+    ("-3970", {**NC, "J0200": "1", "J0300": "9"}, set_(J0700="0"), "J0700", FATAL),
+    ("-3970", {**NC, "J0200": "1", "J0300": "9"}, set_(J0800A="^"), "J0800A", FATAL),
+    ("-3970", {**NC, "J0200": "1", "J0300": "1"}, set_(J0300="-"), "J0410", FATAL),
+    # -3935: a Z0100A that is not the HIPPS recalculated from the record (ZZZZ1 cannot be one: PT/OT letters A-P)
+    ("-3935", {"isc": "NP"}, set_(I0020B="S72.001A", Z0100A="ZZZZ1"), "Z0100A", WARNING),
     # PHQ-2 to 9 early end (RAI manual D0150; -4028 (b)): both 0/1 ends the interview, a 2 or 3 continues it.
     ("MR-413", {**NC, "D0100": "1", "D0150A2": "1", "D0150B2": "0"}, set_(D0150C1="1"), "D0150C1", FATAL),
     ("MR-413", {**NC, "D0100": "1", "D0150A2": "2"}, set_(D0150E1="^"), "D0150E1", FATAL),

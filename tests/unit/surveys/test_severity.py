@@ -21,7 +21,7 @@ def test_grid_matches_reference_csv(shared_data) -> None:
         assert cell.immediate_jeopardy == (row["immediate_jeopardy"] == "Y")
         assert cell.sqc_eligible_cell == (row["sqc_eligible_cell"] == "Y")
         assert cell.poc_required == row["poc_required"].startswith("Y")
-        assert severity.SEVERITY_TEXT[cell.severity_level]["en"] == row["severity_text"]
+        assert severity.SEVERITY_TEXT[cell.severity_level] == row["severity_text"]
 
 
 @pytest.mark.parametrize(
