@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from careplans.i18n import T_
 from careplans.rules import compliance as cmp
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER, CARE_AREAS
 from facility.core.forms import N_
@@ -110,16 +111,16 @@ def _anchor(f: cmp.Finding, problem_of_goal: Mapping[str, str]) -> str:
     return "cp-problems"
 
 
-def _texts(f: cmp.Finding) -> tuple[str, str]:
+def _text(f: cmp.Finding) -> Mapping[str, str]:
     """The finding's message, with the care area named instead of numbered."""
     if f.code == "triggered_unaddressed" and f.ref.isdigit():
         caa = int(f.ref)
-        return (
-            f"{area_name(caa, 'en')}: triggered, with neither a care-plan problem nor a 'no care plan' reason "
-            f"(due {f.due})",
-            f"{area_name(caa, 'es')}: activada, sin problema en el plan ni motivo de 'sin plan' (vence {f.due})",
+        return T_(
+            "%(area)s: triggered, with neither a care-plan problem nor a 'no care plan' reason (due %(due)s)",
+            area={"en": area_name(caa, "en"), "es": area_name(caa, "es")},
+            due=f.due,
         )
-    return f.message["en"], f.message["es"]
+    return f.message
 
 
 def _care_plan_clocks(inputs: Iterable[cmp.Resident]) -> dict[str, Clock]:
@@ -141,7 +142,6 @@ def finding_item(
     problem_of_goal: Mapping[str, str],
     clock: Clock | None = None,
 ) -> Item:
-    en, es = _texts(f)
     if f.code == "triggered_unaddressed" and f.ref.isdigit():
         care_areas: tuple[int, ...] = (int(f.ref),)
         fix = N_("Plan it")
@@ -152,8 +152,7 @@ def finding_item(
     return Item(
         key=f"{kind}-{f.resident_id}-{f.code}-{f.ref}-{f.due}",
         kind=kind,
-        detail_en=en,
-        detail_es=es,
+        detail=_text(f),
         fix_url=plan_url(rid, _anchor(f, problem_of_goal)),
         fix_label=fix,
         due=f.due,
@@ -208,8 +207,12 @@ def change_clocks(
                 Item(
                     key=f"change_clock-{r.id}-{p.id}",
                     kind="change_clock",
-                    detail_en=f"'{p.focus}' changed on {changed.date()}: revise the care plan by {clock.end}",
-                    detail_es=f"'{p.focus}' cambió el {changed.date()}: revisar el plan antes del {clock.end}",
+                    detail=T_(
+                        "'%(focus)s' changed on %(changed)s: revise the care plan by %(end)s",
+                        focus=p.focus,
+                        changed=changed.date(),
+                        end=clock.end,
+                    ),
                     fix_url=plan_url(person["resident_id"], f"problem-{p.id}"),
                     fix_label=N_("Revise the plan"),
                     due=clock.end,
@@ -235,8 +238,10 @@ def notes_items(review_rows: Iterable[Mapping[str, Any]], today: date) -> list[I
                 Item(
                     key=f"note-{r['id']}-{mention.note_id}-{mention.condition}",
                     kind="notes_flagged",
-                    detail_en=f"A progress note mentions {mention.label_en}; the care plan does not address it",
-                    detail_es=f"Una nota de evolución menciona {mention.label_es}; el plan no lo aborda",
+                    detail=T_(
+                        "A progress note mentions %(condition)s; the care plan does not address it",
+                        condition={"en": mention.label_en, "es": mention.label_es},
+                    ),
                     fix_url=plan_url(r["id"], "notes"),
                     fix_label=N_("Open the care plan"),
                     due=today,
@@ -250,8 +255,7 @@ def notes_items(review_rows: Iterable[Mapping[str, Any]], today: date) -> list[I
                 Item(
                     key=f"undocumented-{r['id']}",
                     kind="notes_flagged",
-                    detail_en=f"{len(undocumented)} intervention(s) not documented recently",
-                    detail_es=f"{len(undocumented)} intervención(es) sin documentar recientemente",
+                    detail=T_("Interventions not documented recently: %(count)s", count=len(undocumented)),
                     fix_url=plan_url(r["id"], f"intervention-{undocumented[0].intervention_id}"),
                     fix_label=N_("Document the care"),
                     due=today,
@@ -263,8 +267,7 @@ def notes_items(review_rows: Iterable[Mapping[str, Any]], today: date) -> list[I
                 Item(
                     key=f"scsa-{r['id']}",
                     kind="notes_flagged",
-                    detail_en="The newest assessment differs from the one before: a significant change?",
-                    detail_es="La última evaluación difiere de la anterior: ¿cambio significativo?",
+                    detail=T_("The newest assessment differs from the one before: a significant change?"),
                     fix_url=f"/residents/{r['id']}?tab=assessments",
                     fix_label=N_("Review the assessments"),
                     due=today,

@@ -67,8 +67,9 @@ class Clock:
 class Item:
     key: str  # unique in its worklist, stable (used as the row id)
     kind: str  # a code of the worklist's KINDS (label shown through the worklist's kind labels)
-    detail_en: str
-    detail_es: str
+    detail: Mapping[
+        str, str
+    ]  # a LazyText: message id + parameters, read in the page's language (detail["es"])
     fix_url: str
     fix_label: str  # an English message id ("Open", "Start", "Plan it" ...)
     due: date | None = None
@@ -80,9 +81,6 @@ class Item:
     care_areas: tuple[int, ...] = ()
     clock: Clock | None = None
     links: tuple[tuple[str, str], ...] = ()  # further (url, English label) links, e.g. into the chain
-
-    def detail(self, lang: str) -> str:
-        return self.detail_es if lang == "es" else self.detail_en
 
     def days_late(self, today: date) -> int:
         return (today - self.due).days if self.due is not None else 0

@@ -55,9 +55,9 @@ def _options_of(item: Item, lang: str) -> tuple[tuple[str, str, str], ...]:
         return hit[1]
     labels = [(code, f"{escape(code)}. {escape(item.value_label(code, lang))}") for code in item.values]
     if DASH in item.special:
-        labels.append((DASH, f"- {escape(gettext(lang, 'Not assessed / no information'))}"))
+        labels.append((DASH, "- " + str(escape(gettext(lang, "Not assessed / no information")))))
     if CARET in item.special:
-        labels.append((CARET, f"^ {escape(gettext(lang, 'Blank (skip pattern)'))}"))
+        labels.append((CARET, "^ " + str(escape(gettext(lang, "Blank (skip pattern)")))))
     built = tuple(
         (
             code,

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 from facility.core.forms import N_
 from facility.core.worklist import Clock, Item
+from mds.i18n import T_
 from mds.workflow import schedule
 
 UPCOMING_DAYS = 30
@@ -44,11 +45,18 @@ CLOCK_KINDS = frozenset(
 TRACKING = frozenset({"entry", "death", "discharge_ra", "discharge_rna"})
 FTAG_OF_KIND = {"admission": "F636", "annual": "F636", "significant_change": "F637", "quarterly": "F638"}
 PHASE_TEXT = {
-    "ard": ("ARD by {end}", "ARD antes del {end}"),
-    "complete": ("complete by {end}", "completar antes del {end}"),
-    "submit": ("transmit by {end}", "transmitir antes del {end}"),
-    "submit_correction": ("transmit the correction by {end}", "transmitir la corrección antes del {end}"),
+    "ard": N_("%(kind)s: ARD by %(end)s"),
+    "complete": N_("%(kind)s: complete by %(end)s"),
+    "submit": N_("%(kind)s: transmit by %(end)s"),
+    "submit_correction": N_("%(kind)s: transmit the correction by %(end)s"),
 }
+DUE_TEXT = N_("%(kind)s: due %(end)s")
+
+
+def _kind(labels: Mapping[str, Any], kind: str) -> Any:
+    """The schedule kind's label (mds.record.rfa.KIND_LABELS: message ids), translated when the row is read."""
+    label = labels.get(kind)
+    return T_(label) if isinstance(label, str) else (label or kind)
 
 
 def ftag_for(kind: str, phase: str) -> str:
@@ -80,12 +88,10 @@ def due_item_row(
     item: schedule.DueItem,
     kind: str,
     person: Mapping[str, Any],
-    labels: Mapping[str, Mapping[str, str]],
+    labels: Mapping[str, Any],
     start: Mapping[str, Any] | None,
 ) -> Item:
-    label = labels.get(item.kind, {})
-    en_kind, es_kind = label.get("en", item.kind), label.get("es", label.get("en", item.kind))
-    en, es = PHASE_TEXT.get(item.phase, ("due {end}", "vence el {end}"))
+    kind_label = _kind(labels, item.kind)
     clock = None
     if kind == "change_clock" or (item.kind in CLOCK_KINDS and item.phase in ("ard", "complete")):
         clock = Clock(item.window_start, item.window_end)
@@ -96,8 +102,7 @@ def due_item_row(
     return Item(
         key=f"{kind}-{item.stay_id}-{item.kind}-{item.phase}-{item.window_start}-{item.assessment_id}",
         kind=kind,
-        detail_en=f"{en_kind}: {en.format(end=item.window_end)}",
-        detail_es=f"{es_kind}: {es.format(end=item.window_end)}",
+        detail=T_(PHASE_TEXT.get(item.phase, DUE_TEXT), kind=kind_label, end=item.window_end),
         fix_url=fix_url,
         fix_label=fix,
         due=item.window_end,
@@ -112,7 +117,7 @@ def coordinator_items(
     assessments: Iterable[Mapping[str, Any]],
     exports: Mapping[int, Sequence[Mapping[str, Any]]],
     people: Mapping[int, Mapping[str, Any]],
-    labels: Mapping[str, Mapping[str, str]],
+    labels: Mapping[str, Any],
     starts: Mapping[int, Mapping[str, Any] | None],
     today: date,
 ) -> list[Item]:
@@ -130,8 +135,7 @@ def coordinator_items(
         person = _person(people, i.resident_id)
         out.append(due_item_row(i, kind, person, labels, starts.get(id(i))))
     for a in assessments:
-        label = labels.get(a["kind"], {})
-        en_kind, es_kind = label.get("en", a["kind"]), label.get("es", label.get("en", a["kind"]))
+        kind_label = _kind(labels, a["kind"])
         person = _person(people, a["resident"])
         last = (exports.get(a["id"]) or [{}])[-1]
         if a["status"] in ("in_progress", "correcting"):
@@ -142,8 +146,7 @@ def coordinator_items(
                 Item(
                     key=f"unsigned-{a['id']}",
                     kind="unsigned",
-                    detail_en=f"{en_kind}, ARD {a['ard']}: not signed",
-                    detail_es=f"{es_kind}, ARD {a['ard']}: sin firmar",
+                    detail=T_("%(kind)s, ARD %(ard)s: not signed", kind=kind_label, ard=a["ard"]),
                     fix_url=f"/mds/assessments/{a['id']}",
                     fix_label=N_("Open the record"),
                     due=due_on,
@@ -157,8 +160,14 @@ def coordinator_items(
                 Item(
                     key=f"rejected-{a['id']}",
                     kind="rejected",
-                    detail_en=f"{en_kind}, ARD {a['ard']}: rejected" + (f" ({errors})" if errors else ""),
-                    detail_es=f"{es_kind}, ARD {a['ard']}: rechazada" + (f" ({errors})" if errors else ""),
+                    detail=T_(
+                        "%(kind)s, ARD %(ard)s: rejected (%(errors)s)",
+                        kind=kind_label,
+                        ard=a["ard"],
+                        errors=errors,
+                    )
+                    if errors
+                    else T_("%(kind)s, ARD %(ard)s: rejected", kind=kind_label, ard=a["ard"]),
                     fix_url=f"/mds/assessments/{a['id']}/correct",
                     fix_label=N_("Correct the record"),
                     due=today,

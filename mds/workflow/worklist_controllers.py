@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Controller, MediaType, Request, get
 from litestar.response import Template
 
+from facility.core import clock
 from facility.core.forms import N_
 from facility.core.worklist import Item
 from facility.web.core import current_user
@@ -21,7 +22,7 @@ COORDINATOR_ROLES = ("admin", "mds_coordinator")
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 async def coordinator_items(facility_id: int, today: date) -> list[Item]:

@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER
+from facility.core import clock
 from facility.core.forms import N_
 from facility.web.core import READ_ROLES, current_user, denied_as_not_found
 from facility.web.i18n import locale_for
@@ -33,7 +34,7 @@ Req = Request[Any, Any, Any]
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def _area_names(lang: str) -> dict[int, str]:

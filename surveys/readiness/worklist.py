@@ -14,6 +14,8 @@ from typing import Any
 
 from facility.core.forms import N_
 from facility.core.worklist import Item
+from surveys.i18n import T_
+from surveys.readiness.forms import TASK_STATUSES
 
 KINDS: tuple[str, ...] = ("poc_due", "poc_task", "audit_failing", "qm_over")
 LABELS: dict[str, str] = {
@@ -23,12 +25,20 @@ LABELS: dict[str, str] = {
     "qm_over": N_("Quality measure over threshold"),
 }
 POC_STATES = {
-    "missing": ("not written", "sin redactar"),
-    "draft": ("incomplete", "incompleto"),
-    "awaiting_don": ("awaiting the DON's signature", "pendiente de la firma del director de enfermería"),
-    "awaiting_administrator": (
-        "awaiting the administrator's signature",
-        "pendiente de la firma del administrador",
+    "missing": T_("not written"),
+    "draft": T_("incomplete, elements missing"),
+    "awaiting_don": T_("awaiting the DON's signature"),
+    "awaiting_administrator": T_("awaiting the administrator's signature"),
+}
+POC_TEXT = N_("%(tag)s %(cell)s: plan of correction %(state)s")
+POC_TEXT_EXPECTED = N_("%(tag)s %(cell)s: plan of correction %(state)s (2567 not received yet; expected)")
+QM_TEXT = {
+    "state": N_(
+        "%(code)s %(name)s: %(rate)s, %(worse)s points worse than the state average (%(count)s residents)"
+    ),
+    "national": N_(
+        "%(code)s %(name)s: %(rate)s, %(worse)s points worse than the national average "
+        "(%(count)s residents; no state data)"
     ),
 }
 
@@ -49,16 +59,13 @@ def poc_rows(pocs_due: Iterable[Mapping[str, Any]]) -> list[Item]:
     out = []
     for p in pocs_due:
         f, state, deadline = p["finding"], p["state"], p["deadline"]
-        en, es = POC_STATES.get(state, (state, state))
         due = deadline.get("due") or deadline.get("expected_2567")
-        when_en = "" if deadline.get("due") else " (2567 not received yet; expected)"
-        when_es = "" if deadline.get("due") else " (2567 aún no recibido; previsto)"
+        text = POC_TEXT if deadline.get("due") else POC_TEXT_EXPECTED
         out.append(
             Item(
                 key=f"poc_due-{f['id']}",
                 kind="poc_due",
-                detail_en=f"{_tag(f)} {f['scope_severity']}: plan of correction {en}{when_en}",
-                detail_es=f"{_tag(f)} {f['scope_severity']}: plan de corrección {es}{when_es}",
+                detail=T_(text, tag=_tag(f), cell=f["scope_severity"], state=POC_STATES.get(state, state)),
                 fix_url=finding_url(f["id"], "poc"),
                 fix_label=N_("Open the plan of correction"),
                 due=due,
@@ -80,8 +87,12 @@ def task_rows(tasks: Iterable[Mapping[str, Any]]) -> list[Item]:
             Item(
                 key=f"poc_task-{t['id']}",
                 kind="poc_task",
-                detail_en=f"{t['title']} ({t['owner']}, {t['status'].replace('_', ' ')})",
-                detail_es=f"{t['title']} ({t['owner']}, {'en curso' if t['status'] == 'in_progress' else 'abierta'})",
+                detail=T_(
+                    "%(title)s (%(owner)s, %(status)s)",
+                    title=t["title"],
+                    owner=t["owner"],
+                    status=TASK_STATUSES.get(t["status"], t["status"]),
+                ),
                 fix_url=finding_url(f["id"], "tasks") if f else "/surveys/dashboard",
                 fix_label=N_("Update the task"),
                 due=t["due_date"],
@@ -104,8 +115,12 @@ def audit_rows(audits: Iterable[Mapping[str, Any]], today: date) -> list[Item]:
             Item(
                 key=f"audit_failing-{a['id']}",
                 kind="audit_failing",
-                detail_en=f"{a['tool']}: latest {rate}, threshold {a['threshold_pct']:.0f}%",
-                detail_es=f"{a['tool']}: último {rate}, umbral {a['threshold_pct']:.0f}%",
+                detail=T_(
+                    "%(tool)s: latest %(rate)s, threshold %(threshold)s",
+                    tool=a["tool"],
+                    rate=rate,
+                    threshold=f"{a['threshold_pct']:.0f}%",
+                ),
                 fix_url=finding_url(f["id"], "poc") if f else "/surveys/dashboard",
                 fix_label=N_("Open the plan of correction"),
                 due=today,
@@ -139,15 +154,18 @@ def qm_rows(measures: Sequence[Mapping[str, Any]], today: date) -> list[Item]:
             continue
         scope, worse = over
         tags = [t["code"] for t in m.get("ftags", [])]
-        scope_es = "estatal" if scope == "state" else "nacional"
         out.append(
             Item(
                 key=f"qm_over-{m['code']}",
                 kind="qm_over",
-                detail_en=f"{m['code']} {m['description']}: {m['rate'].percent:.1f}%, {worse:.1f} points worse "
-                f"than the {scope} average ({m['rate'].numerator} residents)",
-                detail_es=f"{m['code']} {m['description']}: {m['rate'].percent:.1f}%, {worse:.1f} puntos peor "
-                f"que el promedio {scope_es} ({m['rate'].numerator} residentes)",
+                detail=T_(
+                    QM_TEXT[scope],
+                    code=m["code"],
+                    name=m["description"],
+                    rate=f"{m['rate'].percent:.1f}%",
+                    worse=f"{worse:.1f}",
+                    count=m["rate"].numerator,
+                ),
                 fix_url=f"/chain/qm/{m['code']}",
                 fix_label=N_("Residents behind it"),
                 due=today,

@@ -9,6 +9,7 @@ from litestar import Controller, MediaType, Request, get
 from litestar.response import Template
 
 from careplans.plans.worklist import AREA_NAMES
+from facility.core import clock
 from facility.core.forms import N_
 from facility.web.core import CLINICAL_WRITE_ROLES, current_user
 from facility.web.extensions import NavItem
@@ -19,7 +20,7 @@ from surveys.readiness import worklist_services as data
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 class DonWorklistController(Controller):

@@ -27,6 +27,8 @@ async def _problem_flagged_changed(client: Any, world: Any, at_time: Any) -> int
     problem = await Problem.select().where(Problem.resident == world.resident_a).first()
     assert problem is not None
     at_time(datetime(2026, 3, 10, 10))
+    await client.login("nurse_a")  # one clock: the 09:00 session has been idle an hour
+    await client.get(f"/residents/{world.resident_a}?tab=careplan")
     response = await client.post(
         f"/careplans/problems/{problem['id']}/changed",
         {"version": str(problem["version"])},
@@ -45,9 +47,11 @@ async def test_change_in_condition_clock_on_the_nursing_worklist(
     assert "Anders, Test" in page.text and "day 0 of 7" in page.text and "7 days left" in page.text
     assert f"/residents/{world.resident_a}?tab=careplan#problem-{problem_id}" in page.text
     at_time(datetime(2026, 3, 15, 9))
+    await client.login("nurse_a")
     later = await client.get("/careplans/worklist?kind=change_clock")
     assert "day 5 of 7" in later.text and "2 days left" in later.text
     at_time(datetime(2026, 3, 18, 9))  # over: the overdue review row instead of the clock
+    await client.login("nurse_a")
     over = await client.get("/careplans/worklist")
     assert "day 8 of 7" not in over.text and "revision_after_change_missing" not in over.text
     assert "Weight loss" in over.text and "changed on 2026-03-10; care plan not revised" in over.text

@@ -82,8 +82,8 @@ def test_triggered_not_planned_names_the_care_area(caa: int, name_en: str, name_
     findings = cmp.check_resident(r, NOW)
     [row] = [x for x in nurse_items([r], PEOPLE, findings, [], TODAY) if x.kind == "not_planned"]
     assert row.care_areas == (caa,) and row.ftag == "F656"
-    assert row.detail_en.startswith(name_en) and row.detail("es").startswith(name_es)
-    assert "CAA" not in row.detail_en
+    assert row.detail["en"].startswith(name_en) and row.detail["es"].startswith(name_es)
+    assert "CAA" not in row.detail["en"]
     assert row.fix_url == f"/residents/1?tab=careplan#caa-{caa}"
 
 
@@ -104,7 +104,7 @@ def test_compliance_list_has_one_row_per_finding_with_names() -> None:
     assert len(items) == len(findings) and len({i.key for i in items}) == len(items)
     kinds = {i.kind for i in items}
     assert {"triggered_unaddressed", "care_plan_missing"} <= kinds
-    assert all("CAA 1" not in i.detail_en for i in items)
+    assert all("CAA 1" not in i.detail["en"] for i in items)
     by_kind = {i.kind: i for i in items}
     assert by_kind["triggered_unaddressed"].care_areas == (16,)
 

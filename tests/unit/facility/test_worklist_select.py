@@ -16,8 +16,7 @@ def item(key: str, kind: str = "due", days: int | None = 0, **kw: object) -> Ite
     return Item(
         key=key,
         kind=kind,
-        detail_en=key,
-        detail_es=key,
+        detail={"en": key, "es": key},
         fix_url=f"/fix/{key}",
         fix_label="Open",
         due=None if days is None else TODAY + timedelta(days=days),

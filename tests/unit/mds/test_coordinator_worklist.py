@@ -111,6 +111,6 @@ def test_unsigned_and_rejected_records() -> None:
     assert by_kind["unsigned"].due == TODAY + timedelta(days=schedule.COMPLETION_DAYS)
     assert (
         by_kind["rejected"].fix_url == "/mds/assessments/6/correct"
-        and "-3804" in by_kind["rejected"].detail_en
+        and "-3804" in by_kind["rejected"].detail["en"]
     )
-    assert "rechazada" in by_kind["rejected"].detail("es")
+    assert "rechazada" in by_kind["rejected"].detail["es"]

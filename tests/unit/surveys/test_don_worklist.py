@@ -29,14 +29,14 @@ F689 = {"id": 5, "tag": "F0689", "ftag": ftags.resolve("F0689"), "scope_severity
             "draft",
             {"due": None, "expected_2567": date(2026, 3, 20), "received": False},
             date(2026, 3, 20),
-            "incomplete (2567 not received yet; expected)",
+            "incomplete, elements missing (2567 not received yet; expected)",
         ),
     ],
 )
 def test_plans_of_correction_to_finish(state: str, deadline: dict[str, Any], due: date, text: str) -> None:
     [row] = poc_rows([{"finding": F689, "survey": {}, "state": state, "deadline": deadline}])
     assert (row.kind, row.ftag, row.due) == ("poc_due", "F689", due)
-    assert text in row.detail_en and row.fix_url == "/surveys/findings/5#poc"
+    assert text in row.detail["en"] and row.fix_url == "/surveys/findings/5#poc"
     assert ("/chain/findings/5", "Residents and items behind it") in row.links
 
 
@@ -64,7 +64,7 @@ def test_audits_below_threshold_only() -> None:
         {"id": 2, "tool": "Hand hygiene", "threshold_pct": 90.0, "status": met, "finding": F689},
     ]
     [row] = audit_rows(audits, TODAY)
-    assert row.kind == "audit_failing" and "latest 70%, threshold 90%" in row.detail_en
+    assert row.kind == "audit_failing" and "latest 70%, threshold 90%" in row.detail["en"]
 
 
 def _measure(code: str, num: int, den: int, state: float | None, national: float | None) -> dict[str, Any]:
@@ -103,5 +103,8 @@ def test_measure_row_links_to_the_residents_behind_it() -> None:
     rows = don_items([], [], [], [_measure("410", 3, 50, 4.0, 3.0)], TODAY)
     [row] = rows
     assert row.kind == "qm_over" and row.fix_url == "/chain/qm/410" and row.care_areas == (11,)
-    assert "2.0 points worse than the state average" in row.detail_en and "promedio estatal" in row.detail_es
+    assert (
+        "2.0 points worse than the state average" in row.detail["en"]
+        and "promedio estatal" in row.detail["es"]
+    )
     assert row.due == TODAY
