@@ -672,6 +672,20 @@ async def significant_change(resident_id: int) -> notes_review.SignificantChange
     return notes_review.significant_change_screen(before, after)
 
 
+async def significant_changes(resident_ids: Sequence[int]) -> dict[int, notes_review.SignificantChangeScreen]:
+    """significant_change for many residents in two reads (the facility review page and the nursing worklist)."""
+    pairs: dict[int, tuple[int, int]] = {}
+    for rid, rows in (await assessments_by_resident(resident_ids)).items():
+        dated = [a for a in rows if a.get("ard")]
+        if len(dated) >= 2:
+            pairs[rid] = (int(dated[0]["id"]), int(dated[1]["id"]))
+    answers = await answers_by_id([i for pair in pairs.values() for i in pair])
+    return {
+        rid: notes_review.significant_change_screen(answers.get(before, {}), answers.get(after, {}))
+        for rid, (after, before) in pairs.items()
+    }
+
+
 async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
     """Per resident: interventions undocumented in `days` days, notes mentioning a condition absent
     from the plan, and a possible significant change. Residents with nothing to review are left out."""
@@ -679,6 +693,7 @@ async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
     ids = [r["id"] for r in residents]
     moment = now()
     problems = await problems_for(ids)
+    screens = await significant_changes(ids)
     since = moment.replace(microsecond=0) - timedelta(days=max(days, NOTES_REVIEW_DAYS))
     records: dict[int, list[notes_review.InterventionRecord]] = {}
     for rec in await records_for(ids, since):
@@ -701,7 +716,7 @@ async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
             ),
             plan,
         )
-        screen = await significant_change(r["id"])
+        screen = screens.get(r["id"])
         if undocumented or mentions or (screen and screen.may_need_scsa):
             out.append(
                 {
