@@ -165,6 +165,13 @@ async def _start_refused(
 # ---------------------------------------------------------------- pages
 
 
+async def _cms_result(assessment_id: int) -> dict[str, Any] | None:
+    """The imported CMS final-validation result of the latest export (mds.workflow), shown where the record is fixed."""
+    from mds.workflow.services import cms_result
+
+    return await cms_result(assessment_id)
+
+
 class AssessmentController(Controller):
     path = "/mds"
     include_in_schema = False
@@ -252,6 +259,7 @@ class AssessmentController(Controller):
             "sign_errors": [],
             "attest_errors": [],
             "pdpm": await _pdpm_of(assessment),
+            "cms_result": await _cms_result(assessment["id"]),
             **extra,
         }
 
