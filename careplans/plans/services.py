@@ -49,6 +49,7 @@ from facility.core import audit, clock, datacache
 from facility.core.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay
 from facility.web.core import CurrentUser
+from mds.assessments import services as mds_services
 
 # A0310A of the OBRA kinds named by the MDS domain (mds.record.rfa.OBRA_KIND, inverted).
 A0310A_OF_KIND = {
@@ -78,38 +79,24 @@ def today() -> date:
 # --------------------------------------------------------------------------- assessments (MDS domain)
 
 
-def _mds_service(name: str) -> Any | None:
-    """A read of the MDS domain's service contract, looked up at call time; None before that domain exists."""
-    try:
-        from mds.assessments import services as mds_services
-    except ImportError:
-        return None
-    return getattr(mds_services, name, None)
-
-
 async def assessments_of(resident_id: int) -> list[dict[str, Any]]:
-    """The resident's assessments, newest first; [] when the MDS domain has none yet."""
-    fetch = _mds_service("assessments_for_resident")
-    return list(await fetch(resident_id)) if fetch else []
+    """The resident's assessments, newest first (mds.assessments.services)."""
+    return list(await mds_services.assessments_for_resident(resident_id))
 
 
 async def assessments_by_resident(
     resident_ids: Sequence[int], ard_from: date | None = None
 ) -> dict[int, list[dict[str, Any]]]:
-    """resident id -> assessments newest first (ARD from `ard_from`), for many residents in one read; {} without
-    the MDS domain."""
-    fetch = _mds_service("assessments_for_residents")
-    return dict(await fetch(resident_ids, ard_from=ard_from)) if fetch else {}
+    """resident id -> assessments newest first (ARD from `ard_from`), for many residents in one read."""
+    return dict(await mds_services.assessments_for_residents(resident_ids, ard_from=ard_from))
 
 
 async def answers_by_id(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    fetch = _mds_service("answers_for")
-    return dict(await fetch(assessment_ids)) if fetch else {}
+    return dict(await mds_services.answers_for(assessment_ids))
 
 
 async def answers_of(assessment_id: int) -> dict[str, str]:
-    fetch = _mds_service("assessment_answers")
-    return dict(await fetch(assessment_id)) if fetch else {}
+    return dict(await mds_services.assessment_answers(assessment_id))
 
 
 def as_date(value: Any) -> date | None:

@@ -890,3 +890,8 @@ __all__ = [
     "schedule_assessment",
     "schedule_stay",
 ]
+
+
+async def schedule_summary(facility_id: int, today: date) -> dict[str, Any]:
+    """The RAI-schedule signal for survey readiness (F636/F638/F640): `mds.workflow.schedule.summarize` of the facility."""
+    return schedule.summarize(await due_for_facility(facility_id, today), today)
