@@ -46,6 +46,16 @@ class CarePlan(Clinical, Table):
     facility = ForeignKey(references=Facility)
     resident = ForeignKey(references=Resident, unique=True)
     baseline_completed_at = Timestamptz(null=True, default=None)
+    # Baseline care plan content (42 CFR 483.21(a)(1)-(3)): what the plan holds within 48 hours of admission.
+    baseline_goals = Text(default="")  # initial goals based on the admission orders
+    baseline_physician_orders = Text(default="")
+    baseline_dietary_orders = Text(default="")
+    baseline_therapy = Text(default="")  # therapy services
+    baseline_social = Text(default="")  # social services
+    baseline_pasarr_applies = Boolean(default=False)  # a PASARR Level II recommendation exists
+    baseline_pasarr = Text(default="")  # the PASARR recommendation, when it applies
+    baseline_summary_to = Varchar(length=200, default="")  # who received the summary
+    baseline_summary_on = Date(null=True, default=None)
 
 
 class Problem(Clinical, Table):
@@ -62,6 +72,10 @@ class Problem(Clinical, Table):
     library_id = Varchar(length=40, default="")
     status = Varchar(length=10, default="active")  # active | resolved
     needs_changed_at = Timestamptz(null=True, default=None)  # change in condition requiring revision
+    reviewed_on = Date(null=True, default=None)  # last IDT review of this problem
+    review_due = Date(
+        null=True, default=None
+    )  # next review set by the team (null: by the assessment schedule)
     last_revised_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -110,6 +124,17 @@ class Conference(Entry, Table):
     family_participated = Boolean(default=False)
     family_names = Varchar(length=200, default="")
     summary = Text(default="")
+
+
+class CarePlanSignature(Clinical, Table):
+    """A signature recorded on the care plan: the resident or representative, or an IDT member
+    (483.21(b)(2)(ii)). Printed on the care-plan PDF beside blank lines for wet signatures."""
+
+    facility = ForeignKey(references=Facility)
+    resident = ForeignKey(references=Resident)
+    name = Varchar(length=200)
+    role = Varchar(length=20)  # careplans.rules.signatures.ROLES
+    signed_on = Date()
 
 
 class CarePlanEvent(Row, Table):

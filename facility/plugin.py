@@ -12,6 +12,7 @@ from facility.core.plugins import Plugin
 from facility.residents import controllers as residents
 from facility.utilization import controllers as utilization
 from facility.utilization import demo as utilization_demo
+from facility.utilization import hooks as utilization_hooks
 from facility.utilization import review_controllers as utilization_review
 
 PLUGIN = Plugin(
@@ -29,4 +30,5 @@ PLUGIN = Plugin(
     commands=[commands.register],
     demo=[utilization_demo.extend_demo],
     template_dirs=[Path(__file__).parent / "templates"],
+    declares=[*utilization_hooks.HOOKS],
 )

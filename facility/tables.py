@@ -138,6 +138,9 @@ class Stay(Clinical, Table):
     resident = ForeignKey(references=Resident)
     facility = ForeignKey(references=Facility)
     admission_date = Date()  # A1900: day 1 of the stay for the RAI schedule
+    # The moment of arrival (UTC), for the 48-hour baseline care plan clock (F655). Null on stays recorded
+    # before the time was asked for: the clock then counts from 00:00 of admission_date ("time not recorded").
+    admitted_at = Timestamptz(null=True, default=None)
     admitted_from = Varchar(length=40, default="")
     payer = Varchar(length=30, default="")
     status = Varchar(

@@ -26,6 +26,7 @@ SHOTS = {
     "resident-list": ("coordinator", "/residents", None),
     "resident-page": ("coordinator", "FIRST_RESIDENT", None),
     "resident-page-es": ("coordinator", "FIRST_RESIDENT_ES", None),
+    "careplan-tab": ("nurse", "FIRST_RESIDENT?tab=careplan", None),
     "audit-log": ("admin", "/admin/audit", None),
     "utilization": ("um", "/utilization", None),
     "ur-worklist": ("um", "/utilization/worklist", None),
@@ -103,7 +104,8 @@ def main() -> int:
                 if path.startswith("FIRST_RESIDENT"):
                     page.goto("/residents")
                     href = page.locator("#resident-results tbody a").first.get_attribute("href")
-                    path = href or "/residents"
+                    rest = path.removeprefix("FIRST_RESIDENT").removeprefix("_ES")  # e.g. "?tab=careplan"
+                    path = (href or "/residents") + rest
                 page.goto(path)
                 if click:
                     page.click(click)

@@ -19,6 +19,9 @@ from litestar.response import Redirect, Template
 from careplans.i18n import gettext
 from careplans.plans import forms, pdf, services
 from careplans.plans.library import load_library
+from careplans.rules import baseline as baseline_rules
+from careplans.rules import review as review_rules
+from careplans.rules import signatures
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER, CARE_AREAS
 from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
@@ -90,6 +93,15 @@ def _library_entry(entry: Any, lang: str) -> dict[str, Any]:
     }
 
 
+def _problem_keys(problem: dict[str, Any]) -> set[str]:
+    """The form keys of a problem's own forms: the problem is shown open when one of them has errors or focus."""
+    pid = problem["id"]
+    keys = {f"problem-{pid}", f"review-{pid}", f"goal-new-{pid}", f"iv-new-{pid}"}
+    keys |= {f"goal-{g['id']}" for g in problem["goals"]}
+    keys |= {f"{kind}-{i['id']}" for i in problem["interventions"] for kind in ("iv", "rec")}
+    return keys
+
+
 async def plan_context(
     request: Request[Any, Any, Any], resident: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
@@ -114,6 +126,22 @@ async def plan_context(
         for t in triggered
     ]
     triggered_caas = {t.caa for t in triggered}
+    stay = await services.current_stay(resident["id"])
+    plan = await services.plan_row(resident["id"])
+    moment = services.now()
+    clock = (
+        baseline_rules.clock(
+            stay["admission_date"],
+            stay.get("admitted_at"),
+            services._aware(plan["baseline_completed_at"]) if plan else None,
+            moment,
+        )
+        if stay
+        else None
+    )
+    recorded = await services.signatures_of(resident["id"])
+    keys = {*extra.get("form_errors", {}), *extra.get("conflict", {}), extra.get("focus", "")}
+    open_problems = {p["id"] for p in problems if _problem_keys(p) & keys}
     return {
         "resident": resident,
         "lang": lang,
@@ -125,8 +153,16 @@ async def plan_context(
         "latest_label": services.label_of(latest, lang),
         "newest_label": services.label_of(newest, lang),
         "problems": problems,
-        "plan": await services.plan_row(resident["id"]),
-        "stay": await services.current_stay(resident["id"]),
+        "plan": plan,
+        "stay": stay,
+        "clock": clock,
+        "baseline_content": baseline_rules.CONTENT,
+        "reviews": services.problem_reviews(problems, stay, assessments, moment.date()),
+        "review_reasons": review_rules.REASONS,
+        "signatures": recorded,
+        "signature_roles": signatures.ROLES,
+        "wet_lines": signatures.wet_lines(recorded),
+        "open_problems": open_problems,
         "findings": await services.resident_findings(resident),
         "conferences": await services.conferences_for([resident["id"]]),
         "notes": await services.notes_for([resident["id"]], limit=20),
@@ -141,8 +177,8 @@ async def plan_context(
         "area_by_number": CARE_AREA_BY_NUMBER,
         "can_write": user.can(CLINICAL_WRITE_ROLES),
         "can_decide": user.can(DECISION_ROLES),
-        "now": services.now(),
-        "today": services.today(),
+        "now": moment,
+        "today": moment.date(),
         "form_errors": {},
         "form_values": {},
         "conflict": {},
@@ -375,30 +411,151 @@ class CarePlanController(Controller):
         await services.document_intervention(actor_of(request), current_user(request), iv, values)
         return await _done(request, resident, N_("Documentation saved."), f"problem-{iv['problem']}")
 
-    # ---- whole plan: baseline, notes, conferences
+    # ---- whole plan: baseline (F655), admission time, signatures, notes, conferences
     @post("/residents/{resident_id:int}/baseline", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
     async def baseline(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
+        """Save the baseline care plan's content; with `complete`, record it as completed (every required
+        item, the summary given). Nothing is saved when anything is refused (422)."""
         resident = await _resident_or_404(request, resident_id)
         form = dict(await request.form())
         stay = await services.current_stay(resident_id)
-        values, errors = forms.validate_baseline(
-            form, services.now(), stay["admission_date"] if stay else None
+        plan = await services.plan_row(resident_id)
+        already = bool(plan and plan["baseline_completed_at"])
+        data = {**form, "complete": "1"} if already else form  # a completed plan keeps its required content
+        started = (
+            baseline_rules.admission_moment(stay["admission_date"], stay.get("admitted_at"))[0]
+            if stay
+            else None
         )
+        values, errors = baseline_rules.validate(
+            data, services.now(), stay["admission_date"] if stay else None, started
+        )
+        if stay is None:
+            errors["completed_at"] = N_("The resident has no stay: record the admission first.")
         if errors:
             return await _tab_page(request, resident, 422, "baseline", form, errors)
+        if already:
+            values["complete"] = False  # the completion time stays as first recorded
         try:
-            await services.complete_baseline(
-                actor_of(request),
-                current_user(request),
-                resident,
-                parse_version(form),
-                values["completed_at"],
+            await services.save_baseline(
+                actor_of(request), current_user(request), resident, parse_version(form), values
             )
         except StaleVersion as stale:
             return await _tab_page(
                 request, resident, 409, "baseline", form, {"version": STALE}, stale.current or {}
             )
-        return await _done(request, resident, N_("Baseline care plan recorded as completed."))
+        message = (
+            N_("Baseline care plan recorded as completed.")
+            if values["complete"]
+            else N_("Baseline care plan saved.")
+        )
+        return await _done(request, resident, message, "baseline")
+
+    @post("/residents/{resident_id:int}/admission-time", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
+    async def admission_time(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
+        """The time of day of the current stay's admission (the 48-hour baseline clock starts then)."""
+        resident = await _resident_or_404(request, resident_id)
+        form = dict(await request.form())
+        stay = await services.current_stay(resident_id)
+        version = parse_version(form)
+        if stay is None:
+            return await _tab_page(
+                request,
+                resident,
+                422,
+                "admission",
+                form,
+                {"admission_time": N_("The resident has no stay: record the admission first.")},
+            )
+        moment, errors = baseline_rules.validate_admission_time(form, stay["admission_date"], services.now())
+        if version is None:
+            errors["version"] = N_("The form is missing its version; reload the page.")
+        if errors or moment is None:
+            return await _tab_page(request, resident, 422, "admission", form, errors)
+        try:
+            await services.set_admission_time(
+                actor_of(request), current_user(request), stay, version or 0, moment
+            )
+        except StaleVersion as stale:
+            return await _tab_page(
+                request, resident, 409, "admission", form, {"version": STALE}, stale.current or {}
+            )
+        return await _done(request, resident, N_("Admission time saved."), "baseline")
+
+    @post("/problems/{problem_id:int}/review", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
+    async def review_problem(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect:
+        """Record the IDT review of one problem and/or the team's next review date (never later than the
+        assessment schedule allows)."""
+        problem = await _owned(request, await services.get_problem(problem_id), "problem", problem_id)
+        resident = await _resident_or_404(request, problem["resident"])
+        form = dict(await request.form())
+        key = f"review-{problem_id}"
+        stay = await services.current_stay(resident["id"])
+        version = parse_version(form)
+        if stay is None or problem["status"] != "active":
+            errors = {"review_due": N_("Only active problems of a resident in a stay are reviewed.")}
+            return await _tab_page(request, resident, 422, key, form, errors)
+        created = services._aware(problem["created_at"]) or services.now()
+        values, errors = review_rules.validate_review(
+            form,
+            services.today(),
+            stay["admission_date"],
+            services.obra_records(await services.assessments_of(resident["id"])),
+            services.last_review_of(problem),
+            min(created.date(), stay["admission_date"]),
+        )
+        limit = errors.pop("review_due_limit", "")
+        message = errors.get("review_due", "")
+        if limit and message:
+            errors["review_due"] = gettext(locale_for(request), message, limit=limit)
+        if version is None:
+            errors["version"] = N_("The form is missing its version; reload the page.")
+        if errors:
+            return await _tab_page(request, resident, 422, key, form, errors)
+        try:
+            await services.review_problem(
+                actor_of(request), current_user(request), problem, version or 0, values
+            )
+        except StaleVersion as stale:
+            return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
+        return await _done(request, resident, N_("Review saved."), f"problem-{problem_id}")
+
+    @post("/residents/{resident_id:int}/signatures", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
+    async def add_signature(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
+        resident = await _resident_or_404(request, resident_id)
+        form = dict(await request.form())
+        values, errors = signatures.validate(form, services.today())
+        if errors:
+            return await _tab_page(request, resident, 422, "signature", form, errors)
+        await services.add_signature(actor_of(request), current_user(request), resident, values)
+        return await _done(request, resident, N_("Signature recorded."), "signatures")
+
+    @post("/signatures/{signature_id:int}/withdraw", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
+    async def withdraw_signature(
+        self, request: Request[Any, Any, Any], signature_id: int
+    ) -> Template | Redirect:
+        row = await _owned(
+            request, await services.get_signature(signature_id), "care_plan_signature", signature_id
+        )
+        resident = await _resident_or_404(request, row["resident"])
+        form = dict(await request.form())
+        version = parse_version(form)
+        if version is None:
+            return await _tab_page(
+                request,
+                resident,
+                422,
+                "signature",
+                form,
+                {"version": N_("The form is missing its version; reload the page.")},
+            )
+        try:
+            await services.withdraw_signature(actor_of(request), current_user(request), row, version)
+        except StaleVersion as stale:
+            return await _tab_page(
+                request, resident, 409, "signature", form, {"version": STALE}, stale.current or {}
+            )
+        return await _done(request, resident, N_("Signature withdrawn."), "signatures")
 
     @post("/residents/{resident_id:int}/notes", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
     async def add_note(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
@@ -520,8 +677,10 @@ async def _worksheet_context(
 ) -> dict[str, Any]:
     sheet = await services.worksheet(resident["id"], assessment)
     lang = locale_for(request)
+    undecided = [a["area"].caa for a in sheet["areas"] if not (a["decision"] and a["decision"]["care_plan"])]
     return {
         **sheet,
+        "open_caas": set(undecided[:3]),  # the page stays short: decided areas and the rest fold to one line
         "resident": resident,
         "lang": lang,
         "label": services.label_of(assessment, lang),
@@ -553,6 +712,7 @@ async def _pdf(request: Request[Any, Any, Any], resident_id: int, kind: str) -> 
     else:
         plan = await services.plan_row(resident_id)
         conferences = await services.conferences_for([resident_id])
+        recorded = await services.signatures_of(resident_id)
         content = await anyio.to_thread.run_sync(
             lambda: pdf.care_plan_pdf(
                 facility=resident["facility_name"],
@@ -562,6 +722,7 @@ async def _pdf(request: Request[Any, Any, Any], resident_id: int, kind: str) -> 
                 plan=plan,
                 problems=problems,
                 conferences=conferences,
+                signatures=recorded,
                 printed=printed,
             )
         )

@@ -28,7 +28,7 @@ from careplans.tables import (
 )
 from facility.core import audit
 from facility.core.db import found, write_transaction
-from facility.tables import Resident, User
+from facility.tables import Resident, Stay, User
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +167,33 @@ async def _walkthrough_assessment(
         return False
 
 
+# The baseline care plan's minimum content (483.21(a)(1)) for the demo's completed baselines.
+BASELINE_TEXT = {
+    "en": {
+        "baseline_goals": "Regain walking with a walker; return home with family support",
+        "baseline_physician_orders": "Medications as reconciled on admission; vital signs every shift for 72 h",
+        "baseline_dietary_orders": "Regular diet, thin liquids; weigh weekly",
+        "baseline_therapy": "PT and OT evaluation and treatment 5 days a week",
+        "baseline_social": "Discharge planning with the family; advance directives reviewed",
+    },
+    "es": {
+        "baseline_goals": "Volver a caminar con andador; regresar a casa con apoyo familiar",
+        "baseline_physician_orders": "Medicación conciliada al ingreso; signos vitales cada turno por 72 h",
+        "baseline_dietary_orders": "Dieta regular, líquidos claros; peso semanal",
+        "baseline_therapy": "Evaluación y tratamiento de PT y OT 5 días por semana",
+        "baseline_social": "Planificación del alta con la familia; directivas anticipadas revisadas",
+    },
+}
+
+
+def _baseline_content(lang: str, admitted: date) -> dict[str, Any]:
+    return {
+        **BASELINE_TEXT.get(lang, BASELINE_TEXT["en"]),
+        "baseline_summary_to": "Family representative" if lang == "en" else "Representante familiar",
+        "baseline_summary_on": admitted + timedelta(days=1),
+    }
+
+
 async def extend_demo(facility_id: int, today: date) -> None:
     rng = random.Random(SEED)
     lib = load_library()
@@ -198,6 +225,10 @@ async def extend_demo(facility_id: int, today: date) -> None:
     async with write_transaction():
         for index, r in enumerate(census):
             admitted = r["stay"]["admission_date"]
+            # a real admission time (issue 18): between 10:00 and 11:50, so the late baselines below stay late
+            await Stay.update(
+                {Stay.admitted_at: _at(admitted, 10) + timedelta(minutes=(index * 37) % 110)}
+            ).where(Stay._meta.primary_key == r["stay"]["id"])
             days_in = (today - admitted).days
             profile = rng.random()
             if r is walkthrough:
@@ -207,6 +238,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
                     baseline_completed_at=_at(admitted, 20),
                     created_by=nid,
                     updated_by=nid,
+                    **_baseline_content(lang, admitted),
                 ).save()
                 continue
             if days_in < 2 and profile < 0.5:
@@ -219,6 +251,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
                 baseline_completed_at=baseline,
                 created_by=nid,
                 updated_by=nid,
+                **_baseline_content(lang, admitted),
             ).save()
             latest = services.latest_comprehensive(await services.assessments_of(r["id"]))
             triggered = {t.caa: t for t in await services.triggers_for(latest) if t.caa_process}

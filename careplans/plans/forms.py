@@ -220,16 +220,6 @@ def validate_conference(data: Mapping[str, Any], today: date) -> tuple[dict[str,
     }, errors
 
 
-def validate_baseline(
-    data: Mapping[str, Any], now: datetime, admitted_on: date | None
-) -> tuple[dict[str, Any], Errors]:
-    errors: Errors = {}
-    at = _when(data, "completed_at", errors, now)
-    if admitted_on is not None and at.date() < admitted_on and "completed_at" not in errors:
-        errors["completed_at"] = N_("The baseline care plan cannot be before the admission.")
-    return {"completed_at": at}, errors
-
-
 def validate_decision(data: Mapping[str, Any], today: date) -> tuple[dict[str, Any], Errors]:
     """One CAA worksheet row. The decision may be left blank while the analysis is in progress;
     "no care plan" needs its rationale (RAI ch. 4)."""

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from careplans.rules.compliance import CarePlanProblem, Goal, Intervention
 
@@ -88,7 +88,7 @@ def _parse(raw: dict) -> Library:
 
 @lru_cache(maxsize=1)
 def load_library() -> Library:
-    text = resources.files("careplans").joinpath("data/library.json").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "data" / "library.json").read_text(encoding="utf-8")
     return _parse(json.loads(text))
 
 

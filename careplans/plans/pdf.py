@@ -14,6 +14,7 @@ from typing import Any
 from fpdf import FPDF, FontFace
 
 from careplans.plans.library import load_library
+from careplans.rules import signatures as signature_rules
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER
 
 TEXT: dict[str, dict[str, str]] = {
@@ -44,7 +45,24 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No active problems on the care plan.",
         "es": "No hay problemas activos en el plan de cuidados.",
     },
-    "signature": {"en": "Reviewed by (name, title, date)", "es": "Revisado por (nombre, cargo, fecha)"},
+    "signatures": {"en": "Signatures", "es": "Firmas"},
+    "recorded": {
+        "en": "Recorded in the application (name, role, date)",
+        "es": "Registradas en la aplicación (nombre, función, fecha)",
+    },
+    "wet": {
+        "en": "Signatures on paper (name, signature, date)",
+        "es": "Firmas en papel (nombre, firma, fecha)",
+    },
+    "sig_name": {"en": "Name", "es": "Nombre"},
+    "sig_role": {"en": "Role", "es": "Función"},
+    "sig_date": {"en": "Date", "es": "Fecha"},
+    "sig_sign": {"en": "Signature", "es": "Firma"},
+    "baseline_title": {"en": "Baseline care plan (F655)", "es": "Plan de cuidados inicial (F655)"},
+    "baseline_summary": {
+        "en": "Summary given to {who} on {on}",
+        "es": "Resumen entregado a {who} el {on}",
+    },
     "what": {"en": "Intervention", "es": "Intervención"},
     "who": {"en": "Who", "es": "Quién"},
     "when": {"en": "How often", "es": "Frecuencia"},
@@ -160,12 +178,16 @@ def care_plan_pdf(
     problems: Sequence[dict[str, Any]],
     conferences: Sequence[dict[str, Any]],
     printed: datetime,
+    signatures: Sequence[dict[str, Any]] = (),
 ) -> bytes:
     doc = _Doc(_t(lang, "care_plan"), facility, lang)
     doc.add_page()
     _resident_block(doc, resident, stay, lang, printed)
     if plan and plan.get("baseline_completed_at"):
         doc.line_text(f"{_t(lang, 'baseline')}: {_fmt_date(plan['baseline_completed_at'], lang)}", size=9)
+        if plan.get("baseline_summary_to"):
+            on = _fmt_date(plan.get("baseline_summary_on"), lang)
+            doc.line_text(_t(lang, "baseline_summary", who=plan["baseline_summary_to"], on=on), size=9)
         doc.ln(1)
     active = [p for p in problems if p["status"] == "active"]
     if not active:
@@ -209,9 +231,51 @@ def care_plan_pdf(
             doc.line_text(f"{_fmt_date(c['held_on'], lang)}: {'; '.join(present)}", size=9, indent=3)
             if c["summary"]:
                 doc.line_text(c["summary"], "I", 8, indent=6)
-    doc.ln(8)
-    doc.line_text(f"{_t(lang, 'signature')}: ______________________________________________", size=9)
+    _signatures(doc, lang, list(signatures))
     return bytes(doc.output())
+
+
+def _signatures(doc: _Doc, lang: str, recorded: list[dict[str, Any]]) -> None:
+    """The recorded signatures (name, role, date), then a blank line for each required role not yet signed
+    for (resident and representative, attending physician, RN, nurse aide, food and nutrition, social
+    services) and two for other IDT members."""
+    doc.ln(4)
+    if doc.get_y() > doc.h - 90:
+        doc.add_page()
+    doc.line_text(_t(lang, "signatures"), "B", 11)
+    head = FontFace(emphasis="BOLD", fill_color=(230, 236, 242))
+    if recorded:
+        doc.line_text(_t(lang, "recorded"), "I", 8)
+        doc.set_font("Helvetica", "", 9)
+        with doc.table(
+            col_widths=(45, 40, 15), text_align="LEFT", line_height=5, width=doc.epw, headings_style=head
+        ) as table:
+            row = table.row()
+            for key in ("sig_name", "sig_role", "sig_date"):
+                row.cell(latin1(_t(lang, key)))
+            for sig in recorded:
+                row = table.row()
+                for value in (
+                    sig["name"],
+                    signature_rules.label(sig["role"], lang),
+                    _fmt_date(sig["signed_on"], lang),
+                ):
+                    row.cell(latin1(value))
+        doc.ln(3)
+    doc.line_text(_t(lang, "wet"), "I", 8)
+    doc.set_font("Helvetica", "", 9)
+    roles = [*signature_rules.wet_lines(recorded), "other", "other"]
+    with doc.table(
+        col_widths=(32, 28, 28, 12), text_align="LEFT", line_height=8, width=doc.epw, headings_style=head
+    ) as table:
+        row = table.row()
+        for key in ("sig_role", "sig_name", "sig_sign", "sig_date"):
+            row.cell(latin1(_t(lang, key)))
+        for role in roles:
+            row = table.row()
+            row.cell(latin1(signature_rules.label(role, lang)))
+            for _blank in range(3):
+                row.cell("")
 
 
 def kardex_pdf(

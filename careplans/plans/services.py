@@ -7,9 +7,10 @@ Assessments belong to the MDS domain and are read only through its service contr
 `assessments_for_residents`, `answers_for` for facility roll-ups), imported lazily so care plans keep
 working (plans "not from a trigger") before any assessment exists.
 
-Times: the server keeps UTC. A stay has an admission *date*; the 48-hour baseline clock starts at
-00:00 UTC of that day (the earliest the admission can have happened, so the deadline shown is
-never later than the real one).
+Times: the server keeps UTC. A stay has an admission date and (since issue 18) an admission time
+(stay.admitted_at); the 48-hour baseline clock starts then. Stays recorded without a time count from
+00:00 UTC of the admission date (the earliest the admission can have happened, so the deadline shown
+is never later than the real one): careplans.rules.baseline.admission_moment.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, overload
 
 from careplans.plans.library import load_library
+from careplans.rules import baseline as baseline_rules
 from careplans.rules import compliance as cmp
 from careplans.rules import notes_review
+from careplans.rules import review as review_rules
 from careplans.rules.caa import AreaDecision, can_complete, section_v_items
 from careplans.rules.triggers import (
     CARE_AREA_BY_NUMBER,
@@ -34,6 +37,7 @@ from careplans.tables import (
     CaaDecision,
     CarePlan,
     CarePlanEvent,
+    CarePlanSignature,
     Conference,
     Goal,
     Intervention,
@@ -45,6 +49,7 @@ from facility.core import audit, clock, datacache
 from facility.core.db import update_versioned, write_transaction
 from facility.tables import Facility, Resident, Stay
 from facility.web.core import CurrentUser
+from mds.assessments import services as mds_services
 
 # A0310A of the OBRA kinds named by the MDS domain (mds.record.rfa.OBRA_KIND, inverted).
 A0310A_OF_KIND = {
@@ -74,38 +79,24 @@ def today() -> date:
 # --------------------------------------------------------------------------- assessments (MDS domain)
 
 
-def _mds_service(name: str) -> Any | None:
-    """A read of the MDS domain's service contract, looked up at call time; None before that domain exists."""
-    try:
-        from mds.assessments import services as mds_services
-    except ImportError:
-        return None
-    return getattr(mds_services, name, None)
-
-
 async def assessments_of(resident_id: int) -> list[dict[str, Any]]:
-    """The resident's assessments, newest first; [] when the MDS domain has none yet."""
-    fetch = _mds_service("assessments_for_resident")
-    return list(await fetch(resident_id)) if fetch else []
+    """The resident's assessments, newest first (mds.assessments.services)."""
+    return list(await mds_services.assessments_for_resident(resident_id))
 
 
 async def assessments_by_resident(
     resident_ids: Sequence[int], ard_from: date | None = None
 ) -> dict[int, list[dict[str, Any]]]:
-    """resident id -> assessments newest first (ARD from `ard_from`), for many residents in one read; {} without
-    the MDS domain."""
-    fetch = _mds_service("assessments_for_residents")
-    return dict(await fetch(resident_ids, ard_from=ard_from)) if fetch else {}
+    """resident id -> assessments newest first (ARD from `ard_from`), for many residents in one read."""
+    return dict(await mds_services.assessments_for_residents(resident_ids, ard_from=ard_from))
 
 
 async def answers_by_id(assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    fetch = _mds_service("answers_for")
-    return dict(await fetch(assessment_ids)) if fetch else {}
+    return dict(await mds_services.answers_for(assessment_ids))
 
 
 async def answers_of(assessment_id: int) -> dict[str, str]:
-    fetch = _mds_service("assessment_answers")
-    return dict(await fetch(assessment_id)) if fetch else {}
+    return dict(await mds_services.assessment_answers(assessment_id))
 
 
 def as_date(value: Any) -> date | None:
@@ -471,7 +462,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def admitted_at(admission: date) -> datetime:
+def admitted_at(admission: date, at: datetime | None = None) -> datetime:
+    """When the stay's 48-hour baseline clock starts: its admission time, else 00:00 UTC of the date."""
+    if at is not None:
+        return baseline_rules.admission_moment(admission, at)[0]
     return datetime.combine(admission, time(0, 0), tzinfo=UTC)
 
 
@@ -541,7 +535,7 @@ def compliance_input(
     return cmp.Resident(
         str(resident["id"]),
         name,
-        admitted_at(stay["admission_date"]),
+        admitted_at(stay["admission_date"], stay.get("admitted_at")),
         care_plan,
         tuple(a for a in converted if a is not None),
     )
@@ -685,6 +679,20 @@ async def significant_change(resident_id: int) -> notes_review.SignificantChange
     return notes_review.significant_change_screen(before, after)
 
 
+async def significant_changes(resident_ids: Sequence[int]) -> dict[int, notes_review.SignificantChangeScreen]:
+    """significant_change for many residents in two reads (the facility review page and the nursing worklist)."""
+    pairs: dict[int, tuple[int, int]] = {}
+    for rid, rows in (await assessments_by_resident(resident_ids)).items():
+        dated = [a for a in rows if a.get("ard")]
+        if len(dated) >= 2:
+            pairs[rid] = (int(dated[0]["id"]), int(dated[1]["id"]))
+    answers = await answers_by_id([i for pair in pairs.values() for i in pair])
+    return {
+        rid: notes_review.significant_change_screen(answers.get(before, {}), answers.get(after, {}))
+        for rid, (after, before) in pairs.items()
+    }
+
+
 async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
     """Per resident: interventions undocumented in `days` days, notes mentioning a condition absent
     from the plan, and a possible significant change. Residents with nothing to review are left out."""
@@ -692,6 +700,7 @@ async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
     ids = [r["id"] for r in residents]
     moment = now()
     problems = await problems_for(ids)
+    screens = await significant_changes(ids)
     since = moment.replace(microsecond=0) - timedelta(days=max(days, NOTES_REVIEW_DAYS))
     records: dict[int, list[notes_review.InterventionRecord]] = {}
     for rec in await records_for(ids, since):
@@ -714,7 +723,7 @@ async def facility_review(facility_id: int, days: int) -> list[dict[str, Any]]:
             ),
             plan,
         )
-        screen = await significant_change(r["id"])
+        screen = screens.get(r["id"])
         if undocumented or mentions or (screen and screen.may_need_scsa):
             out.append(
                 {
@@ -1089,45 +1098,6 @@ async def add_conference(
     return int(row.id)
 
 
-async def complete_baseline(
-    actor: audit.Actor,
-    user: CurrentUser,
-    resident: dict[str, Any],
-    version: int | None,
-    completed_at: datetime,
-) -> None:
-    """Raises StaleVersion when the plan changed since the form was loaded."""
-    async with write_transaction():
-        await _ensure_plan(resident, user)
-        plan = await plan_row(resident["id"])
-        assert plan is not None
-        # A first completion may come from a form shown before the plan row existed (no version).
-        expected = (
-            version
-            if version is not None
-            else (plan["version"] if plan["baseline_completed_at"] is None else -1)
-        )
-        await update_versioned(
-            CarePlan,
-            plan["id"],
-            expected,
-            {CarePlan.baseline_completed_at: completed_at, CarePlan.updated_by: user.id},
-        )
-        await audit.record(
-            actor,
-            "update",
-            "care_plan",
-            plan["id"],
-            facility_id=resident["facility"],
-            resident_id=resident["id"],
-            before=_stamp({"baseline_completed_at": plan["baseline_completed_at"]}),
-            after={"baseline_completed_at": completed_at.isoformat()},
-        )
-        await _event(
-            resident, "care_plan", plan["id"], "baseline", completed_at.strftime("%Y-%m-%d %H:%M"), actor
-        )
-
-
 def area_name(caa: int | None, lang: str) -> str:
     if caa is None or caa not in CARE_AREA_BY_NUMBER:
         return ""
@@ -1145,3 +1115,220 @@ async def compliance_summary(facility_id: int, today: date | None = None) -> dic
         "percent_compliant": rollup.percent_compliant,
         "by_ftag": dict(rollup.by_ftag),
     }
+
+
+# --------------------------------------------------------------------------- review dates, baseline, signatures (issue 18)
+
+
+def obra_records(assessments: Sequence[dict[str, Any]]) -> list[review_rules.ObraRecord]:
+    """The OBRA assessments (A0310A 01-06) of a resident as the review schedule reads them."""
+    out = []
+    for a in assessments:
+        code, ard = a0310a_of(a), as_date(a.get("ard"))
+        if code and ard is not None and a.get("status") != "inactivated":
+            out.append(review_rules.ObraRecord(code, ard, as_date(a.get("z0500b"))))
+    return out
+
+
+def last_review_of(problem: dict[str, Any]) -> date:
+    """The problem's last review: the IDT review date, or its last revision (a revision is a review)."""
+    revised = _aware(problem.get("last_revised_at")) or _aware(problem.get("created_at")) or now()
+    reviewed = problem.get("reviewed_on")
+    return max(reviewed, revised.date()) if reviewed else revised.date()
+
+
+def problem_reviews(
+    problems: Sequence[dict[str, Any]],
+    stay: dict[str, Any] | None,
+    assessments: Sequence[dict[str, Any]],
+    on: date,
+) -> dict[int, review_rules.ReviewDue]:
+    """problem id -> its next review (active problems of a resident with a stay)."""
+    if stay is None:
+        return {}
+    records = obra_records(assessments)
+    return {
+        p["id"]: review_rules.next_review(
+            stay["admission_date"], records, last_review_of(p), p.get("review_due"), on
+        )
+        for p in problems
+        if p["status"] == "active"
+    }
+
+
+async def review_problem(
+    actor: audit.Actor, user: CurrentUser, problem: dict[str, Any], version: int, values: dict[str, Any]
+) -> None:
+    """Record an IDT review of a problem and/or the team's next review date. Raises StaleVersion."""
+    changes: dict[Any, Any] = {Problem.updated_by: user.id}
+    after: dict[str, Any] = {}
+    if values.get("reviewed_on") is not None:
+        changes[Problem.reviewed_on] = values["reviewed_on"]
+        after["reviewed_on"] = values["reviewed_on"]
+    if values.get("review_due") is not None or values.get("reviewed_on") is not None:
+        # a new review spends the team's earlier date unless a new one is given
+        changes[Problem.review_due] = values.get("review_due")
+        after["review_due"] = values.get("review_due")
+    async with write_transaction():
+        await update_versioned(Problem, problem["id"], version, changes)
+        await audit.record(
+            actor,
+            "update",
+            "problem",
+            problem["id"],
+            facility_id=problem["facility"],
+            resident_id=problem["resident"],
+            before=_stamp(
+                {"reviewed_on": problem.get("reviewed_on"), "review_due": problem.get("review_due")}
+            ),
+            after=_stamp(after),
+        )
+        summary = ", ".join(f"{k}={v.isoformat() if v else '-'}" for k, v in after.items())
+        await _event(problem, "problem", problem["id"], "review", f"{problem['focus']}: {summary}", actor)
+
+
+BASELINE_FIELDS = (
+    "baseline_goals",
+    "baseline_physician_orders",
+    "baseline_dietary_orders",
+    "baseline_therapy",
+    "baseline_social",
+    "baseline_pasarr_applies",
+    "baseline_pasarr",
+    "baseline_summary_to",
+    "baseline_summary_on",
+)
+
+
+async def save_baseline(
+    actor: audit.Actor,
+    user: CurrentUser,
+    resident: dict[str, Any],
+    version: int | None,
+    values: dict[str, Any],
+) -> None:
+    """Save the baseline care plan's content and, when `values["complete"]`, its completion time, in one
+    transaction. Raises StaleVersion when the plan changed since the form was loaded."""
+    async with write_transaction():
+        await _ensure_plan(resident, user)
+        plan = await plan_row(resident["id"])
+        assert plan is not None
+        # A form shown before the plan row existed has no version: only valid while nothing was saved yet.
+        expected = version if version is not None else (plan["version"] if plan["version"] == 1 else -1)
+        changes: dict[Any, Any] = {CarePlan._meta.get_column_by_name(f): values[f] for f in BASELINE_FIELDS}
+        changes[CarePlan.updated_by] = user.id
+        if values.get("complete"):
+            changes[CarePlan.baseline_completed_at] = values["completed_at"]
+        await update_versioned(CarePlan, plan["id"], expected, changes)
+        before = {f: plan.get(f) for f in (*BASELINE_FIELDS, "baseline_completed_at")}
+        after = {f: values[f] for f in BASELINE_FIELDS}
+        if values.get("complete"):
+            after["baseline_completed_at"] = values["completed_at"]
+        await audit.record(
+            actor,
+            "update",
+            "care_plan",
+            plan["id"],
+            facility_id=resident["facility"],
+            resident_id=resident["id"],
+            before=_stamp(before),
+            after=_stamp(after),
+        )
+        summary = (
+            values["completed_at"].strftime("%Y-%m-%d %H:%M") if values.get("complete") else "content saved"
+        )
+        await _event(resident, "care_plan", plan["id"], "baseline", summary, actor)
+
+
+async def set_admission_time(
+    actor: audit.Actor, user: CurrentUser, stay: dict[str, Any], version: int, moment: datetime
+) -> None:
+    """The stay's admission time (its date is unchanged). Raises StaleVersion."""
+    async with write_transaction():
+        await update_versioned(
+            Stay, stay["id"], version, {Stay.admitted_at: moment, Stay.updated_by: user.id}
+        )
+        await audit.record(
+            actor,
+            "update",
+            "stay",
+            stay["id"],
+            facility_id=stay["facility"],
+            resident_id=stay["resident"],
+            before=_stamp({"admitted_at": stay.get("admitted_at")}),
+            after=_stamp({"admitted_at": moment}),
+        )
+        await _event(stay, "stay", stay["id"], "admission_time", moment.strftime("%Y-%m-%d %H:%M"), actor)
+
+
+async def signatures_of(resident_id: int) -> list[dict[str, Any]]:
+    return await (
+        CarePlanSignature.select()
+        .where((CarePlanSignature.resident == resident_id) & (CarePlanSignature.active == True))
+        .order_by(CarePlanSignature.signed_on)
+        .order_by(CarePlanSignature._meta.primary_key)
+    )
+
+
+async def get_signature(signature_id: int) -> dict[str, Any] | None:
+    return (
+        await CarePlanSignature.select()
+        .where((CarePlanSignature._meta.primary_key == signature_id) & (CarePlanSignature.active == True))
+        .first()
+    )
+
+
+async def add_signature(
+    actor: audit.Actor, user: CurrentUser, resident: dict[str, Any], values: dict[str, Any]
+) -> int:
+    async with write_transaction():
+        await _ensure_plan(resident, user)
+        row = CarePlanSignature(
+            facility=resident["facility"],
+            resident=resident["id"],
+            created_by=user.id,
+            updated_by=user.id,
+            **values,
+        )
+        row_id = int((await CarePlanSignature.insert(row))[0]["id"])
+        await audit.record(
+            actor,
+            "sign",
+            "care_plan_signature",
+            row_id,
+            facility_id=resident["facility"],
+            resident_id=resident["id"],
+            after=_stamp(values),
+        )
+        await _event(
+            resident,
+            "signature",
+            row_id,
+            "create",
+            f"{values['name']} ({values['role']}) {values['signed_on'].isoformat()}",
+            actor,
+        )
+    return row_id
+
+
+async def withdraw_signature(
+    actor: audit.Actor, user: CurrentUser, signature: dict[str, Any], version: int
+) -> None:
+    """A signature recorded by mistake is inactivated (never deleted). Raises StaleVersion."""
+    async with write_transaction():
+        await update_versioned(
+            CarePlanSignature,
+            signature["id"],
+            version,
+            {CarePlanSignature.active: False, CarePlanSignature.updated_by: user.id},
+        )
+        await audit.record(
+            actor,
+            "inactivate",
+            "care_plan_signature",
+            signature["id"],
+            facility_id=signature["facility"],
+            resident_id=signature["resident"],
+            before=_stamp({k: signature[k] for k in ("name", "role", "signed_on")}),
+        )
+        await _event(signature, "signature", signature["id"], "withdraw", signature["name"], actor)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from facility.web.i18n import NC_ as NC_  # the context marker, beside N_
@@ -145,7 +145,22 @@ def validate_stay(data: Mapping[str, Any], birth_date: date, today: date) -> tup
         errors["admitted_from"] = N_("This value is too long.")
     if payer and payer not in PAYERS:
         errors["payer"] = N_("Choose a value from the list.")
-    return {"admission_date": admission, "admitted_from": admitted_from, "payer": payer}, errors
+    admitted_at = None
+    raw_time = _text(data, "admission_time")
+    if raw_time:  # the moment of arrival (UTC) starts the 48-hour baseline care plan clock (F655)
+        try:
+            clock = time.fromisoformat(raw_time)
+        except ValueError:
+            errors["admission_time"] = N_("Enter the admission time as HH:MM.")
+        else:
+            if admission is not None:
+                admitted_at = datetime.combine(admission, clock.replace(second=0, microsecond=0), tzinfo=UTC)
+    return {
+        "admission_date": admission,
+        "admitted_from": admitted_from,
+        "payer": payer,
+        "admitted_at": admitted_at,
+    }, errors
 
 
 PAYERS = ("medicare_a", "medicare_advantage", "medicaid", "private", "hospice", "other")

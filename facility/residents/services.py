@@ -209,6 +209,7 @@ async def create_stay(
             resident=resident["id"],
             facility=resident["facility"],
             admission_date=values["admission_date"],
+            admitted_at=values.get("admitted_at"),
             admitted_from=values["admitted_from"],
             payer=values["payer"],
             created_by=user.id,
@@ -228,7 +229,11 @@ async def create_stay(
             stay.id,
             facility_id=resident["facility"],
             resident_id=resident["id"],
-            after={"admission_date": values["admission_date"].isoformat(), "payer": values["payer"]},
+            after={
+                "admission_date": values["admission_date"].isoformat(),
+                "admitted_at": values["admitted_at"].isoformat() if values.get("admitted_at") else None,
+                "payer": values["payer"],
+            },
         )
     return int(stay.id)
 

@@ -15,7 +15,8 @@ from litestar.response import Redirect, Template
 from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
 from facility.core.forms import N_, parse_version
-from facility.utilization import forms, services
+from facility.core.plugins import call_hook
+from facility.utilization import forms, hooks, services
 from facility.utilization import rules as ur
 from facility.utilization.tables import Appeal, Denial, PriorAuthorization, StayDiagnosis, TripleCheck
 from facility.utilization.transfers import transfers_of_stay
@@ -45,11 +46,7 @@ _redirect = redirect_after_post
 
 
 def _categories() -> list[str]:
-    try:
-        from mds.pdpm import rules as pdpm
-    except ImportError:
-        return []
-    return list(pdpm.CLINICAL_CATEGORIES)
+    return list(call_hook(hooks.PDPM_CLINICAL_CATEGORIES.name)())
 
 
 _denied = denied_as_not_found

@@ -12,7 +12,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from facility.core.db import found, write_transaction
+from facility.core.plugins import call_hook
 from facility.tables import Resident, Stay, StayEvent, User
+from facility.utilization import hooks
 from facility.utilization import rules as ur
 from facility.utilization.tables import (
     Appeal,
@@ -33,29 +35,13 @@ TARGETS = {
     "medicare_a": 25,
     "medicare_advantage": 18,
 }  # only the payers that limit the stay (utilization_rules.TARGET_PAYERS)
-_DIAGNOSES = [
-    (
-        "S72.001A",
-        "Fracture of unspecified part of neck of right femur",
-        "Non-Surgical Orthopedic/Musculoskeletal",
-    ),
-    ("I63.9", "Cerebral infarction, unspecified", "Acute Neurologic"),
-    ("J18.9", "Pneumonia, unspecified organism", "Pulmonary"),
-    ("I50.9", "Heart failure, unspecified", "Cardiovascular and Coagulations"),
-    ("Z47.1", "Aftercare following joint replacement surgery", "Major Joint Replacement or Spinal Surgery"),
-]
 
 
-def _primary_diagnosis(resident_id: int, index: int) -> tuple[str, str, str]:
+def _primary_diagnosis(resident_id: int) -> tuple[str, str, str]:
     """The stay's I0020B: the one the resident's MDS records carry (mds.workflow.demo_clinical, the same seed) with its
-    category in the shipped CMS mapping; the fixed list when the MDS domain is not installed."""
-    try:
-        from mds.pdpm import icd10 as pdpm_icd10
-        from mds.workflow import demo_clinical
-    except ImportError:
-        return _DIAGNOSES[index % len(_DIAGNOSES)]
-    primary = demo_clinical.profile_for(resident_id).primary
-    return primary.icd10, primary.text, pdpm_icd10.lookup(primary.icd10).clinical_category or ""
+    category in the shipped CMS mapping (through mds's plugin)."""
+    code, text, category = call_hook(hooks.DEMO_PRIMARY_DIAGNOSIS.name)(resident_id)
+    return code, text, category
 
 
 _EXTRA = [
@@ -92,7 +78,7 @@ async def extend_demo(facility_id: int, today: date) -> None:
         denial_done = appeal_done = check_done = False
         for index, stay in enumerate(stays):
             base = {"facility": facility_id, "resident": stay["resident"], "stay": stay["id"], **who}
-            dx, text, category = _primary_diagnosis(stay["resident"], index)
+            dx, text, category = _primary_diagnosis(stay["resident"])
             payer = stay["payer"] if stay["id"] == exhausted else _payer_of(stay, today, payer_rng)
             skilled = payer in ("medicare_a", "medicare_advantage")
             await UrReview(

@@ -11,8 +11,9 @@ from piccolo.table import Table
 
 from facility.core import audit, clock, datacache
 from facility.core.db import saved_id, update_versioned, write_transaction
+from facility.core.plugins import call_hook
 from facility.tables import Facility, Resident, Stay, StayEvent
-from facility.utilization import casework
+from facility.utilization import casework, hooks
 from facility.utilization import forms as rules
 from facility.utilization import rules as ur
 from facility.utilization.tables import (
@@ -435,26 +436,20 @@ async def resident_stays_summary(resident: dict[str, Any], today: date) -> list[
 
 
 async def pps_assessments(resident_id: int, stay_id: int) -> list[dict[str, Any]]:
-    """PPS assessments (A0310B 01/08) of the stay, newest first; [] when the MDS domain is unavailable."""
-    try:
-        from mds.assessments import services as mds_services
-    except ImportError:
-        return []
-    rows = await mds_services.assessments_for_resident(resident_id)
+    """PPS assessments (A0310B 01/08) of the stay, newest first."""
+    rows = await call_hook(hooks.ASSESSMENTS_FOR_RESIDENT.name)(resident_id)
     return [a for a in rows if a.get("stay_id") == stay_id and a.get("a0310b", "99") not in ("99", "", None)]
 
 
 async def mds_records_of_stay(resident_id: int, stay_id: int) -> list[dict[str, Any]]:
-    """The stay's MDS records, newest first, each with its items by id ({id, ard, label, record}); [] when the
-    assessment domain is unavailable. Items are read by id from the record, not through the item catalog."""
-    try:
-        from mds.assessments import services as mds_services
-    except ImportError:
-        return []
+    """The stay's MDS records, newest first, each with its items by id ({id, ard, label, record}). Items are read by
+    id from the record, not through the item catalog."""
     rows = [
-        a for a in await mds_services.assessments_for_resident(resident_id) if a.get("stay_id") == stay_id
+        a
+        for a in await call_hook(hooks.ASSESSMENTS_FOR_RESIDENT.name)(resident_id)
+        if a.get("stay_id") == stay_id
     ]
-    answers = await mds_services.answers_for(a["id"] for a in rows)
+    answers = await call_hook(hooks.ANSWERS_FOR.name)(a["id"] for a in rows)
     return [
         {
             "id": a["id"],
@@ -471,12 +466,9 @@ async def mds_hipps(assessment_id: int) -> tuple[str, list[str]]:
     """The HIPPS code mds.pdpm.rules computes from the assessment's answers alone (I0020B through the shipped
     CMS ICD-10 mapping); ('', [reason]) when it cannot."""
     try:
-        from mds.assessments import services as mds_services
-        from mds.pdpm import rules as pdpm
-
-        answers = await mds_services.assessment_answers(assessment_id)
-        result = pdpm.classify(answers)
-    except (ImportError, LookupError):
+        answers = await call_hook(hooks.ASSESSMENT_ANSWERS.name)(assessment_id)
+        result = call_hook(hooks.PDPM_CLASSIFY.name)(answers)
+    except LookupError:
         return "", ["no_assessment"]
     except ValueError as exc:  # pdpm.PdpmError
         return "", [str(exc)]

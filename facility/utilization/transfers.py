@@ -12,7 +12,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from facility.core import datacache
+from facility.core.plugins import call_hook
 from facility.tables import Stay, StayEvent
+from facility.utilization import hooks
 from facility.utilization import rules as ur
 from facility.utilization.reference import cms_reference
 from facility.utilization.tables import UrTransferReview
@@ -25,11 +27,7 @@ _IN = ("admission", "reentry")
 async def _mds_discharge_status(facility_id: int, since: date) -> dict[tuple[int, date], str]:
     """(resident, discharge date A2000) -> A2105 of the facility's signed discharge records; {} without the MDS
     domain. A2105 is the current item (v1.18.11, from 2023-10-01); A2100 records are read as a fallback."""
-    try:
-        from mds.assessments import services as mds_services
-    except ImportError:
-        return {}
-    records = await mds_services.signed_items_for_facility(
+    records = await call_hook(hooks.SIGNED_ITEMS_FOR_FACILITY.name)(
         facility_id, ["A0310F", "A2000", "A2100", "A2105"], ard_from=since
     )
     out: dict[tuple[int, date], str] = {}

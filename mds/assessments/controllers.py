@@ -25,12 +25,13 @@ from facility.web.core import (
     current_user,
     denied_as_not_found,
     flash,
+    is_partial,
     record_view,
     redirect_after_post,
     render,
 )
 from facility.web.i18n import locale_for
-from mds.assessments import forms, services, signing
+from mds.assessments import entry_grid, forms, services, signing
 from mds.i18n import gettext
 from mds.pdpm import icd10 as pdpm_icd10
 from mds.pdpm import rules as pdpm
@@ -165,6 +166,13 @@ async def _start_refused(
 # ---------------------------------------------------------------- pages
 
 
+async def _cms_result(assessment_id: int) -> dict[str, Any] | None:
+    """The imported CMS final-validation result of the latest export (mds.workflow), shown where the record is fixed."""
+    from mds.workflow.services import cms_result
+
+    return await cms_result(assessment_id)
+
+
 class AssessmentController(Controller):
     path = "/mds"
     include_in_schema = False
@@ -252,6 +260,7 @@ class AssessmentController(Controller):
             "sign_errors": [],
             "attest_errors": [],
             "pdpm": await _pdpm_of(assessment),
+            "cms_result": await _cms_result(assessment["id"]),
             **extra,
         }
 
@@ -265,7 +274,7 @@ class AssessmentController(Controller):
             raise NotFoundException()
         return assessment
 
-    def _section_context(
+    async def _section_context(
         self,
         request: Request[Any, Any, Any],
         assessment: dict[str, Any],
@@ -281,13 +290,29 @@ class AssessmentController(Controller):
             (by_item.setdefault(finding.item, []) if finding.item in state.items else other).append(finding)
         order = services.entry_sections(assessment["isc"], assessment["item_set"])
         position = order.index(section)
+        items = [catalog.items[i] for i in state.items]
+        statuses = await services.section_statuses(assessment["id"])
+        section_list = [
+            {
+                "section": s,
+                "name": catalog.section_name(s, lang),
+                "status": state.section["status"] if s == section else statuses[s],
+            }
+            for s in order
+            if s in statuses
+        ]
         return {
+            "resident": await services.resident_of(assessment),
+            "section_list": section_list,
             "a": assessment,
             "section": section,
             "section_name": catalog.section_name(section, lang),
             "lang": lang,
             "row": state.section,
-            "items": [catalog.items[i] for i in state.items],
+            "items": items,
+            "item_by_id": {i.id: i for i in items},
+            "blocks": entry_grid.blocks(state.items, {i.id: i.label_en for i in items}),
+            "oob_head": is_partial(request),
             "values": state.values,
             "skipped": state.skipped,
             "findings": by_item,
@@ -326,7 +351,9 @@ class AssessmentController(Controller):
         if draft and not assessment["locked"]:
             values, _ = forms.parse_section(draft, *_section_ids(assessment, section))
         state = await services.section_state(assessment, section, values, rows=rows)
-        context = self._section_context(request, assessment, section, state, draft_restored=bool(values))
+        context = await self._section_context(
+            request, assessment, section, state, draft_restored=bool(values)
+        )
         return render(request, "mds/section.html", context, fragment="mds/_section_form.html")
 
     @post(
@@ -337,7 +364,7 @@ class AssessmentController(Controller):
     )
     async def save_section(
         self, request: Request[Any, Any, Any], assessment_id: int, section: str
-    ) -> Template:
+    ) -> Template | Redirect | ClientRedirect:
         assessment = await self._section_or_404(request, assessment_id, section)
         form = await request.form()
         values, errors = forms.parse_section(form, *_section_ids(assessment, section))
@@ -347,7 +374,7 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state),
+                await self._section_context(request, assessment, section, state),
                 fragment="mds/_section_form.html",
                 status_code=409,
             )
@@ -358,7 +385,7 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state, errors=errors),
+                await self._section_context(request, assessment, section, state, errors=errors),
                 fragment="mds/_section_form.html",
                 status_code=422,
             )
@@ -376,7 +403,7 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state, conflict=conflict),
+                await self._section_context(request, assessment, section, state, conflict=conflict),
                 fragment="mds/_section_form.html",
                 status_code=409,
             )
@@ -385,16 +412,21 @@ class AssessmentController(Controller):
             return render(
                 request,
                 "mds/section.html",
-                self._section_context(request, assessment, section, state, locked=True),
+                await self._section_context(request, assessment, section, state, locked=True),
                 fragment="mds/_section_form.html",
                 status_code=409,
             )
-        return render(
-            request,
-            "mds/section.html",
-            self._section_context(request, assessment, section, state, saved=True),
-            fragment="mds/_section_form.html",
-        )
+        context = await self._section_context(request, assessment, section, state, saved=True)
+        fatal = any(f.severity == "fatal" and f.item in state.items for f in state.findings)
+        if str(form.get("then", "")) == "next" and context["next"] and not fatal:
+            # Enter (the form's default button): saved, on to the next section. Edits that block stay in view.
+            flash(
+                request,
+                gettext(locale_for(request), "Section %(section)s saved.", section=section),
+                "success",
+            )
+            return _redirect(request, f"/mds/assessments/{assessment_id}/sections/{context['next']}")
+        return render(request, "mds/section.html", context, fragment="mds/_section_form.html")
 
     @post(
         "/assessments/{assessment_id:int}/sections/{section:str}/draft",
@@ -429,7 +461,7 @@ class AssessmentController(Controller):
         return render(
             request,
             "mds/section.html",
-            self._section_context(request, assessment, section, state, errors=errors),
+            await self._section_context(request, assessment, section, state, errors=errors),
             fragment="mds/_section_form.html",
         )
 

@@ -8,7 +8,6 @@ transaction with its audit row. Pure rules come from mds.record.catalog / isc / 
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +18,7 @@ from typing import Any
 
 from facility.core import audit, clock
 from facility.core.db import StaleVersion, found, is_sqlite, update_versioned, write_transaction
+from facility.core.plugins import Hook, call_hook
 from facility.tables import Facility, Resident, Stay, User
 from facility.web.core import CurrentUser
 from mds.assessments import signing
@@ -305,6 +305,14 @@ async def sections_of(assessment_id: int) -> dict[str, dict[str, Any]]:
         row["carried"] = _load(row["carried"], [])
         row["draft"] = _load(row["draft"], None)
     return {r["section"]: r for r in rows}
+
+
+async def section_statuses(assessment_id: int) -> dict[str, str]:
+    """section -> status of every section of a record (the entry page's section strip), nothing decoded."""
+    rows = await AssessmentSection.select(AssessmentSection.section, AssessmentSection.status).where(
+        (AssessmentSection.assessment == assessment_id) & (AssessmentSection.active == True)
+    )
+    return {row["section"]: row["status"] for row in rows}
 
 
 async def section_rows(assessment_id: int, section: str) -> dict[str, dict[str, Any]]:
@@ -918,30 +926,35 @@ async def attest(
         )
 
 
-async def _careplans(name: str, assessment_id: int, record: Mapping[str, str]) -> Any:
-    """careplans.plans.services.<name>(assessment_id, record), looked up lazily (careplans depends on mds, not the other way);
-    None when careplans or the function is not installed."""
+# Signing needs the care-plan CAA worksheet, which lives in a higher package (careplans depends on mds, not the
+# other way): careplans' plugin implements these hooks; the app refuses to start without them (fail closed).
+CAA_BLOCKERS = Hook(
+    "mds.sign.caa_blockers",
+    "async (assessment_id, record) -> list of reasons a comprehensive record cannot be signed yet (CAA worksheet)",
+)
+SECTION_V_RECORD = Hook(
+    "mds.sign.section_v_record",
+    "(assessment_id, record) -> the Section V items the CAA worksheet gives a comprehensive record",
+)
+HOOKS = (CAA_BLOCKERS, SECTION_V_RECORD)
+
+
+async def _careplans(hook: Hook, assessment_id: int, record: Mapping[str, str]) -> Any:
+    """The care-plan package's answer through its hook (never skipped: a missing hook stops start-up)."""
     import inspect
 
-    try:
-        module = importlib.import_module("careplans.plans.services")
-    except ModuleNotFoundError:
-        return None
-    function = getattr(module, name, None)
-    if function is None:
-        return None
-    result = function(assessment_id, dict(record))
+    result = call_hook(hook.name)(assessment_id, dict(record))
     return await result if inspect.isawaitable(result) else result
 
 
 async def _caa_check(assessment_id: int, record: Mapping[str, str]) -> list[str]:
-    return list(await _careplans("caa_blockers", assessment_id, record) or [])
+    return list(await _careplans(CAA_BLOCKERS, assessment_id, record) or [])
 
 
 async def _section_v(assessment: Mapping[str, Any], record: Mapping[str, str]) -> dict[str, str]:
     """The Section V items the care-plan worksheet gives this comprehensive record, kept to the items its item set
     carries on its subset (so what is hashed is what `_record_of` rebuilds from the stored V section)."""
-    items = await _careplans("section_v_record", assessment["id"], record) or {}
+    items = await _careplans(SECTION_V_RECORD, assessment["id"], record) or {}
     catalog = get_catalog(assessment["item_set"])
     active = catalog.active_items(assessment["isc"])
     return {
@@ -1283,11 +1296,3 @@ __all__ = [
     "versions_of",
     "DASH",
 ]
-
-
-async def schedule_summary(facility_id: int, today: date) -> dict[str, Any]:
-    """The RAI-schedule signal for survey readiness (F636/F638/F640): `mds.workflow.schedule.summarize` of the facility."""
-    from mds.workflow import schedule
-    from mds.workflow import services as workflow_services
-
-    return schedule.summarize(await workflow_services.due_for_facility(facility_id, today), today)

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 ITEM_SET_VERSIONS = ("1.18.11", "1.19.1", "1.20.1")  # oldest first
@@ -130,7 +130,7 @@ def load_catalog_data(version: str = DEFAULT_VERSION) -> dict[str, Any]:
         name = _FILES[version]
     except KeyError:
         raise ValueError(f"unknown MDS item-set version {version!r}; known: {', '.join(_FILES)}") from None
-    text = resources.files("mds").joinpath("data", name).read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "data" / name).read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -742,6 +742,27 @@ def _record_key(record_id: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+async def cms_result(assessment_id: int) -> dict[str, Any] | None:
+    """What CMS said about the assessment's latest export (accepted or rejected, with the edit ids and when the
+    result was imported), for the page where the coordinator corrects the record; None before any result."""
+    row = (
+        await ExportRecord.select(
+            ExportRecord.batch,
+            ExportRecord.member,
+            ExportRecord.state,
+            ExportRecord.error_ids,
+            ExportRecord.result_line,
+            ExportRecord.result_at,
+        )
+        .where((ExportRecord.assessment == assessment_id) & (ExportRecord.active == True))
+        .order_by(ExportRecord.id, ascending=False)
+        .first()
+    )
+    if row is None or row["state"] not in ("accepted", "rejected"):
+        return None
+    return {**row, "error_ids": row["error_ids"].split()}
+
+
 async def import_results(
     actor: audit.Actor, user_id: int, facility_id: int, text: str, filename: str = ""
 ) -> ImportOutcome:
@@ -869,3 +890,8 @@ __all__ = [
     "schedule_assessment",
     "schedule_stay",
 ]
+
+
+async def schedule_summary(facility_id: int, today: date) -> dict[str, Any]:
+    """The RAI-schedule signal for survey readiness (F636/F638/F640): `mds.workflow.schedule.summarize` of the facility."""
+    return schedule.summarize(await due_for_facility(facility_id, today), today)

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mds.assessments import services as mds_services
+from mds.tables import Assessment
 from surveys.qm import rules as qm
 
 BENCHMARK_FILE = Path(__file__).parents[1] / "data" / "qm_cms_benchmarks.csv"
@@ -95,14 +97,6 @@ def benchmark_scope() -> dict[str, Any]:
 # ---------------------------------------------------------------- assessments (lazy: mds may be absent)
 
 
-async def _mds() -> Any | None:
-    try:
-        from mds.assessments import services as mds_services
-    except ImportError:
-        return None
-    return mds_services if hasattr(mds_services, "signed_items_for_facility") else None
-
-
 async def resident_ids(facility_id: int) -> dict[int, str]:
     from facility.tables import Resident
 
@@ -113,11 +107,7 @@ async def resident_ids(facility_id: int) -> dict[int, str]:
 
 
 async def _signature(facility_id: int) -> tuple[Any, ...]:
-    """Cheap fingerprint of the facility's signed assessments; None when the MDS tables are unavailable."""
-    try:
-        from mds.tables import Assessment
-    except ImportError:
-        return ("none",)
+    """Cheap fingerprint of the facility's signed assessments."""
     from piccolo.query.functions.aggregate import Count, Max
 
     row = (
@@ -147,11 +137,8 @@ async def histories(
 ) -> tuple[dict[str, list[dict[str, str]]], int]:
     """resident id -> each signed record with an ARD from `since` (oldest first), reduced to the items the measures
     read (qm.ITEMS_READ); and the number of records. One query for the whole facility (mds.assessments.services)."""
-    mds = await _mds()
-    if mds is None:
-        return {}, 0
     active = await resident_ids(facility_id)
-    records = await mds.signed_items_for_facility(facility_id, qm.ITEMS_READ, ard_from=since)
+    records = await mds_services.signed_items_for_facility(facility_id, qm.ITEMS_READ, ard_from=since)
     out = {str(rid): rows for rid, rows in sorted(records.items()) if rid in active and rows}
     return out, sum(len(v) for v in out.values())
 

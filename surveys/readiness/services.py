@@ -5,7 +5,6 @@ The rules themselves live in the pure modules (ftags, severity, scoring, poc).""
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,10 +13,12 @@ from typing import Any
 
 from piccolo.table import Table
 
+from careplans.plans import services as careplan_services
 from facility.core import audit, clock
 from facility.core.db import found, saved_id, update_versioned, write_transaction
 from facility.tables import Facility, Resident
 from facility.web.core import CLINICAL_WRITE_ROLES, CurrentUser
+from mds.workflow import services as mds_workflow
 from surveys.readiness import ftags, poc, scoring, severity
 from surveys.readiness.deficiencies_csv import HealthDeficiency
 from surveys.tables import (
@@ -907,16 +908,6 @@ async def what_if(facility: dict[str, Any], key: str, today: date) -> scoring.Wh
 # --- readiness dashboard ---------------------------------------------------------------------
 
 
-async def _optional_signal(module_name: str, function: str, *args: Any) -> Any | None:
-    """Signals owned by other domains, used only when they expose them (never faked)."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    provider = getattr(module, function, None)
-    return await provider(*args) if provider else None
-
-
 async def dashboard(user: CurrentUser, facility_id: int, today: date) -> dict[str, Any]:
     facility = found(
         await Facility.select().where(Facility.id == facility_id).first(), f"facility {facility_id}"
@@ -994,11 +985,6 @@ async def dashboard(user: CurrentUser, facility_id: int, today: date) -> dict[st
         "checklist": list(checklist.values()),
         "history": await cms_rows(facility["ccn"]),
         "comparison": await state_comparison(facility["ccn"], facility["state"]),
-        # mds.assessments.services / careplans.plans.services publish these when their issues land; until then: not available.
-        "mds_signal": await _optional_signal(
-            "mds.assessments.services", "schedule_summary", facility_id, today
-        ),
-        "careplan_signal": await _optional_signal(
-            "careplans.plans.services", "compliance_summary", facility_id, today
-        ),
+        "mds_signal": await mds_workflow.schedule_summary(facility_id, today),
+        "careplan_signal": await careplan_services.compliance_summary(facility_id, today),
     }

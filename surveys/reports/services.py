@@ -1,7 +1,7 @@
 """Monthly facility report for the chief clinical officer, and the chain roll-up.
 
-Each figure comes from the domain that owns it, read lazily so a missing domain shows "not available"
-(None here) and never a made-up number:
+Each figure comes from the package that owns it (imported directly: surveys sits above the others); a figure
+that cannot be computed is "not available" (None here), never a made-up number:
 * census, admissions, discharges, payer mix: facility tables (stays and their events);
 * assessments on time: ``mds.assessments.services.assessments_for_facility`` (one read for the month) — a signed assessment is on time when
   Z0500B is no later than ARD + 14 days (RAI Manual ch. 2 completion rule);
@@ -30,9 +30,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from careplans.plans import services as careplan_services
 from facility.core import clock, datacache
 from facility.core.csvsafe import csv_cell
 from facility.core.forms import N_, NC_
+from mds.assessments import services as mds_services
+from mds.pdpm import rules as pdpm
+from mds.upload import services as upload_services
+from surveys.readiness import services as readiness_services
 
 COMPLETION_DAYS = 14
 # The chain roll-up (one summary per facility): served from memory while younger than CHAIN_FRESH_SECONDS;
@@ -254,14 +259,6 @@ def chain_csv(rows: Sequence[tuple[dict[str, Any], dict[str, Any]]], month: str,
 # ---------------------------------------------------------------- gathering (lazy imports per source)
 
 
-def _optional(module: str, name: str) -> Any | None:
-    try:
-        mod = __import__(module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
-
-
 async def _census(facility_id: int, first: date, last: date) -> tuple[dict[str, Any], list[int]]:
     from facility.tables import Resident, Stay, StayEvent
     from facility.utilization.tables import UrReview
@@ -299,10 +296,7 @@ async def _census(facility_id: int, first: date, last: date) -> tuple[dict[str, 
 async def _assessments(
     facility_id: int, first: date, last: date, today: date
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    listing = _optional("mds.assessments.services", "assessments_for_facility")
-    if listing is None:
-        return None, None
-    by_resident = await listing(facility_id, ard_from=first, ard_to=last)
+    by_resident = await mds_services.assessments_for_facility(facility_id, ard_from=first, ard_to=last)
     rows = [a for resident_rows in by_resident.values() for a in resident_rows]
     counts = on_time(rows, first, last, today)
     timing = {**counts, "percent": percent(counts["on_time"], counts["due"])}
@@ -312,10 +306,6 @@ async def _assessments(
 async def _case_mix(
     facility_id: int, rows: list[dict[str, Any]], first: date, last: date
 ) -> dict[str, Any] | None:
-    answers_for = _optional("mds.assessments.services", "answers_for")
-    classify = _optional("mds.pdpm.rules", "classify")
-    if answers_for is None or classify is None:
-        return None
     pps = [
         a
         for a in rows
@@ -324,14 +314,14 @@ async def _case_mix(
         and isinstance(a.get("ard"), date)
         and first <= a["ard"] <= last
     ]
-    records = await answers_for([a["id"] for a in pps])
+    records = await mds_services.answers_for([a["id"] for a in pps])
     nursing: Counter[str] = Counter()
     nta: Counter[str] = Counter()
     hipps: Counter[str] = Counter()
     count = 0
     for a in pps:
         try:
-            result = classify(records[a["id"]])  # I0020B's category from the shipped CMS ICD-10 mapping
+            result = pdpm.classify(records[a["id"]])  # I0020B's category from the shipped CMS ICD-10 mapping
         except (LookupError, ValueError):
             continue
         count += 1
@@ -348,10 +338,7 @@ async def _case_mix(
 
 
 async def _submissions(facility_id: int, first: date, last: date) -> dict[str, Any] | None:
-    recent = _optional("mds.upload.services", "recent_submissions")
-    if recent is None:
-        return None
-    rows = await recent(facility_id, 1000)
+    rows = await upload_services.recent_submissions(facility_id, 1000)
     mine = [r for r in rows if r.get("created_at") and first <= r["created_at"].date() <= last]
     return {
         "uploads": len(mine),
@@ -361,10 +348,7 @@ async def _submissions(facility_id: int, first: date, last: date) -> dict[str, A
 
 
 async def _careplans(facility_id: int) -> dict[str, Any] | None:
-    compliance = _optional("careplans.plans.services", "facility_compliance")
-    if compliance is None:
-        return None
-    rollup = (await compliance(facility_id))["rollup"]
+    rollup = (await careplan_services.facility_compliance(facility_id))["rollup"]
     return {
         "residents": rollup.residents,
         "compliant": rollup.compliant,
@@ -374,10 +358,7 @@ async def _careplans(facility_id: int) -> dict[str, Any] | None:
 
 
 async def _findings(facility_id: int) -> dict[str, Any] | None:
-    list_surveys = _optional("surveys.readiness.services", "list_surveys")
-    if list_surveys is None:
-        return None
-    surveys = await list_surveys(facility_id)
+    surveys = await readiness_services.list_surveys(facility_id)
     return {
         "open": sum(int(s.get("open_count") or 0) for s in surveys),
         "surveys": len(surveys),

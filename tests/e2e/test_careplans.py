@@ -78,6 +78,8 @@ def test_nurse_plans_triggered_falls_and_pressure_ulcer(new_page: Any) -> None:
     assert problems.count() == 2
     assert "From CAA 11" in problems.nth(0).inner_text() and "From CAA 16" in problems.nth(1).inner_text()
 
+    # each problem folds to one line; the one just added is open, the first is opened by a click
+    problems.nth(0).locator("summary").first.click()
     first = page.locator("[data-testid=intervention]").first
     first.locator("button.cp-done").click()
     page.wait_for_selector("[data-testid=notice]:has-text('Documentation saved.')")

@@ -124,6 +124,8 @@ def _decide_caas(page: Any, worksheet: str, today: str) -> int:
     count = areas.count()
     for n in range(count):
         area = page.locator("[data-testid=worksheet-area]").nth(n)
+        if not area.evaluate("e => e.open"):  # areas beyond the first three undecided fold to one line
+            area.locator("summary").first.click()
         area.locator("textarea[name=analysis]").fill(
             "Reviewed triggers, interview and record; risk factors noted."
         )

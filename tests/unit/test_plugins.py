@@ -94,3 +94,36 @@ def test_wiring_errors_refuse_to_start() -> None:
         Registry([declares, declares])
     optional = Plugin(name="low", declares=[Hook("maybe", "an optional call", required=False)])
     assert Registry([optional]).hook("maybe") is None
+
+
+def test_signing_without_the_caa_check_refuses_to_start() -> None:
+    """Fail closed: MDS signing asks the CAA worksheet through a required hook; without it, no app."""
+    from facility.app import create_app
+    from facility.core.plugins import registry
+    from mds.assessments.services import CAA_BLOCKERS, SECTION_V_RECORD
+
+    active = registry()
+    with pytest.raises(PluginError, match=CAA_BLOCKERS.name):
+        create_app(plugins=_plugins_without(CAA_BLOCKERS.name))
+    with pytest.raises(PluginError, match=SECTION_V_RECORD.name):
+        create_app(plugins=_plugins_without(SECTION_V_RECORD.name))
+    without_careplans = tuple(p for p in PLUGINS if p.name != "careplans")
+    with pytest.raises(PluginError, match=CAA_BLOCKERS.name):
+        create_app(plugins=without_careplans)
+    # a renamed implementation is not silently skipped either
+    careplans = next(p for p in PLUGINS if p.name == "careplans")
+    renamed = {
+        ("mds.sign.caa_blocker" if k == CAA_BLOCKERS.name else k): v for k, v in careplans.hooks.items()
+    }
+    plugins = tuple(Plugin(**{**p.__dict__, "hooks": renamed}) if p is careplans else p for p in PLUGINS)
+    with pytest.raises(PluginError):
+        create_app(plugins=plugins)
+    assert registry() is active  # a refused start changes nothing
+
+
+def test_every_declared_hook_is_implemented_by_a_higher_package() -> None:
+    rank = {name: i for i, name in enumerate(PACKAGES)}
+    declared_by = {h.name: p.name for p in PLUGINS for h in p.declares}
+    implemented_by = {name: p.name for p in PLUGINS for name in p.hooks}
+    assert set(declared_by) == set(implemented_by)
+    assert all(rank[implemented_by[n]] > rank[declared_by[n]] for n in declared_by)

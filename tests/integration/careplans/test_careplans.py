@@ -534,12 +534,26 @@ async def test_notes_conference_baseline_forms(client: Any, world: Any, mds: Any
     assert ok.status_code == 303
     conf = await Conference.select().first()
     assert conf["family_participated"] is True and conf["resident_participated"] is False
-    early = await client.post(f"/careplans/residents/{rid}/baseline", {"completed_at": "2025-12-01T10:00"})
+    content = {
+        "baseline_goals": "Walk again",
+        "baseline_physician_orders": "Orders",
+        "baseline_dietary_orders": "Regular diet",
+        "baseline_therapy": "PT",
+        "baseline_social": "SW",
+        "baseline_summary_to": "Resident",
+        "baseline_summary_on": today,
+        "complete": "1",
+    }
+    early = await client.post(
+        f"/careplans/residents/{rid}/baseline", {**content, "completed_at": "2025-12-01T10:00"}
+    )
     assert early.status_code == 422
-    done = await client.post(f"/careplans/residents/{rid}/baseline", {"version": "1"}, follow_redirects=False)
+    done = await client.post(
+        f"/careplans/residents/{rid}/baseline", {**content, "version": "1"}, follow_redirects=False
+    )
     assert done.status_code == 303
     assert (await CarePlan.select().first())["baseline_completed_at"] is not None
-    again = await client.post(f"/careplans/residents/{rid}/baseline", {"version": "1"})
+    again = await client.post(f"/careplans/residents/{rid}/baseline", {**content, "version": "1"})
     assert again.status_code == 409
     assert await ProgressNote.count() == 1
     review = await client.get("/careplans/review")

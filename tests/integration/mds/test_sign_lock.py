@@ -269,12 +269,8 @@ async def test_rows_cannot_be_deleted(client: Any, rn: Any) -> None:
 
 
 async def test_comprehensive_needs_caa_decisions(client: Any, rn: Any) -> None:
-    import importlib
-
     from mds.tables import Assessment
 
-    if getattr(importlib.import_module("careplans.plans.services"), "caa_blockers", None) is None:
-        return  # the CAA capability is not installed: nothing to gate
     await client.login("coord_a")
     assessment_id = await start(client, rn)  # admission: comprehensive (NC)
     statuses = await fill_all(client, assessment_id, "NC")

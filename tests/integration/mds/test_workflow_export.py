@@ -146,6 +146,11 @@ async def test_rejected_result_then_reexport(client: Any, rn: Any) -> None:
     assert rec["state"] == "rejected" and rec["error_ids"] == "-3693 -3658"
     board = await client.get("/mds/dashboard")
     assert "-3693 -3658" in board.text.split('id="exported_not_accepted"', 1)[1]
+    # and on the assessment, where the coordinator fixes it
+    page = await client.get(f"/mds/assessments/{assessment_id}")
+    shown = page.text.split('data-testid="cms-result"', 1)[1].split("</div>", 1)[0]
+    assert "Rejected by CMS" in shown and "<code>-3693</code>" in shown and "<code>-3658</code>" in shown
+    assert f"{member}, line 2 of the imported result" in shown
     again = await _export(client, assessment_id)  # rejected → export is allowed (mds.record.submission)
     assert again.status_code == 200 and await ExportBatch.count() == 2
     row = await Assessment.select(Assessment.submission_state).where(Assessment.id == assessment_id).first()

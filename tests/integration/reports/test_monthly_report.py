@@ -92,7 +92,15 @@ async def test_csv_cells_are_formula_safe(world: Any) -> None:
 
 
 async def test_missing_source_is_not_available(world: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(reports, "_optional", lambda module, name: None)
+    async def nothing(*args: Any) -> None:
+        return None
+
+    async def nothing_twice(*args: Any) -> tuple[None, None]:
+        return None, None
+
+    monkeypatch.setattr(reports, "_assessments", nothing_twice)
+    for source in ("_submissions", "_careplans", "_findings"):
+        monkeypatch.setattr(reports, source, nothing)
     facility = (
         await Facility.select(Facility.id, Facility.name, Facility.ccn, Facility.state)
         .where(Facility.id == world.facility_a)
