@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from careplans.i18n import T_
 from careplans.rules.compliance import CarePlanProblem
 from careplans.rules.triggers import GG_COLUMNS, gg_column
+from facility.core.forms import N_
 
 DEFAULT_UNDOCUMENTED_DAYS = 3
 NEGATION_WINDOW_WORDS = 3
@@ -43,23 +45,17 @@ NEGATIONS = frozenset(
     }
 )
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "note_condition_not_in_plan": {
-        "en": "Note mentions {label} ({matched}) but the care plan has no problem for it",
-        "es": "La nota menciona {label} ({matched}) pero el plan no tiene un problema para ello",
-    },
-    "scsa_no": {
-        "en": "Fewer than 2 areas changed in the same direction",
-        "es": "Menos de 2 áreas cambiaron en la misma dirección",
-    },
-    "scsa_decline": {
-        "en": "Decline in 2+ areas ({areas}): IDT to consider a Significant Change in Status Assessment",
-        "es": "Deterioro en 2+ áreas ({areas}): el equipo debe considerar una evaluación por cambio significativo",
-    },
-    "scsa_improvement": {
-        "en": "Improvement in 2+ areas ({areas}): IDT to consider a Significant Change in Status Assessment",
-        "es": "Mejoría en 2+ áreas ({areas}): el equipo debe considerar una evaluación por cambio significativo",
-    },
+MESSAGES: dict[str, str] = {
+    "note_condition_not_in_plan": N_(
+        "Note mentions %(label)s (%(matched)s) but the care plan has no problem for it"
+    ),
+    "scsa_no": N_("Fewer than 2 areas changed in the same direction"),
+    "scsa_decline": N_(
+        "Decline in 2+ areas (%(areas)s): IDT to consider a Significant Change in Status Assessment"
+    ),
+    "scsa_improvement": N_(
+        "Improvement in 2+ areas (%(areas)s): IDT to consider a Significant Change in Status Assessment"
+    ),
 }
 
 SCSA_CITATION = (
@@ -271,10 +267,9 @@ class NoteMention:
     matched: tuple[str, ...]  # the words/codes that matched, for the explanation
 
     def explanation(self, lang: str) -> str:
-        label = self.label_en if lang == "en" else self.label_es
-        return MESSAGES["note_condition_not_in_plan"][lang].format(
-            label=label.lower(), matched=", ".join(self.matched)
-        )
+        label = {"en": self.label_en.lower(), "es": self.label_es.lower()}  # condition names, both languages
+        message = MESSAGES["note_condition_not_in_plan"]
+        return T_(message, label=label, matched=", ".join(self.matched))[lang]
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,7 +484,7 @@ class SignificantChangeScreen:
 
     def message(self, lang: str) -> str:
         changes = self.declines if self.message_id == "scsa_decline" else self.improvements
-        return MESSAGES[self.message_id][lang].format(areas=", ".join(c.area for c in changes))
+        return T_(MESSAGES[self.message_id], areas=", ".join(c.area for c in changes))[lang]
 
 
 def significant_change_screen(before: Mapping[str, str], after: Mapping[str, str]) -> SignificantChangeScreen:
