@@ -4,10 +4,13 @@ and the mock-survey checklist. Pure functions over plain data (SOM ch. 7 §7304D
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from facility.core.forms import N_, NC_
+from facility.web.i18n import LazyText
+from surveys.i18n import T_
 from surveys.readiness import ftags, severity
 
 POC_DUE_DAYS = 10  # calendar days after receipt of the CMS-2567 (proactiveltcexperts.com; qsource.org)
@@ -15,76 +18,44 @@ FORM_2567_BUSINESS_DAYS = 10  # the facility receives the 2567 within 10 busines
 MIN_ELEMENT_CHARS = 15  # below this an element is a placeholder ("see attached", "n/a"), not a plan
 
 # SOM §7304D (quoted in MDH IB 04-18): what an acceptable POC must address, in the 2567 order.
-ELEMENTS: dict[str, dict[str, str]] = {
-    "affected_residents": {
-        "en": "Corrective action for the residents found to have been affected",
-        "es": "Acción correctiva para los residentes afectados",
-    },
-    "others_at_risk": {
-        "en": "How other residents with the potential to be affected will be identified",
-        "es": "Cómo se identificará a otros residentes que podrían verse afectados",
-    },
-    "systemic_changes": {
-        "en": "Measures or systemic changes so the deficient practice does not recur",
-        "es": "Medidas o cambios sistémicos para que la práctica deficiente no se repita",
-    },
-    "monitoring": {
-        "en": "How performance will be monitored so the correction is sustained (QAPI)",
-        "es": "Cómo se supervisará el desempeño para mantener la corrección (QAPI)",
-    },
-    "completion_date": {"en": "Completion date", "es": "Fecha de finalización"},
+ELEMENTS: dict[str, LazyText] = {
+    "affected_residents": T_("Corrective action for the residents found to have been affected"),
+    "others_at_risk": T_("How other residents with the potential to be affected will be identified"),
+    "systemic_changes": T_("Measures or systemic changes so the deficient practice does not recur"),
+    "monitoring": T_("How performance will be monitored so the correction is sustained (QAPI)"),
+    "completion_date": T_("Completion date"),
 }
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "element_missing": {
-        "en": "The plan of correction for {tag} is missing: {element}.",
-        "es": "Al plan de corrección de {tag} le falta: {element}.",
-    },
-    "element_too_short": {
-        "en": "{element} for {tag} is too short to describe an action (at least {min} characters).",
-        "es": "{element} de {tag} es demasiado breve para describir una acción (al menos {min} caracteres).",
-    },
-    "completion_before_survey": {
-        "en": "The completion date for {tag} ({date}) is before the survey exit date ({exit}).",
-        "es": "La fecha de finalización de {tag} ({date}) es anterior a la fecha de salida de la inspección ({exit}).",
-    },
-    "poc_not_required": {
-        "en": "No plan of correction is required for {tag} at level {level}{pnc}.",
-        "es": "No se requiere plan de corrección para {tag} en el nivel {level}{pnc}.",
-    },
-    "signoff_out_of_order": {
-        "en": "The {role} cannot sign yet: the {expected} signs first.",
-        "es": "El/la {role_es} no puede firmar todavía: primero firma el/la {expected_es}.",
-    },
-    "signoff_complete": {
-        "en": "The plan of correction is already signed by the DON and the administrator.",
-        "es": "El plan de corrección ya está firmado por la dirección de enfermería y la administración.",
-    },
-    "signoff_invalid_poc": {
-        "en": "The plan of correction cannot be signed until all five elements are complete.",
-        "es": "El plan de corrección no se puede firmar hasta completar los cinco elementos.",
-    },
-    "task_overdue": {
-        "en": "Task '{title}' ({owner}) was due {due}.",
-        "es": "La tarea '{title}' ({owner}) vencía el {due}.",
-    },
-    "audit_below_threshold": {
-        "en": "{tool}: {rate}% compliance in the period starting {period}, below the {threshold}% threshold.",
-        "es": "{tool}: {rate}% de cumplimiento en el período que empieza el {period}, por debajo del umbral de {threshold}%.",
-    },
-    "audit_sample_short": {
-        "en": "{tool}: {sampled} records audited in the period starting {period}; the plan calls for {size}.",
-        "es": "{tool}: se auditaron {sampled} registros en el período que empieza el {period}; el plan exige {size}.",
-    },
-    "audit_result_late": {
-        "en": "{tool}: no {frequency} result recorded since {last}.",
-        "es": "{tool}: no hay resultado {frequency_es} registrado desde {last}.",
-    },
+MESSAGES: dict[str, str] = {
+    "element_missing": N_("The plan of correction for %(tag)s is missing: %(element)s."),
+    "element_too_short": N_(
+        "%(element)s for %(tag)s is too short to describe an action (at least %(min)s characters)."
+    ),
+    "completion_before_survey": N_(
+        "The completion date for %(tag)s (%(date)s) is before the survey exit date (%(exit)s)."
+    ),
+    "poc_not_required": N_("No plan of correction is required for %(tag)s at level %(level)s."),
+    "poc_not_required_past": N_(
+        "No plan of correction is required for %(tag)s at level %(level)s (past noncompliance)."
+    ),
+    "signoff_out_of_order": N_("The %(role)s cannot sign yet: the %(expected)s signs first."),
+    "signoff_complete": N_("The plan of correction is already signed by the DON and the administrator."),
+    "signoff_invalid_poc": N_(
+        "The plan of correction cannot be signed until all five elements are complete."
+    ),
+    "task_overdue": N_("Task '%(title)s' (%(owner)s) was due %(due)s."),
+    "audit_below_threshold": N_(
+        "%(tool)s: %(rate)s%% compliance in the period starting %(period)s, below the %(threshold)s%% threshold."
+    ),
+    "audit_sample_short": N_(
+        "%(tool)s: %(sampled)s records audited in the period starting %(period)s; the plan calls for %(size)s."
+    ),
+    "audit_result_late": N_("%(tool)s: no %(frequency)s result recorded since %(last)s."),
 }
 
 ROLE_TEXT = {
-    "don": {"en": "Director of Nursing", "es": "directora/director de enfermería"},
-    "administrator": {"en": "Administrator", "es": "administradora/administrador"},
+    "don": NC_("signing role in a sentence", "Director of Nursing"),
+    "administrator": NC_("signing role in a sentence", "Administrator"),
 }
 SIGNOFF_ORDER = (
     "don",
@@ -95,13 +66,13 @@ SIGNOFF_ORDER = (
 @dataclass(frozen=True)
 class Issue:
     code: str  # message id
-    messages: dict[str, str]
+    messages: Mapping[str, str]  # LazyText: translated when read, messages["es"]
     element: str | None = None
 
 
 def _issue(code: str, on: str | None = None, **params: object) -> Issue:
     """`on` = the POC element the issue belongs to; params fill the message templates."""
-    return Issue(code, {lang: text.format(**params) for lang, text in MESSAGES[code].items()}, on)
+    return Issue(code, T_(MESSAGES[code], **params), on)
 
 
 class PocError(ValueError):
@@ -135,8 +106,8 @@ def validate(poc: PlanOfCorrection, survey_exit: date | None = None) -> list[Iss
     For a deficiency that needs no POC (level A, past noncompliance) the one issue is that note."""
     tag = ftags.resolve(poc.tag).display
     if not poc_required(poc.scope_severity, poc.past_noncompliance):
-        pnc = " (past noncompliance)" if poc.past_noncompliance else ""
-        return [_issue("poc_not_required", tag=tag, level=poc.scope_severity, pnc=pnc)]
+        message = MESSAGES["poc_not_required_past" if poc.past_noncompliance else "poc_not_required"]
+        return [Issue("poc_not_required", T_(message, tag=tag, level=poc.scope_severity))]
     issues: list[Issue] = []
     for element in ("affected_residents", "others_at_risk", "systemic_changes", "monitoring"):
         text = " ".join(str(getattr(poc, element)).split())
@@ -160,12 +131,8 @@ def validate(poc: PlanOfCorrection, survey_exit: date | None = None) -> list[Iss
 
 
 def _element_issue(code: str, element: str, tag: str, **params: object) -> Issue:
-    # each language gets the element's name in that language
-    messages = {
-        lang: text.format(tag=tag, element=ELEMENTS[element][lang], **params)
-        for lang, text in MESSAGES[code].items()
-    }
-    return Issue(code, messages, element)
+    # the element's name is a message too: each language gets it in that language
+    return Issue(code, T_(MESSAGES[code], tag=tag, element=ELEMENTS[element], **params), element)
 
 
 def poc_due_date(received_2567: date) -> date:
@@ -225,10 +192,8 @@ def sign(
         raise PocError(
             _issue(
                 "signoff_out_of_order",
-                role=ROLE_TEXT[role]["en"],
-                expected=ROLE_TEXT[expected]["en"],
-                role_es=ROLE_TEXT[role]["es"],
-                expected_es=ROLE_TEXT[expected]["es"],
+                role=ROLE_TEXT[role],
+                expected=ROLE_TEXT[expected],
             )
         )
     return (*signoffs, SignOff(role, signed_by, signed_on))
@@ -263,7 +228,7 @@ def overdue_tasks(tasks: Iterable[CorrectiveTask], today: date) -> list[Issue]:
 # --- monitoring audits -----------------------------------------------------------------------
 
 FREQUENCY_DAYS = {"weekly": 7, "monthly": 31}
-FREQUENCY_ES = {"weekly": "semanal", "monthly": "mensual"}
+FREQUENCY_TEXT = {"weekly": NC_("audit frequency", "weekly"), "monthly": NC_("audit frequency", "monthly")}
 
 
 @dataclass(frozen=True)
@@ -337,9 +302,8 @@ def audit_status(audit: MonitoringAudit, today: date | None = None) -> AuditStat
     ):
         last = results[-1].period_start.isoformat() if results else "—"
         flags.append(
-            _issue("audit_result_late", tool=audit.tool, frequency=audit.frequency,
-                   frequency_es=FREQUENCY_ES[audit.frequency], last=last)
-        )  # fmt: skip
+            _issue("audit_result_late", tool=audit.tool, frequency=FREQUENCY_TEXT[audit.frequency], last=last)
+        )
     if not results:
         return AuditStatus("no_data", None, 0, tuple(flags))
     in_row = 0
