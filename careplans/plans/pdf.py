@@ -13,61 +13,50 @@ from typing import Any
 
 from fpdf import FPDF, FontFace
 
+from careplans.i18n import gettext
 from careplans.plans.library import load_library
 from careplans.rules import signatures as signature_rules
 from careplans.rules.triggers import CARE_AREA_BY_NUMBER
+from facility.core.forms import NC_
 
-TEXT: dict[str, dict[str, str]] = {
-    "care_plan": {"en": "Comprehensive care plan", "es": "Plan de cuidados integral"},
-    "kardex": {
-        "en": "Kardex - care instructions for the floor",
-        "es": "Kardex - indicaciones de cuidado para el piso",
-    },
-    "resident": {"en": "Resident", "es": "Residente"},
-    "born": {"en": "Born", "es": "Nacimiento"},
-    "room": {"en": "Room", "es": "Habitación"},
-    "unit": {"en": "Unit", "es": "Unidad"},
-    "admitted": {"en": "Admitted", "es": "Ingreso"},
-    "printed": {"en": "Printed", "es": "Impreso"},
-    "baseline": {"en": "Baseline care plan completed", "es": "Plan de cuidados inicial completado"},
-    "problem": {"en": "Problem", "es": "Problema"},
-    "source_caa": {"en": "From CAA {caa} {area}", "es": "Del CAA {caa} {area}"},
-    "not_triggered": {"en": "Not from a trigger: {reason}", "es": "No proviene de un disparador: {reason}"},
-    "goals": {"en": "Goals", "es": "Metas"},
-    "target": {"en": "target", "es": "objetivo"},
-    "met": {"en": "met", "es": "cumplida"},
-    "interventions": {"en": "Interventions", "es": "Intervenciones"},
-    "resolved": {"en": "Resolved problems", "es": "Problemas resueltos"},
-    "conferences": {"en": "IDT care-plan conferences", "es": "Conferencias del equipo interdisciplinario"},
-    "resident_present": {"en": "resident participated", "es": "participó el residente"},
-    "family_present": {"en": "family participated", "es": "participó la familia"},
-    "none": {
-        "en": "No active problems on the care plan.",
-        "es": "No hay problemas activos en el plan de cuidados.",
-    },
-    "signatures": {"en": "Signatures", "es": "Firmas"},
-    "recorded": {
-        "en": "Recorded in the application (name, role, date)",
-        "es": "Registradas en la aplicación (nombre, función, fecha)",
-    },
-    "wet": {
-        "en": "Signatures on paper (name, signature, date)",
-        "es": "Firmas en papel (nombre, firma, fecha)",
-    },
-    "sig_name": {"en": "Name", "es": "Nombre"},
-    "sig_role": {"en": "Role", "es": "Función"},
-    "sig_date": {"en": "Date", "es": "Fecha"},
-    "sig_sign": {"en": "Signature", "es": "Firma"},
-    "baseline_title": {"en": "Baseline care plan (F655)", "es": "Plan de cuidados inicial (F655)"},
-    "baseline_summary": {
-        "en": "Summary given to {who} on {on}",
-        "es": "Resumen entregado a {who} el {on}",
-    },
-    "what": {"en": "Intervention", "es": "Intervención"},
-    "who": {"en": "Who", "es": "Quién"},
-    "when": {"en": "How often", "es": "Frecuencia"},
-    "page": {"en": "Page", "es": "Página"},
-    "confidential": {"en": "Confidential health information", "es": "Información de salud confidencial"},
+# The printed document's own labels, each with the context "care plan PDF": short labels ("Room", "Who")
+# and a few longer ones read differently on the printout than on the pages.
+TEXT: dict[str, str] = {
+    "care_plan": NC_("care plan PDF", "Comprehensive care plan"),
+    "kardex": NC_("care plan PDF", "Kardex - care instructions for the floor"),
+    "resident": NC_("care plan PDF", "Resident"),
+    "born": NC_("care plan PDF", "Born"),
+    "room": NC_("care plan PDF", "Room"),
+    "unit": NC_("care plan PDF", "Unit"),
+    "admitted": NC_("care plan PDF", "Admitted"),
+    "printed": NC_("care plan PDF", "Printed"),
+    "baseline": NC_("care plan PDF", "Baseline care plan completed"),
+    "problem": NC_("care plan PDF", "Problem"),
+    "source_caa": NC_("care plan PDF", "From CAA %(caa)s %(area)s"),
+    "not_triggered": NC_("care plan PDF", "Not from a trigger: %(reason)s"),
+    "goals": NC_("care plan PDF", "Goals"),
+    "target": NC_("care plan PDF", "target"),
+    "met": NC_("care plan PDF", "met"),
+    "interventions": NC_("care plan PDF", "Interventions"),
+    "resolved": NC_("care plan PDF", "Resolved problems"),
+    "conferences": NC_("care plan PDF", "IDT care-plan conferences"),
+    "resident_present": NC_("care plan PDF", "resident participated"),
+    "family_present": NC_("care plan PDF", "family participated"),
+    "none": NC_("care plan PDF", "No active problems on the care plan."),
+    "signatures": NC_("care plan PDF", "Signatures"),
+    "recorded": NC_("care plan PDF", "Recorded in the application (name, role, date)"),
+    "wet": NC_("care plan PDF", "Signatures on paper (name, signature, date)"),
+    "sig_name": NC_("care plan PDF", "Name"),
+    "sig_role": NC_("care plan PDF", "Role"),
+    "sig_date": NC_("care plan PDF", "Date"),
+    "sig_sign": NC_("care plan PDF", "Signature"),
+    "baseline_title": NC_("care plan PDF", "Baseline care plan (F655)"),
+    "baseline_summary": NC_("care plan PDF", "Summary given to %(who)s on %(on)s"),
+    "what": NC_("care plan PDF", "Intervention"),
+    "who": NC_("care plan PDF", "Who"),
+    "when": NC_("care plan PDF", "How often"),
+    "page": NC_("care plan PDF", "Page"),
+    "confidential": NC_("care plan PDF", "Confidential health information"),
 }
 
 _ASCII = str.maketrans(
@@ -88,7 +77,7 @@ _ASCII = str.maketrans(
 
 
 def _t(lang: str, key: str, **fmt: Any) -> str:
-    return TEXT[key][lang].format(**fmt)
+    return gettext(lang, TEXT[key], **fmt)
 
 
 def latin1(text: Any) -> str:
