@@ -35,6 +35,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from facility.core.forms import N_, NC_
+from surveys.i18n import T_
+
 DATA_FILE = Path(__file__).parents[1] / "data" / "qm_measures.json"
 
 LONG_STAY_MIN_CDIF = 101
@@ -45,41 +48,24 @@ REENTRY_DAYS = 30
 # Vaccination measures report the share appropriately vaccinated: higher is better.
 HIGHER_IS_BETTER_CODES = frozenset({"415", "430", "454", "472"})
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "numerator": {"en": "counts in the measure (triggered)", "es": "cuenta en la medida (activada)"},
-    "denominator": {"en": "in the denominator, not triggered", "es": "en el denominador, no activada"},
-    "wrong_stay": {
-        "en": "not a {stay}-stay resident for this period",
-        "es": "no es residente de estancia {stay_es} en este periodo",
-    },
-    "no_target": {"en": "no target assessment in the period", "es": "sin evaluación objetivo en el periodo"},
-    "admission_target": {
-        "en": "target assessment is an OBRA admission or PPS 5-day assessment",
-        "es": "la evaluación objetivo es de admisión OBRA o PPS de 5 días",
-    },
-    "missing_item": {
-        "en": "required item {item} is missing (dash or blank)",
-        "es": "falta el ítem requerido {item} (guion o en blanco)",
-    },
-    "condition": {"en": "excluded by {item}=1", "es": "excluida por {item}=1"},
-    "no_prior": {
-        "en": "no prior assessment 46-165 days before the target",
-        "es": "sin evaluación previa de 46 a 165 días antes del objetivo",
-    },
-    "no_initial": {
-        "en": "no initial assessment different from the target",
-        "es": "sin evaluación inicial distinta de la evaluación objetivo",
-    },
-    "on_initial": {
-        "en": "already received an antipsychotic on the initial assessment (not newly)",
-        "es": "ya recibía un antipsicótico en la evaluación inicial (no es nuevo)",
-    },
-    "falls_missing": {
-        "en": "fall items missing on every look-back assessment",
-        "es": "faltan los ítems de caídas en todas las evaluaciones del periodo retrospectivo",
-    },
+MESSAGES: dict[str, str] = {
+    "numerator": N_("counts in the measure (triggered)"),
+    "denominator": N_("in the denominator, not triggered"),
+    "wrong_stay": N_("not a %(stay)s-stay resident for this period"),
+    "no_target": N_("no target assessment in the period"),
+    "admission_target": N_("target assessment is an OBRA admission or PPS 5-day assessment"),
+    "missing_item": N_("required item %(item)s is missing (dash or blank)"),
+    "condition": N_("excluded by %(item)s=1"),
+    "no_prior": N_("no prior assessment 46-165 days before the target"),
+    "no_initial": N_("no initial assessment different from the target"),
+    "on_initial": N_("already received an antipsychotic on the initial assessment (not newly)"),
+    "falls_missing": N_("fall items missing on every look-back assessment"),
 }
-STAY_ES = {"long": "larga", "short": "corta"}
+
+STAY_TEXT = {
+    "long": NC_("QM stay", "long"),
+    "short": NC_("QM stay", "short"),
+}  # in "not a %(stay)s-stay resident"
 
 
 @lru_cache(maxsize=1)
@@ -265,7 +251,10 @@ class MeasureFlag:
     params: Mapping[str, str] = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        return MESSAGES[self.reason][lang].format(**self.params)
+        params: dict[str, object] = dict(self.params)
+        if "stay" in params:
+            params["stay"] = STAY_TEXT[self.params["stay"]]
+        return T_(MESSAGES[self.reason], **params)[lang]
 
     @property
     def in_denominator(self) -> bool:
@@ -517,7 +506,7 @@ def evaluate_resident(
                     "not_applicable",
                     "wrong_stay",
                     {"CDIF": str(ep.cdif)},
-                    {"stay": stay, "stay_es": STAY_ES[stay]},
+                    {"stay": stay},
                 )
             )
         else:
