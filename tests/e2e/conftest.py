@@ -128,6 +128,31 @@ def new_page(browser: Any, live_server: str) -> Iterator[Any]:
         context.close()
 
 
+def switch_language(page: Any, lang: str) -> None:
+    """Store the language on the logged-in user (the header switch): it wins over the browser's Accept-Language."""
+    page.select_option("select[name=lang]", lang)
+    page.click("[data-testid=language-switch]")
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def speaking(new_page: Any) -> Iterator[Any]:
+    """speaking(user, lang[, password]) -> a logged-in page in that language, set on the user explicitly (another
+    test may have stored a language on the same demo user); the user is set back to English afterwards."""
+    pages: list[Any] = []
+
+    def factory(user: str, lang: str, password: str | None = None) -> Any:
+        page = new_page(js=True)
+        login(page, user, password or DEMO[user])
+        switch_language(page, lang)
+        pages.append(page)
+        return page
+
+    yield factory
+    for page in pages:
+        switch_language(page, "en")
+
+
 def login(page: Any, username: str, password: str) -> None:
     page.goto("/login")
     page.fill("input[name=username]", username)

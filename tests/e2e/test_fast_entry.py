@@ -5,13 +5,12 @@ complete), and a nurse writes a new admission's baseline care plan (F655) while 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DEMO, REPO, login
+from tests.e2e.conftest import REPO
 
 SHOTS = REPO / "docs" / "screenshots"
 TEXT = {
@@ -40,27 +39,6 @@ TEXT = {
         "admission_column": "1. Desempeño al ingreso",
     },
 }
-
-
-@pytest.fixture
-def speaking(new_page: Any) -> Iterator[Any]:
-    """speaking(user, lang) -> a logged-in page in that language; the user is set back to English afterwards."""
-    pages: list[Any] = []
-
-    def factory(user: str, lang: str) -> Any:
-        page = new_page(js=True)
-        login(page, user, DEMO[user])
-        page.select_option("select[name=lang]", lang)
-        page.click("[data-testid=language-switch]")
-        page.wait_for_load_state()
-        pages.append(page)
-        return page
-
-    yield factory
-    for page in pages:
-        page.select_option("select[name=lang]", "en")
-        page.click("[data-testid=language-switch]")
-        page.wait_for_load_state()
 
 
 def _new_admission(page: Any, last_name: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DEMO, login, nav_to
+from tests.e2e.conftest import nav_to
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MAX_HEIGHT = 4000
@@ -49,12 +49,6 @@ def _short_and_small(page: Any) -> None:
     assert rows <= MAX_ROWS, f"{page.url} renders a table of {rows} rows"
 
 
-def _open(browser_page: Any, lang: str, user: str, password: str) -> Any:
-    page = browser_page(js=True, locale="es-ES" if lang == "es" else "en-US")
-    login(page, user, password)
-    return page
-
-
 def _shot(page: Any, name: str) -> None:
     if os.environ.get("MDSREADY_SCREENSHOTS"):
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -69,8 +63,8 @@ def _filter(page: Any, name: str, value: str) -> None:
 
 
 @LANGS
-def test_coordinator_worklist_to_a_fix(new_page: Any, lang: str) -> None:
-    page = _open(new_page, lang, "coordinator", DEMO["coordinator"])
+def test_coordinator_worklist_to_a_fix(speaking: Any, lang: str) -> None:
+    page = speaking("coordinator", lang)
     nav_to(page, LABELS[lang]["coordinator"])
     page.wait_for_url("**/mds/worklist")
     _short_and_small(page)
@@ -88,8 +82,8 @@ def test_coordinator_worklist_to_a_fix(new_page: Any, lang: str) -> None:
 
 
 @LANGS
-def test_nurse_worklist_to_a_fix(new_page: Any, lang: str) -> None:
-    page = _open(new_page, lang, "nurse", DEMO["nurse"])
+def test_nurse_worklist_to_a_fix(speaking: Any, lang: str) -> None:
+    page = speaking("nurse", lang)
     nav_to(page, LABELS[lang]["nurse"])
     page.wait_for_url("**/careplans/worklist")
     _short_and_small(page)
@@ -113,8 +107,8 @@ def test_nurse_worklist_to_a_fix(new_page: Any, lang: str) -> None:
 
 
 @LANGS
-def test_don_worklist_to_a_fix(new_page: Any, lang: str) -> None:
-    page = _open(new_page, lang, *DON)
+def test_don_worklist_to_a_fix(speaking: Any, lang: str) -> None:
+    page = speaking(DON[0], lang, DON[1])
     nav_to(page, LABELS[lang]["don"])
     page.wait_for_url("**/surveys/worklist")
     _short_and_small(page)
@@ -130,8 +124,8 @@ def test_don_worklist_to_a_fix(new_page: Any, lang: str) -> None:
     assert page.csp_errors == []
 
 
-def test_compliance_list_is_paged_with_care_area_names(new_page: Any) -> None:
-    page = _open(new_page, "en", "admin", DEMO["admin"])
+def test_compliance_list_is_paged_with_care_area_names(speaking: Any) -> None:
+    page = speaking("admin", "en")
     nav_to(page, LABELS["en"]["compliance"])
     page.wait_for_url("**/careplans/compliance")
     _short_and_small(page)
@@ -147,11 +141,11 @@ def test_compliance_list_is_paged_with_care_area_names(new_page: Any) -> None:
 
 
 @LANGS
-def test_chain_forward_and_back(new_page: Any, lang: str) -> None:
+def test_chain_forward_and_back(speaking: Any, lang: str) -> None:
     """QM over threshold -> residents and items behind it -> item -> the measure it feeds -> F-tag -> finding ->
     plan of correction; and back: finding -> residents/items -> POC task -> the residents it covers; care area
     -> items that fired it -> item -> care area -> problem."""
-    page = _open(new_page, lang, *DON)
+    page = speaking(DON[0], lang, DON[1])
     page.goto("/surveys/worklist?kind=qm_over")
     row = page.locator("[data-testid=worklist-row]", has=page.locator("a[href='/chain/qm/410']"))
     row.locator("[data-testid=fix]").click()
