@@ -9,6 +9,7 @@ viewers read only. Every object loaded by id must belong to one of the user's fa
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
 
 import anyio
@@ -45,6 +46,7 @@ REVIEW_ROLES = ("admin", "mds_coordinator", "nurse")
 MAX_REVIEW_DAYS = 30
 
 STALE = N_("Someone else changed this record. Review it and try again.")
+MISSING_VERSION = N_("The form is missing its version; reload the page.")
 
 
 def _plan_url(resident_id: int, anchor: str = "") -> str:
@@ -240,6 +242,30 @@ async def _done(
     return Redirect(_plan_url(resident["id"], anchor), status_code=303)
 
 
+async def _save_versioned(
+    request: Request[Any, Any, Any],
+    resident: dict[str, Any],
+    key: str,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    save: Callable[[int], Awaitable[object]],
+    notice: str,
+    anchor: str,
+) -> Template | Redirect:
+    """One versioned save on the tab: 422 with the refusals (a form without its version is one), 409 with the
+    current row when someone else saved first, else the refreshed tab with `notice`."""
+    version = parse_version(form)
+    if version is None:
+        errors["version"] = MISSING_VERSION
+    if errors or version is None:
+        return await _tab_page(request, resident, 422, key, form, errors)
+    try:
+        await save(version)
+    except StaleVersion as stale:
+        return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
+    return await _done(request, resident, notice, anchor)
+
+
 class CarePlanController(Controller):
     path = "/careplans"
     include_in_schema = False
@@ -298,19 +324,12 @@ class CarePlanController(Controller):
         resident = await _resident_or_404(request, problem["resident"])
         form = dict(await request.form())
         values, errors = forms.validate_problem_update(form)
-        version = parse_version(form)
         key = f"problem-{problem_id}"
-        if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
-        if errors:
-            return await _tab_page(request, resident, 422, key, form, errors)
-        try:
-            await services.update_problem(
-                actor_of(request), current_user(request), problem, version or 0, values
-            )
-        except StaleVersion as stale:
-            return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        return await _done(request, resident, N_("Changes saved."), key)
+
+        async def save(version: int) -> None:
+            await services.update_problem(actor_of(request), current_user(request), problem, version, values)
+
+        return await _save_versioned(request, resident, key, form, errors, save, N_("Changes saved."), key)
 
     @post("/problems/{problem_id:int}/changed", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
     async def flag_change(self, request: Request[Any, Any, Any], problem_id: int) -> Template | Redirect:
@@ -346,17 +365,20 @@ class CarePlanController(Controller):
         resident = await _resident_or_404(request, goal["resident"])
         form = dict(await request.form())
         values, errors = forms.validate_goal(form, services.today())
-        version = parse_version(form)
-        key = f"goal-{goal_id}"
-        if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
-        if errors:
-            return await _tab_page(request, resident, 422, key, form, errors)
-        try:
-            await services.update_goal(actor_of(request), current_user(request), goal, version or 0, values)
-        except StaleVersion as stale:
-            return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        return await _done(request, resident, N_("Changes saved."), f"problem-{goal['problem']}")
+
+        async def save(version: int) -> None:
+            await services.update_goal(actor_of(request), current_user(request), goal, version, values)
+
+        return await _save_versioned(
+            request,
+            resident,
+            f"goal-{goal_id}",
+            form,
+            errors,
+            save,
+            N_("Changes saved."),
+            f"problem-{goal['problem']}",
+        )
 
     # ---- interventions
     @post("/problems/{problem_id:int}/interventions", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
@@ -380,19 +402,20 @@ class CarePlanController(Controller):
         resident = await _resident_or_404(request, iv["resident"])
         form = dict(await request.form())
         values, errors = forms.validate_intervention(form)
-        version = parse_version(form)
-        key = f"iv-{intervention_id}"
-        if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
-        if errors:
-            return await _tab_page(request, resident, 422, key, form, errors)
-        try:
-            await services.update_intervention(
-                actor_of(request), current_user(request), iv, version or 0, values
-            )
-        except StaleVersion as stale:
-            return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        return await _done(request, resident, N_("Changes saved."), f"problem-{iv['problem']}")
+
+        async def save(version: int) -> None:
+            await services.update_intervention(actor_of(request), current_user(request), iv, version, values)
+
+        return await _save_versioned(
+            request,
+            resident,
+            f"iv-{intervention_id}",
+            form,
+            errors,
+            save,
+            N_("Changes saved."),
+            f"problem-{iv['problem']}",
+        )
 
     @post(
         "/interventions/{intervention_id:int}/records", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303
@@ -469,7 +492,7 @@ class CarePlanController(Controller):
             )
         moment, errors = baseline_rules.validate_admission_time(form, stay["admission_date"], services.now())
         if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
+            errors["version"] = MISSING_VERSION
         if errors or moment is None:
             return await _tab_page(request, resident, 422, "admission", form, errors)
         try:
@@ -491,7 +514,6 @@ class CarePlanController(Controller):
         form = dict(await request.form())
         key = f"review-{problem_id}"
         stay = await services.current_stay(resident["id"])
-        version = parse_version(form)
         if stay is None or problem["status"] != "active":
             errors = {"review_due": N_("Only active problems of a resident in a stay are reviewed.")}
             return await _tab_page(request, resident, 422, key, form, errors)
@@ -508,17 +530,13 @@ class CarePlanController(Controller):
         message = errors.get("review_due", "")
         if limit and message:
             errors["review_due"] = gettext(locale_for(request), message, limit=limit)
-        if version is None:
-            errors["version"] = N_("The form is missing its version; reload the page.")
-        if errors:
-            return await _tab_page(request, resident, 422, key, form, errors)
-        try:
-            await services.review_problem(
-                actor_of(request), current_user(request), problem, version or 0, values
-            )
-        except StaleVersion as stale:
-            return await _tab_page(request, resident, 409, key, form, {"version": STALE}, stale.current or {})
-        return await _done(request, resident, N_("Review saved."), f"problem-{problem_id}")
+
+        async def save(version: int) -> None:
+            await services.review_problem(actor_of(request), current_user(request), problem, version, values)
+
+        return await _save_versioned(
+            request, resident, key, form, errors, save, N_("Review saved."), f"problem-{problem_id}"
+        )
 
     @post("/residents/{resident_id:int}/signatures", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
     async def add_signature(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
@@ -539,23 +557,13 @@ class CarePlanController(Controller):
         )
         resident = await _resident_or_404(request, row["resident"])
         form = dict(await request.form())
-        version = parse_version(form)
-        if version is None:
-            return await _tab_page(
-                request,
-                resident,
-                422,
-                "signature",
-                form,
-                {"version": N_("The form is missing its version; reload the page.")},
-            )
-        try:
+
+        async def save(version: int) -> None:
             await services.withdraw_signature(actor_of(request), current_user(request), row, version)
-        except StaleVersion as stale:
-            return await _tab_page(
-                request, resident, 409, "signature", form, {"version": STALE}, stale.current or {}
-            )
-        return await _done(request, resident, N_("Signature withdrawn."), "signatures")
+
+        return await _save_versioned(
+            request, resident, "signature", form, {}, save, N_("Signature withdrawn."), "signatures"
+        )
 
     @post("/residents/{resident_id:int}/notes", opt={"roles": CLINICAL_WRITE_ROLES}, status_code=303)
     async def add_note(self, request: Request[Any, Any, Any], resident_id: int) -> Template | Redirect:
