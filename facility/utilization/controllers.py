@@ -4,6 +4,7 @@ information sheet for families (PDF, English/Spanish)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -115,6 +116,40 @@ async def _saved(request: Request[Any, Any, Any], stay: dict[str, Any], section:
         return await _section(request, stay, section, 200, saved=True)
     flash(request, gettext(locale_for(request), "Changes saved."), "success")
     return Redirect(f"/utilization/stays/{stay['id']}#{section}", status_code=303)
+
+
+async def _stay_sheet(
+    request: Request[Any, Any, Any],
+    stay_id: int,
+    lang: str,
+    build: Callable[[dict[str, Any], dict[str, Any], dict[str, Any], str, date], bytes],
+    audit_object: str,
+    filename: str,
+) -> Response[bytes]:
+    """A printed sheet of one stay in the asked (or the user's) language, its export audited, never cached."""
+    stay = await _stay_or_404(request, stay_id)
+    language = lang if lang in ("en", "es") else locale_for(request)
+    detail = await services.stay_detail(stay, _today())
+    facility = await services.facility_of(stay["facility"])
+    async with write_transaction():
+        await audit.record(
+            actor_of(request),
+            "export",
+            audit_object,
+            stay_id,
+            facility_id=stay["facility"],
+            resident_id=stay["resident"],
+            after={"lang": language},
+        )
+    pdf = await anyio.to_thread.run_sync(lambda: build(facility or {}, stay, detail, language, _today()))
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}-{language}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 async def _update(
@@ -395,30 +430,8 @@ class UtilizationController(Controller):
     ) -> Response[bytes]:
         from facility.utilization.pdf import medicaid_sheet
 
-        stay = await _stay_or_404(request, stay_id)
-        language = lang if lang in ("en", "es") else locale_for(request)
-        detail = await services.stay_detail(stay, _today())
-        facility = await services.facility_of(stay["facility"])
-        async with write_transaction():
-            await audit.record(
-                actor_of(request),
-                "export",
-                "medicaid_sheet",
-                stay_id,
-                facility_id=stay["facility"],
-                resident_id=stay["resident"],
-                after={"lang": language},
-            )
-        pdf = await anyio.to_thread.run_sync(
-            lambda: medicaid_sheet(facility or {}, stay, detail, language, _today())
-        )
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="medicaid-information-{language}.pdf"',
-                "Cache-Control": "no-store",
-            },
+        return await _stay_sheet(
+            request, stay_id, lang, medicaid_sheet, "medicaid_sheet", "medicaid-information"
         )
 
 

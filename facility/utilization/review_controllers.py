@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 
@@ -21,6 +20,7 @@ from facility.utilization.controllers import (
     _saved,
     _section,
     _stay_or_404,
+    _stay_sheet,
     _today,
 )
 from facility.utilization.tables import (
@@ -172,31 +172,7 @@ class UtilizationCaseworkController(Controller):
         """The family sheet explaining the Medicare notices of the stay and the appeal clock (English/Spanish)."""
         from facility.utilization.pdf import notices_sheet
 
-        stay = await _stay_or_404(request, stay_id)
-        language = lang if lang in ("en", "es") else locale_for(request)
-        detail = await services.stay_detail(stay, _today())
-        facility = await services.facility_of(stay["facility"])
-        async with write_transaction():
-            await audit.record(
-                actor_of(request),
-                "export",
-                "ur_notice_sheet",
-                stay_id,
-                facility_id=stay["facility"],
-                resident_id=stay["resident"],
-                after={"lang": language},
-            )
-        pdf = await anyio.to_thread.run_sync(
-            lambda: notices_sheet(facility or {}, stay, detail, language, _today())
-        )
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="medicare-notices-{language}.pdf"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return await _stay_sheet(request, stay_id, lang, notices_sheet, "ur_notice_sheet", "medicare-notices")
 
     # ------------------------------------------------------------ discharge plan
 
