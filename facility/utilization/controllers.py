@@ -12,6 +12,7 @@ import anyio
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
+from piccolo.table import Table
 
 from facility.core import audit, clock
 from facility.core.db import StaleVersion, write_transaction
@@ -152,12 +153,31 @@ async def _stay_sheet(
     )
 
 
+async def _add_for_stay(
+    request: Request[Any, Any, Any],
+    stay: dict[str, Any],
+    section: str,
+    form_key: str,
+    table: type[Table],
+    object_type: str,
+    form: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> Template | Redirect | ClientRedirect:
+    """Add one row to a section of the stay: 422 with the refusals under the form's key, nothing saved;
+    otherwise the row is saved (audited by the service) and the section shown."""
+    if errors:
+        return await _section(request, stay, section, 422, errors={form_key: errors}, values={form_key: form})
+    await services.add_for_stay(table, object_type, actor_of(request), current_user(request), stay, values)
+    return await _saved(request, stay, section)
+
+
 async def _update(
     request: Request[Any, Any, Any],
     stay: dict[str, Any],
     section: str,
     key: Any,
-    table: Any,
+    table: type[Table],
     object_type: str,
     row: dict[str, Any],
     form: dict[str, Any],
@@ -274,14 +294,17 @@ class UtilizationController(Controller):
         stay = await _stay_or_404(request, stay_id)
         form = dict(await request.form())
         values, errors = forms.validate_authorization(form)
-        if errors:
-            return await _section(
-                request, stay, "authorizations", 422, errors={"new": errors}, values={"new": form}
-            )
-        await services.add_for_stay(
-            PriorAuthorization, "prior_authorization", actor_of(request), current_user(request), stay, values
+        return await _add_for_stay(
+            request,
+            stay,
+            "authorizations",
+            "new",
+            PriorAuthorization,
+            "prior_authorization",
+            form,
+            values,
+            errors,
         )
-        return await _saved(request, stay, "authorizations")
 
     @post("/authorizations/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def update_authorization(
@@ -311,10 +334,7 @@ class UtilizationController(Controller):
         stay = await _stay_or_404(request, stay_id)
         form = dict(await request.form())
         values, errors = forms.validate_denial(form, _today())
-        if errors:
-            return await _section(request, stay, "denials", 422, errors={"new": errors}, values={"new": form})
-        await services.add_for_stay(Denial, "denial", actor_of(request), current_user(request), stay, values)
-        return await _saved(request, stay, "denials")
+        return await _add_for_stay(request, stay, "denials", "new", Denial, "denial", form, values, errors)
 
     @post("/denials/{row_id:int}/appeals", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_appeal(

@@ -16,6 +16,7 @@ from facility.utilization import forms, services, transfers
 from facility.utilization.controllers import (
     UR_READ_ROLES,
     UR_WRITE_ROLES,
+    _add_for_stay,
     _row_or_404,
     _saved,
     _section,
@@ -73,31 +74,22 @@ class UtilizationCaseworkController(Controller):
     async def add_certification(self, request: Request[Any, Any, Any], stay_id: int) -> Any:
         stay = await _stay_or_404(request, stay_id)
         signed = await services.certifications_of(stay_id)
-        values, errors = forms.validate_certification(await _form(request), _today(), len(signed))
+        form = await _form(request)
+        values, errors = forms.validate_certification(form, _today(), len(signed))
         if not errors and signed and values["signed_date"] < signed[-1]["signed_date"]:
             errors["signed_date"] = N_("A recertification cannot be dated before the previous one.")
-        if errors:
-            return await _section(
-                request, stay, "skilled", 422, errors={"cert": errors}, values={"cert": await _form(request)}
-            )
-        await services.add_for_stay(
-            UrCertification, "ur_certification", actor_of(request), current_user(request), stay, values
+        return await _add_for_stay(
+            request, stay, "skilled", "cert", UrCertification, "ur_certification", form, values, errors
         )
-        return await _saved(request, stay, "skilled")
 
     @post("/stays/{stay_id:int}/skilled-services", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def add_skilled_service(self, request: Request[Any, Any, Any], stay_id: int) -> Any:
         stay = await _stay_or_404(request, stay_id)
         form = await _form(request)
         values, errors = forms.validate_skilled_service(form, _today(), stay["admission_date"])
-        if errors:
-            return await _section(
-                request, stay, "skilled", 422, errors={"service": errors}, values={"service": form}
-            )
-        await services.add_for_stay(
-            UrSkilledService, "ur_skilled_service", actor_of(request), current_user(request), stay, values
+        return await _add_for_stay(
+            request, stay, "skilled", "service", UrSkilledService, "ur_skilled_service", form, values, errors
         )
-        return await _saved(request, stay, "skilled")
 
     @get("/stays/{stay_id:int}/summary", media_type=MediaType.HTML)
     async def review_summary(self, request: Request[Any, Any, Any], stay_id: int) -> Template:
@@ -131,12 +123,9 @@ class UtilizationCaseworkController(Controller):
         stay = await _stay_or_404(request, stay_id)
         form = await _form(request)
         values, errors = forms.validate_notice(form, _today(), stay["admission_date"])
-        if errors:
-            return await _section(request, stay, "notices", 422, errors={"new": errors}, values={"new": form})
-        await services.add_for_stay(
-            UrNotice, "ur_notice", actor_of(request), current_user(request), stay, values
+        return await _add_for_stay(
+            request, stay, "notices", "new", UrNotice, "ur_notice", form, values, errors
         )
-        return await _saved(request, stay, "notices")
 
     @post("/notices/{row_id:int}", opt={"roles": UR_WRITE_ROLES}, status_code=303)
     async def update_notice(self, request: Request[Any, Any, Any], row_id: int) -> Any:
